@@ -1,0 +1,82 @@
+import Fluent
+import Vapor
+
+/// `finsync serve`: migrates the database, optionally loads the demo, then serves HTTP.
+/// Replaces Vapor's own serve command so that migration and the demo happen before the port opens.
+struct ServeCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "hostname", short: "H", help: "Address to listen on (default 127.0.0.1).")
+        var hostname: String?
+
+        @Option(name: "port", short: "p", help: "Port to listen on (default 8080).")
+        var port: Int?
+
+        @Flag(name: "demo", help: "Create a demo user and company (once) and print how to sign in.")
+        var demo: Bool
+
+        init() {}
+    }
+
+    var help: String { "Migrates the database and serves FinSync360 (API and web UI) over HTTP." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await DatabaseStartup.migrate(app)
+        if signature.demo {
+            let demo = try await DemoData.seed(app)
+            context.console.print("Demo ready. Sign in as \(demo.email) with password \(demo.password) (company: \(demo.companyName)).")
+        }
+        var arguments = ["serve"]
+        if let hostname = signature.hostname { arguments += ["--hostname", hostname] }
+        if let port = signature.port { arguments += ["--port", String(port)] }
+        var serveContext = CommandContext(console: context.console, input: CommandInput(arguments: arguments))
+        serveContext.application = app
+        try await app.servers.asyncCommand.run(using: &serveContext)
+    }
+}
+
+enum DatabaseStartup {
+    /// Runs pending migrations, turning the database's errors into one line a person can act on.
+    static func migrate(_ app: Application) async throws {
+        do {
+            if case .sqlite = app.config.database {
+                // WAL lets readers proceed while a write is in progress; the setting is stored in the file.
+                try await app.db.sql().raw("PRAGMA journal_mode=WAL").run()
+            }
+            try await app.autoMigrate()
+        } catch {
+            throw describe(error, config: app.config)
+        }
+    }
+
+    static func describe(_ error: any Error, config: AppConfig) -> StartupError {
+        let text = String(reflecting: error)
+        switch config.database {
+        case .postgres(let url):
+            let target = "\(url.host ?? "?"):\(url.port ?? 5432)\(url.path)"
+            if text.contains("connectionRefused") || text.contains("Connection refused") || text.contains("connect(descriptor")
+                || text.contains("NIOConnectionError") || text.contains("connectTimeout")
+            {
+                return StartupError(setting: "DATABASE_URL", problem: "points at \(target), which is not reachable (connection refused)")
+            }
+            if text.contains("28P01") || text.contains("password authentication failed") || text.contains("28000") {
+                return StartupError(setting: "DATABASE_URL", problem: "was refused by \(target): wrong user name or password")
+            }
+            if text.contains("3D000") {
+                return StartupError(setting: "DATABASE_URL", problem: "names database \(url.path.dropFirst()), which does not exist on \(url.host ?? "?")")
+            }
+            if text.contains("42501") {
+                return StartupError(setting: "DATABASE_URL", problem: "user lacks permission to create tables in \(target)")
+            }
+            return StartupError(setting: "DATABASE_URL", problem: "could not be migrated: \(Self.firstLine(text))")
+        case .sqlite(let path):
+            return StartupError(setting: "FINSYNC_DATA_DIR", problem: "database \(path) could not be opened or migrated: \(Self.firstLine(text))")
+        case .sqliteMemory:
+            return StartupError(setting: "database", problem: "in-memory database failed: \(Self.firstLine(text))")
+        }
+    }
+
+    private static func firstLine(_ s: String) -> String {
+        String(s.prefix(while: { $0 != "\n" }).prefix(300))
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Vapor
+
+/// Every setting FinSync360 reads from the environment, read here and nowhere else.
+public struct AppConfig: Sendable {
+    enum DatabaseKind: Sendable, Equatable {
+        case sqlite(path: String)
+        case sqliteMemory
+        case postgres(url: URL)
+    }
+
+    var database: DatabaseKind
+    var dataDirectory: String
+    var jwtSecret: String?
+    var corsOrigins: [String]
+    var maxBodySize: Int
+    var trustProxy: Bool
+    var tls: Bool
+    var logLevel: Logger.Level
+    var jsonLogs: Bool
+    /// bcrypt cost. Never below 12 in a running server; tests lower it only to keep the suite fast.
+    var passwordCost = 12
+
+    static let defaultMaxBodySize = 1_048_576
+
+    /// Reads the process environment. Each invalid value is reported with the variable's name.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment, production: Bool)
+        throws(StartupError) -> AppConfig
+    {
+        let dataDirectory = env["FINSYNC_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
+        let database: DatabaseKind
+        if let raw = env["DATABASE_URL"], !raw.isEmpty {
+            database = .postgres(url: try parseDatabaseURL(raw))
+        } else {
+            database = .sqlite(path: (dataDirectory as NSString).appendingPathComponent("finsync.sqlite"))
+        }
+        var maxBody = defaultMaxBodySize
+        if let raw = env["FINSYNC_MAX_BODY_BYTES"] {
+            guard let n = Int(raw), n >= 1024 else {
+                throw StartupError(setting: "FINSYNC_MAX_BODY_BYTES", problem: "must be a whole number of bytes, at least 1024; got '\(raw)'")
+            }
+            maxBody = n
+        }
+        var level: Logger.Level = production ? .notice : .info
+        if let raw = env["LOG_LEVEL"] {
+            guard let parsed = Logger.Level(rawValue: raw.lowercased()) else {
+                throw StartupError(setting: "LOG_LEVEL", problem: "must be one of trace, debug, info, notice, warning, error, critical; got '\(raw)'")
+            }
+            level = parsed
+        }
+        var jsonLogs = production
+        if let raw = env["FINSYNC_LOG_FORMAT"] {
+            switch raw {
+            case "json": jsonLogs = true
+            case "text": jsonLogs = false
+            default: throw StartupError(setting: "FINSYNC_LOG_FORMAT", problem: "must be json or text; got '\(raw)'")
+            }
+        }
+        let secret = env["FINSYNC_JWT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        if let secret, secret.utf8.count < 32 {
+            throw StartupError(setting: "FINSYNC_JWT_SECRET", problem: "must be at least 32 bytes long")
+        }
+        return AppConfig(
+            database: database,
+            dataDirectory: dataDirectory,
+            jwtSecret: secret,
+            corsOrigins: (env["FINSYNC_CORS_ORIGINS"] ?? "").split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            maxBodySize: maxBody,
+            trustProxy: env["FINSYNC_TRUST_PROXY"] == "1",
+            tls: env["FINSYNC_TLS"] == "1",
+            logLevel: level,
+            jsonLogs: jsonLogs
+        )
+    }
+
+    static func parseDatabaseURL(_ raw: String) throws(StartupError) -> URL {
+        func fail(_ why: String) -> StartupError {
+            StartupError(setting: "DATABASE_URL", problem: "\(why); expected postgres://user:password@host:port/database")
+        }
+        guard let url = URL(string: raw), let scheme = url.scheme else { throw fail("is not a URL") }
+        guard scheme == "postgres" || scheme == "postgresql" else { throw fail("has scheme '\(scheme)'") }
+        guard let host = url.host, !host.isEmpty else { throw fail("names no host") }
+        guard url.path.count > 1 else { throw fail("names no database") }
+        if let port = url.port, !(1...65535).contains(port) { throw fail("has port \(port)") }
+        return url
+    }
+}
+
+/// A start-up problem a person must fix: printed as one line naming the setting, never as a stack trace.
+public struct StartupError: Error, CustomStringConvertible {
+    var setting: String
+    var problem: String
+    public var description: String { "\(setting) \(problem)" }
+}
+
+extension Application {
+    private struct ConfigKey: StorageKey { typealias Value = AppConfig }
+
+    var config: AppConfig {
+        get {
+            guard let config = storage[ConfigKey.self] else { fatalError("configure(_:) has not run") }
+            return config
+        }
+        set { storage[ConfigKey.self] = newValue }
+    }
+}

@@ -1,0 +1,69 @@
+import Fluent
+import Vapor
+
+struct AuthenticatedUserKey: StorageKey { typealias Value = UUID }
+
+/// Requires a valid access token (`Authorization: Bearer …`) and records who is calling.
+struct UserAuthMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let bearer = request.headers.bearerAuthorization,
+            let userID = await request.application.tokens.verifyAccessToken(bearer.token)
+        else { throw APIError.unauthenticated }
+        request.storage[AuthenticatedUserKey.self] = userID
+        request.logger[metadataKey: "user"] = .string(userID.uuidString)
+        return try await next.respond(to: request)
+    }
+}
+
+/// The caller's standing in the company named by the path: resolved once per request, required by every
+/// company-scoped query.
+struct CompanyContext: Sendable {
+    let companyID: UUID
+    let userID: UUID
+    let role: Role
+
+    func require(_ capability: Capability) throws {
+        guard role.can(capability) else {
+            throw APIError.forbidden("Your role (\(role.rawValue)) does not allow \(capability.rawValue).")
+        }
+    }
+}
+
+private struct CompanyContextKey: StorageKey { typealias Value = CompanyContext }
+
+/// Resolves `{companyID}` to the caller's membership. Not a member (or no such company, or not a UUID) is 404
+/// whatever the id, so ids of other tenants cannot be probed. Then checks the capability the route declares.
+struct CompanyAccessMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let userID = try request.authenticatedUserID
+        guard let raw = request.parameters.get("companyID"), let companyID = UUID(uuidString: raw),
+            let membership = try await Membership.query(on: request.db)
+                .filter(\.$companyID == companyID).filter(\.$userID == userID).filter(\.$active == true).first()
+        else { throw APIError.notFound("Company") }
+        let context = CompanyContext(companyID: companyID, userID: userID, role: membership.role)
+        guard let capability = request.route?.api?.capability else {
+            // A company route without a declared capability is a programming error; refuse rather than allow.
+            throw Abort(.internalServerError, reason: "route \(request.route?.description ?? "?") declares no capability")
+        }
+        try context.require(capability)
+        request.storage[CompanyContextKey.self] = context
+        request.logger[metadataKey: "company"] = .string(companyID.uuidString)
+        return try await next.respond(to: request)
+    }
+}
+
+extension Request {
+    var authenticatedUserID: UUID {
+        get throws {
+            guard let id = storage[AuthenticatedUserKey.self] else { throw APIError.unauthenticated }
+            return id
+        }
+    }
+
+    var company: CompanyContext {
+        get throws {
+            guard let context = storage[CompanyContextKey.self] else { throw APIError.notFound("Company") }
+            return context
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Crypto
+import Fluent
+import Foundation
+import SQLKit
+
+/// Who did something, from where: taken from the request once and passed to every audited write.
+struct AuditActor: Sendable {
+    var userID: UUID?
+    var requestID: String
+    var clientAddress: String
+}
+
+/// One change to record. `before`/`after` are snapshots of the entity as the API shows it.
+struct AuditEvent: Sendable {
+    var companyID: UUID?
+    var action: String
+    var entityType: String
+    var entityID: String
+    var before: JSONValue? = nil
+    var after: JSONValue? = nil
+}
+
+/// The append-only, hash-chained audit trail. Each company has its own chain; events that belong to no company
+/// (sign-ins, token revocations) go to the platform chain.
+enum AuditLog {
+    static let platformChain = "platform"
+    static let genesisHash = String(repeating: "0", count: 64)
+
+    static func chainKey(for companyID: UUID?) -> String {
+        companyID.map { $0.uuidString.lowercased() } ?? platformChain
+    }
+
+    /// Appends inside the caller's transaction, so the entry exists exactly when the change it describes does.
+    @discardableResult
+    static func append(_ event: AuditEvent, by actor: AuditActor, on db: any Database, at date: Date = Date())
+        async throws -> AuditRow
+    {
+        let sql = db.sql()
+        let chain = chainKey(for: event.companyID)
+        if sql.dialect.name == "postgresql" {
+            // Serialises appends to one chain across connections and instances for the rest of the transaction.
+            // (SQLite writers are already serialised by `Store.write`.)
+            try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: chain)))").run()
+        }
+        let last = try await sql.raw("""
+            SELECT seq, hash FROM audit_entries WHERE chain_key = \(bind: chain) ORDER BY seq DESC LIMIT 1
+            """).first(decoding: ChainHead.self)
+        var row = AuditRow(
+            id: UUID(), chainKey: chain, seq: (last?.seq ?? 0) + 1, companyID: event.companyID, actorID: actor.userID,
+            at: AuditTimestamp.string(from: date), action: event.action, entityType: event.entityType,
+            entityID: event.entityID, beforeJSON: event.before?.canonical, afterJSON: event.after?.canonical,
+            requestID: actor.requestID, clientAddress: actor.clientAddress,
+            prevHash: last?.hash ?? genesisHash, hash: "")
+        row.hash = row.computedHash
+        try await sql.insert(into: "audit_entries").model(row).run()
+        return row
+    }
+
+    private struct ChainHead: Decodable {
+        var seq: Int64
+        var hash: String
+    }
+}
+
+/// An audit entry exactly as stored. Its hash covers every column but the hash itself.
+struct AuditRow: Codable, Sendable {
+    var id: UUID
+    var chainKey: String
+    var seq: Int64
+    var companyID: UUID?
+    var actorID: UUID?
+    var at: String
+    var action: String
+    var entityType: String
+    var entityID: String
+    var beforeJSON: String?
+    var afterJSON: String?
+    var requestID: String
+    var clientAddress: String
+    var prevHash: String
+    var hash: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, chainKey = "chain_key", seq, companyID = "company_id", actorID = "actor_id", at, action
+        case entityType = "entity_type", entityID = "entity_id", beforeJSON = "before_json", afterJSON = "after_json"
+        case requestID = "request_id", clientAddress = "client_address", prevHash = "prev_hash", hash
+    }
+
+    /// The canonical JSON the hash is taken over: fixed key order, before/after as their stored canonical text.
+    var canonicalJSON: String {
+        let value: JSONValue = [
+            "id": .string(id.uuidString.lowercased()), "chain": .string(chainKey), "seq": .int(seq),
+            "companyId": JSONValue(companyID?.uuidString.lowercased()),
+            "actorId": JSONValue(actorID?.uuidString.lowercased()), "at": .string(at), "action": .string(action),
+            "entityType": .string(entityType), "entityId": .string(entityID), "before": JSONValue(beforeJSON),
+            "after": JSONValue(afterJSON), "requestId": .string(requestID), "clientAddress": .string(clientAddress),
+        ]
+        return value.canonical
+    }
+
+    /// `SHA-256(previous hash ‖ canonical JSON)`, hex.
+    var computedHash: String {
+        var hasher = SHA256()
+        hasher.update(data: Data(prevHash.utf8))
+        hasher.update(data: Data(canonicalJSON.utf8))
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Audit times are stored as text with milliseconds so they hash the same on every database and sort as strings.
+enum AuditTimestamp {
+    static func string(from date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+    }
+}

@@ -1,0 +1,165 @@
+import Fluent
+import SQLKit
+import Vapor
+
+enum AuthController {
+    @Sendable static func register(req: Request) async throws -> Response {
+        let body = try req.decodeBody(RegisterRequest.self)
+        let email = body.email.normalisedEmail
+        let hash = try await Passwords.hash(body.password, on: req)
+        let actor = req.auditActor
+        let (user, refresh) = try await req.write { db in
+            if try await User.query(on: db).filter(\.$email == email).first() != nil {
+                throw APIError(status: .conflict, code: "conflict", message: "An account with this email already exists.",
+                               fields: [.init(field: "email", message: "is already registered")])
+            }
+            let user = User(email: email, name: body.name, passwordHash: hash)
+            try await user.create(on: db)
+            let refresh = try await issueRefreshToken(for: user.requireID(), family: UUID(), on: db)
+            var withUser = actor
+            withUser.userID = user.id
+            try await AuditLog.append(
+                AuditEvent(companyID: nil, action: "auth.register", entityType: "user", entityID: user.requireID().uuidString.lowercased(),
+                           after: ["email": .string(email), "name": .string(user.name)]),
+                by: withUser, on: db)
+            return (try UserDTO(user), refresh)
+        }
+        let tokens = AuthResponse(
+            accessToken: try await req.application.tokens.accessToken(for: user.id), refreshToken: refresh,
+            expiresIn: Int(TokenService.accessLifetime), user: user)
+        return try await tokens.encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func login(req: Request) async throws -> AuthResponse {
+        let body = try req.decodeBody(LoginRequest.self)
+        let email = body.email.normalisedEmail
+        let client = req.clientAddress
+        try await LoginRateLimiter.check(email: email, clientAddress: client, on: req.db)
+
+        let user = try await User.query(on: req.db).filter(\.$email == email).first()
+        let ok = try await Passwords.verify(
+            body.password, against: user?.passwordHash ?? req.application.decoyPasswordHash, on: req)
+        let anonymous = req.auditActor
+        guard ok, let user, let userID = user.id else {
+            try await req.write { db in
+                try await LoginFailure(email: email, clientAddress: client, at: Date()).create(on: db)
+                try await AuditLog.append(
+                    AuditEvent(companyID: nil, action: "auth.login_failed", entityType: "user",
+                               entityID: user?.id?.uuidString.lowercased() ?? "", after: ["email": .string(email)]),
+                    by: anonymous, on: db)
+            }
+            // One message for a wrong password and an unknown email: the response must not reveal which.
+            throw APIError(status: .unauthorized, code: "invalid_credentials", message: "Email or password is incorrect.")
+        }
+        var signedIn = anonymous
+        signedIn.userID = userID
+        let actor = signedIn
+        let refresh = try await req.write { db in
+            let refresh = try await issueRefreshToken(for: userID, family: UUID(), on: db)
+            try await AuditLog.append(
+                AuditEvent(companyID: nil, action: "auth.login", entityType: "user", entityID: userID.uuidString.lowercased()),
+                by: actor, on: db)
+            return refresh
+        }
+        return AuthResponse(
+            accessToken: try await req.application.tokens.accessToken(for: userID), refreshToken: refresh,
+            expiresIn: Int(TokenService.accessLifetime), user: try UserDTO(user))
+    }
+
+    @Sendable static func refresh(req: Request) async throws -> AuthResponse {
+        let body = try req.decodeBody(RefreshRequest.self)
+        let actor = req.auditActor
+        let outcome = try await req.write { db in try await rotate(body.refreshToken, actor: actor, on: db) }
+        switch outcome {
+        case .rotated(let userID, let token):
+            guard let user = try await User.find(userID, on: req.db) else { throw APIError.unauthenticated }
+            return AuthResponse(
+                accessToken: try await req.application.tokens.accessToken(for: userID), refreshToken: token,
+                expiresIn: Int(TokenService.accessLifetime), user: try UserDTO(user))
+        case .reused:
+            throw APIError(status: .unauthorized, code: "refresh_token_reused",
+                           message: "This refresh token was already used; every session from that sign-in is now revoked. Sign in again.")
+        case .invalid:
+            throw APIError(status: .unauthorized, code: "invalid_refresh_token",
+                           message: "The refresh token is unknown, expired or revoked. Sign in again.")
+        }
+    }
+
+    @Sendable static func logout(req: Request) async throws -> HTTPStatus {
+        let body = try req.decodeBody(RefreshRequest.self)
+        let hash = TokenService.hash(body.refreshToken)
+        let requestActor = req.auditActor
+        try await req.write { db in
+            guard let token = try await RefreshToken.query(on: db).filter(\.$tokenHash == hash).first() else {
+                throw APIError(status: .unauthorized, code: "invalid_refresh_token", message: "The refresh token is unknown.")
+            }
+            var actor = requestActor
+            actor.userID = token.userID
+            try await revokeFamily(token.familyID, userID: token.userID, reason: "auth.logout", actor: actor, on: db)
+        }
+        return .noContent
+    }
+
+    @Sendable static func me(req: Request) async throws -> MeResponse {
+        let userID = try req.authenticatedUserID
+        guard let user = try await User.find(userID, on: req.db) else { throw APIError.unauthenticated }
+        let companies = try await req.db.sql().raw("""
+            SELECT c.id, c.name, m.role FROM memberships m JOIN companies c ON c.id = m.company_id
+            WHERE m.user_id = \(bind: userID) AND m.active = \(bind: true) ORDER BY c.name
+            """).all(decoding: MeResponse.CompanyRole.self)
+        return MeResponse(id: userID, email: user.email, name: user.name, companies: companies)
+    }
+
+    // MARK: - Refresh tokens
+
+    enum RotationOutcome: Sendable {
+        case rotated(userID: UUID, token: String)
+        case reused
+        case invalid
+    }
+
+    private struct TokenRow: Decodable {
+        var user_id: UUID
+        var family_id: UUID
+    }
+
+    /// Marks the presented token used and issues its successor in the same family. A token presented twice means
+    /// it was stolen (or the client is broken): the whole family is revoked.
+    static func rotate(_ presented: String, actor: AuditActor, on db: any Database) async throws -> RotationOutcome {
+        let hash = TokenService.hash(presented)
+        let now = Date()
+        let sql = db.sql()
+        if let row = try await sql.raw("""
+            UPDATE refresh_tokens SET used_at = \(bind: now)
+            WHERE token_hash = \(bind: hash) AND used_at IS NULL AND revoked_at IS NULL AND expires_at > \(bind: now)
+            RETURNING user_id, family_id
+            """).first(decoding: TokenRow.self)
+        {
+            return .rotated(userID: row.user_id, token: try await issueRefreshToken(for: row.user_id, family: row.family_id, on: db))
+        }
+        guard let token = try await RefreshToken.query(on: db).filter(\.$tokenHash == hash).first() else { return .invalid }
+        guard token.usedAt != nil else { return .invalid }  // expired or already revoked, never reused
+        var withUser = actor
+        withUser.userID = token.userID
+        try await revokeFamily(token.familyID, userID: token.userID, reason: "auth.refresh_reuse", actor: withUser, on: db)
+        return .reused
+    }
+
+    static func issueRefreshToken(for userID: UUID, family: UUID, on db: any Database) async throws -> String {
+        let token = TokenService.newRefreshToken()
+        try await RefreshToken(
+            userID: userID, familyID: family, tokenHash: TokenService.hash(token),
+            expiresAt: Date().addingTimeInterval(TokenService.refreshLifetime)
+        ).create(on: db)
+        return token
+    }
+
+    static func revokeFamily(_ family: UUID, userID: UUID, reason: String, actor: AuditActor, on db: any Database) async throws {
+        try await RefreshToken.query(on: db).filter(\.$familyID == family).filter(\.$revokedAt == nil)
+            .set(\.$revokedAt, to: Date()).update()
+        try await AuditLog.append(
+            AuditEvent(companyID: nil, action: reason, entityType: "refresh_token_family",
+                       entityID: family.uuidString.lowercased(), after: ["userId": .string(userID.uuidString.lowercased())]),
+            by: actor, on: db)
+    }
+}

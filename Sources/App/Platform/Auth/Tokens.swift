@@ -1,0 +1,79 @@
+import Crypto
+import Foundation
+import JWTKit
+import Vapor
+
+/// Claims of an access token. Short-lived (15 minutes), so it is trusted without a database lookup.
+struct AccessClaims: JWTPayload {
+    var sub: SubjectClaim
+    var exp: ExpirationClaim
+    var iat: IssuedAtClaim
+    /// Guards against a refresh token or any other JWT signed with the same key being used as an access token.
+    var typ: String
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {
+        try exp.verifyNotExpired()
+        guard typ == "access" else { throw JWTError.claimVerificationFailure(failedClaim: nil, reason: "not an access token") }
+    }
+}
+
+/// Issues and checks tokens. Refresh tokens are opaque random strings; only their SHA-256 is stored.
+struct TokenService: Sendable {
+    static let accessLifetime: TimeInterval = 15 * 60
+    static let refreshLifetime: TimeInterval = 30 * 24 * 3600
+
+    let keys: JWTKeyCollection
+
+    func accessToken(for userID: UUID, now: Date = Date()) async throws -> String {
+        let claims = AccessClaims(
+            sub: .init(value: userID.uuidString), exp: .init(value: now.addingTimeInterval(Self.accessLifetime)),
+            iat: .init(value: now), typ: "access")
+        return try await keys.sign(claims)
+    }
+
+    /// The user id in a valid access token, or nil for anything forged, expired, unsigned or malformed.
+    func verifyAccessToken(_ token: String) async -> UUID? {
+        guard let claims = try? await keys.verify(token, as: AccessClaims.self) else { return nil }
+        return UUID(uuidString: claims.sub.value)
+    }
+
+    static func newRefreshToken() -> String {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        for i in bytes.indices { bytes[i] = UInt8.random(in: .min ... .max) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension Application {
+    private struct TokenServiceKey: StorageKey { typealias Value = TokenService }
+
+    var tokens: TokenService {
+        get {
+            guard let t = storage[TokenServiceKey.self] else { fatalError("configure(_:) has not run") }
+            return t
+        }
+        set { storage[TokenServiceKey.self] = newValue }
+    }
+}
+
+/// Loads the signing secret: `FINSYNC_JWT_SECRET`, or one generated once into the data directory for development.
+enum JWTSecret {
+    static func load(config: AppConfig) throws(StartupError) -> String {
+        if let secret = config.jwtSecret { return secret }
+        let path = (config.dataDirectory as NSString).appendingPathComponent("jwt-secret")
+        if let existing = try? String(contentsOfFile: path, encoding: .utf8), existing.utf8.count >= 32 {
+            return existing.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let secret = TokenService.newRefreshToken() + TokenService.newRefreshToken()
+        guard FileManager.default.createFile(atPath: path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
+        else {
+            throw StartupError(setting: "FINSYNC_DATA_DIR", problem: "'\(config.dataDirectory)' is not writable (could not create jwt-secret)")
+        }
+        return secret
+    }
+}

@@ -1,0 +1,105 @@
+import NIOConcurrencyHelpers
+import Vapor
+
+/// Turns every error into the one JSON error shape. Client mistakes keep their status; anything unexpected
+/// becomes a 500 that names only the request id, so SQL, paths and stack traces never reach a client.
+struct APIErrorMiddleware: AsyncMiddleware {
+    let methodIndex: RouteMethodIndex
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            return response(for: error, on: request)
+        }
+    }
+
+    func response(for error: any Error, on request: Request) -> Response {
+        let apiError = translate(error, request: request)
+        if apiError.status.code >= 500 {
+            request.logger.error("unhandled error: \(String(reflecting: error))")
+        } else {
+            request.logger.debug("client error \(apiError.status.code): \(apiError.message)")
+        }
+        let body = ErrorBody(error: .init(
+            code: apiError.code, message: apiError.message, fields: apiError.fields.isEmpty ? nil : apiError.fields))
+        let response = Response(status: apiError.status, headers: apiError.headers)
+        do {
+            try response.content.encode(body, as: .json)
+        } catch {
+            response.body = .init(string: #"{"error":{"code":"internal_error","message":"Internal error."}}"#)
+        }
+        return response
+    }
+
+    private func translate(_ error: any Error, request: Request) -> APIError {
+        switch error {
+        case let e as APIError:
+            return e
+        case is RouteNotFound:
+            let allowed = methodIndex.methods(matching: request.url.path)
+            if !allowed.isEmpty, !allowed.contains(request.method) {
+                var e = APIError(
+                    status: .methodNotAllowed, code: "method_not_allowed",
+                    message: "\(request.method.rawValue) is not allowed here; use "
+                        + allowed.map(\.rawValue).sorted().joined(separator: ", ") + ".")
+                e.headers.replaceOrAdd(name: .allow, value: allowed.map(\.rawValue).sorted().joined(separator: ", "))
+                return e
+            }
+            return APIError(status: .notFound, code: "not_found", message: "No such route: \(request.url.path)")
+        case let e as any AbortError where e.status == .payloadTooLarge:
+            return APIError(
+                status: .payloadTooLarge, code: "payload_too_large",
+                message: "The request body is larger than the \(request.application.config.maxBodySize)-byte limit.")
+        case let e as any AbortError where e.status.code < 500:
+            return APIError(status: e.status, code: Self.code(for: e.status), message: e.reason, headers: e.headers)
+        default:
+            return APIError(
+                status: .internalServerError, code: "internal_error",
+                message: "Internal error. Quote request id \(request.requestID) when reporting it.")
+        }
+    }
+
+    static func code(for status: HTTPResponseStatus) -> String {
+        switch status {
+        case .badRequest: "malformed_request"
+        case .unauthorized: "unauthenticated"
+        case .forbidden: "forbidden"
+        case .notFound: "not_found"
+        case .conflict: "conflict"
+        case .unprocessableEntity: "validation_failed"
+        case .tooManyRequests: "rate_limited"
+        case .unsupportedMediaType: "unsupported_media_type"
+        default: "http_\(status.code)"
+        }
+    }
+}
+
+/// Which methods a path answers to, so a wrong method gets 405 with `Allow` instead of a bare 404.
+/// Only consulted for requests no route matched, so a linear scan is fine.
+final class RouteMethodIndex: Sendable {
+    private let routes = NIOLockedValueBox<[(method: HTTPMethod, path: [PathComponent])]>([])
+
+    func rebuild(from all: Routes) {
+        let snapshot = all.all.map { (method: $0.method, path: $0.path) }
+        routes.withLockedValue { $0 = snapshot }
+    }
+
+    func methods(matching path: String) -> [HTTPMethod] {
+        let components = path.split(separator: "/").map(String.init)
+        let matching = routes.withLockedValue { $0.filter { Self.matches($0.path, components) }.map(\.method) }
+        var seen = Set<String>()
+        return matching.filter { seen.insert($0.rawValue).inserted }
+    }
+
+    private static func matches(_ pattern: [PathComponent], _ components: [String]) -> Bool {
+        for (i, part) in pattern.enumerated() {
+            switch part {
+            case .catchall: return true
+            case .anything, .parameter: guard i < components.count else { return false }
+            case .constant(let c): guard i < components.count, components[i] == c else { return false }
+            }
+        }
+        return pattern.count == components.count
+    }
+}

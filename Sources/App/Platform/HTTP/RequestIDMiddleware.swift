@@ -1,0 +1,38 @@
+import Vapor
+
+/// Gives every request an id (the client's `X-Request-ID` when it is sane) that appears on each log line,
+/// in the response header and in audit entries, so one request can be followed end to end.
+struct RequestIDMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let id = Self.acceptable(request.headers.first(name: "X-Request-ID")) ?? UUID().uuidString.lowercased()
+        request.storage[RequestIDKey.self] = id
+        request.logger[metadataKey: "request-id"] = .string(id)
+        let response = try await next.respond(to: request)
+        response.headers.replaceOrAdd(name: "X-Request-ID", value: id)
+        return response
+    }
+
+    /// Client ids are echoed into logs and headers, so only short, plain tokens are taken over.
+    static func acceptable(_ raw: String?) -> String? {
+        guard let raw, (1...128).contains(raw.count),
+            raw.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.:".unicodeScalars.contains($0)) })
+        else { return nil }
+        return raw
+    }
+}
+
+private struct RequestIDKey: StorageKey { typealias Value = String }
+
+extension Request {
+    var requestID: String { storage[RequestIDKey.self] ?? "-" }
+
+    /// The peer address; behind a proxy the operator sets `FINSYNC_TRUST_PROXY=1` so `X-Forwarded-For` counts.
+    var clientAddress: String {
+        if application.config.trustProxy, let forwarded = headers.forwarded.first?.for ?? headers.first(name: .xForwardedFor)?
+            .split(separator: ",").first.map({ $0.trimmingCharacters(in: .whitespaces) })
+        {
+            return forwarded
+        }
+        return remoteAddress?.ipAddress ?? "unknown"
+    }
+}

@@ -1,0 +1,89 @@
+import Vapor
+
+/// What a route is, for people and for checks: its summary, schemas and, for company routes, the capability it
+/// needs. Stored on the route itself, so the OpenAPI document and the access checks read the same declaration.
+struct APIRoute: Sendable {
+    enum Access: Sendable {
+        case open
+        case user
+        case company(Capability)
+    }
+
+    var summary: String
+    var tag: String
+    var access: Access
+    var request: Schema? = nil
+    var response: Schema? = nil
+    var status: HTTPStatus = .ok
+    var query: [QueryParameter] = []
+
+    struct QueryParameter: Sendable {
+        var name: String
+        var schema: Schema
+        var description: String
+    }
+
+    var capability: Capability? {
+        if case .company(let c) = access { c } else { nil }
+    }
+}
+
+extension Route {
+    var api: APIRoute? {
+        get { userInfo["finsync.api"] as? APIRoute }
+        set { userInfo["finsync.api"] = newValue }
+    }
+}
+
+extension RoutesBuilder {
+    @discardableResult
+    func on<Response: AsyncResponseEncodable & VaporSendableMetatype>(
+        _ method: HTTPMethod, _ path: PathComponent..., api: APIRoute,
+        use handler: @Sendable @escaping (Request) async throws -> Response
+    ) -> Route {
+        let route = on(method, path, use: handler)
+        route.api = api
+        return route
+    }
+}
+
+/// A request body that is validated against its schema before it is decoded, so a client learns about every
+/// bad field in one response.
+protocol APIRequestBody: Decodable, Sendable {
+    static var schema: Schema { get }
+}
+
+/// A response body whose shape `/openapi.json` publishes.
+protocol APIResponseBody: Content {
+    static var schema: Schema { get }
+}
+
+extension Request {
+    /// Parses the body as JSON (400 saying where it breaks), validates it against `T.schema` (422 listing every bad
+    /// field), then decodes it.
+    func decodeBody<T: APIRequestBody>(_: T.Type) throws -> T {
+        let bytes = body.data.map { Data(buffer: $0) } ?? Data()
+        guard !bytes.isEmpty else {
+            throw APIError.malformed("The request body is empty; send a JSON object.")
+        }
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: bytes)
+        } catch {
+            throw APIError.malformed("The request body is not valid JSON: \(Self.describeJSONError(error, in: bytes))")
+        }
+        var errors: [APIError.FieldError] = []
+        T.schema.validate(value, at: "", into: &errors)
+        guard errors.isEmpty else { throw APIError.validation(errors) }
+        do {
+            return try JSONDecoder().decode(T.self, from: bytes)
+        } catch {
+            // The schema accepted it, so this is a mismatch between schema and type: a bug, reported as such.
+            throw Abort(.internalServerError, reason: "schema/type mismatch for \(T.self): \(error)")
+        }
+    }
+
+    static func describeJSONError(_ error: any Error, in bytes: Data) -> String {
+        JSONSyntax.firstProblem(in: [UInt8](bytes))?.description ?? "it is not a JSON document"
+    }
+}

@@ -1,0 +1,84 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import JWTKit
+import Vapor
+
+/// The composition root: settings, database, security, middleware, routes and commands.
+/// Tests pass their own `AppConfig` (an in-memory database, a fixed secret).
+func configure(_ app: Application, config: AppConfig? = nil) async throws {
+    let config = try config ?? AppConfig.fromEnvironment(production: app.environment == .production)
+    app.config = config
+    try DataDirectory.prepare(config)
+
+    switch config.database {
+    case .sqlite(let path):
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
+    case .postgres(let url):
+        do {
+            // Three connections per event loop: enough for concurrent requests without exhausting a small
+            // server's default of 100 connections when several instances run.
+            app.databases.use(
+                .postgres(configuration: try SQLPostgresConfiguration(url: url), maxConnectionsPerEventLoop: 3,
+                          connectionPoolTimeout: .seconds(10), sqlLogLevel: .debug),
+                as: .psql)
+        } catch {
+            throw StartupError(setting: "DATABASE_URL", problem: "could not be used: \(error)")
+        }
+    }
+    app.store = Store(serialiseWrites: !config.isPostgres)
+
+    app.migrations.add(CreatePlatformTables())
+    app.migrations.add(CreateAuditEntries())
+
+    app.passwords.use(.bcrypt(cost: config.passwordCost))
+    app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)
+    let keys = JWTKeyCollection()
+    await keys.add(hmac: HMACKey(from: try JWTSecret.load(config: config)), digestAlgorithm: .sha256)
+    app.tokens = TokenService(keys: keys)
+
+    app.routes.defaultMaxBodySize = ByteCount(value: config.maxBodySize)
+    let methodIndex = RouteMethodIndex()
+    app.middleware = Middlewares()
+    app.middleware.use(RequestIDMiddleware())
+    app.middleware.use(MetricsMiddleware(registry: app.metricsRegistry))
+    app.middleware.use(SecurityHeadersMiddleware(tls: config.tls))
+    if !config.corsOrigins.isEmpty {
+        app.middleware.use(CORSMiddleware(configuration: .init(
+            allowedOrigin: .any(config.corsOrigins), allowedMethods: [.GET, .POST, .PATCH, .PUT, .DELETE, .OPTIONS],
+            allowedHeaders: [.accept, .authorization, .contentType, .origin, "X-Request-ID", "Idempotency-Key"])))
+    }
+    app.middleware.use(APIErrorMiddleware(methodIndex: methodIndex))
+
+    try routes(app)
+    methodIndex.rebuild(from: app.routes)
+
+    app.asyncCommands.use(ServeCommand(), as: "serve", isDefault: true)
+}
+
+extension AppConfig {
+    var isPostgres: Bool {
+        if case .postgres = database { true } else { false }
+    }
+}
+
+enum DataDirectory {
+    /// Creates the data directory and proves it is writable, so a permissions problem is reported at start-up
+    /// in one line rather than as an SQLite error on the first write.
+    static func prepare(_ config: AppConfig) throws(StartupError) {
+        let fm = FileManager.default
+        let dir = config.dataDirectory
+        do {
+            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw StartupError(setting: "FINSYNC_DATA_DIR", problem: "'\(dir)' cannot be created: \(error.localizedDescription)")
+        }
+        let probe = (dir as NSString).appendingPathComponent(".write-test")
+        guard fm.createFile(atPath: probe, contents: Data()) else {
+            throw StartupError(setting: "FINSYNC_DATA_DIR", problem: "'\(dir)' is not writable by this user")
+        }
+        try? fm.removeItem(atPath: probe)
+    }
+}

@@ -1,0 +1,92 @@
+import Vapor
+
+/// Registers every route. Each carries an `APIRoute`: the OpenAPI document and the access checks read it.
+func routes(_ app: Application) throws {
+    do {  // Platform
+        let ok = HealthController.Status.schema
+        app.on(.GET, "health", api: .init(summary: "The process is up", tag: "Platform", access: .open, response: ok),
+               use: HealthController.health)
+        app.on(.GET, "ready", api: .init(summary: "The database answers", tag: "Platform", access: .open, response: ok),
+               use: HealthController.ready)
+        app.on(.GET, "metrics", api: .init(summary: "Prometheus metrics (text format)", tag: "Platform", access: .open),
+               use: HealthController.metrics)
+        app.on(.GET, "openapi.json", api: .init(summary: "This document", tag: "Platform", access: .open),
+               use: HealthController.openAPI)
+    }
+
+    let api = app.grouped("api", "v1")
+
+    do {  // Accounts
+        let auth = api.grouped("auth")
+        auth.on(.POST, "register", api: .init(summary: "Create an account", tag: "Auth", access: .open,
+                                              request: RegisterRequest.schema, response: AuthResponse.schema, status: .created),
+                use: AuthController.register)
+        auth.on(.POST, "login", api: .init(summary: "Sign in", tag: "Auth", access: .open,
+                                           request: LoginRequest.schema, response: AuthResponse.schema),
+                use: AuthController.login)
+        auth.on(.POST, "refresh", api: .init(summary: "Swap a refresh token for new tokens", tag: "Auth", access: .open,
+                                             request: RefreshRequest.schema, response: AuthResponse.schema),
+                use: AuthController.refresh)
+        auth.on(.POST, "logout", api: .init(summary: "Revoke a refresh token and its family", tag: "Auth", access: .open,
+                                            request: RefreshRequest.schema, status: .noContent),
+                use: AuthController.logout)
+    }
+
+    let user = api.grouped(UserAuthMiddleware())
+    user.on(.GET, "me", api: .init(summary: "The signed-in user and their companies", tag: "Auth", access: .user,
+                                   response: MeResponse.schema),
+            use: AuthController.me)
+
+    do {  // Companies
+        user.on(.POST, "companies", api: .init(summary: "Create a company (you become its owner)", tag: "Companies",
+                                               access: .user, request: CreateCompanyRequest.schema,
+                                               response: CompanyDTO.schema, status: .created),
+                use: CompanyController.create)
+        user.on(.GET, "companies", api: .init(summary: "Companies you are a member of", tag: "Companies", access: .user,
+                                              response: Page<CompanyDTO>.schema(CompanyDTO.schema)),
+                use: CompanyController.list)
+    }
+
+    let company = user.grouped("companies", ":companyID").grouped(CompanyAccessMiddleware())
+    registerCompanyRoutes(company)
+}
+
+/// Everything under `/api/v1/companies/{companyID}`: later features add their routes here.
+func registerCompanyRoutes(_ company: any RoutesBuilder) {
+    do {  // Company settings
+        company.on(.GET, api: .init(summary: "A company", tag: "Companies", access: .company(.companyView),
+                                    response: CompanyDTO.schema),
+                   use: CompanyController.show)
+        company.on(.PATCH, api: .init(summary: "Change company settings", tag: "Companies",
+                                      access: .company(.settingsEdit), request: UpdateCompanyRequest.schema,
+                                      response: CompanyDTO.schema),
+                   use: CompanyController.update)
+    }
+    do {  // Members
+        company.on(.GET, "members", api: .init(summary: "Members and their roles", tag: "Members",
+                                               access: .company(.companyView),
+                                               response: Page<MemberDTO>.schema(MemberDTO.schema)),
+                   use: MemberController.list)
+        company.on(.POST, "members", api: .init(summary: "Add an existing user by email", tag: "Members",
+                                                access: .company(.membersManage), request: AddMemberRequest.schema,
+                                                response: MemberDTO.schema, status: .created),
+                   use: MemberController.add)
+        company.on(.PATCH, "members", ":userID", api: .init(summary: "Change a member's role", tag: "Members",
+                                                            access: .company(.membersManage),
+                                                            request: ChangeRoleRequest.schema, response: MemberDTO.schema),
+                   use: MemberController.changeRole)
+        company.on(.DELETE, "members", ":userID", api: .init(summary: "Remove a member", tag: "Members",
+                                                             access: .company(.membersManage), status: .noContent),
+                   use: MemberController.remove)
+    }
+    do {  // Audit trail
+        company.on(.GET, "audit-log", api: .init(summary: "The audit trail, newest first", tag: "Audit",
+                                                 access: .company(.auditView),
+                                                 response: Page<AuditEntryDTO>.schema(AuditEntryDTO.schema),
+                                                 query: AuditController.queryParameters),
+                   use: AuditController.list)
+        company.on(.GET, "audit-log", "verify", api: .init(summary: "Check the audit hash chain", tag: "Audit",
+                                                           access: .company(.auditView), response: AuditVerifyDTO.schema),
+                   use: AuditController.verify)
+    }
+}

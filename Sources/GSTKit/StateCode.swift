@@ -1,0 +1,33 @@
+/// An Indian State / Union Territory code as used in GSTINs and place of supply (gst.md §A1.5).
+public struct StateCode: Hashable, Sendable, CustomStringConvertible {
+    /// Two digits, e.g. `"27"`.
+    public let code: String
+
+    public var name: String { Self.names[code] ?? code }
+    public var description: String { code }
+
+    /// `nil` unless `code` is a known GST state or territory code.
+    public init?(_ code: String) {
+        guard Self.names[code] != nil else { return nil }
+        self.code = code
+    }
+
+    /// Codes a registered business can be located in. `96` (other countries) and `99` (centre jurisdiction)
+    /// are places of supply or administrative codes, never a taxpayer's home state.
+    public static let registrable: Set<String> = Set(names.keys).subtracting(["96", "99"])
+
+    /// UTs without legislature levy UTGST instead of SGST.
+    public var isUnionTerritoryWithoutLegislature: Bool { ["04", "26", "31", "35", "38", "97"].contains(code) }
+
+    static let names: [String: String] = [
+        "01": "Jammu and Kashmir", "02": "Himachal Pradesh", "03": "Punjab", "04": "Chandigarh",
+        "05": "Uttarakhand", "06": "Haryana", "07": "Delhi", "08": "Rajasthan", "09": "Uttar Pradesh",
+        "10": "Bihar", "11": "Sikkim", "12": "Arunachal Pradesh", "13": "Nagaland", "14": "Manipur",
+        "15": "Mizoram", "16": "Tripura", "17": "Meghalaya", "18": "Assam", "19": "West Bengal",
+        "20": "Jharkhand", "21": "Odisha", "22": "Chhattisgarh", "23": "Madhya Pradesh", "24": "Gujarat",
+        "26": "Dadra and Nagar Haveli and Daman and Diu", "27": "Maharashtra", "28": "Andhra Pradesh (Old)",
+        "29": "Karnataka", "30": "Goa", "31": "Lakshadweep", "32": "Kerala", "33": "Tamil Nadu",
+        "34": "Puducherry", "35": "Andaman and Nicobar Islands", "36": "Telangana", "37": "Andhra Pradesh",
+        "38": "Ladakh", "97": "Other Territory", "96": "Other Countries", "99": "Centre Jurisdiction",
+    ]
+}

@@ -1,0 +1,30 @@
+import Ledger
+import Testing
+
+@Suite struct MoneyTests {
+    @Test(arguments: [
+        ("1180.00", Int64(118_000)), ("1180", 118_000), ("0.5", 50), ("-12.05", -1_205), ("0", 0),
+        ("92233720368547758.07", Int64.max),
+    ])
+    func parses_decimal_strings(text: String, paise: Int64) throws {
+        #expect(try Money(parsing: text).paise == paise)
+    }
+
+    @Test(arguments: [
+        ("", Money.ParseError.empty), ("1,180.00", .notANumber), ("1.005", .tooManyDecimals), ("abc", .notANumber),
+        ("1.", .notANumber), (".5", .notANumber), ("1e3", .notANumber), ("92233720368547758.08", .outOfRange),
+        ("--1", .notANumber),
+    ])
+    func rejects_malformed_amounts(text: String, error: Money.ParseError) {
+        #expect(throws: error) { try Money(parsing: text) }
+    }
+
+    @Test func formats_plain_and_indian_grouping() {
+        #expect(Money(paise: 12_345_678_00).indianGrouped == "1,23,45,678.00")
+        #expect(Money(paise: 100_000).indianGrouped == "1,000.00")
+        #expect(Money(paise: 99_999).indianGrouped == "999.99")
+        #expect(Money(paise: -10_000_000_05).indianGrouped == "-1,00,00,000.05")
+        #expect(Money(paise: 118_000).description == "1180.00")
+        #expect(Money(paise: -5).description == "-0.05")
+    }
+}
