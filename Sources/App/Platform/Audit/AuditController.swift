@@ -32,10 +32,26 @@ struct AuditEntryDTO: APIResponseBody {
         hash = row.hash
     }
 
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(seq, forKey: .seq)
+        try c.encode(at, forKey: .at)
+        try c.encode(actorId, forKey: .actorId)
+        try c.encode(action, forKey: .action)
+        try c.encode(entityType, forKey: .entityType)
+        try c.encode(entityId, forKey: .entityId)
+        try c.encode(before, forKey: .before)
+        try c.encode(after, forKey: .after)
+        try c.encode(requestId, forKey: .requestId)
+        try c.encode(clientAddress, forKey: .clientAddress)
+        try c.encode(hash, forKey: .hash)
+    }
+
     static let schema = Schema.ref("AuditEntry", .object([
         .required("id", .uuid), .required("seq", .integer()), .required("at", .dateTime),
         .required("actorId", .nullable(.uuid)), .required("action", .string()), .required("entityType", .string()),
-        .required("entityId", .string()), .optional("before", .object([])), .optional("after", .object([])),
+        .required("entityId", .string()), .required("before", .nullable(.object([]))), .required("after", .nullable(.object([]))),
         .required("requestId", .string()), .required("clientAddress", .string()), .required("hash", .string()),
     ]))
 }

@@ -70,6 +70,19 @@ struct CompanyDTO: APIResponseBody {
         currency = c.currency
     }
 
+    // Written out so that a missing GSTIN is sent as `null`, not left out.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(name, forKey: .name)
+        try c.encode(gstin, forKey: .gstin)
+        try c.encode(stateCode, forKey: .stateCode)
+        try c.encode(stateName, forKey: .stateName)
+        try c.encode(financialYearStart, forKey: .financialYearStart)
+        try c.encode(booksBeginning, forKey: .booksBeginning)
+        try c.encode(currency, forKey: .currency)
+    }
+
     static let schema = Schema.ref("Company", .object([
         .required("id", .uuid), .required("name", .text()), .required("gstin", .nullable(.string())),
         .required("stateCode", .string()), .required("stateName", .string()), .required("financialYearStart", .date),
@@ -80,6 +93,12 @@ struct CompanyDTO: APIResponseBody {
 struct Page<Item: Content & Sendable>: Content, Sendable {
     var items: [Item]
     var nextCursor: String?
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(items, forKey: .items)
+        try c.encode(nextCursor, forKey: .nextCursor)  // `null` on the last page, as ARCHITECTURE.md §5 specifies
+    }
 
     static func schema(_ item: Schema) -> Schema {
         .object([.required("items", .array(item)), .required("nextCursor", .nullable(.string()))])

@@ -13,7 +13,7 @@ struct JSONSyntax {
 
     static func firstProblem(in bytes: [UInt8]) -> Problem? {
         var scanner = JSONSyntax(bytes: bytes)
-        do {
+        do throws(Problem) {
             scanner.skipSpace()
             try scanner.value(depth: 0)
             scanner.skipSpace()
