@@ -94,11 +94,11 @@ import Vapor
             #expect(verify.json["brokenAt"]?.stringValue == id.uuidString.lowercased())
             #expect(verify.json["reason"]?.stringValue?.contains("altered") == true)
 
+            // Put it back so the per-test invariant (every chain verifies) holds for the rest.
+            try await sql.raw("UPDATE audit_entries SET after_json = \(bind: target!.afterJSON) WHERE id = \(bind: id)").run()
             if TestDatabase.isPostgres {
                 try await sql.raw("ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only").run()
             }
-            // Put it back so the per-test invariant (every chain verifies) holds for the rest.
-            try await sql.raw("UPDATE audit_entries SET after_json = \(bind: target!.afterJSON) WHERE id = \(bind: id)").run()
         }
     }
 
