@@ -56,6 +56,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     methodIndex.rebuild(from: app.routes)
 
     app.asyncCommands.use(ServeCommand(), as: "serve", isDefault: true)
+    app.asyncCommands.use(BenchCommand(), as: "bench")
 }
 
 extension AppConfig {

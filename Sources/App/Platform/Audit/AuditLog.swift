@@ -103,7 +103,7 @@ struct AuditRow: Codable, Sendable {
         var hasher = SHA256()
         hasher.update(data: Data(prevHash.utf8))
         hasher.update(data: Data(canonicalJSON.utf8))
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hexString
     }
 }
 

@@ -1,0 +1,147 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Vapor
+
+/// `finsync bench http`: serves a fresh SQLite database on a free loopback port and measures it over real
+/// HTTP connections. Prints requests/s and latency percentiles; it asserts nothing.
+struct BenchCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "suite", help: "What to measure: http")
+        var suite: String
+
+        @Option(name: "requests", help: "Requests per scenario (default 5000).")
+        var requests: Int?
+
+        @Option(name: "concurrency", help: "Concurrent connections (default 32).")
+        var concurrency: Int?
+
+        init() {}
+    }
+
+    var help: String { "Runs a benchmark and prints its figures (see Benchmarks/RESULTS.md)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard signature.suite == "http" else {
+            throw StartupError(setting: "bench", problem: "knows the suite 'http'; got '\(signature.suite)'")
+        }
+        let app = context.application
+        try await DatabaseStartup.migrate(app)
+        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+        guard let port = app.http.server.shared.localAddress?.port else {
+            throw StartupError(setting: "bench", problem: "could not find the port the server listens on")
+        }
+        let report = try await HTTPBench(
+            base: "http://127.0.0.1:\(port)", requests: signature.requests ?? 5_000,
+            concurrency: signature.concurrency ?? 32
+        ).run(print: { context.console.print($0) })
+        context.console.print(report)
+        await app.server.shutdown()
+    }
+}
+
+struct HTTPBench: Sendable {
+    let base: String
+    let requests: Int
+    let concurrency: Int
+
+    struct Scenario: Sendable {
+        var name: String
+        var method: HTTPMethod
+        var path: String
+        var body: @Sendable (Int) -> String?
+    }
+
+    func run(print: (String) -> Void) async throws -> String {
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)))
+        do {
+            let report = try await run(client, print: print)
+            try await client.shutdown()
+            return report
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    private func run(_ client: HTTPClient, print: (String) -> Void) async throws -> String {
+        let email = "bench-\(UUID().uuidString.prefix(8))@example.com"
+        let session = try await call(client, .POST, "/api/v1/auth/register", token: nil,
+                                     body: #"{"email":"\#(email)","password":"benchmark password","name":"Bench"}"#)
+        guard let token = session["accessToken"] as? String else { throw StartupError(setting: "bench", problem: "could not register") }
+        let company = try await call(client, .POST, "/api/v1/companies", token: token, body: """
+            {"name":"Bench Traders","stateCode":"27","financialYearStart":"2026-04-01","booksBeginning":"2026-04-01"}
+            """)
+        guard let companyID = company["id"] as? String else { throw StartupError(setting: "bench", problem: "could not create a company") }
+
+        let scenarios = [
+            Scenario(name: "GET /api/v1/me", method: .GET, path: "/api/v1/me", body: { _ in nil }),
+            Scenario(name: "PATCH /api/v1/companies/{id} (audited write)", method: .PATCH, path: "/api/v1/companies/\(companyID)",
+                     body: { #"{"name":"Bench Traders \#($0)"}"# }),
+        ]
+        var lines = ["FinSync360 HTTP benchmark: \(requests) requests per scenario, \(concurrency) concurrent connections, SQLite, loopback",
+                     "scenario | req/s | p50 ms | p99 ms | errors"]
+        for scenario in scenarios {
+            _ = try await measure(client, scenario, token: token, count: min(200, requests))  // warm-up
+            let result = try await measure(client, scenario, token: token, count: requests)
+            let line = "\(scenario.name) | \(Int(result.rate)) | \(fmt(result.p50)) | \(fmt(result.p99)) | \(result.errors)"
+            print(line)
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    struct Result { var rate: Double; var p50: Double; var p99: Double; var errors: Int }
+
+    private func measure(_ client: HTTPClient, _ s: Scenario, token: String, count: Int) async throws -> Result {
+        let start = ContinuousClock.now
+        let samples = try await withThrowingTaskGroup(of: [(Double, Bool)].self) { group in
+            let perWorker = count / concurrency
+            for worker in 0..<concurrency {
+                group.addTask {
+                    var out: [(Double, Bool)] = []
+                    for i in 0..<(perWorker + (worker < count % concurrency ? 1 : 0)) {
+                        let t0 = ContinuousClock.now
+                        var request = HTTPClientRequest(url: base + s.path)
+                        request.method = s.method
+                        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+                        if let body = s.body(worker * 100_000 + i) {
+                            request.headers.add(name: "Content-Type", value: "application/json")
+                            request.body = .bytes(ByteBuffer(string: body))
+                        }
+                        let response = try await client.execute(request, timeout: .seconds(30))
+                        _ = try await response.body.collect(upTo: 1 << 20)
+                        let elapsed = ContinuousClock.now - t0
+                        out.append((Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000,
+                                    response.status == .ok))
+                    }
+                    return out
+                }
+            }
+            var all: [(Double, Bool)] = []
+            for try await part in group { all += part }
+            return all
+        }
+        let total = ContinuousClock.now - start
+        let seconds = Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18
+        let latencies = samples.map(\.0).sorted()
+        func pct(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        return Result(rate: Double(samples.count) / seconds, p50: pct(0.50), p99: pct(0.99), errors: samples.filter { !$0.1 }.count)
+    }
+
+    private func call(_ client: HTTPClient, _ method: HTTPMethod, _ path: String, token: String?, body: String) async throws -> [String: Any] {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        return (try JSONSerialization.jsonObject(with: Data(buffer: bytes)) as? [String: Any]) ?? [:]
+    }
+
+    private func fmt(_ v: Double) -> String { String(format: "%.2f", v) }
+}

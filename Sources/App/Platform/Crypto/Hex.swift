@@ -1,0 +1,16 @@
+import Crypto
+import Foundation
+
+extension Sequence where Element == UInt8 {
+    /// Lowercase hex. Hashes are formatted on every audited write, so this avoids `String(format:)`.
+    var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
