@@ -32,6 +32,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
 
     app.migrations.add(CreatePlatformTables())
     app.migrations.add(CreateAuditEntries())
+    app.migrations.add(CreateWebSessions())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

@@ -49,6 +49,8 @@ func routes(_ app: Application) throws {
 
     let company = user.grouped("companies", ":companyID").grouped(CompanyAccessMiddleware())
     registerCompanyRoutes(company)
+
+    webRoutes(app)
 }
 
 /// Everything under `/api/v1/companies/{companyID}`: later features add their routes here.

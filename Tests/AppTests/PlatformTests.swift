@@ -67,8 +67,8 @@ import VaporTesting
             struct Leaky: Error, CustomStringConvertible {
                 var description: String { "SQL error near SELECT * FROM users at /work/main/Sources/App/x.swift:12" }
             }
-            app.on(.GET, "boom", api: .init(summary: "test", tag: "Test", access: .open)) { _ -> String in throw Leaky() }
-            let r = try await TestClient(app: app).send(.GET, "/boom", headers: ["X-Request-ID": "boom-1"])
+            app.grouped("api", "v1").on(.GET, "boom", api: .init(summary: "test", tag: "Test", access: .open)) { _ -> String in throw Leaky() }
+            let r = try await TestClient(app: app).send(.GET, "/api/v1/boom", headers: ["X-Request-ID": "boom-1"])
             #expect(r.status == .internalServerError)
             #expect(r.errorCode == "internal_error")
             #expect(!r.text.contains("SELECT") && !r.text.contains(".swift"))

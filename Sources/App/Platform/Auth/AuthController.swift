@@ -4,25 +4,8 @@ import Vapor
 
 enum AuthController {
     @Sendable static func register(req: Request) async throws -> Response {
-        let body = try req.decodeBody(RegisterRequest.self)
-        let email = body.email.normalisedEmail
-        let hash = try await Passwords.hash(body.password, on: req)
-        let actor = req.auditActor
-        let (user, refresh) = try await req.write { db in
-            if try await User.query(on: db).filter(\.$email == email).first() != nil {
-                throw APIError(status: .conflict, code: "conflict", message: "An account with this email already exists.",
-                               fields: [.init(field: "email", message: "is already registered")])
-            }
-            let user = User(email: email, name: body.name, passwordHash: hash)
-            try await user.create(on: db)
-            let refresh = try await issueRefreshToken(for: user.requireID(), family: UUID(), on: db)
-            var withUser = actor
-            withUser.userID = user.id
-            try await AuditLog.append(
-                AuditEvent(companyID: nil, action: "auth.register", entityType: "user", entityID: user.requireID().uuidString.lowercased(),
-                           after: ["email": .string(email), "name": .string(user.name)]),
-                by: withUser, on: db)
-            return (try UserDTO(user), refresh)
+        let (user, refresh) = try await createAccount(req.decodeBody(RegisterRequest.self), on: req) { userID, db in
+            try await issueRefreshToken(for: userID, family: UUID(), on: db)
         }
         let tokens = AuthResponse(
             accessToken: try await req.application.tokens.accessToken(for: user.id), refreshToken: refresh,
@@ -30,22 +13,62 @@ enum AuthController {
         return try await tokens.encodeResponse(status: .created, for: req)
     }
 
+    /// Creates the account and, in the same transaction, whatever signs it in (a refresh token for the API,
+    /// a browser session for the web).
+    static func createAccount<T: Sendable>(
+        _ body: RegisterRequest, on req: Request, signIn: @escaping @Sendable (UUID, any Database) async throws -> T
+    ) async throws -> (UserDTO, T) {
+        let email = body.email.normalisedEmail
+        let hash = try await Passwords.hash(body.password, on: req)
+        let actor = req.auditActor
+        return try await req.write { db in
+            if try await User.query(on: db).filter(\.$email == email).first() != nil {
+                throw APIError(status: .conflict, code: "conflict", message: "An account with this email already exists.",
+                               fields: [.init(field: "email", message: "is already registered")])
+            }
+            let user = User(email: email, name: body.name, passwordHash: hash)
+            try await user.create(on: db)
+            let userID = try user.requireID()
+            var withUser = actor
+            withUser.userID = userID
+            try await AuditLog.append(
+                AuditEvent(companyID: nil, action: "auth.register", entityType: "user", entityID: userID.uuidString.lowercased(),
+                           after: ["email": .string(email), "name": .string(user.name)]),
+                by: withUser, on: db)
+            return (try UserDTO(user), try await signIn(userID, db))
+        }
+    }
+
     @Sendable static func login(req: Request) async throws -> AuthResponse {
         let body = try req.decodeBody(LoginRequest.self)
-        let email = body.email.normalisedEmail
+        let (user, refresh) = try await signIn(email: body.email, password: body.password, on: req) { userID, db in
+            try await issueRefreshToken(for: userID, family: UUID(), on: db)
+        }
+        return AuthResponse(
+            accessToken: try await req.application.tokens.accessToken(for: user.id), refreshToken: refresh,
+            expiresIn: Int(TokenService.accessLifetime), user: user)
+    }
+
+    /// Checks the rate limit and the password. A failure is recorded (and audited) before the caller hears of it;
+    /// a success is audited in the same transaction as `signIn`'s session or token.
+    static func signIn<T: Sendable>(
+        email rawEmail: String, password: String, on req: Request,
+        signIn: @escaping @Sendable (UUID, any Database) async throws -> T
+    ) async throws -> (UserDTO, T) {
+        let email = rawEmail.normalisedEmail
         let client = req.clientAddress
         try await LoginRateLimiter.check(email: email, clientAddress: client, on: req.db)
 
         let user = try await User.query(on: req.db).filter(\.$email == email).first()
-        let ok = try await Passwords.verify(
-            body.password, against: user?.passwordHash ?? req.application.decoyPasswordHash, on: req)
+        let ok = try await Passwords.verify(password, against: user?.passwordHash ?? req.application.decoyPasswordHash, on: req)
         let anonymous = req.auditActor
         guard ok, let user, let userID = user.id else {
+            let knownID = user?.id?.uuidString.lowercased() ?? ""
             try await req.write { db in
                 try await LoginFailure(email: email, clientAddress: client, at: Date()).create(on: db)
                 try await AuditLog.append(
-                    AuditEvent(companyID: nil, action: "auth.login_failed", entityType: "user",
-                               entityID: user?.id?.uuidString.lowercased() ?? "", after: ["email": .string(email)]),
+                    AuditEvent(companyID: nil, action: "auth.login_failed", entityType: "user", entityID: knownID,
+                               after: ["email": .string(email)]),
                     by: anonymous, on: db)
             }
             // One message for a wrong password and an unknown email: the response must not reveal which.
@@ -54,16 +77,15 @@ enum AuthController {
         var signedIn = anonymous
         signedIn.userID = userID
         let actor = signedIn
-        let refresh = try await req.write { db in
-            let refresh = try await issueRefreshToken(for: userID, family: UUID(), on: db)
+        let dto = try UserDTO(user)
+        let result = try await req.write { db in
+            let result = try await signIn(userID, db)
             try await AuditLog.append(
                 AuditEvent(companyID: nil, action: "auth.login", entityType: "user", entityID: userID.uuidString.lowercased()),
                 by: actor, on: db)
-            return refresh
+            return result
         }
-        return AuthResponse(
-            accessToken: try await req.application.tokens.accessToken(for: userID), refreshToken: refresh,
-            expiresIn: Int(TokenService.accessLifetime), user: try UserDTO(user))
+        return (dto, result)
     }
 
     @Sendable static func refresh(req: Request) async throws -> AuthResponse {

@@ -4,13 +4,17 @@ import Vapor
 
 enum CompanyController {
     @Sendable static func create(req: Request) async throws -> Response {
-        let body = try req.decodeBody(CreateCompanyRequest.self)
-        let userID = try req.authenticatedUserID
+        let dto = try await create(req.decodeBody(CreateCompanyRequest.self), by: req.authenticatedUserID, on: req)
+        return try await dto.encodeResponse(status: .created, for: req)
+    }
+
+    /// Creates the company with its creator as owner; shared by the API and the web form.
+    static func create(_ body: CreateCompanyRequest, by userID: UUID, on req: Request) async throws -> CompanyDTO {
         let gstin = try CompanyRules.validate(.init(
             gstin: body.gstin, stateCode: body.stateCode, financialYearStart: body.financialYearStart,
             booksBeginning: body.booksBeginning))
         let actor = req.auditActor
-        let dto = try await req.write { db in
+        return try await req.write { db in
             let company = Company(
                 name: body.name, gstin: gstin, stateCode: body.stateCode, financialYearStart: body.financialYearStart,
                 booksBeginning: body.booksBeginning)
@@ -28,7 +32,6 @@ enum CompanyController {
                 by: actor, on: db)
             return dto
         }
-        return try await dto.encodeResponse(status: .created, for: req)
     }
 
     @Sendable static func list(req: Request) async throws -> Page<CompanyDTO> {
@@ -53,8 +56,10 @@ enum CompanyController {
     }
 
     @Sendable static func update(req: Request) async throws -> CompanyDTO {
-        let body = try req.decodeBody(UpdateCompanyRequest.self)
-        let context = try req.company
+        try await update(req.decodeBody(UpdateCompanyRequest.self), in: req.company, on: req)
+    }
+
+    static func update(_ body: UpdateCompanyRequest, in context: CompanyContext, on req: Request) async throws -> CompanyDTO {
         let actor = req.auditActor
         return try await req.write { db in
             let company = try await find(context, on: db)

@@ -40,14 +40,17 @@ enum MemberController {
     }
 
     @Sendable static func add(req: Request) async throws -> Response {
-        let body = try req.decodeBody(AddMemberRequest.self)
-        let context = try req.company
+        let dto = try await add(req.decodeBody(AddMemberRequest.self), to: req.company, on: req)
+        return try await dto.encodeResponse(status: .created, for: req)
+    }
+
+    static func add(_ body: AddMemberRequest, to context: CompanyContext, on req: Request) async throws -> MemberDTO {
         guard context.role.canGrant(body.role) else {
             throw APIError.forbidden("A \(context.role.rawValue) cannot grant the \(body.role.rawValue) role.")
         }
         let email = body.email.normalisedEmail
         let actor = req.auditActor
-        let dto = try await req.write { db in
+        return try await req.write { db in
             guard let user = try await User.query(on: db).filter(\.$email == email).first(), let userID = user.id else {
                 throw APIError.validation(field: "email", "no FinSync360 account uses this email; ask them to sign up first")
             }
@@ -68,13 +71,15 @@ enum MemberController {
                 by: actor, on: db)
             return dto
         }
-        return try await dto.encodeResponse(status: .created, for: req)
     }
 
     @Sendable static func changeRole(req: Request) async throws -> MemberDTO {
-        let body = try req.decodeBody(ChangeRoleRequest.self)
-        let context = try req.company
-        let targetID = try memberID(req)
+        try await changeRole(req.decodeBody(ChangeRoleRequest.self), of: memberID(req), in: req.company, on: req)
+    }
+
+    static func changeRole(_ body: ChangeRoleRequest, of targetID: UUID, in context: CompanyContext, on req: Request)
+        async throws -> MemberDTO
+    {
         let actor = req.auditActor
         return try await req.write { db in
             let (membership, user) = try await load(targetID, in: context, on: db)
@@ -99,8 +104,11 @@ enum MemberController {
     }
 
     @Sendable static func remove(req: Request) async throws -> HTTPStatus {
-        let context = try req.company
-        let targetID = try memberID(req)
+        try await remove(memberID(req), from: req.company, on: req)
+        return .noContent
+    }
+
+    static func remove(_ targetID: UUID, from context: CompanyContext, on req: Request) async throws {
         let actor = req.auditActor
         try await req.write { db in
             let (membership, user) = try await load(targetID, in: context, on: db)
@@ -116,10 +124,9 @@ enum MemberController {
                            before: try JSONValue(encoding: MemberDTO(userId: targetID, email: user.email, name: user.name, role: membership.role))),
                 by: actor, on: db)
         }
-        return .noContent
     }
 
-    private static func memberID(_ req: Request) throws -> UUID {
+    static func memberID(_ req: Request) throws -> UUID {
         guard let raw = req.parameters.get("userID"), let id = UUID(uuidString: raw) else {
             throw APIError.notFound("Member")
         }

@@ -21,6 +21,17 @@ struct APIErrorMiddleware: AsyncMiddleware {
         } else {
             request.logger.debug("client error \(apiError.status.code): \(apiError.message)")
         }
+        if Self.wantsHTML(request) {
+            if apiError.status == .unauthorized {
+                return request.redirect(to: "/signin")
+            }
+            var chrome = Chrome(title: ErrorPage.model(for: apiError).heading, userName: request.browserSession?.userName,
+                                csrf: request.csrfToken)
+            chrome.back = "/app"
+            let response = WebForm.page(ErrorPage.render(ErrorPage.model(for: apiError), chrome: chrome), status: apiError.status)
+            response.headers.add(contentsOf: apiError.headers)
+            return response
+        }
         let body = ErrorBody(error: .init(
             code: apiError.code, message: apiError.message, fields: apiError.fields.isEmpty ? nil : apiError.fields))
         let response = Response(status: apiError.status, headers: apiError.headers)
@@ -30,6 +41,13 @@ struct APIErrorMiddleware: AsyncMiddleware {
             response.body = .init(string: #"{"error":{"code":"internal_error","message":"Internal error."}}"#)
         }
         return response
+    }
+
+    /// Everything but the JSON API and the machine endpoints is a page for people.
+    static func wantsHTML(_ request: Request) -> Bool {
+        let path = request.url.path
+        if path.hasPrefix("/api/") || ["/health", "/ready", "/metrics", "/openapi.json"].contains(path) { return false }
+        return !(request.headers.accept.first?.mediaType == .json)
     }
 
     private func translate(_ error: any Error, request: Request) -> APIError {

@@ -16,6 +16,12 @@ struct APIRoute: Sendable {
     var response: Schema? = nil
     var status: HTTPStatus = .ok
     var query: [QueryParameter] = []
+    /// An HTML page of the web UI: access-checked like any route, left out of the OpenAPI document.
+    var page = false
+
+    static func page(_ summary: String, _ access: Access = .open) -> APIRoute {
+        APIRoute(summary: summary, tag: "Web", access: access, page: true)
+    }
 
     struct QueryParameter: Sendable {
         var name: String
@@ -58,9 +64,24 @@ protocol APIResponseBody: Content {
     static var schema: Schema { get }
 }
 
+extension APIRequestBody {
+    /// Validates `value` against `schema` (422 listing every bad field), then decodes it. API bodies and web forms
+    /// both come through here, so a form shows exactly the errors the API would return.
+    static func decode(from value: JSONValue) throws -> Self {
+        var errors: [APIError.FieldError] = []
+        schema.validate(value, at: "", into: &errors)
+        guard errors.isEmpty else { throw APIError.validation(errors) }
+        do {
+            return try JSONDecoder().decode(Self.self, from: Data(value.canonical.utf8))
+        } catch {
+            // The schema accepted it, so this is a mismatch between schema and type: a bug, reported as such.
+            throw Abort(.internalServerError, reason: "schema/type mismatch for \(Self.self): \(error)")
+        }
+    }
+}
+
 extension Request {
-    /// Parses the body as JSON (400 saying where it breaks), validates it against `T.schema` (422 listing every bad
-    /// field), then decodes it.
+    /// Parses the body as JSON (400 saying where it breaks), then validates and decodes it.
     func decodeBody<T: APIRequestBody>(_: T.Type) throws -> T {
         let bytes = body.data.map { Data(buffer: $0) } ?? Data()
         guard !bytes.isEmpty else {
@@ -72,15 +93,7 @@ extension Request {
         } catch {
             throw APIError.malformed("The request body is not valid JSON: \(Self.describeJSONError(error, in: bytes))")
         }
-        var errors: [APIError.FieldError] = []
-        T.schema.validate(value, at: "", into: &errors)
-        guard errors.isEmpty else { throw APIError.validation(errors) }
-        do {
-            return try JSONDecoder().decode(T.self, from: bytes)
-        } catch {
-            // The schema accepted it, so this is a mismatch between schema and type: a bug, reported as such.
-            throw Abort(.internalServerError, reason: "schema/type mismatch for \(T.self): \(error)")
-        }
+        return try T.decode(from: value)
     }
 
     static func describeJSONError(_ error: any Error, in bytes: Data) -> String {

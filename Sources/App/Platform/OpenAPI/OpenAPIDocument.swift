@@ -5,7 +5,7 @@ enum OpenAPIDocument {
     static func build(from routes: Routes, version: String) -> JSONValue {
         var paths: [String: [String: JSONValue]] = [:]
         var components: [String: JSONValue] = [:]
-        for route in routes.all {
+        for route in routes.all where route.api?.page != true {
             let path = "/" + route.path.map { component -> String in
                 switch component {
                 case .parameter(let name): "{\(name)}"

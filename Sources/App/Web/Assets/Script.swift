@@ -1,0 +1,93 @@
+/// The little JavaScript the UI uses: keyboard shortcuts, the help overlay, the offline banner and the
+/// service worker. Pages work without it; it only adds speed for keyboard users and offline awareness.
+enum Script {
+    static let appJS = #"""
+(function () {
+  "use strict";
+  function typing(el) {
+    return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
+  }
+  var help = document.getElementById("shortcut-help");
+  document.addEventListener("keydown", function (e) {
+    if (e.defaultPrevented) return;
+    if (e.altKey && !e.ctrlKey && !e.metaKey && (e.key === "c" || e.key === "C" || e.code === "KeyC")) {
+      var create = document.querySelector("[data-shortcut='create']");
+      if (create) { e.preventDefault(); create.click(); }
+      return;
+    }
+    if (e.key === "Escape") {
+      if (help && help.open) { help.close(); e.preventDefault(); return; }
+      if (typing(document.activeElement)) { document.activeElement.blur(); return; }
+      var back = document.querySelector("[data-shortcut='back']");
+      if (back) { e.preventDefault(); back.click(); }
+      return;
+    }
+    if (typing(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === "/") {
+      var search = document.querySelector("[data-shortcut='search']");
+      if (search) { e.preventDefault(); search.focus(); }
+    } else if (e.key === "?") {
+      if (help) { e.preventDefault(); help.open ? help.close() : help.showModal(); }
+    }
+  });
+  var helpButton = document.getElementById("help-button");
+  if (helpButton && help) helpButton.addEventListener("click", function () { help.showModal(); });
+  var closeHelp = document.getElementById("close-help");
+  if (closeHelp && help) closeHelp.addEventListener("click", function () { help.close(); });
+
+  function showConnectivity() { document.body.classList.toggle("offline", !navigator.onLine); }
+  window.addEventListener("online", showConnectivity);
+  window.addEventListener("offline", showConnectivity);
+  showConnectivity();
+
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) e.preventDefault();
+    });
+  });
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js").catch(function () {});
+  }
+})();
+"""#
+
+    /// Network first for pages (the books must never show stale figures while online); the last copy of each
+    /// visited page and the app shell are kept for when the network is gone.
+    static let serviceWorker = #"""
+var CACHE = "finsync-shell-v1";
+var SHELL = ["/offline", "/assets/app.css", "/assets/app.js", "/manifest.webmanifest", "/assets/icon.svg"];
+self.addEventListener("install", function (event) {
+  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(SHELL); }).then(function () { return self.skipWaiting(); }));
+});
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (keys) {
+    return Promise.all(keys.filter(function (k) { return k !== CACHE; }).map(function (k) { return caches.delete(k); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
+  if (request.mode === "navigate") {
+    event.respondWith(fetch(request).then(function (response) {
+      if (response.ok) { var copy = response.clone(); caches.open(CACHE).then(function (c) { c.put(request, copy); }); }
+      return response;
+    }).catch(function () {
+      return caches.match(request).then(function (hit) { return hit || caches.match("/offline"); });
+    }));
+    return;
+  }
+  event.respondWith(caches.match(request).then(function (hit) {
+    return hit || fetch(request);
+  }));
+});
+"""#
+
+    static let manifest = #"""
+{"name":"FinSync360","short_name":"FinSync","start_url":"/app","scope":"/","display":"standalone","background_color":"#f6f7f9","theme_color":"#0b5cad","icons":[{"src":"/assets/icon.svg","sizes":"any","type":"image/svg+xml","purpose":"any"}]}
+"""#
+
+    static let icon = #"""
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#0b5cad"/><text x="32" y="42" font-family="sans-serif" font-size="28" font-weight="700" text-anchor="middle" fill="#fff">FS</text></svg>
+"""#
+}

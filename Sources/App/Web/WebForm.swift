@@ -1,0 +1,46 @@
+import Vapor
+
+/// Web forms go through the same schemas and rules as the API: a form body becomes the JSON object the API
+/// would have received (empty fields left out), and API field errors become messages beside the fields.
+enum WebForm {
+    static func fields(_ req: Request) -> [String: String] {
+        ((try? req.content.decode([String: String].self)) ?? [:]).filter { $0.key != "_csrf" }
+    }
+
+    static func json(_ fields: [String: String], only keys: Set<String>) -> JSONValue {
+        .object(fields.filter { keys.contains($0.key) && !$0.value.isEmpty }.mapValues(JSONValue.string))
+    }
+
+    static func errors(_ error: APIError) -> [String: String] {
+        Dictionary(error.fields.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// A page response with the status the API would have used.
+    static func page(_ html: String, status: HTTPStatus = .ok) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        return Response(status: status, headers: headers, body: .init(string: html))
+    }
+
+    static let notices: [String: String] = [
+        "company-created": "Company created. You are its owner.",
+        "settings-saved": "Settings saved.",
+        "member-added": "Member added.",
+        "role-changed": "Role changed.",
+        "member-removed": "Member removed.",
+    ]
+}
+
+extension Request {
+    /// The frame of a page for whoever is signed in.
+    func chrome(_ title: String, section: Chrome.Section? = nil, company: CompanyDTO? = nil, back: String? = nil) -> Chrome {
+        var chrome = Chrome(title: title, userName: browserSession?.userName, section: section, csrf: csrfToken, back: back)
+        if let company, let context = try? self.company {
+            chrome.company = .init(id: company.id, name: company.name, role: context.role)
+        }
+        if let code = query[String.self, at: "notice"], let message = WebForm.notices[code] {
+            chrome.flash = .init(kind: .ok, message: message)
+        }
+        return chrome
+    }
+}

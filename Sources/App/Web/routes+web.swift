@@ -1,0 +1,44 @@
+import Vapor
+
+/// The web UI's pages. Company pages pass through the same access middleware, with the same capabilities, as the API.
+func webRoutes(_ app: Application) {
+    do {  // Assets: no session needed, cacheable.
+        app.on(.GET, "assets", "app.css", api: .page("Stylesheet"), use: WebAuthController.css)
+        app.on(.GET, "assets", "app.js", api: .page("Script"), use: WebAuthController.js)
+        app.on(.GET, "assets", "icon.svg", api: .page("Icon"), use: WebAuthController.icon)
+        app.on(.GET, "manifest.webmanifest", api: .page("Web app manifest"), use: WebAuthController.manifest)
+        app.on(.GET, "sw.js", api: .page("Service worker"), use: WebAuthController.serviceWorker)
+        app.on(.GET, "offline", api: .page("Offline page"), use: WebAuthController.offline)
+    }
+
+    let web = app.grouped(WebSessionMiddleware())
+    do {  // Signing in and out
+        web.on(.GET, api: .page("Home"), use: WebAuthController.home)
+        web.on(.GET, "signin", api: .page("Sign in"), use: WebAuthController.signInPage)
+        web.on(.POST, "signin", api: .page("Sign in"), use: WebAuthController.signIn)
+        web.on(.GET, "signup", api: .page("Create account"), use: WebAuthController.signUpPage)
+        web.on(.POST, "signup", api: .page("Create account"), use: WebAuthController.signUp)
+        web.on(.POST, "signout", api: .page("Sign out"), use: WebAuthController.signOut)
+    }
+
+    let signedIn = web.grouped(RequireBrowserSession())
+    do {  // Companies
+        signedIn.on(.GET, "app", api: .page("Your companies", .user), use: WebCompanyController.list)
+        signedIn.on(.GET, "app", "companies", "new", api: .page("New company", .user), use: WebCompanyController.newPage)
+        signedIn.on(.POST, "app", "companies", "new", api: .page("New company", .user), use: WebCompanyController.create)
+    }
+
+    let company = signedIn.grouped("app", "c", ":companyID").grouped(CompanyAccessMiddleware())
+    do {  // One company
+        company.on(.GET, api: .page("Dashboard", .company(.companyView)), use: WebCompanyController.dashboard)
+        company.on(.GET, "settings", api: .page("Settings", .company(.companyView)), use: WebCompanyController.settings)
+        company.on(.POST, "settings", api: .page("Settings", .company(.settingsEdit)), use: WebCompanyController.saveSettings)
+        company.on(.GET, "members", api: .page("Members", .company(.companyView)), use: WebCompanyController.members)
+        company.on(.POST, "members", api: .page("Add member", .company(.membersManage)), use: WebCompanyController.addMember)
+        company.on(.POST, "members", ":userID", "role", api: .page("Change role", .company(.membersManage)),
+                   use: WebCompanyController.changeRole)
+        company.on(.POST, "members", ":userID", "remove", api: .page("Remove member", .company(.membersManage)),
+                   use: WebCompanyController.removeMember)
+        company.on(.GET, "audit", api: .page("Audit log", .company(.auditView)), use: WebCompanyController.audit)
+    }
+}
