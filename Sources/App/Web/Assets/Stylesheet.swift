@@ -21,7 +21,7 @@ enum Stylesheet {
 }
 * { box-sizing: border-box; }
 html { font-size: 100%; -webkit-text-size-adjust: 100%; }
-body { margin: 0; background: var(--bg); color: var(--text); font: var(--step-0)/1.5 var(--font); overflow-wrap: anywhere; }
+body { margin: 0; background: var(--bg); color: var(--text); font: var(--step-0)/1.5 var(--font); overflow-wrap: break-word; }
 a { color: var(--accent); }
 :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .skip { position: absolute; left: -999px; top: 0; background: var(--surface); padding: var(--space-2); }
@@ -32,10 +32,11 @@ header.top { background: var(--surface); border-bottom: 1px solid var(--border);
 .top nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: var(--space-1) var(--space-3); margin: 0; padding: 0; }
 .top nav a { text-decoration: none; padding: var(--space-1) var(--space-2); border-radius: var(--radius); }
 .top nav a[aria-current="page"] { background: var(--accent); color: var(--accent-text); }
-.who { margin-left: auto; display: flex; gap: var(--space-2); align-items: center; color: var(--muted); font-size: var(--step--1); }
+.who { margin-left: auto; display: flex; flex-wrap: wrap; gap: var(--space-2) var(--space-3); align-items: center; color: var(--muted); font-size: var(--step--1); }
 main { max-width: 72rem; margin: 0 auto; padding: var(--space-5) var(--space-4); }
 h1 { font-size: var(--step-3); margin: 0 0 var(--space-4); line-height: 1.2; }
 h2 { font-size: var(--step-2); margin: var(--space-5) 0 var(--space-3); }
+.card > :first-child { margin-top: 0; }
 .card { background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); padding: var(--space-4); margin-bottom: var(--space-4); }
 .narrow { max-width: 28rem; margin: 0 auto; }
 .grid { display: grid; gap: var(--space-4); grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); }
@@ -79,6 +80,11 @@ footer { max-width: 72rem; margin: 0 auto; padding: var(--space-4); color: var(-
   main { padding: var(--space-4) var(--space-3); }
   .who { margin-left: 0; width: 100%; }
   th, td { padding: var(--space-2); }
+  table.stack thead { position: absolute; left: -9999px; }
+  table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: 100%; }
+  table.stack tr { border-bottom: 1px solid var(--border); padding: var(--space-2) 0; }
+  table.stack td { border: none; padding: var(--space-1) var(--space-3); text-align: left; white-space: normal; }
+  table.stack td::before { content: attr(data-label); display: block; font-size: var(--step--1); color: var(--muted); font-weight: 600; }
 }
 """#
 }

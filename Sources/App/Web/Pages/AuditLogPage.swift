@@ -32,7 +32,7 @@ enum AuditLogPage {
         if m.entries.isEmpty {
             content.append(el("p", ["class": "card"], text: "No entries match."))
         } else {
-            content.append(el("div", ["class": "table-wrap"], [el("table", ["id": "audit"], [
+            content.append(el("div", ["class": "table-wrap"], [el("table", ["id": "audit", "class": "stack"], [
                 el("thead", [:], [el("tr", [:], [
                     el("th", ["scope": "col", "class": "num"], text: "#"), el("th", ["scope": "col"], text: "When"),
                     el("th", ["scope": "col"], text: "Who"), el("th", ["scope": "col"], text: "Action"),
@@ -40,12 +40,12 @@ enum AuditLogPage {
                 ])]),
                 el("tbody", [:], m.entries.map { e in
                     el("tr", [:], [
-                        el("td", ["class": "num"], text: String(e.seq)),
-                        el("td", ["class": "num"], text: Format.timestamp(e.at)),
-                        el("td", text: e.actorId.flatMap { m.actorNames[$0] } ?? "system"),
-                        el("td", [:], [el("code", text: e.action)]),
-                        el("td", text: e.entityType),
-                        el("td", text: summary(e)),
+                        el("td", ["class": "num", "data-label": "#"], text: String(e.seq)),
+                        el("td", ["class": "num", "data-label": "When"], text: Format.timestamp(e.at)),
+                        el("td", ["data-label": "Who"], text: e.actorId.flatMap { m.actorNames[$0] } ?? "system"),
+                        el("td", ["data-label": "Action"], [el("code", text: e.action)]),
+                        el("td", ["data-label": "Entity"], text: e.entityType),
+                        el("td", ["data-label": "Change"], text: summary(e)),
                     ])
                 }),
             ])]))

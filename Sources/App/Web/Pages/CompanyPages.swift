@@ -24,7 +24,7 @@ enum CompanyListPage {
                 el("p", text: "You are not a member of any company yet. Create one, or ask an owner to add you by your email."),
             ]))
         } else {
-            content.append(el("div", ["class": "table-wrap"], [el("table", [:], [
+            content.append(el("div", ["class": "table-wrap"], [el("table", ["class": "stack"], [
                 el("caption", ["class": "skip"], text: "Companies you are a member of"),
                 el("thead", [:], [el("tr", [:], [
                     el("th", ["scope": "col"], text: "Company"), el("th", ["scope": "col"], text: "GSTIN"),
@@ -32,10 +32,10 @@ enum CompanyListPage {
                 ])]),
                 el("tbody", [:], rows.map { row in
                     el("tr", [:], [
-                        el("td", [:], [el("a", ["href": "/app/c/\(row.id.uuidString.lowercased())"], text: row.name)]),
-                        el("td", ["class": "mono"], text: row.gstin ?? "—"),
-                        el("td", text: row.stateName),
-                        el("td", text: row.role.rawValue),
+                        el("td", ["data-label": "Company"], [el("a", ["href": "/app/c/\(row.id.uuidString.lowercased())"], text: row.name)]),
+                        el("td", ["class": "mono", "data-label": "GSTIN"], text: row.gstin ?? "—"),
+                        el("td", ["data-label": "State"], text: row.stateName),
+                        el("td", ["data-label": "Your role"], text: row.role.rawValue),
                     ])
                 }),
             ])]))

@@ -19,16 +19,16 @@ enum MembersPage {
         var header: [HTMLNode] = [el("th", ["scope": "col"], text: "Name"), el("th", ["scope": "col"], text: "Email"),
                                   el("th", ["scope": "col"], text: "Role")]
         if canManage { header.append(el("th", ["scope": "col"], text: "Change")) }
-        content.append(el("div", ["class": "table-wrap"], [el("table", ["id": "members"], [
+        content.append(el("div", ["class": "table-wrap"], [el("table", ["id": "members", "class": "stack"], [
             el("thead", [:], [el("tr", [:], header)]),
             el("tbody", [:], m.members.map { member in
                 var cells: [HTMLNode] = [
-                    el("td", text: member.name + (member.userId == m.me ? " (you)" : "")),
-                    el("td", text: member.email), el("td", text: member.role.rawValue),
+                    el("td", ["data-label": "Name"], text: member.name + (member.userId == m.me ? " (you)" : "")),
+                    el("td", ["data-label": "Email"], text: member.email), el("td", ["data-label": "Role"], text: member.role.rawValue),
                 ]
                 if canManage {
                     let target = "\(base)/\(member.userId.uuidString.lowercased())"
-                    cells.append(el("td", [:], m.myRole.canGrant(member.role) ? [
+                    cells.append(el("td", ["data-label": "Change"], m.myRole.canGrant(member.role) ? [
                         el("form", ["method": "post", "action": target + "/role", "class": "inline-form"], [
                             Layout.csrfField(chrome.csrf),
                             el("label", ["class": "skip", "for": "role-\(member.userId)"], text: "Role for \(member.email)"),

@@ -1,0 +1,133 @@
+@testable import App
+import Fluent
+import Foundation
+import NIOCore
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite struct WebTests {
+    @Test func sign_in_form_starts_a_fresh_session_and_sign_out_ends_it() async throws {
+        try await withApp { app in
+            _ = try await TestClient(app: app).register("web@example.com")
+            let page = try await app.testing().sendRequest(.GET, "/signin")
+            let csrfCookie = try #require(page.headers.setCookie?[WebCookies.csrf]?.string)
+            #expect(page.body.string.contains(#"value="\#(csrfCookie)""#))
+
+            let form = "email=web%40example.com&password=correct+horse+battery&_csrf=\(csrfCookie)"
+            let signIn = try await app.testing().sendRequest(.POST, "/signin", headers: [
+                "Cookie": "\(WebCookies.csrf)=\(csrfCookie); \(WebCookies.session)=planted-by-attacker",
+                "Content-Type": "application/x-www-form-urlencoded",
+            ], body: ByteBuffer(string: form))
+            #expect(signIn.status == .seeOther)
+            let cookie = try #require(signIn.headers.setCookie?[WebCookies.session])
+            #expect(cookie.string != "planted-by-attacker")
+            #expect(cookie.isHTTPOnly)
+            #expect(cookie.sameSite == .lax)
+            #expect(try await WebSession.query(on: app.db).count() == 1)
+
+            let session = try #require(try await WebSession.query(on: app.db).first())
+            let browser = WebTestSession(app: app, cookie: cookie.string, csrf: session.csrfToken)
+            #expect(try await browser.send(.GET, "/app").status == .ok)
+            let out = try await browser.send(.POST, "/signout")
+            #expect(out.status == .seeOther)
+            #expect(out.headers.first(name: "Clear-Site-Data") == "\"cache\"")
+            let after = try await browser.send(.GET, "/app")
+            #expect(after.status == .seeOther)
+            #expect(after.headers.first(name: .location)?.hasPrefix("/signin") == true)
+        }
+    }
+
+    @Test func wrong_password_shows_an_error_and_no_session() async throws {
+        try await withApp { app in
+            _ = try await TestClient(app: app).register("web@example.com")
+            let page = try await app.testing().sendRequest(.GET, "/signin")
+            let csrf = try #require(page.headers.setCookie?[WebCookies.csrf]?.string)
+            let r = try await app.testing().sendRequest(.POST, "/signin", headers: [
+                "Cookie": "\(WebCookies.csrf)=\(csrf)", "Content-Type": "application/x-www-form-urlencoded",
+            ], body: ByteBuffer(string: "email=web%40example.com&password=wrong&_csrf=\(csrf)"))
+            #expect(r.status == .unauthorized)
+            #expect(r.body.string.contains("Email or password is incorrect."))
+            #expect(r.headers.setCookie?[WebCookies.session] == nil)
+            #expect(try await WebSession.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test func missing_or_wrong_csrf_is_refused_and_changes_nothing() async throws {
+        try await withApp { app in
+            let client = TestClient(app: app)
+            let owner = try await client.register()
+            let company = try await client.createCompany(owner, name: "Unchanged Ltd")
+            let browser = try await WebTestSession.start(for: owner.userID, on: app)
+            let path = "/app/c/\(company.lowercased())/settings"
+            for token in ["", "wrong-token"] {
+                let r = try await browser.send(.POST, path, form: ["name": "Hijacked"], csrf: token)
+                #expect(r.status == .forbidden)
+                #expect(r.text.contains("Nothing was changed"))
+            }
+            let ok = try await browser.send(.POST, path, form: [
+                "name": "Changed Ltd", "stateCode": "27", "financialYearStart": "2026-04-01", "booksBeginning": "2026-04-01",
+            ])
+            #expect(ok.status == .seeOther)
+            let show = try await client.send(.GET, "/api/v1/companies/\(company)", token: owner.accessToken)
+            #expect(show.json["name"]?.stringValue == "Changed Ltd")
+            #expect(show.json["gstin"] == .null)
+        }
+    }
+
+    @Test func viewer_sees_no_member_controls_and_a_forged_post_is_refused() async throws {
+        try await withApp { app in
+            let client = TestClient(app: app)
+            let owner = try await client.register()
+            let viewer = try await client.register("viewer@example.com")
+            _ = try await client.register("new@example.com")
+            let company = try await client.createCompany(owner)
+            _ = try await client.addMember(owner, company: company, email: "viewer@example.com", role: "viewer")
+            let browser = try await WebTestSession.start(for: viewer.userID, on: app)
+            let page = try await browser.send(.GET, "/app/c/\(company.lowercased())/members")
+            #expect(page.status == .ok)
+            #expect(!page.text.contains("Add a member"))
+            #expect(!page.text.contains("Change role"))
+            let forged = try await browser.send(.POST, "/app/c/\(company.lowercased())/members",
+                                                form: ["email": "new@example.com", "role": "admin"])
+            #expect(forged.status == .forbidden)
+            #expect(try await Membership.query(on: app.db).count() == 2)
+        }
+    }
+
+    @Test func form_errors_come_from_the_api_rules() async throws {
+        try await withApp { app in
+            let client = TestClient(app: app)
+            let owner = try await client.register()
+            let browser = try await WebTestSession.start(for: owner.userID, on: app)
+            let r = try await browser.send(.POST, "/app/companies/new", form: [
+                "name": "<script>alert(1)</script>", "gstin": "27AAPFU0939F1ZO", "stateCode": "27",
+                "financialYearStart": "2026-04-01", "booksBeginning": "2026-04-01",
+            ])
+            #expect(r.status == .unprocessableEntity)
+            #expect(r.text.contains("has check character O but the checksum gives V"))
+            #expect(r.text.contains(#"aria-invalid="true""#))
+            #expect(!r.text.contains("<script>alert(1)"))
+            #expect(try await Company.query(on: app.db).count() == 0)
+
+            let created = try await browser.send(.POST, "/app/companies/new", form: [
+                "name": "<script>alert(1)</script>", "stateCode": "27", "financialYearStart": "2026-04-01",
+                "booksBeginning": "2026-04-01",
+            ])
+            #expect(created.status == .seeOther)
+            let location = try #require(created.headers.first(name: .location))
+            let dashboard = try await browser.send(.GET, location)
+            #expect(dashboard.text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(dashboard.text.contains("Company created."))
+        }
+    }
+
+    @Test func pages_answer_unknown_paths_with_the_404_page() async throws {
+        try await withApp { app in
+            let r = try await app.testing().sendRequest(.GET, "/no/such/page", headers: ["Accept": "text/html"])
+            #expect(r.status == .notFound)
+            #expect(r.body.string.contains("Page not found"))
+            #expect(r.headers.contentType == .html)
+        }
+    }
+}
