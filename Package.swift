@@ -59,6 +59,7 @@ let package = Package(
                 "App",
                 .product(name: "VaporTesting", package: "vapor"),
             ],
+            exclude: ["__Snapshots__"],
             swiftSettings: swiftSettings
         ),
     ],

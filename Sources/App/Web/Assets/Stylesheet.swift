@@ -40,6 +40,7 @@ h2 { font-size: var(--step-2); margin: var(--space-5) 0 var(--space-3); }
 .card { background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); padding: var(--space-4); margin-bottom: var(--space-4); }
 .narrow { max-width: 28rem; margin: 0 auto; }
 .grid { display: grid; gap: var(--space-4); grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); }
+.card + .grid, p.hint + .grid { margin-top: var(--space-4); }
 .tile .label { color: var(--muted); font-size: var(--step--1); }
 .tile .figure { font-size: var(--step-2); font-variant-numeric: tabular-nums; }
 form .field { margin-bottom: var(--space-4); }

@@ -1,0 +1,137 @@
+"""The web UI shell in a real headless Chromium: the journeys of issue 3."""
+import re
+
+from conftest import create_company, shot, sign_up, unique_email
+
+
+def test_sign_up_create_company_dashboard(page):
+    sign_up(page, unique_email())
+    shot(page, "company-list-empty")
+    company = create_company(page)
+    assert page.locator("h1").inner_text() == "Shree Ganesh Traders"
+    assert "Company created" in page.locator(".notice.ok").inner_text()
+    assert page.locator(".tile .figure").first.inner_text() == "₹0.00"
+    shot(page, "dashboard")
+    page.goto(f"/app/c/{company}/settings")
+    shot(page, "settings")
+    page.goto(f"/app/c/{company}/audit")
+    assert "Chain verified" in page.locator("#chain-status").inner_text()
+    assert page.locator("#audit tbody tr").count() == 2
+    shot(page, "audit-log")
+
+
+def test_wrong_password_shows_error_and_no_session(page, context):
+    email = unique_email()
+    sign_up(page, email)
+    page.click("text=Sign out")
+    page.wait_for_url("**/signin")
+    page.fill("#f-email", email)
+    page.fill("#f-password", "not my password")
+    page.click("form[action='/signin'] button[type=submit]")
+    assert "Email or password is incorrect" in page.locator("#signin-error").inner_text()
+    shot(page, "signin-error")
+    assert not [c for c in context.cookies() if c["name"] == "fs_session" and c["value"]]
+    page.goto("/app")
+    assert "/signin" in page.url
+
+
+def test_viewer_sees_no_member_controls_and_forged_post_is_refused(browser, base_url):
+    owner_ctx = browser.new_context(base_url=base_url)
+    owner = owner_ctx.new_page()
+    sign_up(owner, unique_email("owner"))
+    company = create_company(owner)
+
+    viewer_email = unique_email("viewer")
+    viewer_ctx = browser.new_context(base_url=base_url)
+    viewer = viewer_ctx.new_page()
+    sign_up(viewer, viewer_email, name="Ravi Viewer")
+
+    owner.goto(f"/app/c/{company}/members")
+    owner.fill("#f-email", viewer_email)
+    owner.select_option("#f-role", "viewer")
+    owner.click("form[aria-labelledby=add-member] button[type=submit]")
+    assert "Member added" in owner.content()
+    shot(owner, "members-owner")
+
+    viewer.goto(f"/app/c/{company}/members")
+    assert viewer.locator("#members").is_visible()
+    assert viewer.locator("text=Add a member").count() == 0
+    assert viewer.locator("text=Change role").count() == 0
+    shot(viewer, "members-viewer")
+    token = viewer.locator("form[action='/signout'] input[name=_csrf]").get_attribute("value")
+    forged = viewer.request.post(f"/app/c/{company}/members", form={"email": viewer_email, "role": "owner", "_csrf": token},
+                                 max_redirects=0)
+    assert forged.status == 403
+    owner.goto(f"/app/c/{company}/members")
+    assert owner.locator("#members tbody tr").count() == 2
+    assert "viewer" in owner.locator("#members tbody").inner_text()
+    owner_ctx.close()
+    viewer_ctx.close()
+
+
+def test_csrf_refusal(page):
+    sign_up(page, unique_email())
+    company = create_company(page, name="Before CSRF")
+    response = page.request.post(f"/app/c/{company}/settings", form={"name": "After CSRF", "_csrf": "forged"}, max_redirects=0)
+    assert response.status == 403
+    page.goto(f"/app/c/{company}")
+    assert page.locator("h1").inner_text() == "Before CSRF"
+
+
+def test_script_in_company_name_is_shown_escaped(page):
+    sign_up(page, unique_email())
+    name = "<script>window.__pwned = 1</script> & Sons"
+    create_company(page, name=name)
+    assert page.locator("h1").inner_text() == name
+    assert page.evaluate("window.__pwned") is None
+    page.goto("/app")
+    assert page.locator("table a").first.inner_text() == name
+
+
+def test_phone_viewport_has_no_horizontal_scroll(browser, base_url):
+    ctx = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    page.goto("/signin")
+    pages = [("signin", "/signin"), ("signup", "/signup")]
+    sign_up(page, unique_email())
+    company = create_company(page, name="Mahalakshmi Wholesale Provision Stores Private Limited")
+    pages += [("list", "/app"), ("new", "/app/companies/new"), ("dashboard", f"/app/c/{company}"),
+              ("settings", f"/app/c/{company}/settings"), ("members", f"/app/c/{company}/members"),
+              ("audit", f"/app/c/{company}/audit"), ("notfound", "/app/c/00000000-0000-0000-0000-000000000000"),
+              ("offline", "/offline")]
+    for name, path in pages:
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} scrolls sideways: {width}px"
+        shot(page, f"phone-{name}")
+    ctx.close()
+
+
+def test_app_shell_loads_offline_after_first_visit(page, context):
+    sign_up(page, unique_email())
+    company = create_company(page)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # the worker now controls the page and keeps a copy of it
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.goto(f"/app/c/{company}")
+    context.set_offline(True)
+    page.reload()
+    assert page.locator("h1").inner_text() == "Shree Ganesh Traders"
+    assert page.locator(".offline-banner").is_visible()
+    shot(page, "offline-dashboard")
+    page.goto("/app/c/never-visited")
+    assert "You are offline" in page.locator("h1").inner_text()
+    context.set_offline(False)
+
+
+def test_keyboard_shortcuts(page):
+    sign_up(page, unique_email())
+    page.keyboard.press("?")
+    assert page.locator("#shortcut-help").is_visible()
+    shot(page, "shortcut-help")
+    page.keyboard.press("Escape")
+    assert not page.locator("#shortcut-help").is_visible()
+    page.keyboard.press("Alt+c")
+    page.wait_for_url("**/app/companies/new")
+    page.keyboard.press("Escape")
+    page.wait_for_url(re.compile(r".*/app$"))
