@@ -62,3 +62,12 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         return String(repeating: "0", count: max(0, width - s.count)) + s
     }
 }
+
+extension CalendarDate {
+    /// The following calendar day.
+    public var nextDay: CalendarDate {
+        if day < Self.days(in: month, of: year) { return CalendarDate(year: year, month: month, day: day + 1)! }
+        if month < 12 { return CalendarDate(year: year, month: month + 1, day: 1)! }
+        return CalendarDate(year: year + 1, month: 1, day: 1)!
+    }
+}

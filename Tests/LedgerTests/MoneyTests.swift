@@ -28,3 +28,20 @@ import Testing
         #expect(Money(paise: -5).description == "-0.05")
     }
 }
+
+@Suite struct CalendarDateTests {
+    @Test func parses_only_real_dates() {
+        #expect(CalendarDate("2024-02-29")?.description == "2024-02-29")
+        #expect(CalendarDate("2025-02-29") == nil)
+        #expect(CalendarDate("2026-13-01") == nil)
+        #expect(CalendarDate("26-04-01") == nil)
+        #expect(CalendarDate("2026-4-1") == nil)
+    }
+
+    @Test func next_day_and_years_roll_over() {
+        #expect(CalendarDate("2026-12-31")?.nextDay.description == "2027-01-01")
+        #expect(CalendarDate("2024-02-28")?.nextDay.description == "2024-02-29")
+        #expect(CalendarDate("2026-04-30")?.nextDay.description == "2026-05-01")
+        #expect(CalendarDate("2024-02-29")?.adding(years: 1).description == "2025-02-28")
+    }
+}

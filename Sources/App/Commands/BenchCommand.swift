@@ -8,7 +8,7 @@ import Vapor
 /// HTTP connections. Prints requests/s and latency percentiles; it asserts nothing.
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "suite", help: "What to measure: http")
+        @Argument(name: "suite", help: "What to measure: http (API latency) or render (page render time)")
         var suite: String
 
         @Option(name: "requests", help: "Requests per scenario (default 5000).")
@@ -23,8 +23,13 @@ struct BenchCommand: AsyncCommand {
     var help: String { "Runs a benchmark and prints its figures (see Benchmarks/RESULTS.md)." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard signature.suite == "http" else {
-            throw StartupError(setting: "bench", problem: "knows the suite 'http'; got '\(signature.suite)'")
+        switch signature.suite {
+        case "http": break
+        case "render":
+            context.console.print(RenderBench(renders: signature.requests ?? 1_000).run())
+            return
+        default:
+            throw StartupError(setting: "bench", problem: "knows the suites 'http' and 'render'; got '\(signature.suite)'")
         }
         let app = context.application
         try await DatabaseStartup.migrate(app)

@@ -6,6 +6,8 @@ import Plot
 /// user would show as "<") and it does not escape attribute values at all, so pages use these instead.
 enum HTMLText {
     static func escape(_ s: String) -> String {
+        // Most text needs no escaping; skip the copy for it.
+        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for ch in s.unicodeScalars {
@@ -45,14 +47,30 @@ enum Format {
 
     static let india = TimeZone(identifier: "Asia/Kolkata")!
 
-    /// An audit timestamp (ISO-8601 UTC) as Indian Standard Time: 25-11-2026 07:45:12 IST.
+    /// An audit timestamp (ISO-8601 UTC, `2026-11-25T02:00:00.000Z`) as Indian Standard Time:
+    /// `25-11-2026 07:30:00 IST`. IST is a fixed UTC+05:30 with no daylight saving, so plain arithmetic is exact
+    /// and much cheaper than a Calendar per row of a long audit page.
     static func timestamp(_ iso: String) -> String {
-        guard let date = try? Date(iso, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) else { return iso }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = india
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func two(_ n: Int?) -> String { let v = n ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
-        return "\(two(c.day))-\(two(c.month))-\(c.year ?? 0) \(two(c.hour)):\(two(c.minute)):\(two(c.second)) IST"
+        let u = Array(iso.utf8)
+        func num(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= u.count else { return nil }
+            var n = 0
+            for b in u[from..<(from + count)] {
+                guard (0x30...0x39).contains(b) else { return nil }
+                n = n * 10 + Int(b - 0x30)
+            }
+            return n
+        }
+        guard let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2),
+            let sec = num(17, 2), var date = CalendarDate(year: y, month: mo, day: d)
+        else { return iso }
+        var minutes = h * 60 + mi + 330
+        if minutes >= 1440 {
+            minutes -= 1440
+            date = date.nextDay
+        }
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(Format.date(date)) \(two(minutes / 60)):\(two(minutes % 60)):\(two(sec)) IST"
     }
 }
 
