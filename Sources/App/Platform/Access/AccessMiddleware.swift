@@ -37,10 +37,9 @@ struct CompanyAccessMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let userID = try request.authenticatedUserID
         guard let raw = request.parameters.get("companyID"), let companyID = UUID(uuidString: raw),
-            let membership = try await Membership.query(on: request.db)
-                .filter(\.$companyID == companyID).filter(\.$userID == userID).filter(\.$active == true).first()
+            let role = try await Self.role(of: userID, in: companyID, on: request.db)
         else { throw APIError.notFound("Company") }
-        let context = CompanyContext(companyID: companyID, userID: userID, role: membership.role)
+        let context = CompanyContext(companyID: companyID, userID: userID, role: role)
         guard let capability = request.route?.api?.capability else {
             // A company route without a declared capability is a programming error; refuse rather than allow.
             throw Abort(.internalServerError, reason: "route \(request.route?.description ?? "?") declares no capability")
@@ -49,6 +48,15 @@ struct CompanyAccessMiddleware: AsyncMiddleware {
         request.storage[CompanyContextKey.self] = context
         request.logger[metadataKey: "company"] = .string(companyID.uuidString)
         return try await next.respond(to: request)
+    }
+
+    /// Runs on every company request, so it reads one column with SQLKit rather than decoding a Fluent model.
+    static func role(of userID: UUID, in companyID: UUID, on db: any Database) async throws -> Role? {
+        struct Row: Decodable { var role: Role }
+        return try await db.sql().raw("""
+            SELECT role FROM memberships
+            WHERE company_id = \(bind: companyID) AND user_id = \(bind: userID) AND active = \(bind: true)
+            """).first(decoding: Row.self)?.role
     }
 }
 

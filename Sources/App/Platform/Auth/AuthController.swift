@@ -124,7 +124,10 @@ enum AuthController {
 
     @Sendable static func me(req: Request) async throws -> MeResponse {
         let userID = try req.authenticatedUserID
-        guard let user = try await User.find(userID, on: req.db) else { throw APIError.unauthenticated }
+        struct UserRow: Decodable { var email: String; var name: String }
+        guard let user = try await req.db.sql().raw("SELECT email, name FROM users WHERE id = \(bind: userID)")
+            .first(decoding: UserRow.self)
+        else { throw APIError.unauthenticated }
         let companies = try await req.db.sql().raw("""
             SELECT c.id, c.name, m.role FROM memberships m JOIN companies c ON c.id = m.company_id
             WHERE m.user_id = \(bind: userID) AND m.active = \(bind: true) ORDER BY c.name

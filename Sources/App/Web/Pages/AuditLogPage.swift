@@ -38,16 +38,7 @@ enum AuditLogPage {
                     el("th", ["scope": "col"], text: "Who"), el("th", ["scope": "col"], text: "Action"),
                     el("th", ["scope": "col"], text: "Entity"), el("th", ["scope": "col"], text: "Change"),
                 ])]),
-                el("tbody", [:], m.entries.map { e in
-                    el("tr", [:], [
-                        el("td", ["class": "num", "data-label": "#"], text: String(e.seq)),
-                        el("td", ["class": "num", "data-label": "When"], text: Format.timestamp(e.at)),
-                        el("td", ["data-label": "Who"], text: e.actorId.flatMap { m.actorNames[$0] } ?? "system"),
-                        el("td", ["data-label": "Action"], [el("code", text: e.action)]),
-                        el("td", ["data-label": "Entity"], text: e.entityType),
-                        el("td", ["data-label": "Change"], text: summary(e)),
-                    ])
-                }),
+                el("tbody", [:], [.raw(rows(m))]),
             ])]))
         }
         if let next = m.nextCursor {
@@ -62,6 +53,22 @@ enum AuditLogPage {
             ]))
         }
         return Layout.render(chrome, content)
+    }
+
+    /// Rows are written straight into one string: a 1,000-entry page would otherwise build some 14,000 nodes.
+    /// Every value still goes through `esc`.
+    static func rows(_ m: Model) -> String {
+        var out = ""
+        out.reserveCapacity(m.entries.count * 300)
+        for e in m.entries {
+            out += "<tr><td class=\"num\" data-label=\"#\">\(e.seq)</td>"
+            out += "<td class=\"num\" data-label=\"When\">\(esc(Format.timestamp(e.at)))</td>"
+            out += "<td data-label=\"Who\">\(esc(e.actorId.flatMap { m.actorNames[$0] } ?? "system"))</td>"
+            out += "<td data-label=\"Action\"><code>\(esc(e.action))</code></td>"
+            out += "<td data-label=\"Entity\">\(esc(e.entityType))</td>"
+            out += "<td data-label=\"Change\">\(esc(summary(e)))</td></tr>"
+        }
+        return out
     }
 
     private static func filterField(_ name: String, _ label: String, _ m: Model, type: String = "text",
