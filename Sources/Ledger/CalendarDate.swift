@@ -71,3 +71,10 @@ extension CalendarDate {
         return CalendarDate(year: year + 1, month: 1, day: 1)!
     }
 }
+
+extension CalendarDate {
+    /// 1 April of the Indian financial year (April–March) that contains this date.
+    public var financialYearStart: CalendarDate {
+        CalendarDate(year: month >= 4 ? year : year - 1, month: 4, day: 1)!
+    }
+}

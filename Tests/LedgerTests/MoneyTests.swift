@@ -45,3 +45,11 @@ import Testing
         #expect(CalendarDate("2024-02-29")?.adding(years: 1).description == "2025-02-28")
     }
 }
+
+@Suite struct FinancialYearTests {
+    @Test func financial_year_starts_on_the_april_before() {
+        #expect(CalendarDate("2026-11-25")?.financialYearStart.description == "2026-04-01")
+        #expect(CalendarDate("2027-03-31")?.financialYearStart.description == "2026-04-01")
+        #expect(CalendarDate("2026-04-01")?.financialYearStart.description == "2026-04-01")
+    }
+}

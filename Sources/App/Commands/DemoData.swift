@@ -31,11 +31,10 @@ enum DemoData {
                 AuditEvent(companyID: nil, action: "auth.register", entityType: "user",
                            entityID: try user.requireID().uuidString.lowercased(), after: ["email": .string(email)]),
                 by: withUser, on: db)
-            let year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Kolkata")!, from: Date())
-            let fyYear = (year.month ?? 4) >= 4 ? (year.year ?? 2026) : (year.year ?? 2026) - 1
+            let fyStart = Format.today().financialYearStart.description
             let company = Company(
-                name: companyName, gstin: "27AAPFU0939F1ZV", stateCode: "27", financialYearStart: "\(fyYear)-04-01",
-                booksBeginning: "\(fyYear)-04-01")
+                name: companyName, gstin: "27AAPFU0939F1ZV", stateCode: "27", financialYearStart: fyStart,
+                booksBeginning: fyStart)
             try await company.create(on: db)
             let companyID = try company.requireID()
             try await Membership(companyID: companyID, userID: user.requireID(), role: .owner).create(on: db)

@@ -98,10 +98,7 @@ extension Application {
     private struct ConfigKey: StorageKey { typealias Value = AppConfig }
 
     var config: AppConfig {
-        get {
-            guard let config = storage[ConfigKey.self] else { fatalError("configure(_:) has not run") }
-            return config
-        }
+        get { required(ConfigKey.self) }
         set { storage[ConfigKey.self] = newValue }
     }
 }

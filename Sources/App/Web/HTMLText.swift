@@ -47,6 +47,14 @@ enum Format {
 
     static let india = TimeZone(identifier: "Asia/Kolkata")!
 
+    /// Today's date in India, which is what "today" means for the books.
+    static func today(_ now: Date = Date()) -> CalendarDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = india
+        let c = calendar.dateComponents([.year, .month, .day], from: now)
+        return CalendarDate(year: c.year ?? 2026, month: c.month ?? 1, day: c.day ?? 1)!
+    }
+
     /// An audit timestamp (ISO-8601 UTC, `2026-11-25T02:00:00.000Z`) as Indian Standard Time:
     /// `25-11-2026 07:30:00 IST`. IST is a fixed UTC+05:30 with no daylight saving, so plain arithmetic is exact
     /// and much cheaper than a Calendar per row of a long audit page.

@@ -18,7 +18,8 @@ enum WebCompanyController {
     }
 
     @Sendable static func newPage(req: Request) async throws -> Response {
-        let model = NewCompanyPage.Model(values: ["financialYearStart": defaultFinancialYearStart(), "booksBeginning": defaultFinancialYearStart()])
+        let fyStart = Format.today().financialYearStart.description
+        let model = NewCompanyPage.Model(values: ["financialYearStart": fyStart, "booksBeginning": fyStart])
         return WebForm.page(NewCompanyPage.render(model, chrome: req.chrome("New company", back: "/app")))
     }
 
@@ -151,13 +152,5 @@ enum WebCompanyController {
 
     private static func dashboard(_ context: CompanyContext) -> String {
         "/app/c/\(context.companyID.uuidString.lowercased())"
-    }
-
-    static func defaultFinancialYearStart(now: Date = Date()) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = Format.india
-        let c = calendar.dateComponents([.year, .month], from: now)
-        let year = (c.month ?? 4) >= 4 ? (c.year ?? 2026) : (c.year ?? 2026) - 1
-        return "\(year)-04-01"
     }
 }

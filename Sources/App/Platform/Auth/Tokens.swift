@@ -53,10 +53,7 @@ extension Application {
     private struct TokenServiceKey: StorageKey { typealias Value = TokenService }
 
     var tokens: TokenService {
-        get {
-            guard let t = storage[TokenServiceKey.self] else { fatalError("configure(_:) has not run") }
-            return t
-        }
+        get { required(TokenServiceKey.self) }
         set { storage[TokenServiceKey.self] = newValue }
     }
 }

@@ -53,11 +53,14 @@ extension Application {
     private struct StoreKey: StorageKey { typealias Value = Store }
 
     var store: Store {
-        get {
-            guard let store = storage[StoreKey.self] else { fatalError("configure(_:) has not run") }
-            return store
-        }
+        get { required(StoreKey.self) }
         set { storage[StoreKey.self] = newValue }
+    }
+
+    /// A service `configure(_:)` puts in storage; its absence is a programming error, not a runtime condition.
+    func required<Key: StorageKey>(_ key: Key.Type) -> Key.Value {
+        guard let value = storage[key] else { fatalError("configure(_:) has not set \(Key.self)") }
+        return value
     }
 }
 
