@@ -75,7 +75,7 @@ enum DataDirectory {
         do {
             try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
         } catch {
-            throw StartupError(setting: "FINSYNC_DATA_DIR", problem: "'\(dir)' cannot be created: \(error.localizedDescription)")
+            throw StartupError(setting: "FINSYNC_DATA_DIR", problem: "'\(dir)' cannot be created: its parent is missing, not a directory, or not writable")
         }
         let probe = (dir as NSString).appendingPathComponent(".write-test")
         guard fm.createFile(atPath: probe, contents: Data()) else {

@@ -39,6 +39,12 @@ enum DatabaseStartup {
     /// Runs pending migrations, turning the database's errors into one line a person can act on.
     static func migrate(_ app: Application) async throws {
         do {
+            // A quiet first contact: an unreachable server should produce our one line, not the pool's log too.
+            var quiet = Logger(label: "finsync.startup")
+            quiet.logLevel = .critical
+            if let db = app.databases.database(logger: quiet, on: app.eventLoopGroup.any()) {
+                try await db.sql().raw("SELECT 1").run()
+            }
             if case .sqlite = app.config.database {
                 // WAL lets readers proceed while a write is in progress; the setting is stored in the file.
                 try await app.db.sql().raw("PRAGMA journal_mode=WAL").run()
