@@ -7,8 +7,15 @@ struct RequestIDMiddleware: AsyncMiddleware {
         let id = Self.acceptable(request.headers.first(name: "X-Request-ID")) ?? UUID().uuidString.lowercased()
         request.storage[RequestIDKey.self] = id
         request.logger[metadataKey: "request-id"] = .string(id)
+        let start = ContinuousClock.now
         let response = try await next.respond(to: request)
         response.headers.replaceOrAdd(name: "X-Request-ID", value: id)
+        // One access line per request, carrying the request id like every other line logged for it.
+        if request.logger.logLevel <= .info {
+            let elapsed = (ContinuousClock.now - start).components
+            let ms = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
+            request.logger.info("\(request.method.rawValue) \(request.url.path) \(response.status.code) \(ms)ms")
+        }
         return response
     }
 
