@@ -74,7 +74,10 @@ extension CalendarDate {
 
 extension CalendarDate {
     /// 1 April of the Indian financial year (April–March) that contains this date.
-    public var financialYearStart: CalendarDate {
-        CalendarDate(year: month >= 4 ? year : year - 1, month: 4, day: 1)!
+    public var financialYearStart: CalendarDate { financialYearStart(month: 4) }
+
+    /// The first day of the twelve-month year, starting in `month`, that contains this date.
+    public func financialYearStart(month startMonth: Int) -> CalendarDate {
+        CalendarDate(year: month >= startMonth ? year : year - 1, month: startMonth, day: 1)!
     }
 }

@@ -1,0 +1,130 @@
+/// The voucher types Tally ships; user-defined types derive from one of them and follow its rules.
+public enum VoucherKind: String, Codable, Sendable, CaseIterable {
+    case sales, purchase, receipt, payment, journal, contra
+    case creditNote = "credit-note"
+    case debitNote = "debit-note"
+
+    public var displayName: String {
+        switch self {
+        case .sales: "Sales"
+        case .purchase: "Purchase"
+        case .receipt: "Receipt"
+        case .payment: "Payment"
+        case .journal: "Journal"
+        case .contra: "Contra"
+        case .creditNote: "Credit Note"
+        case .debitNote: "Debit Note"
+        }
+    }
+
+    /// Default number prefix, e.g. `INV` for sales.
+    public var defaultPrefix: String {
+        switch self {
+        case .sales: "INV"
+        case .purchase: "PUR"
+        case .receipt: "RCT"
+        case .payment: "PMT"
+        case .journal: "JV"
+        case .contra: "CTR"
+        case .creditNote: "CN"
+        case .debitNote: "DN"
+        }
+    }
+}
+
+/// One line of a voucher as the domain sees it: a resolved ledger and a positive amount on one side.
+public struct VoucherLine: Sendable, Equatable {
+    public var ledgerName: String
+    public var role: LedgerRole
+    public var side: Side
+    public var amount: Money
+
+    public init(ledgerName: String, role: LedgerRole, side: Side, amount: Money) {
+        self.ledgerName = ledgerName
+        self.role = role
+        self.side = side
+        self.amount = amount
+    }
+}
+
+/// A problem with a voucher, tied to the field it concerns (`entries[2].credit`, `entries`, `type`).
+public struct VoucherIssue: Error, Equatable, Sendable {
+    public var field: String
+    public var message: String
+
+    public init(_ field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
+}
+
+/// The rules every voucher obeys, whatever its source (API, web form, import, webhook).
+public enum VoucherRules {
+    /// Refuses vouchers larger than this: bigger postings are almost certainly mistakes or abuse, and a
+    /// batch import can split them.
+    public static let maxEntries = 1_000
+
+    public static func check(kind: VoucherKind, lines: [VoucherLine]) -> [VoucherIssue] {
+        var issues: [VoucherIssue] = []
+        if lines.count < 2 { issues.append(.init("entries", "a voucher needs at least two entries, got \(lines.count)")) }
+        if lines.count > maxEntries { issues.append(.init("entries", "at most \(maxEntries) entries per voucher, got \(lines.count)")) }
+        let debits = lines.filter { $0.side == .debit }.reduce(Int64(0)) { $0 + $1.amount.paise }
+        let credits = lines.filter { $0.side == .credit }.reduce(Int64(0)) { $0 + $1.amount.paise }
+        if debits != credits {
+            let diff = Money(paise: debits - credits)
+            issues.append(.init("entries", "debits (\(Money(paise: debits))) and credits (\(Money(paise: credits))) differ by \(diff)"))
+        }
+        issues += typeRules(kind, lines)
+        return issues
+    }
+
+    /// Tally's per-type rules, expressed on ledger roles.
+    static func typeRules(_ kind: VoucherKind, _ lines: [VoucherLine]) -> [VoucherIssue] {
+        func indexed(_ predicate: (VoucherLine) -> Bool) -> [Int] { lines.indices.filter { predicate(lines[$0]) } }
+        switch kind {
+        case .contra:
+            // Contra moves money between cash and bank accounts only.
+            return indexed { !$0.role.isCashOrBank }.map {
+                VoucherIssue("entries[\($0)].ledger", "a contra voucher may only use cash and bank ledgers; '\(lines[$0].ledgerName)' is neither")
+            }
+        case .receipt:
+            return indexed { $0.side == .debit && $0.role.isCashOrBank }.isEmpty
+                ? [VoucherIssue("entries", "a receipt must debit a cash or bank ledger")] : []
+        case .payment:
+            return indexed { $0.side == .credit && $0.role.isCashOrBank }.isEmpty
+                ? [VoucherIssue("entries", "a payment must credit a cash or bank ledger")] : []
+        case .sales:
+            return indexed { $0.role == .sales && $0.side == .credit }.isEmpty
+                ? [VoucherIssue("entries", "a sales voucher must credit a ledger under Sales Accounts")] : []
+        case .purchase:
+            return indexed { $0.role == .purchase && $0.side == .debit }.isEmpty
+                ? [VoucherIssue("entries", "a purchase voucher must debit a ledger under Purchase Accounts")] : []
+        case .journal:
+            // Tally keeps cash and bank out of journals: those movements belong in receipt, payment or contra.
+            return indexed { $0.role.isCashOrBank }.map {
+                VoucherIssue("entries[\($0)].ledger", "a journal may not use cash or bank ledgers ('\(lines[$0].ledgerName)'); use a receipt, payment or contra")
+            }
+        case .creditNote, .debitNote:
+            return []
+        }
+    }
+}
+
+/// Voucher numbers as Tally users expect them: `INV/2025-26/0001`.
+public enum VoucherNumbering {
+    /// `2025-26` for the year starting 1 April 2025.
+    public static func yearLabel(_ fyStart: CalendarDate) -> String {
+        let next = (fyStart.year + 1) % 100
+        return "\(fyStart.year)-\(next < 10 ? "0" : "")\(next)"
+    }
+
+    public static func format(prefix: String, suffix: String, width: Int, fyStart: CalendarDate, sequence: Int64) -> String {
+        let digits = String(sequence)
+        let padded = String(repeating: "0", count: max(0, width - digits.count)) + digits
+        var parts = [String]()
+        if !prefix.isEmpty { parts.append(prefix) }
+        parts.append(yearLabel(fyStart))
+        parts.append(padded)
+        return parts.joined(separator: "/") + suffix
+    }
+}
