@@ -81,6 +81,7 @@ func registerCompanyRoutes(_ company: any RoutesBuilder) {
                                                              access: .company(.membersManage), status: .noContent),
                    use: MemberController.remove)
     }
+    registerBooksRoutes(company)
     do {  // Audit trail
         company.on(.GET, "audit-log", api: .init(summary: "The audit trail, newest first", tag: "Audit",
                                                  access: .company(.auditView),

@@ -38,6 +38,7 @@ enum DemoData {
             try await company.create(on: db)
             let companyID = try company.requireID()
             try await Membership(companyID: companyID, userID: user.requireID(), role: .owner).create(on: db)
+            try await ChartSeeder.seed(company: companyID, on: db)
             try await AuditLog.append(
                 AuditEvent(companyID: companyID, action: "company.create", entityType: "company",
                            entityID: companyID.uuidString.lowercased(), after: try JSONValue(encoding: CompanyDTO(company))),

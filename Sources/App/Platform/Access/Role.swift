@@ -53,6 +53,7 @@ enum Capability: String, CaseIterable, Sendable {
     case inventoryEdit = "inventory.edit"
     case paymentsView = "payments.view"
     case paymentsManage = "payments.manage"
+    case periodsLock = "periods.lock"
 
     /// What an auditor holds: every read, the audit log and exports, and no write.
     static let readOnly: Set<Capability> = [

@@ -21,6 +21,7 @@ enum CompanyController {
             try await company.create(on: db)
             let companyID = try company.requireID()
             try await Membership(companyID: companyID, userID: userID, role: .owner).create(on: db)
+            try await ChartSeeder.seed(company: companyID, on: db)
             let dto = try CompanyDTO(company)
             try await AuditLog.append(
                 AuditEvent(companyID: companyID, action: "company.create", entityType: "company",

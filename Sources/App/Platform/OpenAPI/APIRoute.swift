@@ -67,7 +67,7 @@ protocol APIResponseBody: Content {
 extension APIRequestBody {
     /// Validates `value` against `schema` (422 listing every bad field), then decodes it. API bodies and web forms
     /// both come through here, so a form shows exactly the errors the API would return.
-    static func decode(from value: JSONValue) throws -> Self {
+    static func decode(from value: JSONValue, schema: Schema = Self.schema) throws -> Self {
         var errors: [APIError.FieldError] = []
         schema.validate(value, at: "", into: &errors)
         guard errors.isEmpty else { throw APIError.validation(errors) }
@@ -82,7 +82,7 @@ extension APIRequestBody {
 
 extension Request {
     /// Parses the body as JSON (400 saying where it breaks), then validates and decodes it.
-    func decodeBody<T: APIRequestBody>(_: T.Type) throws -> T {
+    func decodeBody<T: APIRequestBody>(_: T.Type, schema: Schema = T.schema) throws -> T {
         let bytes = body.data.map { Data(buffer: $0) } ?? Data()
         guard !bytes.isEmpty else {
             throw APIError.malformed("The request body is empty; send a JSON object.")
@@ -93,7 +93,7 @@ extension Request {
         } catch {
             throw APIError.malformed("The request body is not valid JSON: \(Self.describeJSONError(error, in: bytes))")
         }
-        return try T.decode(from: value)
+        return try T.decode(from: value, schema: schema)
     }
 
     static func describeJSONError(_ error: any Error, in bytes: Data) -> String {

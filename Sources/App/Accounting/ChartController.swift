@@ -1,0 +1,221 @@
+import Fluent
+import GSTKit
+import Ledger
+import SQLKit
+import Vapor
+
+/// Groups and ledgers: `…/groups`, `…/ledgers`. Writes are audited; nothing is deleted, only deactivated.
+enum ChartController {
+    @Sendable static func listGroups(req: Request) async throws -> Page<GroupDTO> {
+        let groups = try await Chart.groups(company: req.company.companyID, on: req.db)
+        let all = Dictionary(uniqueKeysWithValues: groups.map { ($0.id, $0) })
+        return Page(items: groups.map { GroupDTO($0, all: all) }, nextCursor: nil)
+    }
+
+    @Sendable static func showGroup(req: Request) async throws -> GroupDTO {
+        let context = try req.company
+        let groups = try await Chart.groups(company: context.companyID, on: req.db)
+        guard let g = try await Chart.group(req.parameters.get("group") ?? "", company: context.companyID, on: req.db) else {
+            throw APIError.notFound("Group")
+        }
+        return GroupDTO(g, all: Dictionary(uniqueKeysWithValues: groups.map { ($0.id, $0) }))
+    }
+
+    @Sendable static func createGroup(req: Request) async throws -> Response {
+        let body = try req.decodeBody(CreateGroupRequest.self)
+        let context = try req.company
+        let actor = req.auditActor
+        let dto = try await req.write { db in
+            let company = context.companyID
+            var row = GroupRow(id: UUID(), company_id: company, name: body.name.trimmingCharacters(in: .whitespaces), parent_id: nil,
+                               nature: body.nature ?? .assets, role: .other, affects_gross_profit: body.affectsGrossProfit ?? false,
+                               is_party_group: false, reserved: false, active: true)
+            if let parentRef = body.parent {
+                guard let parent = try await Chart.group(parentRef, company: company, on: db), parent.active else {
+                    throw APIError.validation(field: "parent", "no active group '\(parentRef)' in this company")
+                }
+                // A sub-group behaves like its parent: same nature, same role in vouchers, same party-ness.
+                row.parent_id = parent.id
+                row.nature = parent.nature
+                row.role = parent.role
+                row.affects_gross_profit = parent.affects_gross_profit
+                row.is_party_group = parent.is_party_group
+            } else if body.nature == nil {
+                throw APIError.validation(field: "nature", "is required for a primary group (one without a parent)")
+            }
+            try await Chart.claimName(row.name, kind: "group", entity: row.id, company: company, field: "name", on: db)
+            try await db.sql().insert(into: "account_groups").model(row).run()
+            let all = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })
+            let dto = GroupDTO(row, all: all)
+            try await AuditLog.append(
+                AuditEvent(companyID: company, action: "group.create", entityType: "group", entityID: row.id.uuidString.lowercased(),
+                           after: try JSONValue(encoding: dto)), by: actor, on: db)
+            return dto
+        }
+        return try await dto.encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func updateGroup(req: Request) async throws -> GroupDTO {
+        let body = try req.decodeBody(UpdateGroupRequest.self)
+        let context = try req.company
+        let reference = req.parameters.get("group") ?? ""
+        let actor = req.auditActor
+        return try await req.write { db in
+            let company = context.companyID
+            guard var row = try await Chart.group(reference, company: company, on: db) else { throw APIError.notFound("Group") }
+            var all = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })
+            let before = GroupDTO(row, all: all)
+            if let name = body.name?.trimmingCharacters(in: .whitespaces), name != row.name {
+                try await Chart.renameClaim(to: name, entity: row.id, company: company, field: "name", on: db)
+                row.name = name
+            }
+            if let parentRef = body.parent {
+                guard !row.reserved else { throw APIError.validation(field: "parent", "Tally's predefined groups cannot be moved") }
+                guard let parent = try await Chart.group(parentRef, company: company, on: db), parent.active else {
+                    throw APIError.validation(field: "parent", "no active group '\(parentRef)' in this company")
+                }
+                guard !Chart.path(of: parent.id, in: all).contains(row.name), parent.id != row.id else {
+                    throw APIError.validation(field: "parent", "a group cannot be moved under itself or one of its sub-groups")
+                }
+                row.parent_id = parent.id
+                row.nature = parent.nature
+                row.role = parent.role
+                row.is_party_group = parent.is_party_group
+            }
+            if let active = body.active, active != row.active {
+                if !active {
+                    guard !row.reserved else { throw APIError.validation(field: "active", "Tally's predefined groups stay active") }
+                    try await ensureUnused(group: row.id, company: company, on: db)
+                }
+                row.active = active
+            }
+            try await db.sql().update("account_groups").set(model: row).where("id", .equal, row.id).run()
+            all[row.id] = row
+            let after = GroupDTO(row, all: all)
+            try await AuditLog.append(
+                AuditEvent(companyID: company, action: "group.update", entityType: "group", entityID: row.id.uuidString.lowercased(),
+                           before: try JSONValue(encoding: before), after: try JSONValue(encoding: after)), by: actor, on: db)
+            return after
+        }
+    }
+
+    private static func ensureUnused(group: UUID, company: UUID, on db: any Database) async throws {
+        struct Count: Decodable { var n: Int }
+        let children = try await db.sql().raw("""
+            SELECT COUNT(*) AS n FROM account_groups WHERE company_id = \(bind: company) AND parent_id = \(bind: group) AND active = \(bind: true)
+            """).first(decoding: Count.self)?.n ?? 0
+        let ledgers = try await db.sql().raw("""
+            SELECT COUNT(*) AS n FROM ledgers WHERE company_id = \(bind: company) AND group_id = \(bind: group) AND active = \(bind: true)
+            """).first(decoding: Count.self)?.n ?? 0
+        guard children == 0, ledgers == 0 else {
+            throw APIError.conflict("This group still has \(children) active sub-group(s) and \(ledgers) active ledger(s); move or deactivate them first.")
+        }
+    }
+
+    // MARK: - Ledgers
+
+    @Sendable static func listLedgers(req: Request) async throws -> Page<LedgerDTO> {
+        let company = try req.company.companyID
+        let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: req.db).map { ($0.id, $0) })
+        return Page(items: try await Chart.ledgers(company: company, on: req.db).map { LedgerDTO($0, groups: groups) }, nextCursor: nil)
+    }
+
+    @Sendable static func showLedger(req: Request) async throws -> LedgerDTO {
+        let company = try req.company.companyID
+        guard let l = try await Chart.ledger(req.parameters.get("ledger") ?? "", company: company, on: req.db) else {
+            throw APIError.notFound("Ledger")
+        }
+        let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: req.db).map { ($0.id, $0) })
+        return LedgerDTO(l, groups: groups)
+    }
+
+    @Sendable static func createLedger(req: Request) async throws -> Response {
+        let body = try req.decodeBody(LedgerRequest.self, schema: LedgerRequest.createSchema)
+        let context = try req.company
+        let actor = req.auditActor
+        let dto = try await req.write { db in
+            var row = LedgerRow(id: UUID(), company_id: context.companyID, name: "", group_id: UUID(), opening_paise: 0,
+                                bill_wise: false, reserved: false, active: true)
+            try await apply(body, to: &row, creating: true, on: db)
+            try await Chart.claimName(row.name, kind: "ledger", entity: row.id, company: context.companyID, field: "name", on: db)
+            try await db.sql().insert(into: "ledgers").model(row).run()
+            let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: context.companyID, on: db).map { ($0.id, $0) })
+            let dto = LedgerDTO(row, groups: groups)
+            try await AuditLog.append(
+                AuditEvent(companyID: context.companyID, action: "ledger.create", entityType: "ledger",
+                           entityID: row.id.uuidString.lowercased(), after: try JSONValue(encoding: dto)), by: actor, on: db)
+            return dto
+        }
+        return try await dto.encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func updateLedger(req: Request) async throws -> LedgerDTO {
+        let body = try req.decodeBody(LedgerRequest.self)
+        let context = try req.company
+        let reference = req.parameters.get("ledger") ?? ""
+        let actor = req.auditActor
+        return try await req.write { db in
+            guard var row = try await Chart.ledger(reference, company: context.companyID, on: db) else { throw APIError.notFound("Ledger") }
+            let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: context.companyID, on: db).map { ($0.id, $0) })
+            let before = LedgerDTO(row, groups: groups)
+            let oldName = row.name
+            try await apply(body, to: &row, creating: false, on: db)
+            if row.name != oldName {
+                try await Chart.renameClaim(to: row.name, entity: row.id, company: context.companyID, field: "name", on: db)
+            }
+            try await db.sql().update("ledgers").set(model: row).where("id", .equal, row.id).run()
+            let after = LedgerDTO(row, groups: groups)
+            try await AuditLog.append(
+                AuditEvent(companyID: context.companyID, action: "ledger.update", entityType: "ledger",
+                           entityID: row.id.uuidString.lowercased(), before: try JSONValue(encoding: before),
+                           after: try JSONValue(encoding: after)), by: actor, on: db)
+            return after
+        }
+    }
+
+    /// Applies a create or change, collecting every invalid field before failing.
+    private static func apply(_ body: LedgerRequest, to row: inout LedgerRow, creating: Bool, on db: any Database) async throws {
+        var errors: [APIError.FieldError] = []
+        if let name = body.name?.trimmingCharacters(in: .whitespaces) {
+            if name.isEmpty { errors.append(.init(field: "name", message: "must not be empty")) } else { row.name = name }
+        }
+        if let groupRef = body.group {
+            guard !row.reserved || creating else { throw APIError.validation(field: "group", "predefined ledgers cannot be moved") }
+            if let group = try await Chart.group(groupRef, company: row.company_id, on: db), group.active {
+                row.group_id = group.id
+            } else {
+                errors.append(.init(field: "group", message: "no active group '\(groupRef)' in this company"))
+            }
+        }
+        if let opening = body.openingBalance {
+            do { row.opening_paise = try opening.balance(field: "openingBalance").signed } catch let e as APIError { errors += e.fields }
+        }
+        if let raw = body.gstin {
+            do { row.gstin = try GSTIN(raw).value } catch { errors.append(.init(field: "gstin", message: error.description)) }
+        }
+        if let state = body.stateCode {
+            if StateCode.registrable.contains(state) { row.state_code = state } else {
+                errors.append(.init(field: "stateCode", message: "'\(state)' is not a GST state code"))
+            }
+        }
+        if let gstin = row.gstin, let state = row.state_code, !gstin.hasPrefix(state) {
+            errors.append(.init(field: "gstin", message: "belongs to state \(gstin.prefix(2)) but stateCode is \(state)"))
+        }
+        if let t = body.registrationType { row.registration_type = t.rawValue }
+        if let a = body.address { row.address = a }
+        if let c = body.contact { row.contact = c }
+        if let b = body.billWise { row.bill_wise = b }
+        if let d = body.creditPeriodDays { row.credit_period_days = d }
+        if let raw = body.creditLimit {
+            do {
+                let m = try Money(parsing: raw)
+                if m.paise < 0 { errors.append(.init(field: "creditLimit", message: "must not be negative")) } else { row.credit_limit_paise = m.paise }
+            } catch { errors.append(.init(field: "creditLimit", message: error.description)) }
+        }
+        if let active = body.active {
+            if !active && row.reserved { errors.append(.init(field: "active", message: "predefined ledgers stay active")) }
+            row.active = active
+        }
+        guard errors.isEmpty else { throw APIError.validation(errors) }
+    }
+}

@@ -1,0 +1,99 @@
+import Fluent
+import Foundation
+import Ledger
+import SQLKit
+import Vapor
+
+enum VoucherController {
+    @Sendable static func create(req: Request) async throws -> Response {
+        let body = try req.decodeBody(VoucherRequest.self)
+        let context = try req.company
+        let actor = req.auditActor
+        let dto = try await req.write { db in try await VoucherPosting.post(body, company: context.companyID, actor: actor, on: db) }
+        return try await dto.encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func show(req: Request) async throws -> VoucherDTO {
+        try await load(req.parameters.get("voucherID") ?? "", company: req.company.companyID, on: req.db)
+    }
+
+    static func load(_ reference: String, company: UUID, on db: any Database) async throws -> VoucherDTO {
+        guard let id = UUID(uuidString: reference),
+            let v = try await db.sql().raw("SELECT * FROM vouchers WHERE company_id = \(bind: company) AND id = \(bind: id)")
+                .first(decoding: VoucherRow.self)
+        else { throw APIError.notFound("Voucher") }
+        struct Line: Decodable { var ledger_id: UUID; var name: String; var amount_paise: Int64 }
+        let lines = try await db.sql().raw("""
+            SELECT e.ledger_id, l.name, e.amount_paise FROM voucher_entries e JOIN ledgers l ON l.id = e.ledger_id
+            WHERE e.voucher_id = \(bind: id) ORDER BY e.line_no
+            """).all(decoding: Line.self)
+        struct TypeName: Decodable { var name: String }
+        let type = try await db.sql().raw("SELECT name FROM voucher_types WHERE id = \(bind: v.voucher_type_id)").first(decoding: TypeName.self)
+        return VoucherPosting.makeDTO(v, typeName: type?.name ?? v.kind.displayName, lines: lines.map {
+            ($0.ledger_id, VoucherLine(ledgerName: $0.name, role: .other, side: $0.amount_paise >= 0 ? .debit : .credit,
+                                       amount: Money(paise: abs($0.amount_paise))))
+        })
+    }
+
+    /// Cancelling keeps the voucher and its number and takes its effect off the books.
+    @Sendable static func cancel(req: Request) async throws -> VoucherDTO {
+        let context = try req.company
+        let reference = req.parameters.get("voucherID") ?? ""
+        let actor = req.auditActor
+        return try await req.write { db in
+            let before = try await load(reference, company: context.companyID, on: db)
+            guard before.status == "active" else { throw APIError.conflict("Voucher \(before.number) is already cancelled.") }
+            try await PeriodLocks.check(date: CalendarDate(before.date)!, company: context.companyID, on: db)
+            try await db.sql().raw("""
+                UPDATE vouchers SET status = 'cancelled', cancelled_at = \(bind: Date()) WHERE id = \(bind: before.id)
+                """).run()
+            let lines = before.entries.map { e in
+                (e.ledgerId, VoucherLine(ledgerName: e.ledger, role: .other, side: e.debit != nil ? .debit : .credit,
+                                         amount: (try? Money(parsing: e.debit ?? e.credit ?? "0")) ?? .zero))
+            }
+            try await DayTotals.apply(lines, date: CalendarDate(before.date)!, company: context.companyID, sign: -1, on: db.sql())
+            var after = before
+            after.status = "cancelled"
+            try await AuditLog.append(
+                AuditEvent(companyID: context.companyID, action: "voucher.cancel", entityType: "voucher",
+                           entityID: before.id.uuidString.lowercased(), before: try JSONValue(encoding: before),
+                           after: try JSONValue(encoding: after)), by: actor, on: db)
+            return after
+        }
+    }
+
+    struct ListRow: Decodable { var id: UUID }
+
+    /// Newest first; filters by type, date range, ledger and free text.
+    @Sendable static func list(req: Request) async throws -> Page<VoucherDTO> {
+        let company = try req.company.companyID
+        var errors: [APIError.FieldError] = []
+        let limit = req.query[Int.self, at: "limit"] ?? 50
+        if !(1...500).contains(limit) { errors.append(.init(field: "limit", message: "must be from 1 to 500")) }
+        let offset = req.query[String.self, at: "cursor"].flatMap(Int.init) ?? 0
+        let select = req.db.sql().select().column("id").from("vouchers").where("company_id", .equal, company)
+        if let type = req.query[String.self, at: "type"] {
+            if let t = try await VoucherPosting.voucherType(type, company: company, on: req.db) {
+                select.where("voucher_type_id", .equal, t.id)
+            } else { errors.append(.init(field: "type", message: "no voucher type '\(type)'")) }
+        }
+        for (name, op) in [("from", SQLBinaryOperator.greaterThanOrEqual), ("to", .lessThanOrEqual)] {
+            if let raw = req.query[String.self, at: name] {
+                if CalendarDate(raw) != nil { select.where(SQLColumn("date"), op, SQLBind(raw)) }
+                else { errors.append(.init(field: name, message: "must be a date as YYYY-MM-DD")) }
+            }
+        }
+        if let ledgerRef = req.query[String.self, at: "ledger"] {
+            if let ledger = try await Chart.ledger(ledgerRef, company: company, on: req.db) {
+                select.where(SQLQueryString(
+                    "EXISTS (SELECT 1 FROM voucher_entries e WHERE e.voucher_id = vouchers.id AND e.ledger_id = \(bind: ledger.id))"))
+            } else { errors.append(.init(field: "ledger", message: "no ledger '\(ledgerRef)'")) }
+        }
+        guard errors.isEmpty else { throw APIError.validation(errors) }
+        let ids = try await select.orderBy("date", .descending).orderBy("number", .descending)
+            .limit(limit + 1).offset(offset).all(decoding: ListRow.self)
+        var items: [VoucherDTO] = []
+        for row in ids.prefix(limit) { items.append(try await load(row.id.uuidString, company: company, on: req.db)) }
+        return Page(items: items, nextCursor: ids.count > limit ? String(offset + limit) : nil)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Ledger
+import Vapor
+
+struct VoucherRequest: APIRequestBody {
+    struct Entry: Codable, Sendable {
+        var ledger: String?
+        var ledgerId: String?
+        var debit: String?
+        var credit: String?
+    }
+
+    var type: String
+    var date: String
+    var number: String?
+    var narration: String?
+    var reference: String?
+    var entries: [Entry]
+
+    static let entrySchema = Schema.ref("VoucherEntryInput", .object([
+        .optional("ledger", .string(.init(minLength: 1, maxLength: 200, description: "Ledger name"))),
+        .optional("ledgerId", .uuid),
+        .optional("debit", .string(.init(minLength: 1, maxLength: 20, description: "Decimal rupees"))),
+        .optional("credit", .string(.init(minLength: 1, maxLength: 20, description: "Decimal rupees"))),
+    ]))
+
+    static let schema = Schema.object([
+        .required("type", .string(.init(minLength: 1, maxLength: 200, description: "sales, purchase, receipt, payment, journal, contra, credit-note, debit-note, or a user-defined type's name"))),
+        .required("date", .date),
+        .optional("number", .string(.init(minLength: 1, maxLength: 60))),
+        .optional("narration", .text(min: 0)),
+        .optional("reference", .text(min: 0, max: 200)),
+        .required("entries", .array(entrySchema)),
+    ])
+}
+
+struct VoucherDTO: APIResponseBody {
+    struct Entry: Codable, Sendable {
+        var ledgerId: UUID
+        var ledger: String
+        var debit: String?
+        var credit: String?
+    }
+
+    var id: UUID
+    var type: String
+    var kind: VoucherKind
+    var number: String
+    var date: String
+    var narration: String?
+    var reference: String?
+    var status: String
+    var total: String
+    var entries: [Entry]
+
+    static let schema = Schema.ref("Voucher", .object([
+        .required("id", .uuid), .required("type", .string()), .required("kind", .oneOf(VoucherKind.self)),
+        .required("number", .string()), .required("date", .date), .optional("narration", .nullable(.text())),
+        .optional("reference", .nullable(.text())), .required("status", .string(.init(allowed: ["active", "cancelled"]))),
+        .required("total", .string()),
+        .required("entries", .array(.object([
+            .required("ledgerId", .uuid), .required("ledger", .text()), .optional("debit", .string()), .optional("credit", .string()),
+        ]))),
+    ]))
+}
+
+struct VoucherRow: Codable, Sendable {
+    var id: UUID
+    var company_id: UUID
+    var voucher_type_id: UUID
+    var kind: VoucherKind
+    var number: String
+    var date: String
+    var fy_start: String
+    var narration: String?
+    var reference: String?
+    var status: String
+    var total_paise: Int64
+    var created_by: UUID?
+}
+
+struct PeriodLockRequest: APIRequestBody {
+    var lockedThrough: String
+    var reason: String
+
+    static let schema = Schema.object([.required("lockedThrough", .date), .required("reason", .text(max: 1_000))])
+}
+
+struct PeriodLockDTO: APIResponseBody {
+    var id: UUID
+    var lockedThrough: String
+    var reason: String
+    var active: Bool
+
+    static let schema = Schema.ref("PeriodLock", .object([
+        .required("id", .uuid), .required("lockedThrough", .date), .required("reason", .text()), .required("active", .boolean),
+    ]))
+}

@@ -1,0 +1,73 @@
+import Vapor
+
+/// Chart of accounts, vouchers, period locks and the trial balance, under `/api/v1/companies/{companyID}`.
+func registerBooksRoutes(_ company: any RoutesBuilder) {
+    do {  // Chart of accounts
+        company.on(.GET, "groups", api: .init(summary: "Groups of the chart of accounts", tag: "Books",
+                                              access: .company(.mastersView), response: Page<GroupDTO>.schema(GroupDTO.schema)),
+                   use: ChartController.listGroups)
+        company.on(.POST, "groups", api: .init(summary: "Create a group", tag: "Books", access: .company(.mastersEdit),
+                                               request: CreateGroupRequest.schema, response: GroupDTO.schema, status: .created),
+                   use: ChartController.createGroup)
+        company.on(.GET, "groups", ":group", api: .init(summary: "A group, by id or name", tag: "Books",
+                                                        access: .company(.mastersView), response: GroupDTO.schema),
+                   use: ChartController.showGroup)
+        company.on(.PATCH, "groups", ":group", api: .init(summary: "Rename, move or deactivate a group", tag: "Books",
+                                                          access: .company(.mastersEdit), request: UpdateGroupRequest.schema,
+                                                          response: GroupDTO.schema),
+                   use: ChartController.updateGroup)
+        company.on(.GET, "ledgers", api: .init(summary: "Ledgers", tag: "Books", access: .company(.mastersView),
+                                               response: Page<LedgerDTO>.schema(LedgerDTO.schema)),
+                   use: ChartController.listLedgers)
+        company.on(.POST, "ledgers", api: .init(summary: "Create a ledger", tag: "Books", access: .company(.mastersEdit),
+                                                request: LedgerRequest.createSchema, response: LedgerDTO.schema, status: .created),
+                   use: ChartController.createLedger)
+        company.on(.GET, "ledgers", ":ledger", api: .init(summary: "A ledger, by id or name", tag: "Books",
+                                                          access: .company(.mastersView), response: LedgerDTO.schema),
+                   use: ChartController.showLedger)
+        company.on(.PATCH, "ledgers", ":ledger", api: .init(summary: "Change a ledger", tag: "Books", access: .company(.mastersEdit),
+                                                            request: LedgerRequest.schema, response: LedgerDTO.schema),
+                   use: ChartController.updateLedger)
+    }
+    do {  // Vouchers
+        company.on(.POST, "vouchers", api: .init(summary: "Post a voucher", tag: "Books", access: .company(.vouchersCreate),
+                                                 request: VoucherRequest.schema, response: VoucherDTO.schema, status: .created),
+                   use: VoucherController.create)
+        company.on(.GET, "vouchers", api: .init(summary: "Vouchers, newest first", tag: "Books", access: .company(.vouchersView),
+                                                response: Page<VoucherDTO>.schema(VoucherDTO.schema), query: [
+                                                    .init(name: "type", schema: .string(), description: "Voucher type"),
+                                                    .init(name: "from", schema: .date, description: "First date"),
+                                                    .init(name: "to", schema: .date, description: "Last date"),
+                                                    .init(name: "ledger", schema: .string(), description: "Ledger name or id"),
+                                                    .init(name: "limit", schema: .integer(minimum: 1, maximum: 500), description: "Page size"),
+                                                    .init(name: "cursor", schema: .string(), description: "nextCursor of the previous page"),
+                                                ]),
+                   use: VoucherController.list)
+        company.on(.GET, "vouchers", ":voucherID", api: .init(summary: "A voucher", tag: "Books", access: .company(.vouchersView),
+                                                              response: VoucherDTO.schema),
+                   use: VoucherController.show)
+        company.on(.POST, "vouchers", ":voucherID", "cancel", api: .init(summary: "Cancel a voucher (keeps its number)", tag: "Books",
+                                                                         access: .company(.vouchersCancel), response: VoucherDTO.schema),
+                   use: VoucherController.cancel)
+    }
+    do {  // Period locks
+        company.on(.GET, "period-locks", api: .init(summary: "Period locks", tag: "Books", access: .company(.vouchersView),
+                                                    response: Page<PeriodLockDTO>.schema(PeriodLockDTO.schema)),
+                   use: PeriodLocks.list)
+        company.on(.POST, "period-locks", api: .init(summary: "Lock the books through a date", tag: "Books",
+                                                     access: .company(.periodsLock), request: PeriodLockRequest.schema,
+                                                     response: PeriodLockDTO.schema, status: .created),
+                   use: PeriodLocks.lock)
+        company.on(.POST, "period-locks", "unlock", api: .init(summary: "Lift the period lock", tag: "Books",
+                                                               access: .company(.periodsLock), status: .noContent),
+                   use: PeriodLocks.unlock)
+    }
+    do {  // Reports
+        company.on(.GET, "reports", "trial-balance", api: .init(
+            summary: "Trial balance (JSON, or CSV with ?format=csv)", tag: "Reports", access: .company(.reportsView),
+            response: TrialBalanceDTO.schema,
+            query: [.init(name: "asOf", schema: .date, description: "Last day (default today)"),
+                    .init(name: "format", schema: .string(.init(allowed: ["json", "csv"])), description: "json or csv")]),
+                   use: TrialBalance.report)
+    }
+}
