@@ -106,21 +106,19 @@ enum VoucherPosting {
             throw APIError.validation(field: "number", "\(type.name) vouchers are numbered automatically; leave number out")
         }
         struct Series: Decodable { var last_number: Int64 }
-        let updated = try await sql.raw("""
+        // Make sure the year's series exists (a concurrent first post waits here for the other to commit), then
+        // bump it: the UPDATE takes the row lock, so concurrent posts queue rather than share a number.
+        try await sql.raw("""
+            INSERT INTO voucher_series (voucher_type_id, fy_start, last_number)
+            VALUES (\(bind: type.id), \(bind: fyStart.description), 0)
+            ON CONFLICT (voucher_type_id, fy_start) DO NOTHING
+            """).run()
+        guard let next = try await sql.raw("""
             UPDATE voucher_series SET last_number = last_number + 1
             WHERE voucher_type_id = \(bind: type.id) AND fy_start = \(bind: fyStart.description)
             RETURNING last_number
-            """).first(decoding: Series.self)
-        let next: Int64
-        if let updated {
-            next = updated.last_number
-        } else {
-            try await sql.raw("""
-                INSERT INTO voucher_series (voucher_type_id, fy_start, last_number)
-                VALUES (\(bind: type.id), \(bind: fyStart.description), 1)
-                """).run()
-            next = 1
-        }
+            """).first(decoding: Series.self)?.last_number
+        else { throw Abort(.internalServerError, reason: "voucher series vanished") }
         return VoucherNumbering.format(prefix: type.prefix, suffix: type.suffix, width: type.width, fyStart: fyStart, sequence: next)
     }
 

@@ -68,11 +68,11 @@ enum TrialBalance {
         let ledgers = try await Chart.ledgers(company: companyID, on: db)
         let sql = db.sql()
         let prior = try await sql.raw("""
-            SELECT ledger_id, SUM(debit_paise) AS debit, SUM(credit_paise) AS credit FROM ledger_day_totals
+            SELECT ledger_id, CAST(SUM(debit_paise) AS BIGINT) AS debit, CAST(SUM(credit_paise) AS BIGINT) AS credit FROM ledger_day_totals
             WHERE company_id = \(bind: companyID) AND date < \(bind: fyStart.description) GROUP BY ledger_id
             """).all(decoding: Sums.self)
         let period = try await sql.raw("""
-            SELECT ledger_id, SUM(debit_paise) AS debit, SUM(credit_paise) AS credit FROM ledger_day_totals
+            SELECT ledger_id, CAST(SUM(debit_paise) AS BIGINT) AS debit, CAST(SUM(credit_paise) AS BIGINT) AS credit FROM ledger_day_totals
             WHERE company_id = \(bind: companyID) AND date >= \(bind: fyStart.description) AND date <= \(bind: asOf.description)
             GROUP BY ledger_id
             """).all(decoding: Sums.self)
