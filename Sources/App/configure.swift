@@ -59,6 +59,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
 
     app.asyncCommands.use(ServeCommand(), as: "serve", isDefault: true)
     app.asyncCommands.use(BenchCommand(), as: "bench")
+    app.asyncCommands.use(VerifyBooksCommand(), as: "verify-books")
 }
 
 extension AppConfig {

@@ -280,3 +280,18 @@ struct BooksFixture {
         }
     }
 }
+
+@Suite struct BooksVerifierTests {
+    @Test func verifier_finds_a_tampered_day_total() async throws {
+        try await withApp { app in
+            let f = try await BooksFixture.make(app)
+            _ = try await f.voucher("sales", "2026-05-10", [BooksFixture.entry("Sharma Traders", dr: "50.00"), BooksFixture.entry("Sales", cr: "50.00")])
+            #expect(try await BooksVerifier.verify(on: app.db).isEmpty)
+            try await app.db.sql().raw("UPDATE ledger_day_totals SET debit_paise = debit_paise + 1 WHERE debit_paise > 0").run()
+            let differences = try await BooksVerifier.verify(on: app.db)
+            #expect(differences.count == 1)
+            #expect(differences.first?.description.contains("day totals disagree") == true)
+            try await app.db.sql().raw("UPDATE ledger_day_totals SET debit_paise = debit_paise - 1 WHERE debit_paise > 0").run()
+        }
+    }
+}

@@ -66,9 +66,12 @@ enum PostgresAdmin {
     }
 }
 
-/// Checks that must hold after every test, whatever it did: the audit chains verify.
+/// Checks that must hold after every test, whatever it did: the books balance and agree with their maintained
+/// totals, and the audit chains verify.
 enum BooksInvariant {
     static func check(_ app: Application) async throws {
+        let differences = try await BooksVerifier.verify(on: app.db)
+        if !differences.isEmpty { Issue.record("books disagree with themselves: \(differences)") }
         struct Chain: Decodable { var chain_key: String }
         let chains = try await app.db.sql().raw("SELECT DISTINCT chain_key FROM audit_entries").all(decoding: Chain.self)
         for chain in chains {

@@ -1,0 +1,77 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// Recomputes what the books maintain and reports every difference: unbalanced vouchers, and day totals that
+/// disagree with the entries behind them. Used by `finsync verify-books` and after every App test.
+enum BooksVerifier {
+    struct Difference: Sendable, Equatable, CustomStringConvertible {
+        var description: String
+    }
+
+    static func verify(company: UUID? = nil, on db: any Database) async throws -> [Difference] {
+        let sql = db.sql()
+        var out: [Difference] = []
+        struct Unbalanced: Decodable { var voucher_id: UUID; var net: Int64 }
+        let filter: SQLQueryString = company.map { "AND v.company_id = \(bind: $0)" } ?? ""
+        let unbalanced = try await sql.raw("""
+            SELECT e.voucher_id, CAST(SUM(e.amount_paise) AS BIGINT) AS net
+            FROM voucher_entries e JOIN vouchers v ON v.id = e.voucher_id
+            WHERE v.status = 'active' \(filter)
+            GROUP BY e.voucher_id HAVING SUM(e.amount_paise) <> 0
+            """).all(decoding: Unbalanced.self)
+        out += unbalanced.map { Difference(description: "voucher \($0.voucher_id) does not balance: net \($0.net) paise") }
+
+        struct Day: Decodable, Hashable { var ledger_id: UUID; var date: String; var debit: Int64; var credit: Int64 }
+        let fromEntries = try await sql.raw("""
+            SELECT e.ledger_id, v.date,
+                   CAST(SUM(CASE WHEN e.amount_paise > 0 THEN e.amount_paise ELSE 0 END) AS BIGINT) AS debit,
+                   CAST(SUM(CASE WHEN e.amount_paise < 0 THEN -e.amount_paise ELSE 0 END) AS BIGINT) AS credit
+            FROM voucher_entries e JOIN vouchers v ON v.id = e.voucher_id
+            WHERE v.status = 'active' \(filter)
+            GROUP BY e.ledger_id, v.date
+            """).all(decoding: Day.self)
+        let totalsFilter: SQLQueryString = company.map { "WHERE company_id = \(bind: $0)" } ?? ""
+        let maintained = try await sql.raw("""
+            SELECT ledger_id, date, debit_paise AS debit, credit_paise AS credit FROM ledger_day_totals \(totalsFilter)
+            """).all(decoding: Day.self).filter { $0.debit != 0 || $0.credit != 0 }
+        let expected = Set(fromEntries)
+        let actual = Set(maintained)
+        for d in expected.subtracting(actual) {
+            out.append(Difference(description: "ledger \(d.ledger_id) on \(d.date): entries give Dr \(d.debit) Cr \(d.credit) paise; day totals disagree"))
+        }
+        for d in actual.subtracting(expected) where !expected.contains(where: { $0.ledger_id == d.ledger_id && $0.date == d.date }) {
+            out.append(Difference(description: "ledger \(d.ledger_id) on \(d.date): day totals Dr \(d.debit) Cr \(d.credit) paise have no entries behind them"))
+        }
+        return out
+    }
+}
+
+/// `finsync verify-books [--company ID]`: exits non-zero when the books disagree with themselves.
+struct VerifyBooksCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "company", help: "Only this company (id); all companies when left out.")
+        var company: String?
+
+        init() {}
+    }
+
+    var help: String { "Recomputes every maintained balance from the vouchers and reports any difference." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        var company: UUID?
+        if let raw = signature.company {
+            guard let id = UUID(uuidString: raw) else { throw StartupError(setting: "--company", problem: "'\(raw)' is not a company id") }
+            company = id
+        }
+        try await DatabaseStartup.migrate(context.application)
+        let differences = try await BooksVerifier.verify(company: company, on: context.application.db)
+        if differences.isEmpty {
+            context.console.print("Books verified: every voucher balances and every day total matches its entries.")
+        } else {
+            differences.forEach { context.console.print("difference: \($0)") }
+            throw StartupError(setting: "verify-books", problem: "found \(differences.count) difference(s)")
+        }
+    }
+}
