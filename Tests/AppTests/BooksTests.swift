@@ -295,3 +295,57 @@ struct BooksFixture {
         }
     }
 }
+
+@Suite struct ReportTests {
+    /// Opening: capital 5,000 in the bank. Then a sale, a purchase and rent.
+    static func books(_ app: Application) async throws -> BooksFixture {
+        let f = try await BooksFixture.make(app)
+        _ = try await f.post("ledgers", ["name": "Owner Capital", "group": "Capital Account", "openingBalance": ["amount": "6000.00", "side": "Cr"]])
+        _ = try await f.client.send(.PATCH, "\(f.base)/ledgers/HDFC%20Bank", token: f.owner.accessToken,
+                                    json: ["openingBalance": ["amount": "5000.00", "side": "Dr"]])
+        _ = try await f.post("ledgers", ["name": "Purchases", "group": "Purchase Accounts"])
+        let e = BooksFixture.entry
+        #expect(try await f.voucher("sales", "2026-05-01", [e("Sharma Traders", "1000.00", nil), e("Sales", nil, "1000.00")]).status == .created)
+        #expect(try await f.voucher("purchase", "2026-05-02", [e("Purchases", "600.00", nil), e("HDFC Bank", nil, "600.00")]).status == .created)
+        #expect(try await f.voucher("payment", "2026-05-03", [e("Rent", "150.00", nil), e("HDFC Bank", nil, "150.00")]).status == .created)
+        #expect(try await f.voucher("receipt", "2026-05-04", [e("HDFC Bank", "400.00", nil), e("Sharma Traders", nil, "400.00")]).status == .created)
+        return f
+    }
+
+    @Test func profit_and_loss_and_balance_sheet_agree() async throws {
+        try await withApp { app in
+            let f = try await Self.books(app)
+            let pl = try await f.get("reports/profit-and-loss?from=2026-04-01&to=2027-03-31").json
+            #expect(pl["grossProfit"]?.stringValue == "400.00")
+            #expect(pl["netProfit"]?.stringValue == "250.00")
+            #expect(pl["indirectExpenses"]?[0]?["group"]?.stringValue == "Indirect Expenses")
+
+            let bs = try await f.get("reports/balance-sheet?asOf=2027-03-31").json
+            #expect(bs["currentYearProfit"]?.stringValue == "250.00")
+            #expect(bs["openingDifference"]?.stringValue == "0.00")
+            #expect(bs["totalAssets"]?.stringValue == "6250.00")
+            #expect(bs["totalAssets"] == bs["totalLiabilities"])
+            let bad = try await f.get("reports/profit-and-loss?from=2027-01-01&to=2026-01-01")
+            #expect(bad.errorFields == ["to"])
+        }
+    }
+
+    @Test func ledger_statement_runs_a_balance_across_pages() async throws {
+        try await withApp { app in
+            let f = try await Self.books(app)
+            let page1 = try await f.get("reports/ledger-statement?ledger=HDFC%20Bank&from=2026-04-01&to=2027-03-31&limit=2").json
+            #expect(page1["opening"] == ["amount": "5000.00", "side": "Dr"])
+            #expect(page1["lines"]?.arrayValue.map { $0["balance"]?["amount"]?.stringValue } == ["4400.00", "4250.00"])
+            let cursor = try #require(page1["nextCursor"]?.stringValue)
+            let page2 = try await f.get("reports/ledger-statement?ledger=HDFC%20Bank&from=2026-04-01&to=2027-03-31&limit=2&cursor=\(cursor)").json
+            #expect(page2["broughtForward"] == ["amount": "4250.00", "side": "Dr"])
+            #expect(page2["lines"]?[0]?["balance"] == ["amount": "4650.00", "side": "Dr"])
+            #expect(page2["closing"] == ["amount": "4650.00", "side": "Dr"])
+            #expect(page2["nextCursor"] == .null)
+            #expect(try await f.get("reports/ledger-statement?ledger=Nobody").errorFields == ["ledger"])
+
+            let day = try await f.get("reports/day-book?from=2026-05-02&to=2026-05-03").json["items"]?.arrayValue ?? []
+            #expect(day.map { $0["type"]?.stringValue } == ["Purchase", "Payment"])
+        }
+    }
+}

@@ -69,5 +69,24 @@ func registerBooksRoutes(_ company: any RoutesBuilder) {
             query: [.init(name: "asOf", schema: .date, description: "Last day (default today)"),
                     .init(name: "format", schema: .string(.init(allowed: ["json", "csv"])), description: "json or csv")]),
                    use: TrialBalance.report)
+        let range: [APIRoute.QueryParameter] = [.init(name: "from", schema: .date, description: "First day"),
+                                                .init(name: "to", schema: .date, description: "Last day")]
+        company.on(.GET, "reports", "profit-and-loss", api: .init(
+            summary: "Profit and loss in Tally's layout (gross and net profit)", tag: "Reports", access: .company(.reportsView),
+            response: ProfitAndLossDTO.schema, query: range), use: ProfitAndLoss.report)
+        company.on(.GET, "reports", "balance-sheet", api: .init(
+            summary: "Balance sheet with this year's profit carried in", tag: "Reports", access: .company(.reportsView),
+            response: BalanceSheetDTO.schema, query: [.init(name: "asOf", schema: .date, description: "Date (default today)")]),
+                   use: BalanceSheet.report)
+        company.on(.GET, "reports", "ledger-statement", api: .init(
+            summary: "A ledger's entries with running balance", tag: "Reports", access: .company(.reportsView),
+            response: LedgerStatementDTO.schema,
+            query: range + [.init(name: "ledger", schema: .string(), description: "Ledger name or id"),
+                            .init(name: "limit", schema: .integer(minimum: 1, maximum: 1_000), description: "Lines per page"),
+                            .init(name: "cursor", schema: .string(), description: "nextCursor of the previous page")]),
+                   use: LedgerStatement.report)
+        company.on(.GET, "reports", "day-book", api: .init(
+            summary: "Every voucher of a day or range, cancelled ones included", tag: "Reports", access: .company(.vouchersView),
+            response: Page<VoucherDTO>.schema(VoucherDTO.schema), query: range), use: DayBook.report)
     }
 }

@@ -1,0 +1,67 @@
+import Fluent
+import Foundation
+import Ledger
+import SQLKit
+import Vapor
+
+struct BalanceSheetDTO: APIResponseBody {
+    var asOf: String
+    var liabilities: [StatementLine]
+    var assets: [StatementLine]
+    /// This year's result so far, shown on the liabilities side as Tally does.
+    var currentYearProfit: String
+    var totalLiabilities: String
+    var totalAssets: String
+    /// Non-zero only when opening balances were entered unbalanced.
+    var openingDifference: String
+
+    static let schema = Schema.ref("BalanceSheet", .object([
+        .required("asOf", .date), .required("liabilities", .array(StatementLine.schema)),
+        .required("assets", .array(StatementLine.schema)), .required("currentYearProfit", .string()),
+        .required("totalLiabilities", .string()), .required("totalAssets", .string()), .required("openingDifference", .string()),
+    ]))
+}
+
+/// Closing balances of asset and liability ledgers by primary group, from the trial balance, with this year's
+/// profit carried in, so the two sides agree whenever the opening balances did.
+enum BalanceSheet {
+    static func compute(company: Company, asOf: CalendarDate, on db: any Database) async throws -> BalanceSheetDTO {
+        let companyID = try company.requireID()
+        let tb = try await TrialBalance.compute(company: company, asOf: asOf, on: db)
+        let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: companyID, on: db).map { ($0.id, $0) })
+        let ledgers = Dictionary(uniqueKeysWithValues: try await Chart.ledgers(company: companyID, on: db).map { ($0.id, $0) })
+        let pl = try await ProfitAndLoss.compute(company: companyID, from: CalendarDate(tb.from)!, to: asOf, on: db)
+        var sides: [GroupNature: [UUID: [(String, UUID, Int64)]]] = [:]
+        for row in tb.rows {
+            guard let l = ledgers[row.ledgerId], let g = groups[l.group_id], !g.nature.isRevenue else { continue }
+            let signed = Balance(try Money(parsing: row.closing.amount), row.closing.side).signed
+            let amount = g.nature == .assets ? signed : -signed
+            sides[g.nature, default: [:]][ProfitAndLoss.primary(of: g.id, in: groups), default: []].append((l.name, l.id, amount))
+        }
+        func lines(_ nature: GroupNature) -> ([StatementLine], Int64) {
+            let byGroup = sides[nature] ?? [:]
+            let out = byGroup.map { id, items in
+                StatementLine(group: groups[id]?.name ?? "", groupId: id, amount: Money(paise: items.reduce(0) { $0 + $1.2 }).description,
+                              ledgers: items.sorted { $0.0 < $1.0 }.map { .init(ledger: $0.0, ledgerId: $0.1, amount: Money(paise: $0.2).description) })
+            }.sorted { $0.group < $1.group }
+            return (out, byGroup.values.flatMap { $0 }.reduce(0) { $0 + $1.2 })
+        }
+        let (liabilities, totalL) = lines(.liabilities)
+        let (assets, totalA) = lines(.assets)
+        let opening = Balance(try Money(parsing: tb.totals.openingDifference.amount), tb.totals.openingDifference.side).signed
+        return BalanceSheetDTO(asOf: asOf.description, liabilities: liabilities, assets: assets,
+                               currentYearProfit: Money(paise: pl.net).description,
+                               totalLiabilities: Money(paise: totalL + pl.net).description, totalAssets: Money(paise: totalA).description,
+                               openingDifference: Money(paise: opening).description)
+    }
+
+    @Sendable static func report(req: Request) async throws -> BalanceSheetDTO {
+        let context = try req.company
+        var asOf = Format.today()
+        if let raw = req.query[String.self, at: "asOf"] {
+            guard let d = CalendarDate(raw) else { throw APIError.validation(field: "asOf", "must be a date as YYYY-MM-DD") }
+            asOf = d
+        }
+        return try await compute(company: try await CompanyController.find(context, on: req.db), asOf: asOf, on: req.db)
+    }
+}

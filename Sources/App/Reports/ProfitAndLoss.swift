@@ -1,0 +1,127 @@
+import Fluent
+import Foundation
+import Ledger
+import SQLKit
+import Vapor
+
+/// Movement of each ledger over a date range, from the maintained day totals.
+enum Movements {
+    struct Sums: Decodable { var ledger_id: UUID; var debit: Int64; var credit: Int64 }
+
+    static func between(company: UUID, from: CalendarDate, to: CalendarDate, on db: any Database) async throws -> [UUID: Int64] {
+        let rows = try await db.sql().raw("""
+            SELECT ledger_id, CAST(SUM(debit_paise) AS BIGINT) AS debit, CAST(SUM(credit_paise) AS BIGINT) AS credit
+            FROM ledger_day_totals
+            WHERE company_id = \(bind: company) AND date >= \(bind: from.description) AND date <= \(bind: to.description)
+            GROUP BY ledger_id
+            """).all(decoding: Sums.self)
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0.ledger_id, $0.debit - $0.credit) })
+    }
+}
+
+struct StatementLine: Codable, Sendable {
+    var group: String
+    var groupId: UUID
+    var amount: String
+    var ledgers: [LedgerAmount]
+
+    struct LedgerAmount: Codable, Sendable {
+        var ledger: String
+        var ledgerId: UUID
+        var amount: String
+    }
+
+    static let schema = Schema.object([
+        .required("group", .text()), .required("groupId", .uuid), .required("amount", .string()),
+        .required("ledgers", .array(.object([.required("ledger", .text()), .required("ledgerId", .uuid), .required("amount", .string())]))),
+    ])
+}
+
+struct ProfitAndLossDTO: APIResponseBody {
+    var from: String
+    var to: String
+    var tradingIncome: [StatementLine]
+    var tradingExpenses: [StatementLine]
+    var grossProfit: String
+    var indirectIncome: [StatementLine]
+    var indirectExpenses: [StatementLine]
+    var netProfit: String
+
+    static let schema = Schema.ref("ProfitAndLoss", .object([
+        .required("from", .date), .required("to", .date),
+        .required("tradingIncome", .array(StatementLine.schema)), .required("tradingExpenses", .array(StatementLine.schema)),
+        .required("grossProfit", .string(.init(description: "Negative for a gross loss"))),
+        .required("indirectIncome", .array(StatementLine.schema)), .required("indirectExpenses", .array(StatementLine.schema)),
+        .required("netProfit", .string(.init(description: "Negative for a net loss"))),
+    ]))
+}
+
+/// Tally's layout: the trading part (groups that affect gross profit) gives gross profit; indirect income and
+/// expenses then give net profit. Stock adjustments join when inventory valuation exists.
+enum ProfitAndLoss {
+    static func compute(company: UUID, from: CalendarDate, to: CalendarDate, on db: any Database) async throws
+        -> (dto: ProfitAndLossDTO, net: Int64)
+    {
+        let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })
+        let ledgers = try await Chart.ledgers(company: company, on: db)
+        let movement = try await Movements.between(company: company, from: from, to: to, on: db)
+        func lines(_ nature: GroupNature, trading: Bool) -> (lines: [StatementLine], total: Int64) {
+            // Income shows as credit-positive, expenses as debit-positive.
+            let sign: Int64 = nature == .income ? -1 : 1
+            var byPrimary: [UUID: [(LedgerRow, Int64)]] = [:]
+            for l in ledgers {
+                guard let g = groups[l.group_id], g.nature == nature, g.affects_gross_profit == trading,
+                    let amount = movement[l.id], amount != 0
+                else { continue }
+                byPrimary[primary(of: g.id, in: groups), default: []].append((l, sign * amount))
+            }
+            let out = byPrimary.map { id, items in
+                StatementLine(group: groups[id]?.name ?? "", groupId: id,
+                              amount: Money(paise: items.reduce(0) { $0 + $1.1 }).description,
+                              ledgers: items.sorted { $0.0.name < $1.0.name }.map { .init(ledger: $0.0.name, ledgerId: $0.0.id, amount: Money(paise: $0.1).description) })
+            }.sorted { $0.group < $1.group }
+            return (out, byPrimary.values.flatMap { $0 }.reduce(0) { $0 + $1.1 })
+        }
+        let ti = lines(.income, trading: true), te = lines(.expenses, trading: true)
+        let ii = lines(.income, trading: false), ie = lines(.expenses, trading: false)
+        let gross = ti.total - te.total
+        let net = gross + ii.total - ie.total
+        return (ProfitAndLossDTO(from: from.description, to: to.description, tradingIncome: ti.lines, tradingExpenses: te.lines,
+                                 grossProfit: Money(paise: gross).description, indirectIncome: ii.lines, indirectExpenses: ie.lines,
+                                 netProfit: Money(paise: net).description), net)
+    }
+
+    static func primary(of group: UUID, in groups: [UUID: GroupRow]) -> UUID {
+        var current = group
+        var seen = Set<UUID>()
+        while let parent = groups[current]?.parent_id, seen.insert(current).inserted { current = parent }
+        return current
+    }
+
+    @Sendable static func report(req: Request) async throws -> ProfitAndLossDTO {
+        let context = try req.company
+        let company = try await CompanyController.find(context, on: req.db)
+        let today = Format.today()
+        let (from, to) = try ReportDates.range(req, defaultFrom: today.financialYearStart(month: CalendarDate(company.financialYearStart)?.month ?? 4),
+                                               defaultTo: today)
+        return try await compute(company: context.companyID, from: from, to: to, on: req.db).dto
+    }
+}
+
+enum ReportDates {
+    static func range(_ req: Request, defaultFrom: CalendarDate, defaultTo: CalendarDate) throws -> (CalendarDate, CalendarDate) {
+        var errors: [APIError.FieldError] = []
+        func date(_ name: String, _ fallback: CalendarDate) -> CalendarDate {
+            guard let raw = req.query[String.self, at: name] else { return fallback }
+            guard let d = CalendarDate(raw) else {
+                errors.append(.init(field: name, message: "must be a date as YYYY-MM-DD"))
+                return fallback
+            }
+            return d
+        }
+        let from = date("from", defaultFrom), to = date("to", defaultTo)
+        if errors.isEmpty, to < from { errors.append(.init(field: "to", message: "must not be before from")) }
+        guard errors.isEmpty else { throw APIError.validation(errors) }
+        return (from, to)
+    }
+}
