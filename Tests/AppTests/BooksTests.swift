@@ -349,3 +349,58 @@ struct BooksFixture {
         }
     }
 }
+
+@Suite struct AmendAndBatchTests {
+    @Test func amend_replaces_lines_keeps_the_number_and_is_audited() async throws {
+        try await withApp { app in
+            let f = try await BooksFixture.make(app)
+            let e = BooksFixture.entry
+            let sale = try await f.voucher("sales", "2026-05-10", [e("Sharma Traders", "100.00", nil), e("Sales", nil, "100.00")])
+            let id = try #require(sale.json["id"]?.stringValue)
+            let amended = try await f.client.send(.PUT, "\(f.base)/vouchers/\(id)", token: f.owner.accessToken, json: [
+                "type": "sales", "date": "2026-05-11", "narration": "corrected rate",
+                "entries": [e("Sharma Traders", "120.00", nil), e("Sales", nil, "120.00")],
+            ])
+            #expect(amended.status == .ok, "\(amended.text)")
+            #expect(amended.json["number"] == sale.json["number"])
+            #expect(amended.json["total"]?.stringValue == "120.00")
+            let tb = try await f.get("reports/trial-balance?asOf=2027-03-31").json
+            #expect(tb["totals"]?["debit"]?.stringValue == "120.00")
+            let audit = try await f.get("audit-log?action=voucher.amend").json["items"]?[0]
+            #expect(audit?["before"]?["total"]?.stringValue == "100.00")
+            #expect(audit?["after"]?["total"]?.stringValue == "120.00")
+            struct Count: Decodable { var n: Int }
+            #expect(try await app.db.sql().raw("SELECT COUNT(*) AS n FROM voucher_entries").first(decoding: Count.self)?.n == 4)
+
+            let unbalanced = try await f.client.send(.PUT, "\(f.base)/vouchers/\(id)", token: f.owner.accessToken, json: [
+                "type": "sales", "date": "2026-05-11", "entries": [e("Sharma Traders", "1.00", nil), e("Sales", nil, "2.00")],
+            ])
+            #expect(unbalanced.status == .unprocessableEntity)
+            _ = try await f.post("vouchers/\(id)/cancel", [:])
+            let afterCancel = try await f.client.send(.PUT, "\(f.base)/vouchers/\(id)", token: f.owner.accessToken, json: [
+                "type": "sales", "date": "2026-05-11", "entries": [e("Sharma Traders", "1.00", nil), e("Sales", nil, "1.00")],
+            ])
+            #expect(afterCancel.status == .conflict)
+        }
+    }
+
+    @Test func batch_is_all_or_nothing_and_names_every_bad_voucher() async throws {
+        try await withApp { app in
+            let f = try await BooksFixture.make(app)
+            let e = BooksFixture.entry
+            func v(_ amount: String, _ date: String = "2026-06-01") -> JSONValue {
+                ["type": "sales", "date": .string(date), "entries": [e("Sharma Traders", amount, nil), e("Sales", nil, amount)]]
+            }
+            let bad = try await f.post("vouchers/batch", ["vouchers": [v("10.00"), v("0.00"), v("5.00", "2020-01-01"), v("7.00")]])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(Set(bad.errorFields) == ["vouchers[1].entries[0].debit", "vouchers[1].entries[1].credit", "vouchers[2].date"])
+            #expect(bad.json["error"]?["message"]?.stringValue == "2 of 4 vouchers are invalid; none was posted")
+            #expect(try await f.get("vouchers").json["items"]?.arrayValue.isEmpty == true)
+
+            let good = try await f.post("vouchers/batch", ["vouchers": [v("10.00"), v("20.00"), v("30.00")]])
+            #expect(good.status == .created)
+            #expect(good.json["items"]?.arrayValue.compactMap { $0["number"]?.stringValue } == ["INV/2026-27/0001", "INV/2026-27/0002", "INV/2026-27/0003"])
+            #expect(try await f.post("vouchers/batch", ["vouchers": []]).errorFields == ["vouchers"])
+        }
+    }
+}

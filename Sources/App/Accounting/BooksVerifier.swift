@@ -18,7 +18,7 @@ enum BooksVerifier {
         let unbalanced = try await sql.raw("""
             SELECT e.voucher_id, CAST(SUM(e.amount_paise) AS BIGINT) AS net
             FROM voucher_entries e JOIN vouchers v ON v.id = e.voucher_id
-            WHERE v.status = 'active' \(filter)
+            WHERE v.status = 'active' AND e.superseded = \(bind: false) \(filter)
             GROUP BY e.voucher_id HAVING SUM(e.amount_paise) <> 0
             """).all(decoding: Unbalanced.self)
         out += unbalanced.map { Difference(description: "voucher \($0.voucher_id) does not balance: net \($0.net) paise") }
@@ -29,7 +29,7 @@ enum BooksVerifier {
                    CAST(SUM(CASE WHEN e.amount_paise > 0 THEN e.amount_paise ELSE 0 END) AS BIGINT) AS debit,
                    CAST(SUM(CASE WHEN e.amount_paise < 0 THEN -e.amount_paise ELSE 0 END) AS BIGINT) AS credit
             FROM voucher_entries e JOIN vouchers v ON v.id = e.voucher_id
-            WHERE v.status = 'active' \(filter)
+            WHERE v.status = 'active' AND e.superseded = \(bind: false) \(filter)
             GROUP BY e.ledger_id, v.date
             """).all(decoding: Day.self)
         let totalsFilter: SQLQueryString = company.map { "WHERE company_id = \(bind: $0)" } ?? ""

@@ -25,7 +25,7 @@ enum VoucherController {
         struct Line: Decodable { var ledger_id: UUID; var name: String; var amount_paise: Int64 }
         let lines = try await db.sql().raw("""
             SELECT e.ledger_id, l.name, e.amount_paise FROM voucher_entries e JOIN ledgers l ON l.id = e.ledger_id
-            WHERE e.voucher_id = \(bind: id) ORDER BY e.line_no
+            WHERE e.voucher_id = \(bind: id) AND e.superseded = \(bind: false) ORDER BY e.line_no
             """).all(decoding: Line.self)
         struct TypeName: Decodable { var name: String }
         let type = try await db.sql().raw("SELECT name FROM voucher_types WHERE id = \(bind: v.voucher_type_id)").first(decoding: TypeName.self)
@@ -33,6 +33,85 @@ enum VoucherController {
             ($0.ledger_id, VoucherLine(ledgerName: $0.name, role: .other, side: $0.amount_paise >= 0 ? .debit : .credit,
                                        amount: Money(paise: abs($0.amount_paise))))
         })
+    }
+
+    /// Amending replaces the lines (the old ones are kept, superseded) and re-applies the totals; the number stays.
+    @Sendable static func amend(req: Request) async throws -> VoucherDTO {
+        let body = try req.decodeBody(VoucherRequest.self)
+        let context = try req.company
+        let reference = req.parameters.get("voucherID") ?? ""
+        let actor = req.auditActor
+        return try await req.write { db in
+            let before = try await load(reference, company: context.companyID, on: db)
+            guard before.status == "active" else {
+                throw APIError.conflict("Voucher \(before.number) is cancelled; a cancelled voucher cannot be amended.")
+            }
+            try await PeriodLocks.check(date: CalendarDate(before.date)!, company: context.companyID, on: db)
+            let p = try await VoucherPosting.prepare(body, company: context.companyID, on: db)
+            guard p.type.name == before.type else {
+                throw APIError.validation(field: "type", "stays \(before.type); cancel and post anew to change the type")
+            }
+            if let number = body.number, number != before.number {
+                throw APIError.validation(field: "number", "an amendment keeps the number \(before.number)")
+            }
+            guard p.fyStart.description == CalendarDate(before.date)!.financialYearStart(month: p.fyStart.month).description else {
+                throw APIError.validation(field: "date", "must stay in the financial year of the original voucher")
+            }
+            let sql = db.sql()
+            try await DayTotals.apply(lines(of: before), date: CalendarDate(before.date)!, company: context.companyID, sign: -1, on: sql)
+            try await sql.raw("UPDATE voucher_entries SET superseded = \(bind: true) WHERE voucher_id = \(bind: before.id)").run()
+            try await sql.raw("""
+                UPDATE vouchers SET date = \(bind: p.date.description), narration = \(bind: body.narration),
+                    reference = \(bind: body.reference), total_paise = \(bind: p.total) WHERE id = \(bind: before.id)
+                """).run()
+            guard let row = try await sql.raw("SELECT * FROM vouchers WHERE id = \(bind: before.id)").first(decoding: VoucherRow.self) else {
+                throw APIError.notFound("Voucher")
+            }
+            try await VoucherPosting.insertEntries(voucher: row, lines: p.lines, on: sql)
+            try await DayTotals.apply(p.lines, date: p.date, company: context.companyID, sign: 1, on: sql)
+            let after = VoucherPosting.makeDTO(row, typeName: p.type.name, lines: p.lines)
+            try await AuditLog.append(
+                AuditEvent(companyID: context.companyID, action: "voucher.amend", entityType: "voucher",
+                           entityID: before.id.uuidString.lowercased(), before: try JSONValue(encoding: before),
+                           after: try JSONValue(encoding: after)), by: actor, on: db)
+            return after
+        }
+    }
+
+    static func lines(of voucher: VoucherDTO) -> [(UUID, VoucherLine)] {
+        voucher.entries.map { e in
+            (e.ledgerId, VoucherLine(ledgerName: e.ledger, role: .other, side: e.debit != nil ? .debit : .credit,
+                                     amount: (try? Money(parsing: e.debit ?? e.credit ?? "0")) ?? .zero))
+        }
+    }
+
+    /// Posts every voucher or none; every invalid one is reported with its index (`vouchers[3].entries`).
+    @Sendable static func batch(req: Request) async throws -> Response {
+        let body = try req.decodeBody(VoucherBatchRequest.self)
+        guard (1...VoucherBatchRequest.maxVouchers).contains(body.vouchers.count) else {
+            throw APIError.validation(field: "vouchers", "send 1 to \(VoucherBatchRequest.maxVouchers) vouchers per batch, got \(body.vouchers.count)")
+        }
+        let context = try req.company
+        let actor = req.auditActor
+        let posted = try await req.write { db in
+            var results: [VoucherDTO] = []
+            var errors: [APIError.FieldError] = []
+            for (i, voucher) in body.vouchers.enumerated() {
+                do {
+                    results.append(try await VoucherPosting.post(voucher, company: context.companyID, actor: actor, on: db))
+                } catch let e as APIError where e.status.code < 500 {
+                    let fields = e.fields.isEmpty ? [APIError.FieldError(field: "", message: e.message)] : e.fields
+                    errors += fields.map { .init(field: "vouchers[\(i)]" + ($0.field.isEmpty ? "" : "." + $0.field), message: $0.message) }
+                }
+            }
+            guard errors.isEmpty else {
+                var e = APIError.validation(errors)
+                e.message = "\(Set(errors.map { $0.field.prefix(while: { $0 != "]" }) }).count) of \(body.vouchers.count) vouchers are invalid; none was posted"
+                throw e
+            }
+            return results
+        }
+        return try await VoucherBatchResponse(items: posted).encodeResponse(status: .created, for: req)
     }
 
     /// Cancelling keeps the voucher and its number and takes its effect off the books.
@@ -47,11 +126,7 @@ enum VoucherController {
             try await db.sql().raw("""
                 UPDATE vouchers SET status = 'cancelled', cancelled_at = \(bind: Date()) WHERE id = \(bind: before.id)
                 """).run()
-            let lines = before.entries.map { e in
-                (e.ledgerId, VoucherLine(ledgerName: e.ledger, role: .other, side: e.debit != nil ? .debit : .credit,
-                                         amount: (try? Money(parsing: e.debit ?? e.credit ?? "0")) ?? .zero))
-            }
-            try await DayTotals.apply(lines, date: CalendarDate(before.date)!, company: context.companyID, sign: -1, on: db.sql())
+            try await DayTotals.apply(lines(of: before), date: CalendarDate(before.date)!, company: context.companyID, sign: -1, on: db.sql())
             var after = before
             after.status = "cancelled"
             try await AuditLog.append(
@@ -86,7 +161,7 @@ enum VoucherController {
         if let ledgerRef = req.query[String.self, at: "ledger"] {
             if let ledger = try await Chart.ledger(ledgerRef, company: company, on: req.db) {
                 select.where(SQLQueryString(
-                    "EXISTS (SELECT 1 FROM voucher_entries e WHERE e.voucher_id = vouchers.id AND e.ledger_id = \(bind: ledger.id))"))
+                    "EXISTS (SELECT 1 FROM voucher_entries e WHERE e.voucher_id = vouchers.id AND e.superseded = \(bind: false) AND e.ledger_id = \(bind: ledger.id))"))
             } else { errors.append(.init(field: "ledger", message: "no ledger '\(ledgerRef)'")) }
         }
         guard errors.isEmpty else { throw APIError.validation(errors) }

@@ -96,3 +96,15 @@ struct PeriodLockDTO: APIResponseBody {
         .required("id", .uuid), .required("lockedThrough", .date), .required("reason", .text()), .required("active", .boolean),
     ]))
 }
+
+struct VoucherBatchRequest: APIRequestBody {
+    var vouchers: [VoucherRequest]
+
+    static let maxVouchers = 1_000
+    static let schema = Schema.object([.required("vouchers", .array(.ref("VoucherInput", VoucherRequest.schema)))])
+}
+
+struct VoucherBatchResponse: APIResponseBody {
+    var items: [VoucherDTO]
+    static let schema = Schema.object([.required("items", .array(VoucherDTO.schema))])
+}

@@ -7,8 +7,35 @@ import Vapor
 /// The one way a voucher reaches the books: API, web form, import and webhook all end here. Runs inside the
 /// caller's write transaction, so the voucher, its entries, the day totals and the audit entry land together.
 enum VoucherPosting {
+    /// A voucher that passed every check and is ready to write.
+    struct Prepared {
+        var type: VoucherTypeRow
+        var date: CalendarDate
+        var fyStart: CalendarDate
+        var lines: [(UUID, VoucherLine)]
+        var total: Int64
+    }
+
     static func post(_ body: VoucherRequest, company: UUID, actor: AuditActor, on db: any Database) async throws -> VoucherDTO {
+        let p = try await prepare(body, company: company, on: db)
+        let number = try await assignNumber(type: p.type, manual: body.number, fyStart: p.fyStart, on: db)
+        let voucher = VoucherRow(
+            id: UUID(), company_id: company, voucher_type_id: p.type.id, kind: p.type.kind, number: number, date: p.date.description,
+            fy_start: p.fyStart.description, narration: body.narration, reference: body.reference, status: "active",
+            total_paise: p.total, created_by: actor.userID)
         let sql = db.sql()
+        try await sql.insert(into: "vouchers").model(voucher).run()
+        try await insertEntries(voucher: voucher, lines: p.lines, on: sql)
+        try await DayTotals.apply(p.lines, date: p.date, company: company, sign: 1, on: sql)
+        let dto = makeDTO(voucher, typeName: p.type.name, lines: p.lines)
+        try await AuditLog.append(
+            AuditEvent(companyID: company, action: "voucher.create", entityType: "voucher", entityID: voucher.id.uuidString.lowercased(),
+                       after: try JSONValue(encoding: dto)), by: actor, on: db)
+        return dto
+    }
+
+    /// Every check a voucher must pass, collected into one 422 (or the 409 of a locked period).
+    static func prepare(_ body: VoucherRequest, company: UUID, on db: any Database) async throws -> Prepared {
         guard let companyRow = try await Company.find(company, on: db) else { throw APIError.notFound("Company") }
         var errors: [APIError.FieldError] = []
 
@@ -59,21 +86,8 @@ enum VoucherPosting {
         guard issues.isEmpty else { throw APIError.validation(issues.map { .init(field: $0.field, message: $0.message) }) }
 
         let fyStart = date.financialYearStart(month: CalendarDate(companyRow.financialYearStart)!.month)
-        let number = try await assignNumber(type: type, manual: body.number, fyStart: fyStart, on: db)
         let total = lines.filter { $0.line.side == .debit }.reduce(Int64(0)) { $0 + $1.line.amount.paise }
-        let voucher = VoucherRow(
-            id: UUID(), company_id: company, voucher_type_id: type.id, kind: type.kind, number: number, date: date.description,
-            fy_start: fyStart.description, narration: body.narration, reference: body.reference, status: "active",
-            total_paise: total, created_by: actor.userID)
-        try await sql.insert(into: "vouchers").model(voucher).run()
-        try await insertEntries(voucher: voucher, lines: lines.map { ($0.row.id, $0.line) }, on: sql)
-        try await DayTotals.apply(lines.map { ($0.row.id, $0.line) }, date: date, company: company, sign: 1, on: sql)
-
-        let dto = makeDTO(voucher, typeName: type.name, lines: lines.map { ($0.row.id, $0.line) })
-        try await AuditLog.append(
-            AuditEvent(companyID: company, action: "voucher.create", entityType: "voucher", entityID: voucher.id.uuidString.lowercased(),
-                       after: try JSONValue(encoding: dto)), by: actor, on: db)
-        return dto
+        return Prepared(type: type, date: date, fyStart: fyStart, lines: lines.map { ($0.row.id, $0.line) }, total: total)
     }
 
     static func voucherType(_ reference: String, company: UUID, on db: any Database) async throws -> VoucherTypeRow? {
@@ -123,7 +137,10 @@ enum VoucherPosting {
     }
 
     static func insertEntries(voucher: VoucherRow, lines: [(UUID, VoucherLine)], on sql: any SQLDatabase) async throws {
-        struct EntryRow: Codable { var id: UUID; var company_id: UUID; var voucher_id: UUID; var line_no: Int; var ledger_id: UUID; var amount_paise: Int64 }
+        struct EntryRow: Codable {
+            var id: UUID; var company_id: UUID; var voucher_id: UUID; var line_no: Int; var ledger_id: UUID; var amount_paise: Int64
+            var superseded = false
+        }
         // Multi-row inserts in chunks: one statement per 500 lines instead of one per line.
         let rows = lines.enumerated().map { i, l in
             EntryRow(id: UUID(), company_id: voucher.company_id, voucher_id: voucher.id, line_no: i, ledger_id: l.0,

@@ -46,6 +46,14 @@ func registerBooksRoutes(_ company: any RoutesBuilder) {
         company.on(.GET, "vouchers", ":voucherID", api: .init(summary: "A voucher", tag: "Books", access: .company(.vouchersView),
                                                               response: VoucherDTO.schema),
                    use: VoucherController.show)
+        company.on(.PUT, "vouchers", ":voucherID", api: .init(summary: "Amend a voucher (audited before and after)", tag: "Books",
+                                                              access: .company(.vouchersCreate), request: VoucherRequest.schema,
+                                                              response: VoucherDTO.schema),
+                   use: VoucherController.amend)
+        company.on(.POST, "vouchers", "batch", api: .init(summary: "Post many vouchers, all or nothing", tag: "Books",
+                                                          access: .company(.vouchersCreate), request: VoucherBatchRequest.schema,
+                                                          response: VoucherBatchResponse.schema, status: .created),
+                   use: VoucherController.batch)
         company.on(.POST, "vouchers", ":voucherID", "cancel", api: .init(summary: "Cancel a voucher (keeps its number)", tag: "Books",
                                                                          access: .company(.vouchersCancel), response: VoucherDTO.schema),
                    use: VoucherController.cancel)

@@ -81,7 +81,7 @@ enum LedgerStatement {
         let rows = try await sql.raw("""
             SELECT v.date, e.voucher_id, t.name, v.number, v.narration, e.amount_paise
             FROM voucher_entries e JOIN vouchers v ON v.id = e.voucher_id JOIN voucher_types t ON t.id = v.voucher_type_id
-            WHERE e.company_id = \(bind: companyID) AND e.ledger_id = \(bind: ledger.id) AND v.status = 'active'
+            WHERE e.company_id = \(bind: companyID) AND e.ledger_id = \(bind: ledger.id) AND e.superseded = \(bind: false) AND v.status = 'active'
               AND v.date >= \(bind: from.description) AND v.date <= \(bind: to.description)
             ORDER BY v.date, v.number, e.line_no LIMIT \(bind: limit + 1) OFFSET \(bind: offset)
             """).all(decoding: Row.self)
@@ -89,7 +89,7 @@ enum LedgerStatement {
         let earlier = offset == 0 ? 0 : (try await sql.raw("""
             SELECT CAST(SUM(amount_paise) AS BIGINT) AS s FROM (
                 SELECT e.amount_paise FROM voucher_entries e JOIN vouchers v ON v.id = e.voucher_id
-                WHERE e.company_id = \(bind: companyID) AND e.ledger_id = \(bind: ledger.id) AND v.status = 'active'
+                WHERE e.company_id = \(bind: companyID) AND e.ledger_id = \(bind: ledger.id) AND e.superseded = \(bind: false) AND v.status = 'active'
                   AND v.date >= \(bind: from.description) AND v.date <= \(bind: to.description)
                 ORDER BY v.date, v.number, e.line_no LIMIT \(bind: offset)) page
             """).first(decoding: Sum.self)?.s ?? 0)

@@ -92,6 +92,8 @@ struct CreateBooks: AsyncMigration {
             .field("line_no", .int, .required)
             .field("ledger_id", .uuid, .required, .references("ledgers", "id"))
             .field("amount_paise", .int64, .required)
+            // An amendment supersedes the old lines instead of deleting them.
+            .field("superseded", .bool, .required)
             .create()
 
         try await database.schema("ledger_day_totals")
