@@ -57,6 +57,7 @@ let package = Package(
             name: "AppTests",
             dependencies: [
                 "App",
+                "Ledger",
                 .product(name: "VaporTesting", package: "vapor"),
             ],
             exclude: ["__Snapshots__"],

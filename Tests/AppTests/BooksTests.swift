@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import Ledger
 import SQLKit
 import Testing
 import Vapor
@@ -401,6 +402,67 @@ struct BooksFixture {
             #expect(good.status == .created)
             #expect(good.json["items"]?.arrayValue.compactMap { $0["number"]?.stringValue } == ["INV/2026-27/0001", "INV/2026-27/0002", "INV/2026-27/0003"])
             #expect(try await f.post("vouchers/batch", ["vouchers": []]).errorFields == ["vouchers"])
+        }
+    }
+}
+
+@Suite struct JournalExportTests {
+    /// hledger re-adds our export independently; its balances must equal our trial balance, ledger by ledger.
+    @Test func hledger_balances_equal_the_trial_balance() async throws {
+        try await withApp { app in
+            let f = try await ReportTests.books(app)
+            let e = BooksFixture.entry
+            // A generated spread of vouchers over the year, including a cancelled and an amended one.
+            for i in 0..<40 {
+                let day = String(format: "2026-%02d-%02d", 5 + i % 7, 1 + i % 27)
+                let amount = "\(100 + i * 37).\(i % 10)0"
+                switch i % 4 {
+                case 0: _ = try await f.voucher("sales", day, [e("Sharma Traders", amount, nil), e("Sales", nil, amount)])
+                case 1: _ = try await f.voucher("receipt", day, [e("HDFC Bank", amount, nil), e("Sharma Traders", nil, amount)])
+                case 2: _ = try await f.voucher("payment", day, [e("Rent", amount, nil), e("Cash", nil, amount)])
+                default: _ = try await f.voucher("purchase", day, [e("Purchases", amount, nil), e("HDFC Bank", nil, amount)])
+                }
+            }
+            let victim = try await f.voucher("sales", "2026-09-09", [e("Sharma Traders", "999.00", nil), e("Sales", nil, "999.00")])
+            _ = try await f.post("vouchers/\(victim.json["id"]?.stringValue ?? "")/cancel", [:])
+
+            let journal = try await f.client.send(.GET, "\(f.base)/export/journal?from=2026-04-01&to=2027-03-31", token: f.owner.accessToken)
+            #expect(journal.status == .ok)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("finsync-\(UUID()).journal")
+            try journal.text.write(to: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: file) }
+
+            let hledger = try #require(["/usr/bin/hledger", "/usr/local/bin/hledger"].first { FileManager.default.isExecutableFile(atPath: $0) },
+                                       "hledger is not installed (scripts/test installs Debian's hledger)")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: hledger)
+            process.arguments = ["-f", file.path, "balance", "--flat", "--no-total", "-O", "csv", "-e", "2027-04-01"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "hledger failed: \(output)")
+            var theirs: [String: Int64] = [:]
+            for line in output.split(separator: "\n").dropFirst() {
+                let cols = line.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) }
+                guard cols.count >= 2 else { continue }
+                let amountText = cols[1].replacingOccurrences(of: "INR", with: "").trimmingCharacters(in: .whitespaces)
+                theirs[cols[0]] = try Money(parsing: amountText).paise
+            }
+            let tb = try await f.get("reports/trial-balance?asOf=2027-03-31").json
+            var ours: [String: Int64] = [:]
+            for row in tb["rows"]?.arrayValue ?? [] {
+                let path = (row["groupPath"]?.arrayValue.compactMap(\.stringValue) ?? []) + [row["ledger"]?.stringValue ?? ""]
+                let closing = row["closing"]
+                let paise = try Money(parsing: closing?["amount"]?.stringValue ?? "0").paise
+                let signed = closing?["side"]?.stringValue == "Cr" ? -paise : paise
+                if signed != 0 { ours[path.joined(separator: ":")] = signed }
+            }
+            theirs.removeValue(forKey: JournalExport.differenceAccount)
+            #expect(ours.count >= 6)
+            #expect(ours == theirs)
         }
     }
 }

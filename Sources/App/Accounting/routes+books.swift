@@ -96,5 +96,8 @@ func registerBooksRoutes(_ company: any RoutesBuilder) {
         company.on(.GET, "reports", "day-book", api: .init(
             summary: "Every voucher of a day or range, cancelled ones included", tag: "Reports", access: .company(.vouchersView),
             response: Page<VoucherDTO>.schema(VoucherDTO.schema), query: range), use: DayBook.report)
+        company.on(.GET, "export", "journal", api: .init(
+            summary: "The books as an hledger/ledger-cli journal (text)", tag: "Reports", access: .company(.reportsView),
+            query: range), use: JournalExport.export)
     }
 }
