@@ -81,3 +81,19 @@ extension CalendarDate {
         CalendarDate(year: month >= startMonth ? year : year - 1, month: startMonth, day: 1)!
     }
 }
+
+extension CalendarDate {
+    /// Days since 1970-01-01 (proleptic Gregorian), for day differences such as a bill's age.
+    public var dayNumber: Int {
+        // Howard Hinnant's days-from-civil algorithm.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    public static func - (a: CalendarDate, b: CalendarDate) -> Int { a.dayNumber - b.dayNumber }
+}

@@ -466,3 +466,87 @@ struct BooksFixture {
         }
     }
 }
+
+@Suite struct BillWiseTests {
+    static func entry(_ ledger: String, dr: String? = nil, cr: String? = nil, bills: [JSONValue]) -> JSONValue {
+        guard case .object(var o) = BooksFixture.entry(ledger, dr: dr, cr: cr) else { return .null }
+        o["bills"] = .array(bills)
+        return .object(o)
+    }
+
+    static func bill(_ type: String, _ reference: String?, _ amount: String, due: String? = nil) -> JSONValue {
+        var o: [String: JSONValue] = ["type": .string(type), "amount": .string(amount)]
+        if let reference { o["reference"] = .string(reference) }
+        if let due { o["dueDate"] = .string(due) }
+        return .object(o)
+    }
+
+    @Test func sales_create_bills_receipts_settle_them_and_outstanding_ages_them() async throws {
+        try await withApp { app in
+            let f = try await BooksFixture.make(app)
+            let e = BooksFixture.entry
+            // Sharma's credit period is 30 days, so INV-1 falls due on 2026-05-31.
+            let s1 = try await f.voucher("sales", "2026-05-01", [Self.entry("Sharma Traders", dr: "1000.00", bills: [Self.bill("new", "INV-1", "1000.00")]),
+                                                               e("Sales", nil, "1000.00")])
+            #expect(s1.status == .created, "\(s1.text)")
+            _ = try await f.voucher("sales", "2026-08-01", [Self.entry("Sharma Traders", dr: "500.00", bills: [Self.bill("new", "INV-2", "500.00", due: "2026-08-15")]),
+                                                          e("Sales", nil, "500.00")])
+            let r1 = try await f.voucher("receipt", "2026-06-10", [e("HDFC Bank", "600.00", nil),
+                                                                 Self.entry("Sharma Traders", cr: "600.00", bills: [Self.bill("against", "INV-1", "400.00"), Self.bill("on-account", nil, "200.00")])])
+            #expect(r1.status == .created, "\(r1.text)")
+
+            let out = try await f.get("reports/outstanding?kind=receivable&asOf=2026-09-30").json
+            let party = try #require(out["parties"]?[0])
+            #expect(party["party"]?.stringValue == "Sharma Traders")
+            let bills = party["bills"]?.arrayValue ?? []
+            let inv1 = bills.first { $0["reference"]?.stringValue == "INV-1" }
+            #expect(inv1?["pending"]?.stringValue == "600.00")
+            #expect(inv1?["dueDate"]?.stringValue == "2026-05-31")
+            #expect(inv1?["overdueDays"]?.intValue == 122)
+            #expect(inv1?["bucket"]?.stringValue == "91-180")
+            let onAccount = bills.first { $0["reference"] == nil || $0["reference"] == .null }
+            #expect(onAccount?["pending"]?.stringValue == "-200.00")
+            // The opening 1000 Dr is not bill-wise allocated, so outstanding is 600 + 500 - 200.
+            #expect(out["pending"]?.stringValue == "900.00")
+            #expect(out["buckets"]?["0-30"] != nil)
+            #expect(out["scheduleIII"]?["<6m"]?.stringValue == "900.00")
+
+            // Cancelling the receipt re-opens INV-1 in full.
+            _ = try await f.post("vouchers/\(r1.json["id"]?.stringValue ?? "")/cancel", [:])
+            let after = try await f.get("reports/outstanding?kind=receivable&asOf=2026-09-30").json
+            #expect(after["pending"]?.stringValue == "1500.00")
+            #expect(try await f.get("reports/outstanding?kind=payable&asOf=2026-09-30").json["parties"]?.arrayValue.isEmpty == true)
+        }
+    }
+
+    @Test func bad_allocations_are_refused() async throws {
+        try await withApp { app in
+            let f = try await BooksFixture.make(app)
+            let e = BooksFixture.entry
+            _ = try await f.post("ledgers", ["name": "Gupta Stores", "group": "Sundry Debtors", "billWise": true])
+            _ = try await f.voucher("sales", "2026-05-01", [Self.entry("Sharma Traders", dr: "100.00", bills: [Self.bill("new", "INV-9", "100.00")]),
+                                                          e("Sales", nil, "100.00")])
+            let cases: [(String, [JSONValue], String)] = [
+                ("unknown bill", [Self.bill("against", "NOPE", "10.00")], "entries[1].bills[0].reference"),
+                ("other party's bill", [Self.bill("against", "INV-9", "10.00")], "entries[1].bills[0].reference"),
+                ("over-allocated", [Self.bill("against", "INV-9", "150.00")], "entries[1].bills[0].amount"),
+                ("duplicate new", [Self.bill("new", "INV-9", "10.00")], "entries[1].bills[0].reference"),
+                ("sum differs", [Self.bill("on-account", nil, "5.00")], "entries[1].bills"),
+            ]
+            for (name, bills, field) in cases {
+                let party = name == "other party's bill" ? "Gupta Stores" : "Sharma Traders"
+                let amount = name == "over-allocated" ? "150.00" : (name == "sum differs" ? "10.00" : "10.00")
+                let r = try await f.voucher("receipt", "2026-06-01", [e("HDFC Bank", amount, nil), Self.entry(party, cr: amount, bills: bills)])
+                #expect(r.status == .unprocessableEntity, "\(name)")
+                #expect(r.errorFields.contains(field), "\(name): \(r.errorFields)")
+            }
+            let notBillWise = try await f.voucher("payment", "2026-06-01", [Self.entry("Rent", dr: "10.00", bills: [Self.bill("new", "X", "10.00")]), e("Cash", nil, "10.00")])
+            #expect(notBillWise.errorFields == ["entries[0].bills"])
+            // Settling INV-9 fully closes it: a second settlement finds no open bill.
+            let full = try await f.voucher("receipt", "2026-06-02", [e("HDFC Bank", "100.00", nil), Self.entry("Sharma Traders", cr: "100.00", bills: [Self.bill("against", "INV-9", "100.00")])])
+            #expect(full.status == .created)
+            let closed = try await f.voucher("receipt", "2026-06-03", [e("HDFC Bank", "1.00", nil), Self.entry("Sharma Traders", cr: "1.00", bills: [Self.bill("against", "INV-9", "1.00")])])
+            #expect(closed.errorFields == ["entries[1].bills[0].reference"])
+        }
+    }
+}

@@ -53,3 +53,12 @@ import Testing
         #expect(CalendarDate("2026-04-01")?.financialYearStart.description == "2026-04-01")
     }
 }
+
+@Suite struct DayNumberTests {
+    @Test func day_differences() {
+        #expect(CalendarDate("1970-01-01")!.dayNumber == 0)
+        #expect(CalendarDate("2026-03-01")! - CalendarDate("2026-02-01")! == 28)
+        #expect(CalendarDate("2024-03-01")! - CalendarDate("2024-02-01")! == 29)
+        #expect(CalendarDate("2027-04-01")! - CalendarDate("2026-04-01")! == 365)
+    }
+}

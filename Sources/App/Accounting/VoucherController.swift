@@ -47,6 +47,8 @@ enum VoucherController {
                 throw APIError.conflict("Voucher \(before.number) is cancelled; a cancelled voucher cannot be amended.")
             }
             try await PeriodLocks.check(date: CalendarDate(before.date)!, company: context.companyID, on: db)
+            // The old version's bill allocations stop counting before the new version is checked against open bills.
+            try await db.sql().raw("UPDATE bill_allocations SET superseded = \(bind: true) WHERE voucher_id = \(bind: before.id)").run()
             let p = try await VoucherPosting.prepare(body, company: context.companyID, on: db)
             guard p.type.name == before.type else {
                 throw APIError.validation(field: "type", "stays \(before.type); cancel and post anew to change the type")
@@ -69,6 +71,7 @@ enum VoucherController {
             }
             try await VoucherPosting.insertEntries(voucher: row, lines: p.lines, on: sql)
             try await DayTotals.apply(p.lines, date: p.date, company: context.companyID, sign: 1, on: sql)
+            try await Bills.write(p.allocations, voucher: before.id, date: p.date, company: context.companyID, on: db)
             let after = VoucherPosting.makeDTO(row, typeName: p.type.name, lines: p.lines)
             try await AuditLog.append(
                 AuditEvent(companyID: context.companyID, action: "voucher.amend", entityType: "voucher",

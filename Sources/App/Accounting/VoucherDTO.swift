@@ -8,6 +8,7 @@ struct VoucherRequest: APIRequestBody {
         var ledgerId: String?
         var debit: String?
         var credit: String?
+        var bills: [BillInput]?
     }
 
     var type: String
@@ -22,6 +23,7 @@ struct VoucherRequest: APIRequestBody {
         .optional("ledgerId", .uuid),
         .optional("debit", .string(.init(minLength: 1, maxLength: 20, description: "Decimal rupees"))),
         .optional("credit", .string(.init(minLength: 1, maxLength: 20, description: "Decimal rupees"))),
+        .optional("bills", .array(BillInput.schema)),
     ]))
 
     static let schema = Schema.object([

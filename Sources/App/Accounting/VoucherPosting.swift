@@ -14,6 +14,7 @@ enum VoucherPosting {
         var fyStart: CalendarDate
         var lines: [(UUID, VoucherLine)]
         var total: Int64
+        var allocations: [PlannedAllocation]
     }
 
     static func post(_ body: VoucherRequest, company: UUID, actor: AuditActor, on db: any Database) async throws -> VoucherDTO {
@@ -27,6 +28,7 @@ enum VoucherPosting {
         try await sql.insert(into: "vouchers").model(voucher).run()
         try await insertEntries(voucher: voucher, lines: p.lines, on: sql)
         try await DayTotals.apply(p.lines, date: p.date, company: company, sign: 1, on: sql)
+        try await Bills.write(p.allocations, voucher: voucher.id, date: p.date, company: company, on: db)
         let dto = makeDTO(voucher, typeName: p.type.name, lines: p.lines)
         try await AuditLog.append(
             AuditEvent(companyID: company, action: "voucher.create", entityType: "voucher", entityID: voucher.id.uuidString.lowercased(),
@@ -51,6 +53,7 @@ enum VoucherPosting {
         // Resolve every line, reporting each bad one by its index.
         let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })
         var lines: [(row: LedgerRow, line: VoucherLine)] = []
+        var allocations: [PlannedAllocation] = []
         for (i, entry) in body.entries.enumerated() {
             let field = "entries[\(i)]"
             let reference = entry.ledgerId ?? entry.ledger
@@ -80,6 +83,10 @@ enum VoucherPosting {
             }
             let role = groups[ledger.group_id]?.role ?? .other
             lines.append((ledger, VoucherLine(ledgerName: ledger.name, role: role, side: side, amount: amount)))
+            if amount.paise > 0 {
+                allocations += try await Bills.plan(entry.bills, for: ledger, side: side, amount: amount, date: date, field: field,
+                                                    company: company, on: db, errors: &errors)
+            }
         }
         guard errors.isEmpty, let type else { throw APIError.validation(errors) }
         let issues = VoucherRules.check(kind: type.kind, lines: lines.map(\.line))
@@ -87,7 +94,8 @@ enum VoucherPosting {
 
         let fyStart = date.financialYearStart(month: CalendarDate(companyRow.financialYearStart)!.month)
         let total = lines.filter { $0.line.side == .debit }.reduce(Int64(0)) { $0 + $1.line.amount.paise }
-        return Prepared(type: type, date: date, fyStart: fyStart, lines: lines.map { ($0.row.id, $0.line) }, total: total)
+        return Prepared(type: type, date: date, fyStart: fyStart, lines: lines.map { ($0.row.id, $0.line) }, total: total,
+                        allocations: allocations)
     }
 
     static func voucherType(_ reference: String, company: UUID, on db: any Database) async throws -> VoucherTypeRow? {

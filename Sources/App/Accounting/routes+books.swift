@@ -96,6 +96,12 @@ func registerBooksRoutes(_ company: any RoutesBuilder) {
         company.on(.GET, "reports", "day-book", api: .init(
             summary: "Every voucher of a day or range, cancelled ones included", tag: "Reports", access: .company(.vouchersView),
             response: Page<VoucherDTO>.schema(VoucherDTO.schema), query: range), use: DayBook.report)
+        company.on(.GET, "reports", "outstanding", api: .init(
+            summary: "Bill-wise receivables or payables with ageing", tag: "Reports", access: .company(.reportsView),
+            response: OutstandingDTO.schema,
+            query: [.init(name: "kind", schema: .string(.init(allowed: ["receivable", "payable"])), description: "receivable (default) or payable"),
+                    .init(name: "asOf", schema: .date, description: "Date (default today)")]),
+                   use: Outstanding.report)
         company.on(.GET, "export", "journal", api: .init(
             summary: "The books as an hledger/ledger-cli journal (text)", tag: "Reports", access: .company(.reportsView),
             query: range), use: JournalExport.export)

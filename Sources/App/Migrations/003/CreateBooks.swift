@@ -96,6 +96,27 @@ struct CreateBooks: AsyncMigration {
             .field("superseded", .bool, .required)
             .create()
 
+        try await database.schema("bills")
+            .id()
+            .field("company_id", .uuid, .required, .references("companies", "id"))
+            .field("ledger_id", .uuid, .required, .references("ledgers", "id"))
+            .field("reference", .string, .required)
+            .field("date", .string, .required)
+            .field("due_date", .string, .required)
+            .unique(on: "ledger_id", "reference")
+            .create()
+
+        try await database.schema("bill_allocations")
+            .id()
+            .field("company_id", .uuid, .required, .references("companies", "id"))
+            .field("voucher_id", .uuid, .required, .references("vouchers", "id"))
+            .field("ledger_id", .uuid, .required, .references("ledgers", "id"))
+            .field("bill_id", .uuid, .references("bills", "id"))
+            .field("type", .string, .required)
+            .field("amount_paise", .int64, .required)
+            .field("superseded", .bool, .required)
+            .create()
+
         try await database.schema("ledger_day_totals")
             .field("company_id", .uuid, .required, .references("companies", "id"))
             .field("ledger_id", .uuid, .required, .references("ledgers", "id"))
@@ -123,6 +144,8 @@ struct CreateBooks: AsyncMigration {
         try await sql.raw("CREATE INDEX voucher_entries_voucher ON voucher_entries (voucher_id)").run()
         try await sql.raw("CREATE INDEX voucher_entries_ledger ON voucher_entries (company_id, ledger_id)").run()
         try await sql.raw("CREATE INDEX ledger_day_totals_company ON ledger_day_totals (company_id, date)").run()
+        try await sql.raw("CREATE INDEX bill_allocations_bill ON bill_allocations (bill_id)").run()
+        try await sql.raw("CREATE INDEX bill_allocations_voucher ON bill_allocations (voucher_id)").run()
 
         // Companies created before the books existed get the default chart now.
         struct Row: Decodable { var id: UUID; var financial_year_start: String }
@@ -132,7 +155,7 @@ struct CreateBooks: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        for table in ["period_locks", "ledger_day_totals", "voucher_entries", "vouchers", "voucher_series", "voucher_types",
+        for table in ["period_locks", "ledger_day_totals", "bill_allocations", "bills", "voucher_entries", "vouchers", "voucher_series", "voucher_types",
                       "ledgers", "account_groups", "account_names"] {
             try await database.schema(table).delete()
         }

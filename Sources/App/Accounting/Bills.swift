@@ -1,0 +1,152 @@
+import Fluent
+import Foundation
+import Ledger
+import SQLKit
+import Vapor
+
+/// Bill-wise references on party ledgers, as in Tally: a sale creates a bill (`new`), a receipt settles it
+/// (`against`), money before a bill is an `advance`, and anything unmatched is `on-account`.
+/// A bill's outstanding is the sum of its allocations from active vouchers, so cancelling or amending a voucher
+/// re-opens what it settled without touching the bill.
+enum BillType: String, Codable, Sendable, CaseIterable {
+    case new, against, advance
+    case onAccount = "on-account"
+}
+
+struct BillInput: Codable, Sendable {
+    var type: BillType
+    var reference: String?
+    var amount: String
+    var dueDate: String?
+
+    static let schema = Schema.ref("BillAllocationInput", .object([
+        .required("type", .oneOf(BillType.self)),
+        .optional("reference", .string(.init(minLength: 1, maxLength: 100))),
+        .required("amount", .string(.init(minLength: 1, maxLength: 20))),
+        .optional("dueDate", .date),
+    ]))
+}
+
+/// A checked allocation, ready to write once the voucher exists.
+struct PlannedAllocation: Sendable {
+    var ledgerID: UUID
+    var type: BillType
+    var reference: String?
+    var signedAmount: Int64
+    var billID: UUID?
+    var dueDate: CalendarDate?
+}
+
+enum Bills {
+    struct Open: Decodable { var id: UUID; var outstanding: Int64? }
+
+    /// Checks one entry's bill allocations and returns what to write; problems are reported against `field`.
+    static func plan(_ inputs: [BillInput]?, for ledger: LedgerRow, side: Side, amount: Money, date: CalendarDate, field: String,
+                     company: UUID, on db: any Database, errors: inout [APIError.FieldError]) async throws -> [PlannedAllocation]
+    {
+        guard ledger.bill_wise else {
+            if inputs?.isEmpty == false { errors.append(.init(field: field + ".bills", message: "'\(ledger.name)' is not maintained bill-wise")) }
+            return []
+        }
+        let sign: Int64 = side == .debit ? 1 : -1
+        // No allocation given: the whole amount goes on account, as Tally does when bills are skipped.
+        guard let inputs, !inputs.isEmpty else {
+            return [PlannedAllocation(ledgerID: ledger.id, type: .onAccount, signedAmount: sign * amount.paise)]
+        }
+        var planned: [PlannedAllocation] = []
+        var total: Int64 = 0
+        var seen = Set<String>()
+        for (j, input) in inputs.enumerated() {
+            let f = "\(field).bills[\(j)]"
+            guard let money = try? Money(parsing: input.amount), money.paise > 0 else {
+                errors.append(.init(field: f + ".amount", message: "must be a positive amount with at most two decimals"))
+                continue
+            }
+            total += money.paise
+            var a = PlannedAllocation(ledgerID: ledger.id, type: input.type, reference: input.reference, signedAmount: sign * money.paise)
+            switch input.type {
+            case .onAccount:
+                break
+            case .new, .advance:
+                guard let reference = input.reference else { errors.append(.init(field: f + ".reference", message: "is required for a new bill")); continue }
+                guard seen.insert(reference.lowercased()).inserted else {
+                    errors.append(.init(field: f + ".reference", message: "'\(reference)' appears twice in this voucher")); continue
+                }
+                if let existing = try await bill(reference, ledger: ledger.id, on: db) {
+                    let live = try await hasOrigin(existing.id, on: db)
+                    if live || (existing.outstanding ?? 0) != 0 {
+                        errors.append(.init(field: f + ".reference", message: "bill '\(reference)' already exists for \(ledger.name)")); continue
+                    }
+                }
+                if let raw = input.dueDate {
+                    a.dueDate = CalendarDate(raw)
+                } else {
+                    a.dueDate = date
+                    for _ in 0..<(ledger.credit_period_days ?? 0) { a.dueDate = a.dueDate!.nextDay }
+                }
+            case .against:
+                guard let reference = input.reference else { errors.append(.init(field: f + ".reference", message: "is required to settle a bill")); continue }
+                guard let existing = try await bill(reference, ledger: ledger.id, on: db), let outstanding = existing.outstanding, outstanding != 0 else {
+                    errors.append(.init(field: f + ".reference", message: "no open bill '\(reference)' of \(ledger.name)")); continue
+                }
+                // Settling moves the outstanding towards zero and never past it.
+                if outstanding.signum() == a.signedAmount.signum() {
+                    errors.append(.init(field: f + ".amount", message: "bill '\(reference)' is on the same side; settle it from the other side"))
+                } else if abs(a.signedAmount) > abs(outstanding) {
+                    errors.append(.init(field: f + ".amount", message: "is more than the \(Money(paise: abs(outstanding))) still open on bill '\(reference)'"))
+                }
+                a.billID = existing.id
+            }
+            planned.append(a)
+        }
+        if total != amount.paise {
+            errors.append(.init(field: field + ".bills", message: "allocations add up to \(Money(paise: total)) but the entry is \(amount)"))
+        }
+        return planned
+    }
+
+    static func bill(_ reference: String, ledger: UUID, on db: any Database) async throws -> Open? {
+        try await db.sql().raw("""
+            SELECT b.id, (SELECT CAST(SUM(a.amount_paise) AS BIGINT) FROM bill_allocations a JOIN vouchers v ON v.id = a.voucher_id
+                          WHERE a.bill_id = b.id AND a.superseded = \(bind: false) AND v.status = 'active') AS outstanding
+            FROM bills b WHERE b.ledger_id = \(bind: ledger) AND LOWER(b.reference) = \(bind: reference.lowercased())
+            """).first(decoding: Open.self)
+    }
+
+    /// Whether an active voucher still creates this bill (a cancelled or amended one frees the reference).
+    private static func hasOrigin(_ bill: UUID, on db: any Database) async throws -> Bool {
+        struct Row: Decodable { var id: UUID }
+        return try await db.sql().raw("""
+            SELECT a.id FROM bill_allocations a JOIN vouchers v ON v.id = a.voucher_id
+            WHERE a.bill_id = \(bind: bill) AND a.type IN ('new', 'advance') AND a.superseded = \(bind: false) AND v.status = 'active'
+            """).first(decoding: Row.self) != nil
+    }
+
+    /// Writes the allocations of a posted voucher, creating (or re-using) bill rows for new references.
+    static func write(_ planned: [PlannedAllocation], voucher: UUID, date: CalendarDate, company: UUID, on db: any Database) async throws {
+        let sql = db.sql()
+        for var a in planned {
+            if a.type == .new || a.type == .advance, let reference = a.reference {
+                if let existing = try await bill(reference, ledger: a.ledgerID, on: db) {
+                    a.billID = existing.id
+                    try await sql.raw("""
+                        UPDATE bills SET date = \(bind: date.description), due_date = \(bind: (a.dueDate ?? date).description) WHERE id = \(bind: existing.id)
+                        """).run()
+                } else {
+                    let id = UUID()
+                    try await sql.raw("""
+                        INSERT INTO bills (id, company_id, ledger_id, reference, date, due_date)
+                        VALUES (\(bind: id), \(bind: company), \(bind: a.ledgerID), \(bind: reference), \(bind: date.description),
+                                \(bind: (a.dueDate ?? date).description))
+                        """).run()
+                    a.billID = id
+                }
+            }
+            try await sql.raw("""
+                INSERT INTO bill_allocations (id, company_id, voucher_id, ledger_id, bill_id, type, amount_paise, superseded)
+                VALUES (\(bind: UUID()), \(bind: company), \(bind: voucher), \(bind: a.ledgerID), \(bind: a.billID), \(bind: a.type.rawValue),
+                        \(bind: a.signedAmount), \(bind: false))
+                """).run()
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Fluent
+import Foundation
+import Ledger
+import SQLKit
+import Vapor
+
+struct OutstandingDTO: APIResponseBody {
+    struct Bill: Codable, Sendable {
+        var reference: String?
+        var date: String?
+        var dueDate: String?
+        var pending: String
+        var ageDays: Int?
+        var overdueDays: Int
+        var bucket: String
+        var scheduleIIIBucket: String
+    }
+
+    struct Party: Codable, Sendable {
+        var party: String
+        var ledgerId: UUID
+        var pending: String
+        var buckets: [String: String]
+        var bills: [Bill]
+    }
+
+    var kind: String
+    var asOf: String
+    var parties: [Party]
+    var pending: String
+    var buckets: [String: String]
+    var scheduleIII: [String: String]
+
+    static let schema = Schema.ref("Outstanding", .object([
+        .required("kind", .string(.init(allowed: ["receivable", "payable"]))), .required("asOf", .date),
+        .required("parties", .array(.object([
+            .required("party", .text()), .required("ledgerId", .uuid), .required("pending", .string()),
+            .required("buckets", .object([])),
+            .required("bills", .array(.object([
+                .optional("reference", .nullable(.string())), .optional("date", .nullable(.date)), .optional("dueDate", .nullable(.date)),
+                .required("pending", .string()), .optional("ageDays", .nullable(.integer())), .required("overdueDays", .integer()),
+                .required("bucket", .string()), .required("scheduleIIIBucket", .string()),
+            ]))),
+        ]))),
+        .required("pending", .string()), .required("buckets", .object([])), .required("scheduleIII", .object([])),
+    ]))
+}
+
+/// Bill-wise receivables or payables as at a date, aged two ways: by days since the bill (0–30 … >180) and, as
+/// Schedule III asks, by time since the due date (<6 m … >3 y). Amounts are positive when owed in the report's
+/// direction (to us for receivables, by us for payables); advances show negative.
+enum Outstanding {
+    static let buckets = ["0-30", "31-60", "61-90", "91-180", ">180"]
+    static let scheduleIIIBuckets = ["<6m", "6m-1y", "1-2y", "2-3y", ">3y"]
+
+    static func bucket(age: Int) -> String {
+        switch age {
+        case ..<31: "0-30"
+        case ..<61: "31-60"
+        case ..<91: "61-90"
+        case ..<181: "91-180"
+        default: ">180"
+        }
+    }
+
+    static func scheduleIII(overdue: Int) -> String {
+        switch overdue {
+        case ..<183: "<6m"
+        case ..<365: "6m-1y"
+        case ..<730: "1-2y"
+        case ..<1095: "2-3y"
+        default: ">3y"
+        }
+    }
+
+    struct Row: Decodable { var ledger_id: UUID; var bill_id: UUID?; var reference: String?; var date: String?; var due_date: String?; var pending: Int64 }
+
+    static func compute(company: UUID, receivable: Bool, asOf: CalendarDate, on db: any Database) async throws -> OutstandingDTO {
+        let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })
+        let parties = Dictionary(uniqueKeysWithValues: try await Chart.ledgers(company: company, on: db).filter { l in
+            guard let g = groups[l.group_id], g.is_party_group else { return false }
+            return receivable ? g.nature == .assets : g.nature == .liabilities
+        }.map { ($0.id, $0) })
+        let rows = try await db.sql().raw("""
+            SELECT a.ledger_id, a.bill_id, b.reference, b.date, b.due_date, CAST(SUM(a.amount_paise) AS BIGINT) AS pending
+            FROM bill_allocations a JOIN vouchers v ON v.id = a.voucher_id LEFT JOIN bills b ON b.id = a.bill_id
+            WHERE a.company_id = \(bind: company) AND a.superseded = \(bind: false) AND v.status = 'active'
+              AND v.date <= \(bind: asOf.description)
+            GROUP BY a.ledger_id, a.bill_id, b.reference, b.date, b.due_date
+            """).all(decoding: Row.self)
+        let direction: Int64 = receivable ? 1 : -1
+        var byParty: [UUID: [OutstandingDTO.Bill]] = [:]
+        var partyTotals: [UUID: Int64] = [:]
+        var partyBuckets: [UUID: [String: Int64]] = [:]
+        var total: Int64 = 0
+        var totalBuckets: [String: Int64] = [:], totalSchedule: [String: Int64] = [:]
+        for r in rows where r.pending != 0 && parties[r.ledger_id] != nil {
+            let pending = r.pending * direction
+            let date = r.date.flatMap(CalendarDate.init)
+            let due = r.due_date.flatMap(CalendarDate.init)
+            let age = date.map { asOf - $0 }
+            let overdue = max(0, due.map { asOf - $0 } ?? 0)
+            let b = bucket(age: age ?? 0)
+            let s = scheduleIII(overdue: overdue)
+            byParty[r.ledger_id, default: []].append(.init(
+                reference: r.reference, date: r.date, dueDate: r.due_date, pending: Money(paise: pending).description,
+                ageDays: age, overdueDays: overdue, bucket: b, scheduleIIIBucket: s))
+            partyTotals[r.ledger_id, default: 0] += pending
+            partyBuckets[r.ledger_id, default: [:]][b, default: 0] += pending
+            total += pending
+            totalBuckets[b, default: 0] += pending
+            totalSchedule[s, default: 0] += pending
+        }
+        func strings(_ d: [String: Int64], _ keys: [String]) -> [String: String] {
+            Dictionary(uniqueKeysWithValues: keys.map { ($0, Money(paise: d[$0] ?? 0).description) })
+        }
+        let partyList = byParty.map { id, bills in
+            OutstandingDTO.Party(party: parties[id]!.name, ledgerId: id, pending: Money(paise: partyTotals[id] ?? 0).description,
+                                 buckets: strings(partyBuckets[id] ?? [:], buckets),
+                                 bills: bills.sorted { ($0.date ?? "", $0.reference ?? "") < ($1.date ?? "", $1.reference ?? "") })
+        }.sorted { $0.party < $1.party }
+        return OutstandingDTO(kind: receivable ? "receivable" : "payable", asOf: asOf.description, parties: partyList,
+                              pending: Money(paise: total).description, buckets: strings(totalBuckets, buckets),
+                              scheduleIII: strings(totalSchedule, scheduleIIIBuckets))
+    }
+
+    @Sendable static func report(req: Request) async throws -> OutstandingDTO {
+        let context = try req.company
+        var errors: [APIError.FieldError] = []
+        let kind = req.query[String.self, at: "kind"] ?? "receivable"
+        if !["receivable", "payable"].contains(kind) { errors.append(.init(field: "kind", message: "must be receivable or payable")) }
+        var asOf = Format.today()
+        if let raw = req.query[String.self, at: "asOf"] {
+            if let d = CalendarDate(raw) { asOf = d } else { errors.append(.init(field: "asOf", message: "must be a date as YYYY-MM-DD")) }
+        }
+        guard errors.isEmpty else { throw APIError.validation(errors) }
+        return try await compute(company: context.companyID, receivable: kind == "receivable", asOf: asOf, on: req.db)
+    }
+}
