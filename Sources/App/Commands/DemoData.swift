@@ -1,4 +1,5 @@
 import Fluent
+import Ledger
 import Vapor
 
 /// The demo a newcomer sees with `finsync serve --demo`: created once, audited like any other change.
@@ -43,6 +44,7 @@ enum DemoData {
                 AuditEvent(companyID: companyID, action: "company.create", entityType: "company",
                            entityID: companyID.uuidString.lowercased(), after: try JSONValue(encoding: CompanyDTO(company))),
                 by: withUser, on: db)
+            try await DemoBooks.seed(company: companyID, fyStart: CalendarDate(fyStart)!, actor: withUser, on: db)
             return Info(email: email, password: password, companyName: companyName, companyID: companyID)
         }
     }
