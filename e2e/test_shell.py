@@ -97,7 +97,10 @@ def test_phone_viewport_has_no_horizontal_scroll(browser, base_url):
     company = create_company(page, name="Mahalakshmi Wholesale Provision Stores Private Limited")
     pages += [("list", "/app"), ("new", "/app/companies/new"), ("dashboard", f"/app/c/{company}"),
               ("settings", f"/app/c/{company}/settings"), ("members", f"/app/c/{company}/members"),
-              ("audit", f"/app/c/{company}/audit"), ("notfound", "/app/c/00000000-0000-0000-0000-000000000000"),
+              ("audit", f"/app/c/{company}/audit"), ("vouchers", f"/app/c/{company}/vouchers"),
+              ("voucher-new", f"/app/c/{company}/vouchers/new"), ("accounts", f"/app/c/{company}/accounts"),
+              ("trial-balance", f"/app/c/{company}/reports/trial-balance"),
+              ("receivables", f"/app/c/{company}/reports/outstanding?kind=receivable"), ("notfound", "/app/c/00000000-0000-0000-0000-000000000000"),
               ("offline", "/offline")]
     for name, path in pages:
         page.goto(path)
@@ -135,3 +138,32 @@ def test_keyboard_shortcuts(page):
     page.wait_for_url("**/app/companies/new")
     page.keyboard.press("Escape")
     page.wait_for_url(re.compile(r".*/app$"))
+
+
+def test_voucher_entry_shows_the_difference_and_posts(page):
+    sign_up(page, unique_email())
+    company = create_company(page)
+    page.goto(f"/app/c/{company}/vouchers")
+    page.keyboard.press("Alt+c")
+    page.wait_for_url("**/vouchers/new")
+    page.select_option("#f-type", "Payment")
+    page.fill("#f-date", "2026-05-10")
+    page.select_option("#f-side0", "Dr")
+    page.fill("#f-ledger0", "Profit & Loss A/c")
+    page.fill("#f-amount0", "100.00")
+    page.select_option("#f-side1", "Cr")
+    page.fill("#f-ledger1", "Cash")
+    page.fill("#f-amount1", "60.00")
+    assert "₹40.00 more Dr than Cr" in page.locator("#difference").inner_text()
+    page.fill("#f-amount1", "100.00")
+    assert "Balanced" in page.locator("#difference").inner_text()
+    shot(page, "voucher-entry")
+    page.click("form.voucher-form button[type=submit]")
+    page.wait_for_url("**/vouchers?*")
+    assert "Voucher posted" in page.locator(".notice.ok").inner_text()
+    assert "PMT/2026-27/0001" in page.locator("#vouchers").inner_text()
+    page.goto(f"/app/c/{company}/reports/trial-balance?asOf=2027-03-31")
+    assert "₹100.00 Cr" in page.locator("#trial-balance").inner_text()
+    page.click("#trial-balance a >> text=Cash")
+    assert "PMT/2026-27/0001" in page.locator("#statement").inner_text()
+    shot(page, "ledger-statement")

@@ -106,3 +106,47 @@ import Testing
         #expect(html.contains("<title>&lt;script&gt; · FinSync360</title>"))
     }
 }
+
+@Suite struct BooksSnapshotTests {
+    static let companyID = WebSnapshotTests.companyID
+    static let chrome = WebSnapshotTests.chrome("Books", .reports)
+
+    @Test func books_pages() {
+        let root = GroupRow(id: UUID(uuidString: "cccccccc-0000-0000-0000-000000000001")!, company_id: Self.companyID, name: "Current Assets",
+                            parent_id: nil, nature: .assets, role: .other, affects_gross_profit: false, is_party_group: false, reserved: true, active: true)
+        let debtors = GroupRow(id: UUID(uuidString: "cccccccc-0000-0000-0000-000000000002")!, company_id: Self.companyID, name: "Sundry Debtors",
+                               parent_id: root.id, nature: .assets, role: .party, affects_gross_profit: false, is_party_group: true, reserved: true, active: true)
+        let sharma = LedgerRow(id: UUID(uuidString: "dddddddd-0000-0000-0000-000000000001")!, company_id: Self.companyID, name: "Sharma <Traders>",
+                               group_id: debtors.id, opening_paise: 0, bill_wise: true, reserved: false, active: true)
+        assertSnapshot(AccountsPage.render(.init(companyID: Self.companyID, groups: [root, debtors], ledgers: [sharma], closing: [sharma.id: 1_23_456_00]),
+                                           chrome: WebSnapshotTests.chrome("Chart of accounts", .accounts)), named: "accounts")
+
+        let voucher = VoucherDTO(id: UUID(uuidString: "eeeeeeee-0000-0000-0000-000000000001")!, type: "Sales", kind: .sales, number: "INV/2026-27/0001",
+                                 date: "2026-05-10", narration: "Goods & services", reference: nil, status: "active", total: "1180.00",
+                                 entries: [.init(ledgerId: sharma.id, ledger: sharma.name, debit: "1180.00", credit: nil)])
+        assertSnapshot(VoucherListPage.render(.init(companyID: Self.companyID, vouchers: [voucher], filters: ["type": "Sales"], types: ["Sales", "Receipt"],
+                                                    nextCursor: "50", canCreate: true), chrome: WebSnapshotTests.chrome("Vouchers", .vouchers)),
+                       named: "vouchers")
+        assertSnapshot(VoucherEntryPage.render(.init(companyID: Self.companyID, types: ["Sales", "Receipt"], ledgers: ["Cash", "Sharma <Traders>"],
+                                                     values: ["type": "Sales", "date": "2026-05-10", "ledger0": "Sharma <Traders>", "amount0": "10.00"],
+                                                     errors: ["entries[1].ledger": "no ledger 'Nobody' in this company", "entries": "debits and credits differ"]),
+                                               chrome: WebSnapshotTests.chrome("New voucher", .vouchers)), named: "voucher-entry")
+
+        let tb = TrialBalanceDTO(from: "2026-04-01", asOf: "2026-11-25", rows: [
+            .init(ledger: sharma.name, ledgerId: sharma.id, groupPath: ["Current Assets", "Sundry Debtors"], opening: BalanceDTO(.zero),
+                  debit: "1180.00", credit: "0.00", closing: BalanceDTO(Balance(Money(paise: 118_000), .debit))),
+        ], groups: [], totals: .init(debit: "1180.00", credit: "1180.00", closingDebit: "1180.00", closingCredit: "1180.00", openingDifference: BalanceDTO(.zero)))
+        let html = TrialBalancePage.render(tb, companyID: Self.companyID, chrome: Self.chrome)
+        #expect(html.contains("₹1,180.00 Dr"))
+        #expect(html.contains("/reports/ledger?ledger=dddddddd-0000-0000-0000-000000000001"))
+        assertSnapshot(html, named: "trial-balance")
+
+        let outstanding = OutstandingDTO(kind: "receivable", asOf: "2026-09-30", parties: [
+            .init(party: sharma.name, ledgerId: sharma.id, pending: "600.00", buckets: ["0-30": "600.00"], bills: [
+                .init(reference: "INV-1", date: "2026-05-01", dueDate: "2026-05-31", pending: "600.00", ageDays: 152, overdueDays: 122,
+                      bucket: "91-180", scheduleIIIBucket: "<6m"),
+            ]),
+        ], pending: "600.00", buckets: ["91-180": "600.00"], scheduleIII: ["<6m": "600.00"])
+        assertSnapshot(OutstandingPage.render(outstanding, companyID: Self.companyID, chrome: Self.chrome), named: "outstanding")
+    }
+}

@@ -131,3 +131,35 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct WebBooksTests {
+    @Test func voucher_form_posts_through_the_api_rules_and_reports_link_through() async throws {
+        try await withApp { app in
+            let f = try await BooksFixture.make(app)
+            let browser = try await WebTestSession.start(for: f.owner.userID, on: app)
+            let base = "/app/c/\(f.company.lowercased())"
+            let bad = try await browser.send(.POST, base + "/vouchers/new", form: [
+                "type": "Sales", "date": "2026-05-10", "side0": "Dr", "ledger0": "Sharma Traders", "amount0": "100.00",
+                "side2": "Cr", "ledger2": "Nobody", "amount2": "100.00",
+            ])
+            #expect(bad.status == .unprocessableEntity)
+            // The second filled line is the form's third row: the error lands beside it.
+            #expect(bad.text.contains(#"id="f-ledger2-error""#))
+            #expect(bad.text.contains("no ledger &#39;Nobody&#39; in this company"))
+
+            let ok = try await browser.send(.POST, base + "/vouchers/new", form: [
+                "type": "Sales", "date": "2026-05-10", "side0": "Dr", "ledger0": "Sharma Traders", "amount0": "100.00",
+                "side1": "Cr", "ledger1": "Sales", "amount1": "100.00", "narration": "Counter sale",
+            ])
+            #expect(ok.status == .seeOther)
+            let list = try await browser.send(.GET, base + "/vouchers")
+            #expect(list.text.contains("INV/2026-27/0001"))
+            let tb = try await browser.send(.GET, base + "/reports/trial-balance?asOf=2027-03-31")
+            #expect(tb.text.contains("Sharma Traders"))
+            #expect(tb.text.contains("₹1,100.00 Dr"))
+            for page in ["/accounts", "/reports/outstanding?kind=receivable", "/reports/ledger?ledger=Sales&from=2026-04-01&to=2027-03-31", ""] {
+                #expect(try await browser.send(.GET, base + page).status == .ok, "\(page)")
+            }
+        }
+    }
+}

@@ -61,6 +61,7 @@ enum DemoBooks {
         var open: [(party: String, reference: String, amount: Int64, date: CalendarDate, payAfter: Int)] = []
         var day = fyStart
         var invoice = 0, purchase = 0
+        var payable: [(party: String, reference: String, amount: Int64, date: CalendarDate)] = []
         while day <= today, day < fyStart.adding(years: 1) {
             if day.day == 1 {
                 try await post("payment", day, [entry("Shop Rent", debit: 45_000_00), entry("HDFC Bank Current A/c", credit: 45_000_00)], narration: "Rent for the month")
@@ -83,6 +84,13 @@ enum DemoBooks {
                 try await post("purchase", day, [entry("Purchases - Local", debit: amount),
                                                  entry(party, credit: amount, bills: [BillInput(type: .new, reference: "P-\(purchase)", amount: Money(paise: amount).description)])],
                                narration: "Goods bought")
+                payable.append((party, "P-\(purchase)", amount, day))
+            }
+            // Suppliers are paid about 40 days after their bill.
+            while let first = payable.first, day - first.date >= 40 {
+                try await post("payment", day, [entry(first.party, debit: first.amount, bills: [BillInput(type: .against, reference: first.reference, amount: Money(paise: first.amount).description)]),
+                                                entry("HDFC Bank Current A/c", credit: first.amount)], narration: "Paid supplier")
+                payable.removeFirst()
             }
             // Customers pay 10 to 60 days after the bill.
             var settled: [Int] = []

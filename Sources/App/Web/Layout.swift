@@ -3,7 +3,7 @@ import Plot
 
 /// What every page shows around its content: who is signed in, which company, where they are.
 struct Chrome: Sendable {
-    enum Section: String, Sendable { case dashboard, settings, members, audit }
+    enum Section: String, Sendable { case dashboard, vouchers, accounts, reports, settings, members, audit }
 
     struct CompanyLink: Sendable {
         var id: UUID
@@ -62,6 +62,9 @@ enum Layout {
         if let company = chrome.company {
             let base = "/app/c/\(company.id.uuidString.lowercased())"
             var links: [(Chrome.Section, String, String)] = [(.dashboard, "Dashboard", base)]
+            if company.role.can(.vouchersView) { links.append((.vouchers, "Vouchers", base + "/vouchers")) }
+            if company.role.can(.mastersView) { links.append((.accounts, "Accounts", base + "/accounts")) }
+            if company.role.can(.reportsView) { links.append((.reports, "Reports", base + "/reports/trial-balance")) }
             if company.role.can(.companyView) { links.append((.members, "Members", base + "/members")) }
             if company.role.can(.settingsEdit) || company.role.can(.companyView) { links.append((.settings, "Settings", base + "/settings")) }
             if company.role.can(.auditView) { links.append((.audit, "Audit log", base + "/audit")) }

@@ -39,10 +39,10 @@ enum WebCompanyController {
         let context = try req.company
         let company = try CompanyDTO(try await CompanyController.find(context, on: req.db))
         let members = try await MemberController.query(company: context, on: req.db).count
-        // No vouchers exist until the books arrive, so these are true zeros, shown in the one money format.
-        let tiles: [(label: String, amount: Money)] = [
-            ("Receivables", .zero), ("Payables", .zero), ("Sales this month", .zero), ("Cash and bank", .zero),
-        ]
+        var tiles: [(label: String, amount: Money)] = []
+        if context.role.can(.reportsView) {
+            tiles = try await dashboardFigures(context, on: req.db)
+        }
         let model = DashboardPage.Model(company: company, members: members, tiles: tiles)
         return WebForm.page(DashboardPage.render(model, chrome: req.chrome(company.name, section: .dashboard, company: company, back: "/app")))
     }
@@ -148,6 +148,28 @@ enum WebCompanyController {
                                        errors: errors, nextCursor: next, verification: verification)
         return WebForm.page(AuditLogPage.render(model, chrome: req.chrome("Audit log", section: .audit, company: company, back: dashboard(context))),
                             status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    /// The four figures an owner looks at first, from the same computations as the reports.
+    static func dashboardFigures(_ context: CompanyContext, on db: any Database) async throws -> [(label: String, amount: Money)] {
+        let company = try await CompanyController.find(context, on: db)
+        let today = Format.today()
+        let receivable = try await Outstanding.compute(company: context.companyID, receivable: true, asOf: today, on: db)
+        let payable = try await Outstanding.compute(company: context.companyID, receivable: false, asOf: today, on: db)
+        let monthStart = CalendarDate(year: today.year, month: today.month, day: 1)!
+        let sales = try await ProfitAndLoss.compute(company: context.companyID, from: monthStart, to: today, on: db).dto
+        let salesTotal = sales.tradingIncome.filter { $0.group == "Sales Accounts" }.reduce(Int64(0)) { $0 + ((try? Money(parsing: $1.amount).paise) ?? 0) }
+        let tb = try await TrialBalance.compute(company: company, asOf: today, on: db)
+        let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: context.companyID, on: db).map { ($0.id, $0) })
+        let ledgers = Dictionary(uniqueKeysWithValues: try await Chart.ledgers(company: context.companyID, on: db).map { ($0.id, $0) })
+        let cash = tb.rows.filter { groups[ledgers[$0.ledgerId]?.group_id ?? UUID()]?.role.isCashOrBank == true }
+            .reduce(Int64(0)) { $0 + Balance((try? Money(parsing: $1.closing.amount)) ?? .zero, $1.closing.side).signed }
+        return [
+            ("Receivables (bill-wise)", (try? Money(parsing: receivable.pending)) ?? .zero),
+            ("Payables (bill-wise)", (try? Money(parsing: payable.pending)) ?? .zero),
+            ("Sales this month", Money(paise: salesTotal)),
+            ("Cash and bank", Money(paise: cash)),
+        ]
     }
 
     private static func dashboard(_ context: CompanyContext) -> String {

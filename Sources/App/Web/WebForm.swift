@@ -28,6 +28,7 @@ enum WebForm {
         "member-added": "Member added.",
         "role-changed": "Role changed.",
         "member-removed": "Member removed.",
+        "voucher-posted": "Voucher posted.",
     ]
 }
 

@@ -41,4 +41,13 @@ func webRoutes(_ app: Application) {
                    use: WebCompanyController.removeMember)
         company.on(.GET, "audit", api: .page("Audit log", .company(.auditView)), use: WebCompanyController.audit)
     }
+    do {  // Books
+        company.on(.GET, "accounts", api: .page("Chart of accounts", .company(.mastersView)), use: WebBooksController.accounts)
+        company.on(.GET, "vouchers", api: .page("Vouchers", .company(.vouchersView)), use: WebBooksController.vouchers)
+        company.on(.GET, "vouchers", "new", api: .page("New voucher", .company(.vouchersCreate)), use: WebBooksController.newVoucher)
+        company.on(.POST, "vouchers", "new", api: .page("New voucher", .company(.vouchersCreate)), use: WebBooksController.postVoucher)
+        company.on(.GET, "reports", "trial-balance", api: .page("Trial balance", .company(.reportsView)), use: WebBooksController.trialBalance)
+        company.on(.GET, "reports", "ledger", api: .page("Ledger statement", .company(.reportsView)), use: WebBooksController.ledger)
+        company.on(.GET, "reports", "outstanding", api: .page("Outstanding", .company(.reportsView)), use: WebBooksController.outstanding)
+    }
 }

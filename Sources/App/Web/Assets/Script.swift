@@ -46,6 +46,26 @@ enum Script {
     });
   });
 
+  // Voucher entry: show the difference still to balance, as Tally does, while lines are typed.
+  var voucher = document.querySelector("form.voucher-form");
+  if (voucher) {
+    var difference = document.getElementById("difference");
+    var update = function () {
+      var paise = 0;
+      voucher.querySelectorAll("fieldset.line").forEach(function (line) {
+        var amount = line.querySelector("[data-amount]");
+        var side = line.querySelector("select");
+        var value = Math.round(parseFloat((amount && amount.value) || "0") * 100);
+        if (!isNaN(value)) paise += (side && side.value === "Cr") ? -value : value;
+      });
+      var rupees = (Math.abs(paise) / 100).toFixed(2);
+      difference.textContent = paise === 0 ? "Balanced: Dr equals Cr." : "Difference: ₹" + rupees + (paise > 0 ? " more Dr than Cr" : " more Cr than Dr");
+      difference.classList.toggle("balanced", paise === 0);
+    };
+    voucher.addEventListener("input", update);
+    voucher.addEventListener("change", update);
+  }
+
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js").catch(function () {});
   }

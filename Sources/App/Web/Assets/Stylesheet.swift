@@ -76,11 +76,23 @@ dialog::backdrop { background: rgb(0 0 0 / 0.5); }
 kbd { font-family: var(--mono); border: 1px solid var(--border); border-bottom-width: 2px; border-radius: 4px; padding: 0 var(--space-1); }
 dl.shortcuts { display: grid; grid-template-columns: max-content 1fr; gap: var(--space-2) var(--space-4); }
 dl.shortcuts dd { margin: 0; }
+.depth-1 { padding-left: 1.5rem; } .depth-2 { padding-left: 2.5rem; } .depth-3 { padding-left: 3.5rem; }
+.depth-4, .depth-5, .depth-6 { padding-left: 4.5rem; }
+tr.group th { text-align: left; font-weight: 700; color: var(--text); }
+tr.total th, tr.total td { font-weight: 700; border-top: 2px solid var(--text); }
+.report-nav { margin-bottom: var(--space-4); }
+.report-nav a[aria-current="page"] { font-weight: 700; text-decoration: none; }
+fieldset.line { border: none; padding: 0; margin: 0; display: grid; grid-template-columns: 5rem 1fr 10rem; gap: var(--space-3); }
+fieldset.line .field { margin-bottom: var(--space-2); }
+.difference { font-weight: 700; font-variant-numeric: tabular-nums; }
+.difference.balanced { color: var(--ok); }
 footer { max-width: 72rem; margin: 0 auto; padding: var(--space-4); color: var(--muted); font-size: var(--step--1); }
 @media (max-width: 40rem) {
   main { padding: var(--space-4) var(--space-3); }
   .who { margin-left: 0; width: 100%; }
   th, td { padding: var(--space-2); }
+  fieldset.line { grid-template-columns: 4.5rem 1fr; }
+  fieldset.line .field:last-child { grid-column: 1 / -1; }
   table.stack thead { position: absolute; left: -9999px; }
   table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: 100%; }
   table.stack tr { border-bottom: 1px solid var(--border); padding: var(--space-2) 0; }

@@ -1,0 +1,123 @@
+import Fluent
+import Ledger
+import SQLKit
+import Vapor
+
+/// The books' pages; every figure comes from the same functions as the API's reports.
+enum WebBooksController {
+    private static func company(_ req: Request) async throws -> (CompanyContext, CompanyDTO, Company) {
+        let context = try req.company
+        let model = try await CompanyController.find(context, on: req.db)
+        return (context, try CompanyDTO(model), model)
+    }
+
+    @Sendable static func accounts(req: Request) async throws -> Response {
+        let (context, dto, model) = try await company(req)
+        let tb = try await TrialBalance.compute(company: model, asOf: Format.today(), on: req.db)
+        var closing: [UUID: Int64] = [:]
+        for r in tb.rows { closing[r.ledgerId] = Balance((try? Money(parsing: r.closing.amount)) ?? .zero, r.closing.side).signed }
+        let page = AccountsPage.render(.init(companyID: context.companyID, groups: try await Chart.groups(company: context.companyID, on: req.db),
+                                             ledgers: try await Chart.ledgers(company: context.companyID, on: req.db), closing: closing),
+                                       chrome: req.chrome("Chart of accounts", section: .accounts, company: dto))
+        return WebForm.page(page)
+    }
+
+    @Sendable static func vouchers(req: Request) async throws -> Response {
+        let (context, dto, _) = try await company(req)
+        let keys = ["type", "from", "to", "ledger", "cursor"]
+        let filters = Dictionary(uniqueKeysWithValues: keys.compactMap { k in req.query[String.self, at: k].flatMap { $0.isEmpty ? nil : (k, $0) } })
+        var page = Page<VoucherDTO>(items: [], nextCursor: nil)
+        var flash: String?
+        do { page = try await VoucherController.list(req: req) } catch let e as APIError where e.status == .unprocessableEntity {
+            flash = e.fields.map { "\($0.field) \($0.message)" }.joined(separator: "; ")
+        }
+        var chrome = req.chrome("Vouchers", section: .vouchers, company: dto)
+        if let flash { chrome.flash = .init(kind: .error, message: flash) }
+        let model = VoucherListPage.Model(companyID: context.companyID, vouchers: page.items, filters: filters,
+                                          types: try await typeNames(context.companyID, req.db), nextCursor: page.nextCursor,
+                                          canCreate: context.role.can(.vouchersCreate))
+        return WebForm.page(VoucherListPage.render(model, chrome: chrome))
+    }
+
+    @Sendable static func newVoucher(req: Request) async throws -> Response {
+        try await entryPage(req, values: ["date": Format.today().description], status: .ok)
+    }
+
+    @Sendable static func postVoucher(req: Request) async throws -> Response {
+        let context = try req.company
+        let form = WebForm.fields(req)
+        var entries: [JSONValue] = []
+        for i in 0..<VoucherEntryPage.Model.lines {
+            let ledger = form["ledger\(i)"] ?? "", amount = form["amount\(i)"] ?? ""
+            guard !ledger.isEmpty || !amount.isEmpty else { continue }
+            let side = form["side\(i)"] == "Cr" ? "credit" : "debit"
+            entries.append(.object(["ledger": .string(ledger), side: .string(amount)]))
+        }
+        var body: [String: JSONValue] = ["type": .string(form["type"] ?? ""), "date": .string(form["date"] ?? ""), "entries": .array(entries)]
+        if let narration = form["narration"], !narration.isEmpty { body["narration"] = .string(narration) }
+        do {
+            let request = try VoucherRequest.decode(from: .object(body))
+            let actor = req.auditActor
+            let voucher = try await req.write { db in try await VoucherPosting.post(request, company: context.companyID, actor: actor, on: db) }
+            return req.redirect(to: "/app/c/\(context.companyID.uuidString.lowercased())/vouchers?notice=voucher-posted&type=\(voucher.type.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
+        } catch let e as APIError where e.status.code < 500 {
+            // The API counts only the lines that were filled in; map its indexes back to the form's rows.
+            let filled = (0..<VoucherEntryPage.Model.lines).filter { !(form["ledger\($0)"] ?? "").isEmpty || !(form["amount\($0)"] ?? "").isEmpty }
+            var errors: [String: String] = [:]
+            for f in e.fields {
+                var field = f.field
+                if field.hasPrefix("entries["), let close = field.firstIndex(of: "]"), let n = Int(field[field.index(field.startIndex, offsetBy: 8)..<close]),
+                    filled.indices.contains(n)
+                {
+                    field = "entries[\(filled[n])]" + field[field.index(after: close)...]
+                }
+                errors[field] = f.message
+            }
+            return try await entryPage(req, values: form, errors: errors, error: e.fields.isEmpty ? e.message : nil, status: e.status)
+        }
+    }
+
+    private static func entryPage(_ req: Request, values: [String: String], errors: [String: String] = [:], error: String? = nil,
+                                  status: HTTPStatus) async throws -> Response
+    {
+        let (context, dto, _) = try await company(req)
+        let ledgers = try await Chart.ledgers(company: context.companyID, on: req.db).filter(\.active).map(\.name)
+        let model = VoucherEntryPage.Model(companyID: context.companyID, types: try await typeNames(context.companyID, req.db),
+                                           ledgers: ledgers, values: values, errors: errors, error: error)
+        return WebForm.page(VoucherEntryPage.render(model, chrome: req.chrome("New voucher", section: .vouchers, company: dto,
+                                                                              back: "/app/c/\(context.companyID.uuidString.lowercased())/vouchers")),
+                            status: status)
+    }
+
+    private static func typeNames(_ company: UUID, _ db: any Database) async throws -> [String] {
+        struct Row: Decodable { var name: String }
+        struct Typed: Decodable { var name: String; var kind: VoucherKind }
+        // Tally's order: sales first, then purchase, receipt, payment…; user-defined types after their base type.
+        let order = Dictionary(uniqueKeysWithValues: VoucherKind.allCases.enumerated().map { ($1, $0) })
+        return try await db.sql().raw("SELECT name, kind FROM voucher_types WHERE company_id = \(bind: company)")
+            .all(decoding: Typed.self).sorted { (order[$0.kind] ?? 0, $0.name) < (order[$1.kind] ?? 0, $1.name) }.map(\.name)
+    }
+
+    @Sendable static func trialBalance(req: Request) async throws -> Response {
+        let (context, dto, model) = try await company(req)
+        var asOf = Format.today()
+        if let raw = req.query[String.self, at: "asOf"], let d = CalendarDate(raw) { asOf = d }
+        let tb = try await TrialBalance.compute(company: model, asOf: asOf, on: req.db)
+        return WebForm.page(TrialBalancePage.render(tb, companyID: context.companyID, chrome: req.chrome("Trial balance", section: .reports, company: dto)))
+    }
+
+    @Sendable static func ledger(req: Request) async throws -> Response {
+        let (context, dto, _) = try await company(req)
+        let statement = try await LedgerStatement.report(req: req)
+        return WebForm.page(LedgerStatementPage.render(statement, companyID: context.companyID,
+                                                       chrome: req.chrome(statement.ledger, section: .reports, company: dto,
+                                                                          back: "/app/c/\(context.companyID.uuidString.lowercased())/reports/trial-balance")))
+    }
+
+    @Sendable static func outstanding(req: Request) async throws -> Response {
+        let (context, dto, _) = try await company(req)
+        let report = try await Outstanding.report(req: req)
+        return WebForm.page(OutstandingPage.render(report, companyID: context.companyID,
+                                                   chrome: req.chrome(report.kind == "receivable" ? "Receivables" : "Payables", section: .reports, company: dto)))
+    }
+}
