@@ -35,6 +35,21 @@ struct PlannedAllocation: Sendable {
     var signedAmount: Int64
     var billID: UUID?
     var dueDate: CalendarDate?
+    /// Set when this allocation brings a bill into existence (or revives a reference freed by a cancellation).
+    var newBill: BillRow?
+}
+
+struct BillRow: Codable, Sendable {
+    var id: UUID
+    var company_id: UUID
+    var ledger_id: UUID
+    var reference: String
+    var date: String
+    var due_date: String
+    /// A freed reference keeps its row; only its dates change.
+    var reuse = false
+
+    enum CodingKeys: String, CodingKey { case id, company_id, ledger_id, reference, date, due_date }
 }
 
 enum Bills {
@@ -42,7 +57,7 @@ enum Bills {
 
     /// Checks one entry's bill allocations and returns what to write; problems are reported against `field`.
     static func plan(_ inputs: [BillInput]?, for ledger: LedgerRow, side: Side, amount: Money, date: CalendarDate, field: String,
-                     company: UUID, on db: any Database, errors: inout [APIError.FieldError]) async throws -> [PlannedAllocation]
+                     context: PostingContext, on db: any Database, errors: inout [APIError.FieldError]) async throws -> [PlannedAllocation]
     {
         guard ledger.bill_wise else {
             if inputs?.isEmpty == false { errors.append(.init(field: field + ".bills", message: "'\(ledger.name)' is not maintained bill-wise")) }
@@ -72,11 +87,8 @@ enum Bills {
                 guard seen.insert(reference.lowercased()).inserted else {
                     errors.append(.init(field: f + ".reference", message: "'\(reference)' appears twice in this voucher")); continue
                 }
-                if let existing = try await bill(reference, ledger: ledger.id, on: db) {
-                    let live = try await hasOrigin(existing.id, on: db)
-                    if live || (existing.outstanding ?? 0) != 0 {
-                        errors.append(.init(field: f + ".reference", message: "bill '\(reference)' already exists for \(ledger.name)")); continue
-                    }
+                if let existing = try await context.bill(reference, ledger: ledger.id, on: db), existing.hasOrigin || existing.outstanding != 0 {
+                    errors.append(.init(field: f + ".reference", message: "bill '\(reference)' already exists for \(ledger.name)")); continue
                 }
                 if let raw = input.dueDate {
                     a.dueDate = CalendarDate(raw)
@@ -86,9 +98,10 @@ enum Bills {
                 }
             case .against:
                 guard let reference = input.reference else { errors.append(.init(field: f + ".reference", message: "is required to settle a bill")); continue }
-                guard let existing = try await bill(reference, ledger: ledger.id, on: db), let outstanding = existing.outstanding, outstanding != 0 else {
+                guard let existing = try await context.bill(reference, ledger: ledger.id, on: db), existing.outstanding != 0 else {
                     errors.append(.init(field: f + ".reference", message: "no open bill '\(reference)' of \(ledger.name)")); continue
                 }
+                let outstanding = existing.outstanding
                 // Settling moves the outstanding towards zero and never past it.
                 if outstanding.signum() == a.signedAmount.signum() {
                     errors.append(.init(field: f + ".amount", message: "bill '\(reference)' is on the same side; settle it from the other side"))
@@ -114,7 +127,7 @@ enum Bills {
     }
 
     /// Whether an active voucher still creates this bill (a cancelled or amended one frees the reference).
-    private static func hasOrigin(_ bill: UUID, on db: any Database) async throws -> Bool {
+    static func hasOrigin(_ bill: UUID, on db: any Database) async throws -> Bool {
         struct Row: Decodable { var id: UUID }
         return try await db.sql().raw("""
             SELECT a.id FROM bill_allocations a JOIN vouchers v ON v.id = a.voucher_id
@@ -122,31 +135,33 @@ enum Bills {
             """).first(decoding: Row.self) != nil
     }
 
-    /// Writes the allocations of a posted voucher, creating (or re-using) bill rows for new references.
-    static func write(_ planned: [PlannedAllocation], voucher: UUID, date: CalendarDate, company: UUID, on db: any Database) async throws {
-        let sql = db.sql()
-        for var a in planned {
-            if a.type == .new || a.type == .advance, let reference = a.reference {
-                if let existing = try await bill(reference, ledger: a.ledgerID, on: db) {
-                    a.billID = existing.id
-                    try await sql.raw("""
-                        UPDATE bills SET date = \(bind: date.description), due_date = \(bind: (a.dueDate ?? date).description) WHERE id = \(bind: existing.id)
-                        """).run()
-                } else {
-                    let id = UUID()
-                    try await sql.raw("""
-                        INSERT INTO bills (id, company_id, ledger_id, reference, date, due_date)
-                        VALUES (\(bind: id), \(bind: company), \(bind: a.ledgerID), \(bind: reference), \(bind: date.description),
-                                \(bind: (a.dueDate ?? date).description))
-                        """).run()
-                    a.billID = id
-                }
+    /// Records an accepted voucher's allocations in the context (so later vouchers of the transaction see the
+    /// bills it opened or settled) and gives every new bill its row.
+    static func commit(_ planned: inout [PlannedAllocation], date: CalendarDate, context: PostingContext) {
+        for i in planned.indices {
+            let a = planned[i]
+            guard let reference = a.reference, a.type != .onAccount else { continue }
+            var state = context.cached(reference, ledger: a.ledgerID)
+            if a.type == .new || a.type == .advance {
+                let id = state?.id ?? UUID()
+                planned[i].billID = id
+                planned[i].newBill = BillRow(id: id, company_id: context.companyID, ledger_id: a.ledgerID, reference: reference,
+                                             date: date.description, due_date: (a.dueDate ?? date).description,
+                                             reuse: state?.existsInDatabase == true)
+                state = PostingContext.BillState(id: id, ledgerID: a.ledgerID, reference: reference, outstanding: (state?.outstanding ?? 0) + a.signedAmount,
+                                                 hasOrigin: true, existsInDatabase: state?.existsInDatabase ?? false)
+            } else if var s = state {
+                s.outstanding += a.signedAmount
+                state = s
             }
-            try await sql.raw("""
-                INSERT INTO bill_allocations (id, company_id, voucher_id, ledger_id, bill_id, type, amount_paise, superseded)
-                VALUES (\(bind: UUID()), \(bind: company), \(bind: voucher), \(bind: a.ledgerID), \(bind: a.billID), \(bind: a.type.rawValue),
-                        \(bind: a.signedAmount), \(bind: false))
-                """).run()
+            if let state { context.record(state) }
         }
+    }
+
+    static func save(_ bills: [BillRow], on sql: any SQLDatabase) async throws {
+        for bill in bills where bill.reuse {
+            try await sql.raw("UPDATE bills SET date = \(bind: bill.date), due_date = \(bind: bill.due_date) WHERE id = \(bind: bill.id)").run()
+        }
+        try await VoucherPosting.insert(bills.filter { !$0.reuse }, into: "bills", on: sql)
     }
 }

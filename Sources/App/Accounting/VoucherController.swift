@@ -49,13 +49,16 @@ enum VoucherController {
             try await PeriodLocks.check(date: CalendarDate(before.date)!, company: context.companyID, on: db)
             // The old version's bill allocations stop counting before the new version is checked against open bills.
             try await db.sql().raw("UPDATE bill_allocations SET superseded = \(bind: true) WHERE voucher_id = \(bind: before.id)").run()
-            let p = try await VoucherPosting.prepare(body, company: context.companyID, on: db)
-            guard p.type.name == before.type else {
+            var amendment = body
+            let posting = try await PostingContext(company: context.companyID, on: db)
+            guard let type = posting.type(body.type), type.name == before.type else {
                 throw APIError.validation(field: "type", "stays \(before.type); cancel and post anew to change the type")
             }
             if let number = body.number, number != before.number {
                 throw APIError.validation(field: "number", "an amendment keeps the number \(before.number)")
             }
+            amendment.number = type.automatic ? nil : before.number
+            let p = try await VoucherPosting.prepare(amendment, context: posting, amending: before.id, on: db)
             guard p.fyStart.description == CalendarDate(before.date)!.financialYearStart(month: p.fyStart.month).description else {
                 throw APIError.validation(field: "date", "must stay in the financial year of the original voucher")
             }
@@ -71,7 +74,9 @@ enum VoucherController {
             }
             try await VoucherPosting.insertEntries(voucher: row, lines: p.lines, on: sql)
             try await DayTotals.apply(p.lines, date: p.date, company: context.companyID, sign: 1, on: sql)
-            try await Bills.write(p.allocations, voucher: before.id, date: p.date, company: context.companyID, on: db)
+            try await Bills.save(p.allocations.compactMap(\.newBill), on: sql)
+            try await VoucherPosting.insert(VoucherPosting.allocationRows(p, voucher: before.id, company: context.companyID),
+                                            into: "bill_allocations", on: sql)
             let after = VoucherPosting.makeDTO(row, typeName: p.type.name, lines: p.lines)
             try await AuditLog.append(
                 AuditEvent(companyID: context.companyID, action: "voucher.amend", entityType: "voucher",
@@ -96,24 +101,7 @@ enum VoucherController {
         }
         let context = try req.company
         let actor = req.auditActor
-        let posted = try await req.write { db in
-            var results: [VoucherDTO] = []
-            var errors: [APIError.FieldError] = []
-            for (i, voucher) in body.vouchers.enumerated() {
-                do {
-                    results.append(try await VoucherPosting.post(voucher, company: context.companyID, actor: actor, on: db))
-                } catch let e as APIError where e.status.code < 500 {
-                    let fields = e.fields.isEmpty ? [APIError.FieldError(field: "", message: e.message)] : e.fields
-                    errors += fields.map { .init(field: "vouchers[\(i)]" + ($0.field.isEmpty ? "" : "." + $0.field), message: $0.message) }
-                }
-            }
-            guard errors.isEmpty else {
-                var e = APIError.validation(errors)
-                e.message = "\(Set(errors.map { $0.field.prefix(while: { $0 != "]" }) }).count) of \(body.vouchers.count) vouchers are invalid; none was posted"
-                throw e
-            }
-            return results
-        }
+        let posted = try await req.write { db in try await VoucherPosting.postMany(body.vouchers, company: context.companyID, actor: actor, on: db) }
         return try await VoucherBatchResponse(items: posted).encodeResponse(status: .created, for: req)
     }
 

@@ -4,8 +4,74 @@ import Ledger
 import SQLKit
 import Vapor
 
-/// The one way a voucher reaches the books: API, web form, import and webhook all end here. Runs inside the
-/// caller's write transaction, so the voucher, its entries, the day totals and the audit entry land together.
+/// What posting needs to know about a company, loaded once per transaction: a thousand-voucher batch resolves
+/// ledgers, types, the lock and open bills from memory, and single posts use exactly the same path.
+final class PostingContext {
+    struct BillState {
+        var id: UUID
+        var ledgerID: UUID
+        var reference: String
+        var outstanding: Int64
+        var hasOrigin: Bool
+        var existsInDatabase: Bool
+    }
+
+    let companyID: UUID
+    let booksBeginning: CalendarDate
+    let fyMonth: Int
+    let lock: PeriodLocks.Row?
+    let groups: [UUID: GroupRow]
+    let ledgersByID: [UUID: LedgerRow]
+    let ledgersByKey: [String: LedgerRow]
+    let typesByKey: [String: VoucherTypeRow]
+    private var bills: [String: BillState?] = [:]
+    var manualNumbers = Set<String>()
+
+    init(company: UUID, on db: any Database) async throws {
+        guard let row = try await Company.find(company, on: db) else { throw APIError.notFound("Company") }
+        companyID = company
+        booksBeginning = CalendarDate(row.booksBeginning)!
+        fyMonth = CalendarDate(row.financialYearStart)?.month ?? 4
+        lock = try await PeriodLocks.current(company: company, on: db)
+        groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })
+        let ledgers = try await Chart.ledgers(company: company, on: db)
+        ledgersByID = Dictionary(uniqueKeysWithValues: ledgers.map { ($0.id, $0) })
+        ledgersByKey = Dictionary(ledgers.map { (Chart.nameKey($0.name), $0) }, uniquingKeysWith: { a, _ in a })
+        let types = try await db.sql().raw("SELECT * FROM voucher_types WHERE company_id = \(bind: company)").all(decoding: VoucherTypeRow.self)
+        typesByKey = Dictionary(uniqueKeysWithValues: types.map { ($0.name_key, $0) })
+    }
+
+    func ledger(_ reference: String) -> LedgerRow? {
+        UUID(uuidString: reference).flatMap { ledgersByID[$0] } ?? ledgersByKey[Chart.nameKey(reference)]
+    }
+
+    /// `sales` and `Sales` both name the built-in type; any other text is a user-defined type's name.
+    func type(_ reference: String) -> VoucherTypeRow? {
+        typesByKey[VoucherKind(rawValue: reference).map { Chart.nameKey($0.displayName) } ?? Chart.nameKey(reference)]
+    }
+
+    private func key(_ reference: String, _ ledger: UUID) -> String { ledger.uuidString + "|" + reference.lowercased() }
+
+    /// A bill as it stands, counting what earlier vouchers of this transaction did to it.
+    func bill(_ reference: String, ledger: UUID, on db: any Database) async throws -> BillState? {
+        if let cached = bills[key(reference, ledger)] { return cached }
+        var state: BillState?
+        if let open = try await Bills.bill(reference, ledger: ledger, on: db) {
+            state = BillState(id: open.id, ledgerID: ledger, reference: reference, outstanding: open.outstanding ?? 0,
+                              hasOrigin: try await Bills.hasOrigin(open.id, on: db), existsInDatabase: true)
+        }
+        bills[key(reference, ledger)] = .some(state)
+        return state
+    }
+
+    func record(_ state: BillState) { bills[key(state.reference, state.ledgerID)] = .some(state) }
+
+    /// The bill as already looked up (nil when never looked up or known not to exist).
+    func cached(_ reference: String, ledger: UUID) -> BillState? { bills[key(reference, ledger)] ?? nil }
+}
+
+/// The one way a voucher reaches the books: API, web form, batch, import and demo all end here. Runs inside the
+/// caller's write transaction, so vouchers, entries, day totals, bills and audit entries land together.
 enum VoucherPosting {
     /// A voucher that passed every check and is ready to write.
     struct Prepared {
@@ -15,43 +81,63 @@ enum VoucherPosting {
         var lines: [(UUID, VoucherLine)]
         var total: Int64
         var allocations: [PlannedAllocation]
+        var manualNumber: String?
+        var narration: String?
+        var reference: String?
     }
 
     static func post(_ body: VoucherRequest, company: UUID, actor: AuditActor, on db: any Database) async throws -> VoucherDTO {
-        let p = try await prepare(body, company: company, on: db)
-        let number = try await assignNumber(type: p.type, manual: body.number, fyStart: p.fyStart, on: db)
-        let voucher = VoucherRow(
-            id: UUID(), company_id: company, voucher_type_id: p.type.id, kind: p.type.kind, number: number, date: p.date.description,
-            fy_start: p.fyStart.description, narration: body.narration, reference: body.reference, status: "active",
-            total_paise: p.total, created_by: actor.userID)
-        let sql = db.sql()
-        try await sql.insert(into: "vouchers").model(voucher).run()
-        try await insertEntries(voucher: voucher, lines: p.lines, on: sql)
-        try await DayTotals.apply(p.lines, date: p.date, company: company, sign: 1, on: sql)
-        try await Bills.write(p.allocations, voucher: voucher.id, date: p.date, company: company, on: db)
-        let dto = makeDTO(voucher, typeName: p.type.name, lines: p.lines)
-        try await AuditLog.append(
-            AuditEvent(companyID: company, action: "voucher.create", entityType: "voucher", entityID: voucher.id.uuidString.lowercased(),
-                       after: try JSONValue(encoding: dto)), by: actor, on: db)
-        return dto
+        let context = try await PostingContext(company: company, on: db)
+        let prepared = try await prepare(body, context: context, on: db)
+        return try await write([prepared], context: context, actor: actor, on: db)[0]
     }
 
-    /// Every check a voucher must pass, collected into one 422 (or the 409 of a locked period).
-    static func prepare(_ body: VoucherRequest, company: UUID, on db: any Database) async throws -> Prepared {
-        guard let companyRow = try await Company.find(company, on: db) else { throw APIError.notFound("Company") }
+    /// Posts many vouchers in the caller's transaction with a handful of statements per chunk; every invalid
+    /// voucher is reported with its index and nothing is written unless all are valid.
+    static func postMany(_ bodies: [VoucherRequest], company: UUID, actor: AuditActor, on db: any Database) async throws -> [VoucherDTO] {
+        let context = try await PostingContext(company: company, on: db)
+        var prepared: [Prepared] = []
         var errors: [APIError.FieldError] = []
+        var invalid = 0
+        for (i, body) in bodies.enumerated() {
+            do {
+                prepared.append(try await prepare(body, context: context, on: db))
+            } catch let e as APIError where e.status.code < 500 {
+                invalid += 1
+                let fields = e.fields.isEmpty ? [APIError.FieldError(field: "", message: e.message)] : e.fields
+                errors += fields.map { .init(field: "vouchers[\(i)]" + ($0.field.isEmpty ? "" : "." + $0.field), message: $0.message) }
+            }
+        }
+        guard errors.isEmpty else {
+            var e = APIError.validation(errors)
+            e.message = "\(invalid) of \(bodies.count) vouchers are invalid; none was posted"
+            throw e
+        }
+        var out: [VoucherDTO] = []
+        for start in stride(from: 0, to: prepared.count, by: 2_000) {
+            out += try await write(Array(prepared[start..<min(start + 2_000, prepared.count)]), context: context, actor: actor, on: db)
+        }
+        return out
+    }
 
-        let type = try await voucherType(body.type, company: company, on: db)
+    /// Every check a voucher must pass, collected into one 422 (or the 409 of a locked period). Bills it creates or
+    /// settles are recorded in the context, so the next voucher of the same transaction sees them.
+    static func prepare(_ body: VoucherRequest, context: PostingContext, amending: UUID? = nil, on db: any Database) async throws -> Prepared {
+        var errors: [APIError.FieldError] = []
+        let type = context.type(body.type)
         if type == nil { errors.append(.init(field: "type", message: "no voucher type '\(body.type)' in this company")) }
 
-        let date = CalendarDate(body.date)!  // the schema checked the format
-        if date < CalendarDate(companyRow.booksBeginning)! {
-            errors.append(.init(field: "date", message: "is before the books begin (\(companyRow.booksBeginning))"))
+        guard let date = CalendarDate(body.date) else { throw APIError.validation(field: "date", "must be a date as YYYY-MM-DD") }
+        if date < context.booksBeginning {
+            errors.append(.init(field: "date", message: "is before the books begin (\(context.booksBeginning))"))
         }
-        try await PeriodLocks.check(date: date, company: company, on: db)
+        if let lock = context.lock, date.description <= lock.locked_through {
+            throw APIError(status: .conflict, code: "period_locked",
+                           message: "The books are locked through \(lock.locked_through) (\(lock.reason)); \(date) falls inside the locked period.",
+                           fields: [.init(field: "date", message: "is inside the period locked through \(lock.locked_through)")])
+        }
 
         // Resolve every line, reporting each bad one by its index.
-        let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })
         var lines: [(row: LedgerRow, line: VoucherLine)] = []
         var allocations: [PlannedAllocation] = []
         for (i, entry) in body.entries.enumerated() {
@@ -73,7 +159,7 @@ enum VoucherPosting {
             } catch {
                 errors.append(.init(field: amountField, message: error.description))
             }
-            guard let reference, let ledger = try await Chart.ledger(reference, company: company, on: db) else {
+            guard let reference, let ledger = context.ledger(reference) else {
                 if let reference { errors.append(.init(field: field + ".ledger", message: "no ledger '\(reference)' in this company")) }
                 continue
             }
@@ -81,21 +167,160 @@ enum VoucherPosting {
                 errors.append(.init(field: field + ".ledger", message: "'\(ledger.name)' is deactivated"))
                 continue
             }
-            let role = groups[ledger.group_id]?.role ?? .other
+            let role = context.groups[ledger.group_id]?.role ?? .other
             lines.append((ledger, VoucherLine(ledgerName: ledger.name, role: role, side: side, amount: amount)))
             if amount.paise > 0 {
                 allocations += try await Bills.plan(entry.bills, for: ledger, side: side, amount: amount, date: date, field: field,
-                                                    company: company, on: db, errors: &errors)
+                                                    context: context, on: db, errors: &errors)
             }
         }
         guard errors.isEmpty, let type else { throw APIError.validation(errors) }
         let issues = VoucherRules.check(kind: type.kind, lines: lines.map(\.line))
         guard issues.isEmpty else { throw APIError.validation(issues.map { .init(field: $0.field, message: $0.message) }) }
 
-        let fyStart = date.financialYearStart(month: CalendarDate(companyRow.financialYearStart)!.month)
+        let fyStart = date.financialYearStart(month: context.fyMonth)
+        try await checkNumbering(type: type, manual: body.number, fyStart: fyStart, context: context, amending: amending, on: db)
+        Bills.commit(&allocations, date: date, context: context)
         let total = lines.filter { $0.line.side == .debit }.reduce(Int64(0)) { $0 + $1.line.amount.paise }
         return Prepared(type: type, date: date, fyStart: fyStart, lines: lines.map { ($0.row.id, $0.line) }, total: total,
-                        allocations: allocations)
+                        allocations: allocations, manualNumber: body.number, narration: body.narration, reference: body.reference)
+    }
+
+    /// Manual numbers must be given and unused; automatic ones must be left out.
+    static func checkNumbering(type: VoucherTypeRow, manual: String?, fyStart: CalendarDate, context: PostingContext,
+                               amending: UUID? = nil, on db: any Database) async throws {
+        guard !type.automatic else {
+            if manual != nil { throw APIError.validation(field: "number", "\(type.name) vouchers are numbered automatically; leave number out") }
+            return
+        }
+        guard let manual, !manual.isEmpty else {
+            throw APIError.validation(field: "number", "is required: \(type.name) vouchers are numbered by hand")
+        }
+        struct Row: Decodable { var id: UUID }
+        let key = "\(type.id)|\(fyStart)|\(manual)"
+        let taken = try await db.sql().raw("""
+            SELECT id FROM vouchers WHERE voucher_type_id = \(bind: type.id) AND fy_start = \(bind: fyStart.description)
+            AND number = \(bind: manual) AND id <> \(bind: amending ?? UUID())
+            """).first(decoding: Row.self) != nil
+        guard !taken, context.manualNumbers.insert(key).inserted else {
+            throw APIError.validation(field: "number", "'\(manual)' is already used by another \(type.name) voucher this year")
+        }
+    }
+
+    /// Gap-free numbering: each series row is bumped once per chunk inside the posting transaction, so two posts
+    /// never share a number and a failed post gives its numbers back by rolling back.
+    static func reserveNumbers(type: UUID, fyStart: CalendarDate, count: Int, on sql: any SQLDatabase) async throws -> Int64 {
+        struct Series: Decodable { var last_number: Int64 }
+        // Make sure the year's series exists (a concurrent first post waits here for the other to commit), then
+        // bump it: the UPDATE takes the row lock, so concurrent posts queue rather than share a number.
+        try await sql.raw("""
+            INSERT INTO voucher_series (voucher_type_id, fy_start, last_number)
+            VALUES (\(bind: type), \(bind: fyStart.description), 0)
+            ON CONFLICT (voucher_type_id, fy_start) DO NOTHING
+            """).run()
+        guard let last = try await sql.raw("""
+            UPDATE voucher_series SET last_number = last_number + \(bind: Int64(count))
+            WHERE voucher_type_id = \(bind: type) AND fy_start = \(bind: fyStart.description)
+            RETURNING last_number
+            """).first(decoding: Series.self)?.last_number
+        else { throw Abort(.internalServerError, reason: "voucher series vanished") }
+        return last - Int64(count) + 1
+    }
+
+    /// Writes prepared vouchers with multi-row statements: vouchers, entries, bills, allocations, day totals, audit.
+    static func write(_ prepared: [Prepared], context: PostingContext, actor: AuditActor, on db: any Database) async throws -> [VoucherDTO] {
+        let sql = db.sql()
+        var firstNumber: [String: Int64] = [:]
+        var counts: [String: (UUID, CalendarDate, Int)] = [:]
+        for p in prepared where p.type.automatic {
+            let key = "\(p.type.id)|\(p.fyStart)"
+            let c = counts[key] ?? (p.type.id, p.fyStart, 0)
+            counts[key] = (c.0, c.1, c.2 + 1)
+        }
+        for (key, c) in counts.sorted(by: { $0.key < $1.key }) {
+            firstNumber[key] = try await reserveNumbers(type: c.0, fyStart: c.1, count: c.2, on: sql)
+        }
+        var vouchers: [VoucherRow] = []
+        var entries: [EntryRow] = []
+        var allocations: [AllocationRow] = []
+        var newBills: [BillRow] = []
+        var dayTotals: [String: DayTotalRow] = [:]
+        var dtos: [VoucherDTO] = []
+        for p in prepared {
+            var number = p.manualNumber ?? ""
+            if p.type.automatic {
+                let key = "\(p.type.id)|\(p.fyStart)"
+                let n = firstNumber[key]!
+                firstNumber[key] = n + 1
+                number = VoucherNumbering.format(prefix: p.type.prefix, suffix: p.type.suffix, width: p.type.width, fyStart: p.fyStart, sequence: n)
+            }
+            let v = VoucherRow(id: UUID(), company_id: context.companyID, voucher_type_id: p.type.id, kind: p.type.kind, number: number,
+                               date: p.date.description, fy_start: p.fyStart.description, narration: p.narration, reference: p.reference,
+                               status: "active", total_paise: p.total, created_by: actor.userID)
+            vouchers.append(v)
+            entries += entryRows(voucher: v, lines: p.lines)
+            for (ledger, line) in p.lines {
+                let key = "\(ledger)|\(p.date)"
+                var t = dayTotals[key] ?? DayTotalRow(company_id: context.companyID, ledger_id: ledger, date: p.date.description, debit_paise: 0, credit_paise: 0)
+                if line.side == .debit { t.debit_paise += line.amount.paise } else { t.credit_paise += line.amount.paise }
+                dayTotals[key] = t
+            }
+            newBills += p.allocations.compactMap(\.newBill)
+            allocations += allocationRows(p, voucher: v.id, company: context.companyID)
+            dtos.append(makeDTO(v, typeName: p.type.name, lines: p.lines))
+        }
+        try await insert(vouchers, into: "vouchers", on: sql)
+        try await insert(entries, into: "voucher_entries", on: sql)
+        try await Bills.save(newBills, on: sql)
+        try await insert(allocations, into: "bill_allocations", on: sql)
+        let totals = dayTotals.values.sorted { ($0.ledger_id.uuidString, $0.date) < ($1.ledger_id.uuidString, $1.date) }
+        for start in stride(from: 0, to: totals.count, by: 500) {
+            try await sql.insert(into: "ledger_day_totals").models(Array(totals[start..<min(start + 500, totals.count)]))
+                .onConflict(with: ["ledger_id", "date"]) {
+                    $0.set("debit_paise", to: SQLRaw("ledger_day_totals.debit_paise + excluded.debit_paise"))
+                        .set("credit_paise", to: SQLRaw("ledger_day_totals.credit_paise + excluded.credit_paise"))
+                }.run()
+        }
+        try await AuditLog.appendMany(try dtos.map { dto in
+            AuditEvent(companyID: context.companyID, action: "voucher.create", entityType: "voucher", entityID: dto.id.uuidString.lowercased(),
+                       after: try JSONValue(encoding: dto))
+        }, by: actor, on: db)
+        return dtos
+    }
+
+    static func insert<Row: Encodable & Sendable>(_ rows: [Row], into table: String, on sql: any SQLDatabase) async throws {
+        // One statement per 500 rows keeps well under every bind-parameter limit.
+        for start in stride(from: 0, to: rows.count, by: 500) {
+            try await sql.insert(into: table).models(Array(rows[start..<min(start + 500, rows.count)]), nilEncodingStrategy: .asNil).run()
+        }
+    }
+
+    struct EntryRow: Codable, Sendable {
+        var id: UUID; var company_id: UUID; var voucher_id: UUID; var line_no: Int; var ledger_id: UUID; var amount_paise: Int64
+        var superseded = false
+    }
+
+    struct AllocationRow: Codable, Sendable {
+        var id: UUID; var company_id: UUID; var voucher_id: UUID; var ledger_id: UUID; var bill_id: UUID?; var type: String
+        var amount_paise: Int64; var superseded: Bool
+    }
+
+    struct DayTotalRow: Codable, Sendable {
+        var company_id: UUID; var ledger_id: UUID; var date: String; var debit_paise: Int64; var credit_paise: Int64
+    }
+
+    static func allocationRows(_ p: Prepared, voucher: UUID, company: UUID) -> [AllocationRow] {
+        p.allocations.map { a in
+            AllocationRow(id: UUID(), company_id: company, voucher_id: voucher, ledger_id: a.ledgerID, bill_id: a.billID,
+                          type: a.type.rawValue, amount_paise: a.signedAmount, superseded: false)
+        }
+    }
+
+    static func entryRows(voucher: VoucherRow, lines: [(UUID, VoucherLine)]) -> [EntryRow] {
+        lines.enumerated().map { i, l in
+            EntryRow(id: UUID(), company_id: voucher.company_id, voucher_id: voucher.id, line_no: i, ledger_id: l.0,
+                     amount_paise: l.1.side == .debit ? l.1.amount.paise : -l.1.amount.paise)
+        }
     }
 
     static func voucherType(_ reference: String, company: UUID, on db: any Database) async throws -> VoucherTypeRow? {
@@ -106,57 +331,8 @@ enum VoucherPosting {
             """).first(decoding: VoucherTypeRow.self)
     }
 
-    /// Gap-free numbering: the series row is read and bumped inside the posting transaction, so two posts can
-    /// never take the same number and a failed post gives its number back by rolling back.
-    static func assignNumber(type: VoucherTypeRow, manual: String?, fyStart: CalendarDate, on db: any Database) async throws -> String {
-        let sql = db.sql()
-        if !type.automatic {
-            guard let manual, !manual.isEmpty else {
-                throw APIError.validation(field: "number", "is required: \(type.name) vouchers are numbered by hand")
-            }
-            struct Row: Decodable { var id: UUID }
-            if try await sql.raw("""
-                SELECT id FROM vouchers WHERE voucher_type_id = \(bind: type.id) AND fy_start = \(bind: fyStart.description)
-                AND number = \(bind: manual)
-                """).first(decoding: Row.self) != nil
-            {
-                throw APIError.validation(field: "number", "'\(manual)' is already used by another \(type.name) voucher this year")
-            }
-            return manual
-        }
-        if manual != nil {
-            throw APIError.validation(field: "number", "\(type.name) vouchers are numbered automatically; leave number out")
-        }
-        struct Series: Decodable { var last_number: Int64 }
-        // Make sure the year's series exists (a concurrent first post waits here for the other to commit), then
-        // bump it: the UPDATE takes the row lock, so concurrent posts queue rather than share a number.
-        try await sql.raw("""
-            INSERT INTO voucher_series (voucher_type_id, fy_start, last_number)
-            VALUES (\(bind: type.id), \(bind: fyStart.description), 0)
-            ON CONFLICT (voucher_type_id, fy_start) DO NOTHING
-            """).run()
-        guard let next = try await sql.raw("""
-            UPDATE voucher_series SET last_number = last_number + 1
-            WHERE voucher_type_id = \(bind: type.id) AND fy_start = \(bind: fyStart.description)
-            RETURNING last_number
-            """).first(decoding: Series.self)?.last_number
-        else { throw Abort(.internalServerError, reason: "voucher series vanished") }
-        return VoucherNumbering.format(prefix: type.prefix, suffix: type.suffix, width: type.width, fyStart: fyStart, sequence: next)
-    }
-
     static func insertEntries(voucher: VoucherRow, lines: [(UUID, VoucherLine)], on sql: any SQLDatabase) async throws {
-        struct EntryRow: Codable {
-            var id: UUID; var company_id: UUID; var voucher_id: UUID; var line_no: Int; var ledger_id: UUID; var amount_paise: Int64
-            var superseded = false
-        }
-        // Multi-row inserts in chunks: one statement per 500 lines instead of one per line.
-        let rows = lines.enumerated().map { i, l in
-            EntryRow(id: UUID(), company_id: voucher.company_id, voucher_id: voucher.id, line_no: i, ledger_id: l.0,
-                     amount_paise: l.1.side == .debit ? l.1.amount.paise : -l.1.amount.paise)
-        }
-        for start in stride(from: 0, to: rows.count, by: 500) {
-            try await sql.insert(into: "voucher_entries").models(Array(rows[start..<min(start + 500, rows.count)])).run()
-        }
+        try await insert(entryRows(voucher: voucher, lines: lines), into: "voucher_entries", on: sql)
     }
 
     static func makeDTO(_ v: VoucherRow, typeName: String, lines: [(UUID, VoucherLine)]) -> VoucherDTO {

@@ -53,9 +53,9 @@ enum DemoBooks {
         func entry(_ ledger: String, debit: Int64? = nil, credit: Int64? = nil, bills: [BillInput]? = nil) -> VoucherRequest.Entry {
             .init(ledger: ledger, debit: debit.map { Money(paise: $0).description }, credit: credit.map { Money(paise: $0).description }, bills: bills)
         }
+        var requests: [VoucherRequest] = []
         func post(_ type: String, _ date: CalendarDate, _ entries: [VoucherRequest.Entry], narration: String) async throws {
-            _ = try await VoucherPosting.post(VoucherRequest(type: type, date: date.description, number: nil, narration: narration,
-                                                             reference: nil, entries: entries), company: company, actor: actor, on: db)
+            requests.append(VoucherRequest(type: type, date: date.description, number: nil, narration: narration, reference: nil, entries: entries))
         }
         let today = Format.today()
         var open: [(party: String, reference: String, amount: Int64, date: CalendarDate, payAfter: Int)] = []
@@ -104,5 +104,7 @@ enum DemoBooks {
             for i in settled.reversed() { open.remove(at: i) }
             day = day.nextDay
         }
+        // One bulk post: the same checks as any voucher, a few statements per thousand.
+        _ = try await VoucherPosting.postMany(requests, company: company, actor: actor, on: db)
     }
 }

@@ -56,6 +56,38 @@ enum AuditLog {
         return row
     }
 
+    /// Appends many events to their chains in order with multi-row inserts (bulk posting, imports).
+    static func appendMany(_ events: [AuditEvent], by actor: AuditActor, on db: any Database, at date: Date = Date()) async throws {
+        guard !events.isEmpty else { return }
+        let sql = db.sql()
+        var heads: [String: ChainHead] = [:]
+        var rows: [AuditRow] = []
+        let at = AuditTimestamp.string(from: date)
+        for event in events {
+            let chain = chainKey(for: event.companyID)
+            if heads[chain] == nil {
+                if sql.dialect.name == "postgresql" {
+                    try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: chain)))").run()
+                }
+                heads[chain] = try await sql.raw("""
+                    SELECT seq, hash FROM audit_entries WHERE chain_key = \(bind: chain) ORDER BY seq DESC LIMIT 1
+                    """).first(decoding: ChainHead.self) ?? ChainHead(seq: 0, hash: genesisHash)
+            }
+            let head = heads[chain]!
+            var row = AuditRow(
+                id: UUID(), chainKey: chain, seq: head.seq + 1, companyID: event.companyID, actorID: actor.userID, at: at,
+                action: event.action, entityType: event.entityType, entityID: event.entityID, beforeJSON: event.before?.canonical,
+                afterJSON: event.after?.canonical, requestID: actor.requestID, clientAddress: actor.clientAddress,
+                prevHash: head.hash, hash: "")
+            row.hash = row.computedHash
+            heads[chain] = ChainHead(seq: row.seq, hash: row.hash)
+            rows.append(row)
+        }
+        for start in stride(from: 0, to: rows.count, by: 500) {
+            try await sql.insert(into: "audit_entries").models(Array(rows[start..<min(start + 500, rows.count)]), nilEncodingStrategy: .asNil).run()
+        }
+    }
+
     private struct ChainHead: Decodable {
         var seq: Int64
         var hash: String
