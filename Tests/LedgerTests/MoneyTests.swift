@@ -62,3 +62,14 @@ import Testing
         #expect(CalendarDate("2027-04-01")! - CalendarDate("2026-04-01")! == 365)
     }
 }
+
+@Suite struct DayArithmeticTests {
+    @Test func day_numbers_round_trip() {
+        for text in ["1970-01-01", "2024-02-29", "2026-12-31", "2000-03-01", "1999-12-31"] {
+            let d = CalendarDate(text)!
+            #expect(CalendarDate(dayNumber: d.dayNumber) == d)
+        }
+        #expect(CalendarDate("2026-12-31")!.adding(days: 1).description == "2027-01-01")
+        #expect(CalendarDate("2026-04-01")!.adding(days: 729).description == "2028-03-30")
+    }
+}

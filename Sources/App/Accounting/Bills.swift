@@ -53,8 +53,6 @@ struct BillRow: Codable, Sendable {
 }
 
 enum Bills {
-    struct Open: Decodable { var id: UUID; var outstanding: Int64? }
-
     /// Checks one entry's bill allocations and returns what to write; problems are reported against `field`.
     static func plan(_ inputs: [BillInput]?, for ledger: LedgerRow, side: Side, amount: Money, date: CalendarDate, field: String,
                      context: PostingContext, on db: any Database, errors: inout [APIError.FieldError]) async throws -> [PlannedAllocation]
@@ -118,21 +116,18 @@ enum Bills {
         return planned
     }
 
-    static func bill(_ reference: String, ledger: UUID, on db: any Database) async throws -> Open? {
-        try await db.sql().raw("""
-            SELECT b.id, (SELECT CAST(SUM(a.amount_paise) AS BIGINT) FROM bill_allocations a JOIN vouchers v ON v.id = a.voucher_id
-                          WHERE a.bill_id = b.id AND a.superseded = \(bind: false) AND v.status = 'active') AS outstanding
-            FROM bills b WHERE b.ledger_id = \(bind: ledger) AND LOWER(b.reference) = \(bind: reference.lowercased())
-            """).first(decoding: Open.self)
-    }
+    struct Known: Decodable { var id: UUID; var reference: String; var outstanding: Int64; var origins: Int64 }
 
-    /// Whether an active voucher still creates this bill (a cancelled or amended one frees the reference).
-    static func hasOrigin(_ bill: UUID, on db: any Database) async throws -> Bool {
-        struct Row: Decodable { var id: UUID }
-        return try await db.sql().raw("""
-            SELECT a.id FROM bill_allocations a JOIN vouchers v ON v.id = a.voucher_id
-            WHERE a.bill_id = \(bind: bill) AND a.type IN ('new', 'advance') AND a.superseded = \(bind: false) AND v.status = 'active'
-            """).first(decoding: Row.self) != nil
+    /// Every bill of a party with its outstanding and whether an active voucher still creates it.
+    static func all(ledger: UUID, on db: any Database) async throws -> [Known] {
+        try await db.sql().raw("""
+            SELECT b.id, b.reference,
+                   CAST(COALESCE(SUM(CASE WHEN v.status = 'active' AND a.superseded = \(bind: false) THEN a.amount_paise ELSE 0 END), 0) AS BIGINT) AS outstanding,
+                   CAST(COALESCE(SUM(CASE WHEN v.status = 'active' AND a.superseded = \(bind: false) AND a.type IN ('new', 'advance') THEN 1 ELSE 0 END), 0) AS BIGINT) AS origins
+            FROM bills b LEFT JOIN bill_allocations a ON a.bill_id = b.id LEFT JOIN vouchers v ON v.id = a.voucher_id
+            WHERE b.ledger_id = \(bind: ledger)
+            GROUP BY b.id, b.reference
+            """).all(decoding: Known.self)
     }
 
     /// Records an accepted voucher's allocations in the context (so later vouchers of the transaction see the

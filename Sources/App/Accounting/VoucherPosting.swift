@@ -21,28 +21,38 @@ final class PostingContext {
     let fyMonth: Int
     let lock: PeriodLocks.Row?
     let groups: [UUID: GroupRow]
-    let ledgersByID: [UUID: LedgerRow]
-    let ledgersByKey: [String: LedgerRow]
+    private var ledgersByID: [UUID: LedgerRow] = [:]
+    private var ledgersByKey: [String: LedgerRow] = [:]
+    private let allLedgersLoaded: Bool
     let typesByKey: [String: VoucherTypeRow]
     private var bills: [String: BillState?] = [:]
+    private var billsLoaded = Set<UUID>()
     var manualNumbers = Set<String>()
 
-    init(company: UUID, on db: any Database) async throws {
+    /// `preload` reads every ledger up front (for batches); a single post looks up only the ledgers it names.
+    init(company: UUID, preload: Bool = false, on db: any Database) async throws {
         guard let row = try await Company.find(company, on: db) else { throw APIError.notFound("Company") }
         companyID = company
         booksBeginning = CalendarDate(row.booksBeginning)!
         fyMonth = CalendarDate(row.financialYearStart)?.month ?? 4
         lock = try await PeriodLocks.current(company: company, on: db)
         groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })
-        let ledgers = try await Chart.ledgers(company: company, on: db)
-        ledgersByID = Dictionary(uniqueKeysWithValues: ledgers.map { ($0.id, $0) })
-        ledgersByKey = Dictionary(ledgers.map { (Chart.nameKey($0.name), $0) }, uniquingKeysWith: { a, _ in a })
+        allLedgersLoaded = preload
+        if preload {
+            let ledgers = try await Chart.ledgers(company: company, on: db)
+            ledgersByID = Dictionary(uniqueKeysWithValues: ledgers.map { ($0.id, $0) })
+            ledgersByKey = Dictionary(ledgers.map { (Chart.nameKey($0.name), $0) }, uniquingKeysWith: { a, _ in a })
+        }
         let types = try await db.sql().raw("SELECT * FROM voucher_types WHERE company_id = \(bind: company)").all(decoding: VoucherTypeRow.self)
         typesByKey = Dictionary(uniqueKeysWithValues: types.map { ($0.name_key, $0) })
     }
 
-    func ledger(_ reference: String) -> LedgerRow? {
-        UUID(uuidString: reference).flatMap { ledgersByID[$0] } ?? ledgersByKey[Chart.nameKey(reference)]
+    func ledger(_ reference: String, on db: any Database) async throws -> LedgerRow? {
+        if let hit = UUID(uuidString: reference).flatMap({ ledgersByID[$0] }) ?? ledgersByKey[Chart.nameKey(reference)] { return hit }
+        guard !allLedgersLoaded, let row = try await Chart.ledger(reference, company: companyID, on: db) else { return nil }
+        ledgersByID[row.id] = row
+        ledgersByKey[Chart.nameKey(row.name)] = row
+        return row
     }
 
     /// `sales` and `Sales` both name the built-in type; any other text is a user-defined type's name.
@@ -52,16 +62,16 @@ final class PostingContext {
 
     private func key(_ reference: String, _ ledger: UUID) -> String { ledger.uuidString + "|" + reference.lowercased() }
 
-    /// A bill as it stands, counting what earlier vouchers of this transaction did to it.
+    /// A bill as it stands, counting what earlier vouchers of this transaction did to it. The first question about
+    /// a party loads all its bills in one query, so a batch asks the database once per party, not once per bill.
     func bill(_ reference: String, ledger: UUID, on db: any Database) async throws -> BillState? {
-        if let cached = bills[key(reference, ledger)] { return cached }
-        var state: BillState?
-        if let open = try await Bills.bill(reference, ledger: ledger, on: db) {
-            state = BillState(id: open.id, ledgerID: ledger, reference: reference, outstanding: open.outstanding ?? 0,
-                              hasOrigin: try await Bills.hasOrigin(open.id, on: db), existsInDatabase: true)
+        if billsLoaded.insert(ledger).inserted {
+            for b in try await Bills.all(ledger: ledger, on: db) where bills[key(b.reference, ledger)] == nil {
+                bills[key(b.reference, ledger)] = .some(BillState(id: b.id, ledgerID: ledger, reference: b.reference,
+                                                                  outstanding: b.outstanding, hasOrigin: b.origins > 0, existsInDatabase: true))
+            }
         }
-        bills[key(reference, ledger)] = .some(state)
-        return state
+        return bills[key(reference, ledger)] ?? nil
     }
 
     func record(_ state: BillState) { bills[key(state.reference, state.ledgerID)] = .some(state) }
@@ -95,7 +105,7 @@ enum VoucherPosting {
     /// Posts many vouchers in the caller's transaction with a handful of statements per chunk; every invalid
     /// voucher is reported with its index and nothing is written unless all are valid.
     static func postMany(_ bodies: [VoucherRequest], company: UUID, actor: AuditActor, on db: any Database) async throws -> [VoucherDTO] {
-        let context = try await PostingContext(company: company, on: db)
+        let context = try await PostingContext(company: company, preload: true, on: db)
         var prepared: [Prepared] = []
         var errors: [APIError.FieldError] = []
         var invalid = 0
@@ -159,7 +169,7 @@ enum VoucherPosting {
             } catch {
                 errors.append(.init(field: amountField, message: error.description))
             }
-            guard let reference, let ledger = context.ledger(reference) else {
+            guard let reference, let ledger = try await context.ledger(reference, on: db) else {
                 if let reference { errors.append(.init(field: field + ".ledger", message: "no ledger '\(reference)' in this company")) }
                 continue
             }

@@ -8,7 +8,7 @@ import Vapor
 /// HTTP connections. Prints requests/s and latency percentiles; it asserts nothing.
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "suite", help: "What to measure: http (API latency) or render (page render time)")
+        @Argument(name: "suite", help: "What to measure: http (API latency), render (page render time) or books (posting and reports)")
         var suite: String
 
         @Option(name: "requests", help: "Requests per scenario (default 5000).")
@@ -16,6 +16,9 @@ struct BenchCommand: AsyncCommand {
 
         @Option(name: "concurrency", help: "Concurrent connections (default 32).")
         var concurrency: Int?
+
+        @Option(name: "vouchers", help: "books: how many vouchers to generate (default 1,000,000).")
+        var vouchers: Int?
 
         init() {}
     }
@@ -28,8 +31,13 @@ struct BenchCommand: AsyncCommand {
         case "render":
             context.console.print(RenderBench(renders: signature.requests ?? 1_000).run())
             return
+        case "books":
+            let report = try await BooksBench(app: context.application, vouchers: signature.vouchers ?? 1_000_000)
+                .run(print: { line in context.console.print(line) })
+            context.console.print(report)
+            return
         default:
-            throw StartupError(setting: "bench", problem: "knows the suites 'http' and 'render'; got '\(signature.suite)'")
+            throw StartupError(setting: "bench", problem: "knows the suites 'http', 'render' and 'books'; got '\(signature.suite)'")
         }
         let app = context.application
         try await DatabaseStartup.migrate(app)

@@ -57,27 +57,33 @@ enum LedgerStatement {
     @Sendable static func report(req: Request) async throws -> LedgerStatementDTO {
         let context = try req.company
         let company = try await CompanyController.find(context, on: req.db)
-        let companyID = context.companyID
         guard let ref = req.query[String.self, at: "ledger"] else { throw APIError.validation(field: "ledger", "is required (name or id)") }
-        guard let ledger = try await Chart.ledger(ref, company: companyID, on: req.db) else {
-            throw APIError.validation(field: "ledger", "no ledger '\(ref)' in this company")
-        }
         let fyMonth = CalendarDate(company.financialYearStart)?.month ?? 4
         let today = Format.today()
         let (from, to) = try ReportDates.range(req, defaultFrom: today.financialYearStart(month: fyMonth), defaultTo: today)
         let limit = req.query[Int.self, at: "limit"] ?? 100
         guard (1...1_000).contains(limit) else { throw APIError.validation(field: "limit", "must be from 1 to 1000") }
         let offset = req.query[String.self, at: "cursor"].flatMap(Int.init) ?? 0
+        return try await compute(company: company, ledgerReference: ref, from: from, to: to, limit: limit, offset: offset, on: req.db)
+    }
 
+    static func compute(company: Company, ledgerReference ref: String, from: CalendarDate, to: CalendarDate, limit: Int, offset: Int,
+                        on db: any Database) async throws -> LedgerStatementDTO
+    {
+        let companyID = try company.requireID()
+        guard let ledger = try await Chart.ledger(ref, company: companyID, on: db) else {
+            throw APIError.validation(field: "ledger", "no ledger '\(ref)' in this company")
+        }
+        let fyMonth = CalendarDate(company.financialYearStart)?.month ?? 4
         // Income and expense ledgers restart each financial year; balance-sheet ledgers carry everything before.
-        let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: companyID, on: req.db).map { ($0.id, $0) })
+        let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: companyID, on: db).map { ($0.id, $0) })
         let revenue = groups[ledger.group_id]?.nature.isRevenue == true
         let carryFrom = revenue ? from.financialYearStart(month: fyMonth) : CalendarDate(year: 1900, month: 1, day: 1)!
-        let before = try await Movements.between(company: companyID, from: carryFrom, to: previousDay(from), on: req.db)[ledger.id] ?? 0
+        let before = try await Movements.between(company: companyID, from: carryFrom, to: previousDay(from), on: db)[ledger.id] ?? 0
         let opening = (revenue ? 0 : ledger.opening_paise) + before
 
         struct Row: Decodable { var date: String; var voucher_id: UUID; var name: String; var number: String; var narration: String?; var amount_paise: Int64 }
-        let sql = req.db.sql()
+        let sql = db.sql()
         let rows = try await sql.raw("""
             SELECT v.date, e.voucher_id, t.name, v.number, v.narration, e.amount_paise
             FROM voucher_entries e JOIN vouchers v ON v.id = e.voucher_id JOIN voucher_types t ON t.id = v.voucher_type_id
@@ -93,7 +99,7 @@ enum LedgerStatement {
                   AND v.date >= \(bind: from.description) AND v.date <= \(bind: to.description)
                 ORDER BY v.date, v.number, e.line_no LIMIT \(bind: offset)) page
             """).first(decoding: Sum.self)?.s ?? 0)
-        let inRange = try await Movements.between(company: companyID, from: from, to: to, on: req.db)[ledger.id] ?? 0
+        let inRange = try await Movements.between(company: companyID, from: from, to: to, on: db)[ledger.id] ?? 0
         var running = opening + earlier
         let broughtForward = running
         let lines = rows.prefix(limit).map { r -> LedgerStatementDTO.Line in
