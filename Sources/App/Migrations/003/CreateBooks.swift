@@ -1,4 +1,5 @@
 import Fluent
+import Foundation
 import SQLKit
 
 /// Migration 003: chart of accounts, voucher types and numbering, vouchers, maintained day totals, period locks.
