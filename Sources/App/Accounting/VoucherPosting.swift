@@ -55,10 +55,7 @@ final class PostingContext {
         return row
     }
 
-    /// `sales` and `Sales` both name the built-in type; any other text is a user-defined type's name.
-    func type(_ reference: String) -> VoucherTypeRow? {
-        typesByKey[VoucherKind(rawValue: reference).map { Chart.nameKey($0.displayName) } ?? Chart.nameKey(reference)]
-    }
+    func type(_ reference: String) -> VoucherTypeRow? { typesByKey[VoucherPosting.typeKey(reference)] }
 
     private func key(_ reference: String, _ ledger: UUID) -> String { ledger.uuidString + "|" + reference.lowercased() }
 
@@ -283,14 +280,7 @@ enum VoucherPosting {
         try await insert(entries, into: "voucher_entries", on: sql)
         try await Bills.save(newBills, on: sql)
         try await insert(allocations, into: "bill_allocations", on: sql)
-        let totals = dayTotals.values.sorted { ($0.ledger_id.uuidString, $0.date) < ($1.ledger_id.uuidString, $1.date) }
-        for start in stride(from: 0, to: totals.count, by: 500) {
-            try await sql.insert(into: "ledger_day_totals").models(Array(totals[start..<min(start + 500, totals.count)]))
-                .onConflict(with: ["ledger_id", "date"]) {
-                    $0.set("debit_paise", to: SQLRaw("ledger_day_totals.debit_paise + excluded.debit_paise"))
-                        .set("credit_paise", to: SQLRaw("ledger_day_totals.credit_paise + excluded.credit_paise"))
-                }.run()
-        }
+        try await DayTotals.upsert(Array(dayTotals.values), on: sql)
         try await AuditLog.appendMany(try dtos.map { dto in
             AuditEvent(companyID: context.companyID, action: "voucher.create", entityType: "voucher", entityID: dto.id.uuidString.lowercased(),
                        after: try JSONValue(encoding: dto))
@@ -333,11 +323,14 @@ enum VoucherPosting {
         }
     }
 
+    /// `sales` and `Sales` both name the built-in type; any other text is a user-defined type's name.
+    static func typeKey(_ reference: String) -> String {
+        VoucherKind(rawValue: reference).map { Chart.nameKey($0.displayName) } ?? Chart.nameKey(reference)
+    }
+
     static func voucherType(_ reference: String, company: UUID, on db: any Database) async throws -> VoucherTypeRow? {
-        // `sales` and `Sales` both name the built-in type; any other text is a user-defined type's name.
-        let key = VoucherKind(rawValue: reference).map { Chart.nameKey($0.displayName) } ?? Chart.nameKey(reference)
-        return try await db.sql().raw("""
-            SELECT * FROM voucher_types WHERE company_id = \(bind: company) AND name_key = \(bind: key)
+        try await db.sql().raw("""
+            SELECT * FROM voucher_types WHERE company_id = \(bind: company) AND name_key = \(bind: typeKey(reference))
             """).first(decoding: VoucherTypeRow.self)
     }
 
@@ -359,21 +352,27 @@ enum VoucherPosting {
 /// Per-ledger per-day debit and credit totals, maintained with every posting and cancellation so reports read
 /// O(ledgers × days with activity) rows instead of every entry.
 enum DayTotals {
+    /// Adds (`sign` 1) or takes off (`sign` -1) the effect of one voucher's lines.
     static func apply(_ lines: [(UUID, VoucherLine)], date: CalendarDate, company: UUID, sign: Int64, on sql: any SQLDatabase) async throws {
-        var byLedger: [UUID: (debit: Int64, credit: Int64)] = [:]
+        var byLedger: [UUID: VoucherPosting.DayTotalRow] = [:]
         for (ledger, line) in lines {
-            var t = byLedger[ledger] ?? (0, 0)
-            if line.side == .debit { t.debit += line.amount.paise } else { t.credit += line.amount.paise }
+            var t = byLedger[ledger] ?? .init(company_id: company, ledger_id: ledger, date: date.description, debit_paise: 0, credit_paise: 0)
+            if line.side == .debit { t.debit_paise += sign * line.amount.paise } else { t.credit_paise += sign * line.amount.paise }
             byLedger[ledger] = t
         }
-        for (ledger, t) in byLedger.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
-            try await sql.raw("""
-                INSERT INTO ledger_day_totals (company_id, ledger_id, date, debit_paise, credit_paise)
-                VALUES (\(bind: company), \(bind: ledger), \(bind: date.description), \(bind: sign * t.debit), \(bind: sign * t.credit))
-                ON CONFLICT (ledger_id, date) DO UPDATE SET
-                    debit_paise = ledger_day_totals.debit_paise + excluded.debit_paise,
-                    credit_paise = ledger_day_totals.credit_paise + excluded.credit_paise
-                """).run()
+        try await upsert(Array(byLedger.values), on: sql)
+    }
+
+    /// Adds the rows to the stored totals, 500 rows a statement, in a fixed order so concurrent writers on
+    /// PostgreSQL take row locks in the same order and cannot deadlock.
+    static func upsert(_ rows: [VoucherPosting.DayTotalRow], on sql: any SQLDatabase) async throws {
+        let sorted = rows.sorted { ($0.ledger_id.uuidString, $0.date) < ($1.ledger_id.uuidString, $1.date) }
+        for start in stride(from: 0, to: sorted.count, by: 500) {
+            try await sql.insert(into: "ledger_day_totals").models(Array(sorted[start..<min(start + 500, sorted.count)]))
+                .onConflict(with: ["ledger_id", "date"]) {
+                    $0.set("debit_paise", to: SQLRaw("ledger_day_totals.debit_paise + excluded.debit_paise"))
+                        .set("credit_paise", to: SQLRaw("ledger_day_totals.credit_paise + excluded.credit_paise"))
+                }.run()
         }
     }
 }
