@@ -550,3 +550,26 @@ struct BooksFixture {
         }
     }
 }
+
+@Suite struct VoucherTypeTests {
+    @Test func user_defined_types_follow_their_base_and_can_be_numbered_by_hand() async throws {
+        try await withApp { app in
+            let f = try await BooksFixture.make(app)
+            let e = BooksFixture.entry
+            #expect(try await f.post("voucher-types", ["name": "Counter Sales", "kind": "sales", "prefix": "CS"]).status == .created)
+            #expect(try await f.post("voucher-types", ["name": "Manual Journal", "kind": "journal", "automatic": false]).status == .created)
+            #expect(try await f.post("voucher-types", ["name": "counter sales", "kind": "sales"]).errorFields == ["name"])
+            let cs = try await f.voucher("Counter Sales", "2026-05-01", [e("Sharma Traders", "5.00", nil), e("Sales", nil, "5.00")])
+            #expect(cs.json["number"]?.stringValue == "CS/2026-27/0001")
+            #expect(try await f.voucher("Counter Sales", "2026-05-01", [e("Rent", "5.00", nil), e("Cash", nil, "5.00")]).status == .unprocessableEntity)
+            let m1 = try await f.voucher("Manual Journal", "2026-05-01", [e("Rent", "5.00", nil), e("Sharma Traders", nil, "5.00")], number: "MJ-7")
+            #expect(m1.json["number"]?.stringValue == "MJ-7")
+            let dup = try await f.voucher("Manual Journal", "2026-05-02", [e("Rent", "5.00", nil), e("Sharma Traders", nil, "5.00")], number: "MJ-7")
+            #expect(dup.errorFields == ["number"])
+            let missing = try await f.voucher("Manual Journal", "2026-05-02", [e("Rent", "5.00", nil), e("Sharma Traders", nil, "5.00")])
+            #expect(missing.errorFields == ["number"])
+            let types = try await f.get("voucher-types").json["items"]?.arrayValue.count
+            #expect(types == 10)
+        }
+    }
+}

@@ -29,6 +29,15 @@ func registerBooksRoutes(_ company: any RoutesBuilder) {
                                                             request: LedgerRequest.schema, response: LedgerDTO.schema),
                    use: ChartController.updateLedger)
     }
+    do {  // Voucher types
+        company.on(.GET, "voucher-types", api: .init(summary: "Voucher types", tag: "Books", access: .company(.mastersView),
+                                                     response: Page<VoucherTypeDTO>.schema(VoucherTypeDTO.schema)),
+                   use: VoucherTypeController.list)
+        company.on(.POST, "voucher-types", api: .init(summary: "Create a voucher type derived from a built-in one", tag: "Books",
+                                                      access: .company(.mastersEdit), request: VoucherTypeRequest.schema,
+                                                      response: VoucherTypeDTO.schema, status: .created),
+                   use: VoucherTypeController.create)
+    }
     do {  // Vouchers
         company.on(.POST, "vouchers", api: .init(summary: "Post a voucher", tag: "Books", access: .company(.vouchersCreate),
                                                  request: VoucherRequest.schema, response: VoucherDTO.schema, status: .created),
