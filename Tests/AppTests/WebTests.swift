@@ -157,6 +157,11 @@ import VaporTesting
             let tb = try await browser.send(.GET, base + "/reports/trial-balance?asOf=2027-03-31")
             #expect(tb.text.contains("Sharma Traders"))
             #expect(tb.text.contains("₹1,100.00 Dr"))
+            let pl = try await browser.send(.GET, base + "/reports/profit-and-loss?from=2026-04-01&to=2027-03-31")
+            #expect(pl.text.contains("Gross profit"))
+            #expect(pl.text.contains("₹100.00"))
+            let bs = try await browser.send(.GET, base + "/reports/balance-sheet?asOf=2027-03-31")
+            #expect(bs.text.contains("Opening balances differ by ₹1,000.00"))
             for page in ["/accounts", "/reports/outstanding?kind=receivable", "/reports/ledger?ledger=Sales&from=2026-04-01&to=2027-03-31", ""] {
                 #expect(try await browser.send(.GET, base + page).status == .ok, "\(page)")
             }

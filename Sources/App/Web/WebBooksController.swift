@@ -114,6 +114,20 @@ enum WebBooksController {
                                                                           back: "/app/c/\(context.companyID.uuidString.lowercased())/reports/trial-balance")))
     }
 
+    @Sendable static func profitAndLoss(req: Request) async throws -> Response {
+        let (context, dto, _) = try await company(req)
+        let pl = try await ProfitAndLoss.report(req: req)
+        return WebForm.page(StatementPages.profitAndLoss(pl, companyID: context.companyID, chrome: req.chrome("Profit and loss", section: .reports, company: dto)))
+    }
+
+    @Sendable static func balanceSheet(req: Request) async throws -> Response {
+        let (context, dto, model) = try await company(req)
+        let bs = try await BalanceSheet.report(req: req)
+        let from = CalendarDate(bs.asOf)!.financialYearStart(month: CalendarDate(model.financialYearStart)?.month ?? 4).description
+        return WebForm.page(StatementPages.balanceSheet(bs, from: from, companyID: context.companyID,
+                                                        chrome: req.chrome("Balance sheet", section: .reports, company: dto)))
+    }
+
     @Sendable static func outstanding(req: Request) async throws -> Response {
         let (context, dto, _) = try await company(req)
         let report = try await Outstanding.report(req: req)

@@ -49,5 +49,7 @@ func webRoutes(_ app: Application) {
         company.on(.GET, "reports", "trial-balance", api: .page("Trial balance", .company(.reportsView)), use: WebBooksController.trialBalance)
         company.on(.GET, "reports", "ledger", api: .page("Ledger statement", .company(.reportsView)), use: WebBooksController.ledger)
         company.on(.GET, "reports", "outstanding", api: .page("Outstanding", .company(.reportsView)), use: WebBooksController.outstanding)
+        company.on(.GET, "reports", "profit-and-loss", api: .page("Profit and loss", .company(.reportsView)), use: WebBooksController.profitAndLoss)
+        company.on(.GET, "reports", "balance-sheet", api: .page("Balance sheet", .company(.reportsView)), use: WebBooksController.balanceSheet)
     }
 }

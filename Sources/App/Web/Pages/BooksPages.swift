@@ -241,8 +241,9 @@ enum OutstandingPage {
 
 enum ReportsNav {
     static func render(base: String, current: String) -> HTMLNode {
-        let links = [("trial-balance", "Trial balance", "/reports/trial-balance"), ("receivable", "Receivables", "/reports/outstanding?kind=receivable"),
-                     ("payable", "Payables", "/reports/outstanding?kind=payable")]
+        let links = [("trial-balance", "Trial balance", "/reports/trial-balance"), ("profit-and-loss", "Profit and loss", "/reports/profit-and-loss"),
+                     ("balance-sheet", "Balance sheet", "/reports/balance-sheet"),
+                     ("receivable", "Receivables", "/reports/outstanding?kind=receivable"), ("payable", "Payables", "/reports/outstanding?kind=payable")]
         return el("nav", ["aria-label": "Reports", "class": "actions report-nav"], links.map { key, label, path in
             key == current ? el("a", ["href": base + path, "aria-current": "page"], text: label) : el("a", ["href": base + path], text: label)
         })
