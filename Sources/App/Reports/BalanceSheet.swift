@@ -31,21 +31,14 @@ enum BalanceSheet {
         let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: companyID, on: db).map { ($0.id, $0) })
         let ledgers = Dictionary(uniqueKeysWithValues: try await Chart.ledgers(company: companyID, on: db).map { ($0.id, $0) })
         let pl = try await ProfitAndLoss.compute(company: companyID, from: CalendarDate(tb.from)!, to: asOf, on: db)
-        var sides: [GroupNature: [UUID: [(String, UUID, Int64)]]] = [:]
+        var sides: [GroupNature: [UUID: [(name: String, id: UUID, amount: Int64)]]] = [:]
         for row in tb.rows {
             guard let l = ledgers[row.ledgerId], let g = groups[l.group_id], !g.nature.isRevenue else { continue }
             let signed = Balance(try Money(parsing: row.closing.amount), row.closing.side).signed
             let amount = g.nature == .assets ? signed : -signed
             sides[g.nature, default: [:]][ProfitAndLoss.primary(of: g.id, in: groups), default: []].append((l.name, l.id, amount))
         }
-        func lines(_ nature: GroupNature) -> ([StatementLine], Int64) {
-            let byGroup = sides[nature] ?? [:]
-            let out = byGroup.map { id, items in
-                StatementLine(group: groups[id]?.name ?? "", groupId: id, amount: Money(paise: items.reduce(0) { $0 + $1.2 }).description,
-                              ledgers: items.sorted { $0.0 < $1.0 }.map { .init(ledger: $0.0, ledgerId: $0.1, amount: Money(paise: $0.2).description) })
-            }.sorted { $0.group < $1.group }
-            return (out, byGroup.values.flatMap { $0 }.reduce(0) { $0 + $1.2 })
-        }
+        func lines(_ nature: GroupNature) -> ([StatementLine], Int64) { StatementLine.grouped(sides[nature] ?? [:], groups: groups) }
         let (liabilities, totalL) = lines(.liabilities)
         let (assets, totalA) = lines(.assets)
         let opening = Balance(try Money(parsing: tb.totals.openingDifference.amount), tb.totals.openingDifference.side).signed

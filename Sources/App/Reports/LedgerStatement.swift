@@ -79,7 +79,7 @@ enum LedgerStatement {
         let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: companyID, on: db).map { ($0.id, $0) })
         let revenue = groups[ledger.group_id]?.nature.isRevenue == true
         let carryFrom = revenue ? from.financialYearStart(month: fyMonth) : CalendarDate(year: 1900, month: 1, day: 1)!
-        let before = try await Movements.between(company: companyID, from: carryFrom, to: previousDay(from), on: db)[ledger.id] ?? 0
+        let before = try await Movements.between(company: companyID, from: carryFrom, to: from.adding(days: -1), on: db)[ledger.id] ?? 0
         let opening = (revenue ? 0 : ledger.opening_paise) + before
 
         struct Row: Decodable { var date: String; var voucher_id: UUID; var name: String; var number: String; var narration: String?; var amount_paise: Int64 }
@@ -113,12 +113,6 @@ enum LedgerStatement {
             ledger: ledger.name, ledgerId: ledger.id, from: from.description, to: to.description,
             opening: BalanceDTO(Balance(signed: opening)), broughtForward: BalanceDTO(Balance(signed: broughtForward)), lines: lines,
             closing: BalanceDTO(Balance(signed: opening + inRange)), nextCursor: rows.count > limit ? String(offset + limit) : nil)
-    }
-
-    static func previousDay(_ d: CalendarDate) -> CalendarDate {
-        if d.day > 1 { return CalendarDate(year: d.year, month: d.month, day: d.day - 1)! }
-        if d.month > 1 { return CalendarDate(year: d.year, month: d.month - 1, day: CalendarDate.days(in: d.month - 1, of: d.year))! }
-        return CalendarDate(year: d.year - 1, month: 12, day: 31)!
     }
 }
 

@@ -31,6 +31,15 @@ struct StatementLine: Codable, Sendable {
         var amount: String
     }
 
+    /// One line per primary group, its ledgers under it, sorted by name; returns the lines and their total.
+    static func grouped(_ byGroup: [UUID: [(name: String, id: UUID, amount: Int64)]], groups: [UUID: GroupRow]) -> ([StatementLine], Int64) {
+        let lines = byGroup.map { id, items in
+            StatementLine(group: groups[id]?.name ?? "", groupId: id, amount: Money(paise: items.reduce(0) { $0 + $1.amount }).description,
+                          ledgers: items.sorted { $0.name < $1.name }.map { .init(ledger: $0.name, ledgerId: $0.id, amount: Money(paise: $0.amount).description) })
+        }.sorted { $0.group < $1.group }
+        return (lines, byGroup.values.flatMap { $0 }.reduce(0) { $0 + $1.amount })
+    }
+
     static let schema = Schema.object([
         .required("group", .text()), .required("groupId", .uuid), .required("amount", .string()),
         .required("ledgers", .array(.object([.required("ledger", .text()), .required("ledgerId", .uuid), .required("amount", .string())]))),
@@ -68,19 +77,15 @@ enum ProfitAndLoss {
         func lines(_ nature: GroupNature, trading: Bool) -> (lines: [StatementLine], total: Int64) {
             // Income shows as credit-positive, expenses as debit-positive.
             let sign: Int64 = nature == .income ? -1 : 1
-            var byPrimary: [UUID: [(LedgerRow, Int64)]] = [:]
+            var byPrimary: [UUID: [(name: String, id: UUID, amount: Int64)]] = [:]
             for l in ledgers {
                 guard let g = groups[l.group_id], g.nature == nature, g.affects_gross_profit == trading,
                     let amount = movement[l.id], amount != 0
                 else { continue }
-                byPrimary[primary(of: g.id, in: groups), default: []].append((l, sign * amount))
+                byPrimary[primary(of: g.id, in: groups), default: []].append((l.name, l.id, sign * amount))
             }
-            let out = byPrimary.map { id, items in
-                StatementLine(group: groups[id]?.name ?? "", groupId: id,
-                              amount: Money(paise: items.reduce(0) { $0 + $1.1 }).description,
-                              ledgers: items.sorted { $0.0.name < $1.0.name }.map { .init(ledger: $0.0.name, ledgerId: $0.0.id, amount: Money(paise: $0.1).description) })
-            }.sorted { $0.group < $1.group }
-            return (out, byPrimary.values.flatMap { $0 }.reduce(0) { $0 + $1.1 })
+            let (out, total) = StatementLine.grouped(byPrimary, groups: groups)
+            return (out, total)
         }
         let ti = lines(.income, trading: true), te = lines(.expenses, trading: true)
         let ii = lines(.income, trading: false), ie = lines(.expenses, trading: false)
