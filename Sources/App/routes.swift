@@ -32,7 +32,7 @@ func routes(_ app: Application) throws {
                 use: AuthController.logout)
     }
 
-    let user = api.grouped(UserAuthMiddleware())
+    let user = api.grouped(UserAuthMiddleware(), IdempotencyMiddleware())
     user.on(.GET, "me", api: .init(summary: "The signed-in user and their companies", tag: "Auth", access: .user,
                                    response: MeResponse.schema),
             use: AuthController.me)

@@ -176,3 +176,30 @@ import VaporTesting
         try await app.asyncShutdown()
     }
 }
+
+@Suite struct IdempotencyTests {
+    @Test func a_retried_write_returns_the_first_result_and_does_nothing_more() async throws {
+        try await withApp { app in
+            let f = try await BooksFixture.make(app)
+            let body: JSONValue = ["type": "sales", "date": "2026-05-01",
+                                   "entries": [BooksFixture.entry("Sharma Traders", dr: "10.00"), BooksFixture.entry("Sales", cr: "10.00")]]
+            let first = try await f.client.send(.POST, "\(f.base)/vouchers", token: f.owner.accessToken, json: body, headers: ["Idempotency-Key": "k-1"])
+            let again = try await f.client.send(.POST, "\(f.base)/vouchers", token: f.owner.accessToken, json: body, headers: ["Idempotency-Key": "k-1"])
+            #expect(first.status == .created)
+            #expect(again.status == .created)
+            #expect(again.json == first.json)
+            #expect(again.headers.first(name: "Idempotent-Replayed") == "true")
+            #expect(try await f.get("vouchers").json["items"]?.arrayValue.count == 1)
+
+            let different = try await f.client.send(.POST, "\(f.base)/vouchers", token: f.owner.accessToken,
+                                                    json: ["type": "sales", "date": "2026-05-02", "entries": []], headers: ["Idempotency-Key": "k-1"])
+            #expect(different.status == .unprocessableEntity)
+            #expect(different.errorCode == "idempotency_key_reused")
+            let bad = try await f.client.send(.POST, "\(f.base)/vouchers", token: f.owner.accessToken, json: body,
+                                              headers: ["Idempotency-Key": String(repeating: "x", count: 201)])
+            #expect(bad.errorFields == ["Idempotency-Key"])
+            // Without a key the same request posts again, as any retry would.
+            #expect(try await f.client.send(.POST, "\(f.base)/vouchers", token: f.owner.accessToken, json: body).status == .created)
+        }
+    }
+}
