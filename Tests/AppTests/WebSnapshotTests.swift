@@ -162,4 +162,10 @@ import Testing
                                  totalAssets: "1000.00", openingDifference: "0.00")
         assertSnapshot(StatementPages.balanceSheet(bs, from: "2026-04-01", companyID: Self.companyID, chrome: Self.chrome), named: "balance-sheet")
     }
+
+    @Test func period_locks_page() {
+        let locks = [PeriodLockDTO(id: UUID(uuidString: "ffffffff-0000-0000-0000-000000000001")!, lockedThrough: "2026-06-30",
+                                   reason: "GSTR-3B <June> filed", active: true)]
+        assertSnapshot(PeriodLocksPage.render(.init(companyID: Self.companyID, locks: locks, canLock: true), chrome: Self.chrome), named: "period-locks")
+    }
 }

@@ -168,3 +168,31 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct WebPeriodLockTests {
+    @Test func owner_locks_through_the_form_and_a_viewer_only_reads() async throws {
+        try await withApp { app in
+            let f = try await BooksFixture.make(app)
+            let base = "/app/c/\(f.company.lowercased())/period-locks"
+            let owner = try await WebTestSession.start(for: f.owner.userID, on: app)
+            let bad = try await owner.send(.POST, base, form: ["lockedThrough": "2026-13-01", "reason": "x"])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.text.contains(#"id="f-lockedThrough-error""#))
+            #expect(try await owner.send(.POST, base, form: ["lockedThrough": "2026-06-30", "reason": "Q1 filed"]).status == .seeOther)
+            let page = try await owner.send(.GET, base)
+            #expect(page.text.contains("locked through 30-06-2026"))
+            let locked = try await f.voucher("journal", "2026-06-01", [BooksFixture.entry("Rent", dr: "1.00"), BooksFixture.entry("Sharma Traders", cr: "1.00")])
+            #expect(locked.status == .conflict)
+
+            let viewer = try await f.client.register("viewer@example.com")
+            _ = try await f.client.addMember(f.owner, company: f.company, email: "viewer@example.com", role: "viewer")
+            let browser = try await WebTestSession.start(for: viewer.userID, on: app)
+            let viewed = try await browser.send(.GET, base)
+            #expect(viewed.status == .ok)
+            #expect(!viewed.text.contains("Lock the books"))
+            #expect(try await browser.send(.POST, base + "/unlock").status == .forbidden)
+            #expect(try await owner.send(.POST, base + "/unlock").status == .seeOther)
+            #expect(try await owner.send(.GET, base).text.contains("The books are open"))
+        }
+    }
+}

@@ -24,19 +24,25 @@ enum PeriodLocks {
     }
 
     @Sendable static func list(req: Request) async throws -> Page<PeriodLockDTO> {
-        let rows = try await req.db.sql().raw("""
+        Page(items: try await all(company: req.company.companyID, on: req.db), nextCursor: nil)
+    }
+
+    static func all(company: UUID, on db: any Database) async throws -> [PeriodLockDTO] {
+        try await db.sql().raw("""
             SELECT id, company_id, locked_through, reason, active, created_by FROM period_locks
-            WHERE company_id = \(bind: req.company.companyID) ORDER BY created_at DESC
-            """).all(decoding: Row.self)
-        return Page(items: rows.map { PeriodLockDTO(id: $0.id, lockedThrough: $0.locked_through, reason: $0.reason, active: $0.active) },
-                    nextCursor: nil)
+            WHERE company_id = \(bind: company) ORDER BY created_at DESC
+            """).all(decoding: Row.self).map { PeriodLockDTO(id: $0.id, lockedThrough: $0.locked_through, reason: $0.reason, active: $0.active) }
     }
 
     @Sendable static func lock(req: Request) async throws -> Response {
-        let body = try req.decodeBody(PeriodLockRequest.self)
+        let dto = try await lock(req.decodeBody(PeriodLockRequest.self), on: req)
+        return try await dto.encodeResponse(status: .created, for: req)
+    }
+
+    static func lock(_ body: PeriodLockRequest, on req: Request) async throws -> PeriodLockDTO {
         let context = try req.company
         let actor = req.auditActor
-        let dto = try await req.write { db in
+        return try await req.write { db in
             let id = UUID()
             try await db.sql().raw("""
                 INSERT INTO period_locks (id, company_id, locked_through, reason, active, created_by, created_at)
@@ -49,7 +55,6 @@ enum PeriodLocks {
                            entityID: id.uuidString.lowercased(), after: try JSONValue(encoding: dto)), by: actor, on: db)
             return dto
         }
-        return try await dto.encodeResponse(status: .created, for: req)
     }
 
     /// Lifts every active lock; a separate, audited act, as the issue requires.

@@ -128,6 +128,34 @@ enum WebBooksController {
                                                         chrome: req.chrome("Balance sheet", section: .reports, company: dto)))
     }
 
+    @Sendable static func periodLocks(req: Request) async throws -> Response {
+        try await periodLocksPage(req, status: .ok)
+    }
+
+    @Sendable static func lockPeriod(req: Request) async throws -> Response {
+        let form = WebForm.fields(req)
+        do {
+            _ = try await PeriodLocks.lock(try PeriodLockRequest.decode(from: WebForm.json(form, only: ["lockedThrough", "reason"])), on: req)
+            return req.redirect(to: "/app/c/\(try req.company.companyID.uuidString.lowercased())/period-locks")
+        } catch let e as APIError where e.status == .unprocessableEntity {
+            return try await periodLocksPage(req, status: e.status, values: form, errors: WebForm.errors(e))
+        }
+    }
+
+    @Sendable static func unlockPeriod(req: Request) async throws -> Response {
+        _ = try await PeriodLocks.unlock(req: req)
+        return req.redirect(to: "/app/c/\(try req.company.companyID.uuidString.lowercased())/period-locks")
+    }
+
+    private static func periodLocksPage(_ req: Request, status: HTTPStatus, values: [String: String] = [:],
+                                        errors: [String: String] = [:]) async throws -> Response
+    {
+        let (context, dto, _) = try await company(req)
+        let model = PeriodLocksPage.Model(companyID: context.companyID, locks: try await PeriodLocks.all(company: context.companyID, on: req.db),
+                                          canLock: context.role.can(.periodsLock), values: values, errors: errors)
+        return WebForm.page(PeriodLocksPage.render(model, chrome: req.chrome("Period locks", section: .reports, company: dto)), status: status)
+    }
+
     @Sendable static func outstanding(req: Request) async throws -> Response {
         let (context, dto, _) = try await company(req)
         let report = try await Outstanding.report(req: req)

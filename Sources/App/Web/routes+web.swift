@@ -50,6 +50,9 @@ func webRoutes(_ app: Application) {
         company.on(.GET, "reports", "ledger", api: .page("Ledger statement", .company(.reportsView)), use: WebBooksController.ledger)
         company.on(.GET, "reports", "outstanding", api: .page("Outstanding", .company(.reportsView)), use: WebBooksController.outstanding)
         company.on(.GET, "reports", "profit-and-loss", api: .page("Profit and loss", .company(.reportsView)), use: WebBooksController.profitAndLoss)
+        company.on(.GET, "period-locks", api: .page("Period locks", .company(.vouchersView)), use: WebBooksController.periodLocks)
+        company.on(.POST, "period-locks", api: .page("Lock the books", .company(.periodsLock)), use: WebBooksController.lockPeriod)
+        company.on(.POST, "period-locks", "unlock", api: .page("Lift the lock", .company(.periodsLock)), use: WebBooksController.unlockPeriod)
         company.on(.GET, "reports", "balance-sheet", api: .page("Balance sheet", .company(.reportsView)), use: WebBooksController.balanceSheet)
     }
 }

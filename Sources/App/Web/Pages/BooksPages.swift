@@ -243,7 +243,8 @@ enum ReportsNav {
     static func render(base: String, current: String) -> HTMLNode {
         let links = [("trial-balance", "Trial balance", "/reports/trial-balance"), ("profit-and-loss", "Profit and loss", "/reports/profit-and-loss"),
                      ("balance-sheet", "Balance sheet", "/reports/balance-sheet"),
-                     ("receivable", "Receivables", "/reports/outstanding?kind=receivable"), ("payable", "Payables", "/reports/outstanding?kind=payable")]
+                     ("receivable", "Receivables", "/reports/outstanding?kind=receivable"), ("payable", "Payables", "/reports/outstanding?kind=payable"),
+                     ("period-locks", "Period locks", "/period-locks")]
         return el("nav", ["aria-label": "Reports", "class": "actions report-nav"], links.map { key, label, path in
             key == current ? el("a", ["href": base + path, "aria-current": "page"], text: label) : el("a", ["href": base + path], text: label)
         })
