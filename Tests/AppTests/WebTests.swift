@@ -162,6 +162,14 @@ import VaporTesting
             #expect(pl.text.contains("₹100.00"))
             let bs = try await browser.send(.GET, base + "/reports/balance-sheet?asOf=2027-03-31")
             #expect(bs.text.contains("Opening balances differ by ₹1,000.00"))
+            // Drill down to the voucher and cancel it from its page.
+            let voucherID = try #require(try await f.get("vouchers").json["items"]?[0]?["id"]?.stringValue).lowercased()
+            #expect(list.text.contains("\(base)/vouchers/\(voucherID)"))
+            let detail = try await browser.send(.GET, base + "/vouchers/\(voucherID)")
+            #expect(detail.text.contains("Counter sale"))
+            #expect(detail.text.contains("Cancel voucher"))
+            #expect(try await browser.send(.POST, base + "/vouchers/\(voucherID)/cancel").status == .seeOther)
+            #expect(try await browser.send(.GET, base + "/vouchers/\(voucherID)").text.contains("cancelled"))
             for page in ["/accounts", "/reports/outstanding?kind=receivable", "/reports/ledger?ledger=Sales&from=2026-04-01&to=2027-03-31", ""] {
                 #expect(try await browser.send(.GET, base + page).status == .ok, "\(page)")
             }

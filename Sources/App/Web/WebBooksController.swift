@@ -39,6 +39,20 @@ enum WebBooksController {
         return WebForm.page(VoucherListPage.render(model, chrome: chrome))
     }
 
+    @Sendable static func voucher(req: Request) async throws -> Response {
+        let (context, dto, _) = try await company(req)
+        let v = try await VoucherController.load(req.parameters.get("voucherID") ?? "", company: context.companyID, on: req.db)
+        return WebForm.page(VoucherPage.render(v, companyID: context.companyID, canCancel: context.role.can(.vouchersCancel),
+                                               chrome: req.chrome("\(v.type) \(v.number)", section: .vouchers, company: dto,
+                                                                  back: "/app/c/\(context.companyID.uuidString.lowercased())/vouchers")))
+    }
+
+    @Sendable static func cancelVoucher(req: Request) async throws -> Response {
+        let context = try req.company
+        let voucher = try await VoucherController.cancel(req: req)
+        return req.redirect(to: "/app/c/\(context.companyID.uuidString.lowercased())/vouchers/\(voucher.id.uuidString.lowercased())")
+    }
+
     @Sendable static func newVoucher(req: Request) async throws -> Response {
         try await entryPage(req, values: ["date": Format.today().description], status: .ok)
     }

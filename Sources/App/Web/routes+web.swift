@@ -46,6 +46,9 @@ func webRoutes(_ app: Application) {
         company.on(.GET, "vouchers", api: .page("Vouchers", .company(.vouchersView)), use: WebBooksController.vouchers)
         company.on(.GET, "vouchers", "new", api: .page("New voucher", .company(.vouchersCreate)), use: WebBooksController.newVoucher)
         company.on(.POST, "vouchers", "new", api: .page("New voucher", .company(.vouchersCreate)), use: WebBooksController.postVoucher)
+        company.on(.GET, "vouchers", ":voucherID", api: .page("Voucher", .company(.vouchersView)), use: WebBooksController.voucher)
+        company.on(.POST, "vouchers", ":voucherID", "cancel", api: .page("Cancel voucher", .company(.vouchersCancel)),
+                   use: WebBooksController.cancelVoucher)
         company.on(.GET, "reports", "trial-balance", api: .page("Trial balance", .company(.reportsView)), use: WebBooksController.trialBalance)
         company.on(.GET, "reports", "ledger", api: .page("Ledger statement", .company(.reportsView)), use: WebBooksController.ledger)
         company.on(.GET, "reports", "outstanding", api: .page("Outstanding", .company(.reportsView)), use: WebBooksController.outstanding)

@@ -60,7 +60,7 @@ enum VoucherListPage {
         for v in m.vouchers {
             let party = v.entries.first?.ledger ?? ""
             rows += "<tr><td class=\"num\" data-label=\"Date\">\(esc(CalendarDate(v.date).map(Format.date) ?? v.date))</td>"
-            rows += "<td data-label=\"Type\">\(esc(v.type))</td><td data-label=\"Number\"><code>\(esc(v.number))</code></td>"
+            rows += "<td data-label=\"Type\">\(esc(v.type))</td><td data-label=\"Number\"><a href=\"\(base)/vouchers/\(v.id.uuidString.lowercased())\"><code>\(esc(v.number))</code></a></td>"
             rows += "<td data-label=\"Particulars\">\(esc(party))\(v.narration.map { " — " + esc($0) } ?? "")</td>"
             rows += "<td class=\"num\" data-label=\"Amount\">\(esc(Format.rupees((try? Money(parsing: v.total)) ?? .zero)))</td>"
             rows += "<td data-label=\"Status\">\(v.status == "active" ? "" : "cancelled")</td></tr>"
@@ -183,7 +183,7 @@ enum LedgerStatementPage {
         var rows = "<tr><td colspan=\"5\">Opening balance</td><td class=\"num\" data-label=\"Balance\">\(esc(bal(s.broughtForward)))</td></tr>"
         for l in s.lines {
             rows += "<tr><td class=\"num\" data-label=\"Date\">\(esc(Format.date(CalendarDate(l.date)!)))</td>"
-            rows += "<td data-label=\"Voucher\">\(esc(l.type)) <code>\(esc(l.number))</code></td><td data-label=\"Narration\">\(esc(l.narration ?? ""))</td>"
+            rows += "<td data-label=\"Voucher\"><a href=\"\(base)/vouchers/\(l.voucherId.uuidString.lowercased())\">\(esc(l.type)) <code>\(esc(l.number))</code></a></td><td data-label=\"Narration\">\(esc(l.narration ?? ""))</td>"
             rows += "<td class=\"num\" data-label=\"Debit\">\(esc(l.debit.flatMap { try? Money(parsing: $0) }.map(Format.rupees) ?? ""))</td>"
             rows += "<td class=\"num\" data-label=\"Credit\">\(esc(l.credit.flatMap { try? Money(parsing: $0) }.map(Format.rupees) ?? ""))</td>"
             rows += "<td class=\"num\" data-label=\"Balance\">\(esc(bal(l.balance)))</td></tr>"
