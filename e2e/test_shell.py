@@ -100,7 +100,10 @@ def test_phone_viewport_has_no_horizontal_scroll(browser, base_url):
               ("audit", f"/app/c/{company}/audit"), ("vouchers", f"/app/c/{company}/vouchers"),
               ("voucher-new", f"/app/c/{company}/vouchers/new"), ("accounts", f"/app/c/{company}/accounts"),
               ("trial-balance", f"/app/c/{company}/reports/trial-balance"),
-              ("receivables", f"/app/c/{company}/reports/outstanding?kind=receivable"), ("notfound", "/app/c/00000000-0000-0000-0000-000000000000"),
+              ("receivables", f"/app/c/{company}/reports/outstanding?kind=receivable"),
+              ("profit-and-loss", f"/app/c/{company}/reports/profit-and-loss"),
+              ("balance-sheet", f"/app/c/{company}/reports/balance-sheet"),
+              ("period-locks", f"/app/c/{company}/period-locks"), ("notfound", "/app/c/00000000-0000-0000-0000-000000000000"),
               ("offline", "/offline")]
     for name, path in pages:
         page.goto(path)
