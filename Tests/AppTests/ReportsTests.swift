@@ -68,6 +68,9 @@ import Vapor
             #expect(page2["closing"] == ["amount": "4650.00", "side": "Dr"])
             #expect(page2["nextCursor"] == .null)
             #expect(try await f.get("reports/ledger-statement?ledger=Nobody").errorFields == ["ledger"])
+            // A made-up or negative cursor and a bad limit are field errors, never a silent restart or a 500.
+            #expect(Set(try await f.get("reports/ledger-statement?ledger=Cash&cursor=-5&limit=abc").errorFields) == ["cursor", "limit"])
+            #expect(Set(try await f.get("vouchers?cursor=x&limit=0").errorFields) == ["cursor", "limit"])
 
             let day = try await f.get("reports/day-book?from=2026-05-02&to=2026-05-03").json["items"]?.arrayValue ?? []
             #expect(day.map { $0["type"]?.stringValue } == ["Purchase", "Payment"])

@@ -16,7 +16,12 @@ enum PeriodLocks {
     }
 
     static func check(date: CalendarDate, company: UUID, on db: any Database) async throws {
-        if let lock = try await current(company: company, on: db), date.description <= lock.locked_through {
+        try check(date: date, against: try await current(company: company, on: db))
+    }
+
+    /// 409 naming the lock when `date` is on or before it.
+    static func check(date: CalendarDate, against lock: Row?) throws {
+        if let lock, date.description <= lock.locked_through {
             throw APIError(status: .conflict, code: "period_locked",
                            message: "The books are locked through \(lock.locked_through) (\(lock.reason)); \(date) falls inside the locked period.",
                            fields: [.init(field: "date", message: "is inside the period locked through \(lock.locked_through)")])

@@ -133,10 +133,8 @@ enum VoucherController {
     /// Newest first; filters by type, date range, ledger and free text.
     @Sendable static func list(req: Request) async throws -> Page<VoucherDTO> {
         let company = try req.company.companyID
+        let paging = try OffsetPaging(req, defaultLimit: 50, maxLimit: 500)
         var errors: [APIError.FieldError] = []
-        let limit = req.query[Int.self, at: "limit"] ?? 50
-        if !(1...500).contains(limit) { errors.append(.init(field: "limit", message: "must be from 1 to 500")) }
-        let offset = req.query[String.self, at: "cursor"].flatMap(Int.init) ?? 0
         let select = req.db.sql().select().column("id").from("vouchers").where("company_id", .equal, company)
         if let type = req.query[String.self, at: "type"] {
             if let t = try await VoucherPosting.voucherType(type, company: company, on: req.db) {
@@ -157,9 +155,9 @@ enum VoucherController {
         }
         guard errors.isEmpty else { throw APIError.validation(errors) }
         let ids = try await select.orderBy("date", .descending).orderBy("number", .descending)
-            .limit(limit + 1).offset(offset).all(decoding: ListRow.self)
+            .limit(paging.limit + 1).offset(paging.offset).all(decoding: ListRow.self)
         var items: [VoucherDTO] = []
-        for row in ids.prefix(limit) { items.append(try await load(row.id.uuidString, company: company, on: req.db)) }
-        return Page(items: items, nextCursor: ids.count > limit ? String(offset + limit) : nil)
+        for row in ids.prefix(paging.limit) { items.append(try await load(row.id.uuidString, company: company, on: req.db)) }
+        return Page(items: items, nextCursor: paging.next(fetched: ids.count))
     }
 }

@@ -138,11 +138,7 @@ enum VoucherPosting {
         if date < context.booksBeginning {
             errors.append(.init(field: "date", message: "is before the books begin (\(context.booksBeginning))"))
         }
-        if let lock = context.lock, date.description <= lock.locked_through {
-            throw APIError(status: .conflict, code: "period_locked",
-                           message: "The books are locked through \(lock.locked_through) (\(lock.reason)); \(date) falls inside the locked period.",
-                           fields: [.init(field: "date", message: "is inside the period locked through \(lock.locked_through)")])
-        }
+        try PeriodLocks.check(date: date, against: context.lock)
 
         // Resolve every line, reporting each bad one by its index.
         var lines: [(row: LedgerRow, line: VoucherLine)] = []

@@ -61,10 +61,9 @@ enum LedgerStatement {
         let fyMonth = CalendarDate(company.financialYearStart)?.month ?? 4
         let today = Format.today()
         let (from, to) = try ReportDates.range(req, defaultFrom: today.financialYearStart(month: fyMonth), defaultTo: today)
-        let limit = req.query[Int.self, at: "limit"] ?? 100
-        guard (1...1_000).contains(limit) else { throw APIError.validation(field: "limit", "must be from 1 to 1000") }
-        let offset = req.query[String.self, at: "cursor"].flatMap(Int.init) ?? 0
-        return try await compute(company: company, ledgerReference: ref, from: from, to: to, limit: limit, offset: offset, on: req.db)
+        let paging = try OffsetPaging(req, defaultLimit: 100, maxLimit: 1_000)
+        return try await compute(company: company, ledgerReference: ref, from: from, to: to, limit: paging.limit, offset: paging.offset,
+                                 on: req.db)
     }
 
     static func compute(company: Company, ledgerReference ref: String, from: CalendarDate, to: CalendarDate, limit: Int, offset: Int,

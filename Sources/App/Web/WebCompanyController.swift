@@ -37,14 +37,15 @@ enum WebCompanyController {
 
     @Sendable static func dashboard(req: Request) async throws -> Response {
         let context = try req.company
-        let company = try CompanyDTO(try await CompanyController.find(context, on: req.db))
+        let model = try await CompanyController.find(context, on: req.db)
+        let company = try CompanyDTO(model)
         let members = try await MemberController.query(company: context, on: req.db).count
         var tiles: [(label: String, amount: Money)] = []
         if context.role.can(.reportsView) {
-            tiles = try await dashboardFigures(context, on: req.db)
+            tiles = try await dashboardFigures(context, company: model, on: req.db)
         }
-        let model = DashboardPage.Model(company: company, members: members, tiles: tiles)
-        return WebForm.page(DashboardPage.render(model, chrome: req.chrome(company.name, section: .dashboard, company: company, back: "/app")))
+        let page = DashboardPage.Model(company: company, members: members, tiles: tiles)
+        return WebForm.page(DashboardPage.render(page, chrome: req.chrome(company.name, section: .dashboard, company: company, back: "/app")))
     }
 
     @Sendable static func settings(req: Request) async throws -> Response {
@@ -151,8 +152,7 @@ enum WebCompanyController {
     }
 
     /// The four figures an owner looks at first, from the same computations as the reports.
-    static func dashboardFigures(_ context: CompanyContext, on db: any Database) async throws -> [(label: String, amount: Money)] {
-        let company = try await CompanyController.find(context, on: db)
+    static func dashboardFigures(_ context: CompanyContext, company: Company, on db: any Database) async throws -> [(label: String, amount: Money)] {
         let today = Format.today()
         let receivable = try await Outstanding.compute(company: context.companyID, receivable: true, asOf: today, on: db)
         let payable = try await Outstanding.compute(company: context.companyID, receivable: false, asOf: today, on: db)
