@@ -167,3 +167,125 @@ import Vapor
         }
     }
 }
+
+@Suite struct OptionalAndPostDatedTests {
+    typealias B = BillWiseTests
+
+    @Test func optional_vouchers_stay_off_the_books_until_regularised() async throws {
+        try await withApp { app in
+            let f = try await BooksFixture.make(app)
+            let e = BooksFixture.entry
+            _ = try await f.voucher("sales", "2026-05-01", [B.entry("Sharma Traders", dr: "300.00", bills: [B.bill("new", "INV-1", "300.00")]),
+                                                          e("Sales", nil, "300.00")])
+            let optional = try await f.post("vouchers", [
+                "type": "receipt", "date": "2026-06-01", "optional": true,
+                "entries": [e("HDFC Bank", "200.00", nil), B.entry("Sharma Traders", cr: "200.00", bills: [B.bill("against", "INV-1", "200.00")])],
+            ])
+            #expect(optional.status == .created, "\(optional.text)")
+            #expect(optional.json["status"]?.stringValue == "optional")
+            #expect(optional.json["entries"]?[1]?["bills"]?[0]?["reference"]?.stringValue == "INV-1")
+            let id = try #require(optional.json["id"]?.stringValue)
+
+            // Nothing moved: the bank is untouched and INV-1 is still open in full.
+            let tb = try await f.get("reports/trial-balance?asOf=2026-12-31").json
+            let bank = tb["rows"]?.arrayValue.first { $0["ledger"]?.stringValue == "HDFC Bank" }
+            #expect(bank?["closing"]?["amount"]?.stringValue ?? "0.00" == "0.00")
+            let pending = { try await f.get("reports/outstanding?kind=receivable&asOf=2026-12-31").json["parties"]?[0]?["bills"]?.arrayValue
+                .first { $0["reference"]?.stringValue == "INV-1" }?["pending"]?.stringValue }
+            #expect(try await pending() == "300.00")
+            #expect(try await f.get("vouchers?status=optional").json["items"]?.arrayValue.count == 1)
+
+            // An active voucher cannot be made optional by amending, nor an optional one active.
+            let makeActive = try await f.client.send(.PUT, "\(f.base)/vouchers/\(id)", token: f.owner.accessToken, json: [
+                "type": "receipt", "date": "2026-06-01", "optional": false,
+                "entries": [e("HDFC Bank", "200.00", nil), B.entry("Sharma Traders", cr: "200.00", bills: [B.bill("against", "INV-1", "200.00")])],
+            ])
+            #expect(makeActive.errorFields == ["optional"])
+
+            // Meanwhile 150 of INV-1 is received for real: the optional 200 no longer fits and regularising says so.
+            _ = try await f.voucher("receipt", "2026-06-05", [e("HDFC Bank", "150.00", nil),
+                                                            B.entry("Sharma Traders", cr: "150.00", bills: [B.bill("against", "INV-1", "150.00")])])
+            let refused = try await f.post("vouchers/\(id)/regularise", [:])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.errorFields == ["entries[1].bills[0].amount"])
+            #expect(try await f.get("vouchers/\(id)").json["status"]?.stringValue == "optional")
+
+            // Amended to the 150 still open, it regularises and settles the bill.
+            let amended = try await f.client.send(.PUT, "\(f.base)/vouchers/\(id)", token: f.owner.accessToken, json: [
+                "type": "receipt", "date": "2026-06-01",
+                "entries": [e("HDFC Bank", "150.00", nil), B.entry("Sharma Traders", cr: "150.00", bills: [B.bill("against", "INV-1", "150.00")])],
+            ])
+            #expect(amended.status == .ok, "\(amended.text)")
+            #expect(amended.json["status"]?.stringValue == "optional")
+            let regularised = try await f.post("vouchers/\(id)/regularise", [:])
+            #expect(regularised.status == .ok, "\(regularised.text)")
+            #expect(regularised.json["status"]?.stringValue == "active")
+            #expect(try await pending() == nil)
+            let bankAfter = try await f.get("reports/trial-balance?asOf=2026-12-31").json["rows"]?.arrayValue
+                .first { $0["ledger"]?.stringValue == "HDFC Bank" }
+            #expect(bankAfter?["closing"] == ["amount": "300.00", "side": "Dr"])
+            #expect(try await f.post("vouchers/\(id)/regularise", [:]).status == .conflict)
+            #expect(try await f.get("audit-log?action=voucher.regularise").json["items"]?.arrayValue.count == 1)
+        }
+    }
+
+    @Test func cancelling_an_optional_voucher_touches_no_totals() async throws {
+        try await withApp { app in
+            let f = try await BooksFixture.make(app)
+            let e = BooksFixture.entry
+            let optional = try await f.post("vouchers", ["type": "payment", "date": "2026-06-01", "optional": true,
+                                                         "entries": [e("Rent", "50.00", nil), e("Cash", nil, "50.00")]])
+            let id = try #require(optional.json["id"]?.stringValue)
+            let cancelled = try await f.post("vouchers/\(id)/cancel", [:])
+            #expect(cancelled.json["status"]?.stringValue == "cancelled")
+            // BooksInvariant (run after every test) recomputes the day totals from the entries: a wrong reversal fails it.
+            #expect(try await f.post("vouchers/\(id)/regularise", [:]).status == .conflict)
+        }
+    }
+
+    @Test func post_dated_vouchers_must_be_dated_ahead_and_count_from_their_date() async throws {
+        try await withApp { app in
+            let f = try await BooksFixture.make(app)
+            let e = BooksFixture.entry
+            let today = Format.today()
+            let ahead = today.adding(days: 20)
+            let early = try await f.post("vouchers", ["type": "payment", "date": .string(today.description), "postDated": true,
+                                                      "entries": [e("Rent", "50.00", nil), e("HDFC Bank", nil, "50.00")]])
+            #expect(early.errorFields == ["postDated"])
+            let cheque = try await f.post("vouchers", ["type": "payment", "date": .string(ahead.description), "postDated": true,
+                                                       "entries": [e("Rent", "50.00", nil), e("HDFC Bank", nil, "50.00")]])
+            #expect(cheque.status == .created, "\(cheque.text)")
+            #expect(cheque.json["postDated"]?.boolValue == true)
+            func rent(_ asOf: CalendarDate) async throws -> String? {
+                try await f.get("reports/trial-balance?asOf=\(asOf)").json["rows"]?.arrayValue
+                    .first { $0["ledger"]?.stringValue == "Rent" }?["closing"]?["amount"]?.stringValue
+            }
+            #expect(try await rent(today) ?? "0.00" == "0.00")
+            #expect(try await rent(ahead) == "50.00")
+            #expect(try await f.get("vouchers?postDated=true").json["items"]?.arrayValue.count == 1)
+            #expect(try await f.get("vouchers?postDated=maybe").errorFields == ["postDated"])
+            #expect(try await f.get("vouchers?status=gone").errorFields == ["status"])
+        }
+    }
+
+    @Test func two_lines_settling_one_bill_are_checked_together() async throws {
+        try await withApp { app in
+            let f = try await BooksFixture.make(app)
+            let e = BooksFixture.entry
+            _ = try await f.voucher("sales", "2026-05-01", [B.entry("Sharma Traders", dr: "100.00", bills: [B.bill("new", "INV-5", "100.00")]),
+                                                          e("Sales", nil, "100.00")])
+            let twice = try await f.voucher("receipt", "2026-06-01", [
+                e("HDFC Bank", "140.00", nil),
+                B.entry("Sharma Traders", cr: "140.00", bills: [B.bill("against", "INV-5", "70.00"), B.bill("against", "INV-5", "70.00")]),
+            ])
+            #expect(twice.errorFields == ["entries[1].bills[1].amount"] || twice.errorFields == ["entries[1].bills[1].reference"], "\(twice.text)")
+            let split = try await f.voucher("receipt", "2026-06-01", [
+                e("HDFC Bank", "100.00", nil),
+                B.entry("Sharma Traders", cr: "60.00", bills: [B.bill("against", "INV-5", "60.00")]),
+                B.entry("Sharma Traders", cr: "40.00", bills: [B.bill("against", "INV-5", "40.00")]),
+            ])
+            #expect(split.status == .created, "\(split.text)")
+            #expect(split.json["entries"]?[2]?["bills"]?[0]?["amount"]?.stringValue == "40.00")
+        }
+    }
+}

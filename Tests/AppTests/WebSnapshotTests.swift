@@ -122,7 +122,7 @@ import Testing
                                            chrome: WebSnapshotTests.chrome("Chart of accounts", .accounts)), named: "accounts")
 
         let voucher = VoucherDTO(id: UUID(uuidString: "eeeeeeee-0000-0000-0000-000000000001")!, type: "Sales", kind: .sales, number: "INV/2026-27/0001",
-                                 date: "2026-05-10", narration: "Goods & services", reference: nil, status: "active", total: "1180.00",
+                                 date: "2026-05-10", narration: "Goods & services", reference: nil, status: "active", postDated: false, total: "1180.00",
                                  entries: [.init(ledgerId: sharma.id, ledger: sharma.name, debit: "1180.00", credit: nil)])
         assertSnapshot(VoucherListPage.render(.init(companyID: Self.companyID, vouchers: [voucher], filters: ["type": "Sales"], types: ["Sales", "Receipt"],
                                                     nextCursor: "50", canCreate: true), chrome: WebSnapshotTests.chrome("Vouchers", .vouchers)),

@@ -30,6 +30,8 @@ struct BillInput: Codable, Sendable {
 /// A checked allocation, ready to write once the voucher exists.
 struct PlannedAllocation: Sendable {
     var ledgerID: UUID
+    /// The voucher line (0-based) the allocation belongs to.
+    var line: Int
     var type: BillType
     var reference: String?
     var signedAmount: Int64
@@ -54,7 +56,7 @@ struct BillRow: Codable, Sendable {
 
 enum Bills {
     /// Checks one entry's bill allocations and returns what to write; problems are reported against `field`.
-    static func plan(_ inputs: [BillInput]?, for ledger: LedgerRow, side: Side, amount: Money, date: CalendarDate, field: String,
+    static func plan(_ inputs: [BillInput]?, for ledger: LedgerRow, line: Int, side: Side, amount: Money, date: CalendarDate, field: String,
                      context: PostingContext, on db: any Database, errors: inout [APIError.FieldError]) async throws -> [PlannedAllocation]
     {
         guard ledger.bill_wise else {
@@ -64,7 +66,7 @@ enum Bills {
         let sign: Int64 = side == .debit ? 1 : -1
         // No allocation given: the whole amount goes on account, as Tally does when bills are skipped.
         guard let inputs, !inputs.isEmpty else {
-            return [PlannedAllocation(ledgerID: ledger.id, type: .onAccount, signedAmount: sign * amount.paise)]
+            return [PlannedAllocation(ledgerID: ledger.id, line: line, type: .onAccount, signedAmount: sign * amount.paise)]
         }
         var planned: [PlannedAllocation] = []
         var total: Int64 = 0
@@ -76,7 +78,7 @@ enum Bills {
                 continue
             }
             total += money.paise
-            var a = PlannedAllocation(ledgerID: ledger.id, type: input.type, reference: input.reference, signedAmount: sign * money.paise)
+            var a = PlannedAllocation(ledgerID: ledger.id, line: line, type: input.type, reference: input.reference, signedAmount: sign * money.paise)
             switch input.type {
             case .onAccount:
                 break
@@ -91,15 +93,16 @@ enum Bills {
                 if let raw = input.dueDate {
                     a.dueDate = CalendarDate(raw)
                 } else {
-                    a.dueDate = date
-                    for _ in 0..<(ledger.credit_period_days ?? 0) { a.dueDate = a.dueDate!.nextDay }
+                    a.dueDate = date.adding(days: ledger.credit_period_days ?? 0)
                 }
             case .against:
                 guard let reference = input.reference else { errors.append(.init(field: f + ".reference", message: "is required to settle a bill")); continue }
-                guard let existing = try await context.bill(reference, ledger: ledger.id, on: db), existing.outstanding != 0 else {
+                guard let existing = try await context.bill(reference, ledger: ledger.id, on: db),
+                    existing.outstanding + context.pendingSettlements[existing.id, default: 0] != 0
+                else {
                     errors.append(.init(field: f + ".reference", message: "no open bill '\(reference)' of \(ledger.name)")); continue
                 }
-                let outstanding = existing.outstanding
+                let outstanding = existing.outstanding + context.pendingSettlements[existing.id, default: 0]
                 // Settling moves the outstanding towards zero and never past it.
                 if outstanding.signum() == a.signedAmount.signum() {
                     errors.append(.init(field: f + ".amount", message: "bill '\(reference)' is on the same side; settle it from the other side"))
@@ -107,6 +110,7 @@ enum Bills {
                     errors.append(.init(field: f + ".amount", message: "is more than the \(Money(paise: abs(outstanding))) still open on bill '\(reference)'"))
                 }
                 a.billID = existing.id
+                context.pendingSettlements[existing.id, default: 0] += a.signedAmount
             }
             planned.append(a)
         }

@@ -27,63 +27,118 @@ enum VoucherController {
             SELECT e.ledger_id, l.name, e.amount_paise FROM voucher_entries e JOIN ledgers l ON l.id = e.ledger_id
             WHERE e.voucher_id = \(bind: id) AND e.superseded = \(bind: false) ORDER BY e.line_no
             """).all(decoding: Line.self)
+        struct Allocation: Decodable {
+            var line_no: Int?; var ledger_id: UUID; var type: String; var amount_paise: Int64; var reference: String?; var due_date: String?
+        }
+        let stored = try await db.sql().raw("""
+            SELECT a.line_no, a.ledger_id, a.type, a.amount_paise, b.reference, b.due_date
+            FROM bill_allocations a LEFT JOIN bills b ON b.id = a.bill_id
+            WHERE a.voucher_id = \(bind: id) AND a.superseded = \(bind: false) ORDER BY a.line_no, b.reference
+            """).all(decoding: Allocation.self)
+        let allocations = stored.compactMap { a -> PlannedAllocation? in
+            guard let type = BillType(rawValue: a.type) else { return nil }
+            // Allocations written before lines were recorded belong to the first line of their ledger.
+            let line = a.line_no ?? lines.firstIndex { $0.ledger_id == a.ledger_id } ?? 0
+            return PlannedAllocation(ledgerID: a.ledger_id, line: line, type: type, reference: a.reference, signedAmount: a.amount_paise,
+                                     dueDate: type == .new || type == .advance ? a.due_date.flatMap(CalendarDate.init) : nil)
+        }
         struct TypeName: Decodable { var name: String }
         let type = try await db.sql().raw("SELECT name FROM voucher_types WHERE id = \(bind: v.voucher_type_id)").first(decoding: TypeName.self)
         return VoucherPosting.makeDTO(v, typeName: type?.name ?? v.kind.displayName, lines: lines.map {
             ($0.ledger_id, VoucherLine(ledgerName: $0.name, role: .other, side: $0.amount_paise >= 0 ? .debit : .credit,
                                        amount: Money(paise: abs($0.amount_paise))))
-        })
+        }, allocations: allocations)
     }
 
     /// Amending replaces the lines (the old ones are kept, superseded) and re-applies the totals; the number stays.
     @Sendable static func amend(req: Request) async throws -> VoucherDTO {
-        let body = try req.decodeBody(VoucherRequest.self)
+        let request = try req.decodeBody(VoucherRequest.self)
+        let context = try req.company
+        let reference = req.parameters.get("voucherID") ?? ""
+        let actor = req.auditActor
+        return try await req.write { db in
+            var body = request
+            let before = try await load(reference, company: context.companyID, on: db)
+            guard before.status != "cancelled" else {
+                throw APIError.conflict("Voucher \(before.number) is cancelled; a cancelled voucher cannot be amended.")
+            }
+            if let optional = body.optional, optional != (before.status == "optional") {
+                throw APIError.validation(field: "optional", before.status == "optional"
+                    ? "stays true on an amendment; regularise the voucher (POST …/vouchers/\(before.id)/regularise) to bring it into the books"
+                    : "an active voucher cannot be made optional; cancel it instead")
+            }
+            body.optional = before.status == "optional"
+            return try await replace(before, with: body, action: "voucher.amend", company: context.companyID, actor: actor, on: db)
+        }
+    }
+
+    /// Brings an optional voucher into the books: every rule is checked again as of now (the bills it settles may
+    /// have been settled meanwhile), then its lines count like any other voucher's.
+    @Sendable static func regularise(req: Request) async throws -> VoucherDTO {
         let context = try req.company
         let reference = req.parameters.get("voucherID") ?? ""
         let actor = req.auditActor
         return try await req.write { db in
             let before = try await load(reference, company: context.companyID, on: db)
-            guard before.status == "active" else {
-                throw APIError.conflict("Voucher \(before.number) is cancelled; a cancelled voucher cannot be amended.")
+            guard before.status == "optional" else {
+                throw APIError.conflict("Voucher \(before.number) is \(before.status), not optional; only optional vouchers are regularised.")
             }
-            try await PeriodLocks.check(date: CalendarDate(before.date)!, company: context.companyID, on: db)
-            // The old version's bill allocations stop counting before the new version is checked against open bills.
-            try await db.sql().raw("UPDATE bill_allocations SET superseded = \(bind: true) WHERE voucher_id = \(bind: before.id)").run()
-            var amendment = body
-            let posting = try await PostingContext(company: context.companyID, on: db)
-            guard let type = posting.type(body.type), type.name == before.type else {
-                throw APIError.validation(field: "type", "stays \(before.type); cancel and post anew to change the type")
-            }
-            if let number = body.number, number != before.number {
-                throw APIError.validation(field: "number", "an amendment keeps the number \(before.number)")
-            }
-            amendment.number = type.automatic ? nil : before.number
-            let p = try await VoucherPosting.prepare(amendment, context: posting, amending: before.id, on: db)
-            guard p.fyStart.description == CalendarDate(before.date)!.financialYearStart(month: p.fyStart.month).description else {
-                throw APIError.validation(field: "date", "must stay in the financial year of the original voucher")
-            }
-            let sql = db.sql()
-            try await DayTotals.apply(lines(of: before), date: CalendarDate(before.date)!, company: context.companyID, sign: -1, on: sql)
-            try await sql.raw("UPDATE voucher_entries SET superseded = \(bind: true) WHERE voucher_id = \(bind: before.id)").run()
-            try await sql.raw("""
-                UPDATE vouchers SET date = \(bind: p.date.description), narration = \(bind: body.narration),
-                    reference = \(bind: body.reference), total_paise = \(bind: p.total) WHERE id = \(bind: before.id)
-                """).run()
-            guard let row = try await sql.raw("SELECT * FROM vouchers WHERE id = \(bind: before.id)").first(decoding: VoucherRow.self) else {
-                throw APIError.notFound("Voucher")
-            }
-            try await VoucherPosting.insertEntries(voucher: row, lines: p.lines, on: sql)
-            try await DayTotals.apply(p.lines, date: p.date, company: context.companyID, sign: 1, on: sql)
-            try await Bills.save(p.allocations.compactMap(\.newBill), on: sql)
-            try await VoucherPosting.insert(VoucherPosting.allocationRows(p, voucher: before.id, company: context.companyID),
-                                            into: "bill_allocations", on: sql)
-            let after = VoucherPosting.makeDTO(row, typeName: p.type.name, lines: p.lines)
-            try await AuditLog.append(
-                AuditEvent(companyID: context.companyID, action: "voucher.amend", entityType: "voucher",
-                           entityID: before.id.uuidString.lowercased(), before: try JSONValue(encoding: before),
-                           after: try JSONValue(encoding: after)), by: actor, on: db)
-            return after
+            var body = request(from: before)
+            body.optional = false
+            return try await replace(before, with: body, action: "voucher.regularise", company: context.companyID, actor: actor, on: db)
         }
+    }
+
+    /// The request that would post `voucher` as it stands, for re-checking it.
+    static func request(from voucher: VoucherDTO) -> VoucherRequest {
+        VoucherRequest(type: voucher.type, date: voucher.date, number: voucher.number, narration: voucher.narration,
+                       reference: voucher.reference, optional: voucher.status == "optional", postDated: voucher.postDated,
+                       entries: voucher.entries.map {
+                           .init(ledger: nil, ledgerId: $0.ledgerId.uuidString, debit: $0.debit, credit: $0.credit, bills: $0.bills)
+                       })
+    }
+
+    /// One path for amending and regularising: the old lines and allocations are kept (superseded), the new version
+    /// is checked like a new voucher, day totals move only for vouchers that count, and the audit entry shows both.
+    static func replace(_ before: VoucherDTO, with body: VoucherRequest, action: String, company: UUID, actor: AuditActor,
+                        on db: any Database) async throws -> VoucherDTO {
+        try await PeriodLocks.check(date: CalendarDate(before.date)!, company: company, on: db)
+        let sql = db.sql()
+        // The old version's bill allocations stop counting before the new version is checked against open bills.
+        try await sql.raw("UPDATE bill_allocations SET superseded = \(bind: true) WHERE voucher_id = \(bind: before.id)").run()
+        var amendment = body
+        let posting = try await PostingContext(company: company, on: db)
+        guard let type = posting.type(body.type), type.name == before.type else {
+            throw APIError.validation(field: "type", "stays \(before.type); cancel and post anew to change the type")
+        }
+        if let number = body.number, number != before.number {
+            throw APIError.validation(field: "number", "an amendment keeps the number \(before.number)")
+        }
+        amendment.number = type.automatic ? nil : before.number
+        let p = try await VoucherPosting.prepare(amendment, context: posting, amending: before.id, on: db)
+        guard p.fyStart.description == CalendarDate(before.date)!.financialYearStart(month: p.fyStart.month).description else {
+            throw APIError.validation(field: "date", "must stay in the financial year of the original voucher")
+        }
+        if before.status == "active" {
+            try await DayTotals.apply(lines(of: before), date: CalendarDate(before.date)!, company: company, sign: -1, on: sql)
+        }
+        try await sql.raw("UPDATE voucher_entries SET superseded = \(bind: true) WHERE voucher_id = \(bind: before.id)").run()
+        try await sql.raw("""
+            UPDATE vouchers SET date = \(bind: p.date.description), narration = \(bind: body.narration), reference = \(bind: body.reference),
+                total_paise = \(bind: p.total), status = \(bind: p.status), post_dated = \(bind: p.postDated) WHERE id = \(bind: before.id)
+            """).run()
+        guard let row = try await sql.raw("SELECT * FROM vouchers WHERE id = \(bind: before.id)").first(decoding: VoucherRow.self) else {
+            throw APIError.notFound("Voucher")
+        }
+        try await VoucherPosting.insertEntries(voucher: row, lines: p.lines, on: sql)
+        if !p.optional { try await DayTotals.apply(p.lines, date: p.date, company: company, sign: 1, on: sql) }
+        try await Bills.save(p.allocations.compactMap(\.newBill), on: sql)
+        try await VoucherPosting.insert(VoucherPosting.allocationRows(p, voucher: before.id, company: company), into: "bill_allocations", on: sql)
+        let after = VoucherPosting.makeDTO(row, typeName: p.type.name, lines: p.lines, allocations: p.allocations)
+        try await AuditLog.append(
+            AuditEvent(companyID: company, action: action, entityType: "voucher", entityID: before.id.uuidString.lowercased(),
+                       before: try JSONValue(encoding: before), after: try JSONValue(encoding: after)), by: actor, on: db)
+        return after
     }
 
     static func lines(of voucher: VoucherDTO) -> [(UUID, VoucherLine)] {
@@ -112,12 +167,14 @@ enum VoucherController {
         let actor = req.auditActor
         return try await req.write { db in
             let before = try await load(reference, company: context.companyID, on: db)
-            guard before.status == "active" else { throw APIError.conflict("Voucher \(before.number) is already cancelled.") }
+            guard before.status != "cancelled" else { throw APIError.conflict("Voucher \(before.number) is already cancelled.") }
             try await PeriodLocks.check(date: CalendarDate(before.date)!, company: context.companyID, on: db)
             try await db.sql().raw("""
                 UPDATE vouchers SET status = 'cancelled', cancelled_at = \(bind: Date()) WHERE id = \(bind: before.id)
                 """).run()
-            try await DayTotals.apply(lines(of: before), date: CalendarDate(before.date)!, company: context.companyID, sign: -1, on: db.sql())
+            if before.status == "active" {
+                try await DayTotals.apply(lines(of: before), date: CalendarDate(before.date)!, company: context.companyID, sign: -1, on: db.sql())
+            }
             var after = before
             after.status = "cancelled"
             try await AuditLog.append(
@@ -152,6 +209,14 @@ enum VoucherController {
                 select.where(SQLQueryString(
                     "EXISTS (SELECT 1 FROM voucher_entries e WHERE e.voucher_id = vouchers.id AND e.superseded = \(bind: false) AND e.ledger_id = \(bind: ledger.id))"))
             } else { errors.append(.init(field: "ledger", message: "no ledger '\(ledgerRef)'")) }
+        }
+        if let status = req.query[String.self, at: "status"] {
+            if ["active", "optional", "cancelled"].contains(status) { select.where("status", .equal, status) }
+            else { errors.append(.init(field: "status", message: "must be active, optional or cancelled")) }
+        }
+        if let raw = req.query[String.self, at: "postDated"] {
+            if let flag = Bool(raw) { select.where("post_dated", .equal, flag) }
+            else { errors.append(.init(field: "postDated", message: "must be true or false")) }
         }
         guard errors.isEmpty else { throw APIError.validation(errors) }
         let ids = try await select.orderBy("date", .descending).orderBy("number", .descending)

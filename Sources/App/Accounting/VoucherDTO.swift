@@ -16,6 +16,10 @@ struct VoucherRequest: APIRequestBody {
     var number: String?
     var narration: String?
     var reference: String?
+    /// Recorded but kept off the books until regularised (`POST …/vouchers/{id}/regularise`), as in Tally.
+    var optional: Bool?
+    /// A cheque or commitment dated ahead: the date must be after today; the books show it from that date on.
+    var postDated: Bool?
     var entries: [Entry]
 
     static let entrySchema = Schema.ref("VoucherEntryInput", .object([
@@ -32,6 +36,8 @@ struct VoucherRequest: APIRequestBody {
         .optional("number", .string(.init(minLength: 1, maxLength: 60))),
         .optional("narration", .text(min: 0)),
         .optional("reference", .text(min: 0, max: 200)),
+        .optional("optional", .boolean),
+        .optional("postDated", .boolean),
         .required("entries", .array(entrySchema)),
     ])
 }
@@ -42,6 +48,7 @@ struct VoucherDTO: APIResponseBody {
         var ledger: String
         var debit: String?
         var credit: String?
+        var bills: [BillInput]?
     }
 
     var id: UUID
@@ -51,17 +58,20 @@ struct VoucherDTO: APIResponseBody {
     var date: String
     var narration: String?
     var reference: String?
+    /// `active`, `optional` (no effect until regularised) or `cancelled`.
     var status: String
+    var postDated: Bool
     var total: String
     var entries: [Entry]
 
     static let schema = Schema.ref("Voucher", .object([
         .required("id", .uuid), .required("type", .string()), .required("kind", .oneOf(VoucherKind.self)),
         .required("number", .string()), .required("date", .date), .optional("narration", .nullable(.text())),
-        .optional("reference", .nullable(.text())), .required("status", .string(.init(allowed: ["active", "cancelled"]))),
-        .required("total", .string()),
+        .optional("reference", .nullable(.text())), .required("status", .string(.init(allowed: ["active", "optional", "cancelled"]))),
+        .required("postDated", .boolean), .required("total", .string()),
         .required("entries", .array(.object([
             .required("ledgerId", .uuid), .required("ledger", .text()), .optional("debit", .string()), .optional("credit", .string()),
+            .optional("bills", .array(BillInput.schema)),
         ]))),
     ]))
 }
@@ -79,6 +89,7 @@ struct VoucherRow: Codable, Sendable {
     var status: String
     var total_paise: Int64
     var created_by: UUID?
+    var post_dated: Bool
 }
 
 struct PeriodLockRequest: APIRequestBody {

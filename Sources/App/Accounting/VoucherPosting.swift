@@ -19,6 +19,8 @@ final class PostingContext {
     let companyID: UUID
     let booksBeginning: CalendarDate
     let fyMonth: Int
+    /// Today in India, the line between post-dated and current vouchers.
+    let today = Format.today()
     let lock: PeriodLocks.Row?
     let groups: [UUID: GroupRow]
     private var ledgersByID: [UUID: LedgerRow] = [:]
@@ -28,6 +30,9 @@ final class PostingContext {
     private var bills: [String: BillState?] = [:]
     private var billsLoaded = Set<UUID>()
     var manualNumbers = Set<String>()
+    /// What the voucher being prepared already settles, per bill, so two `against` lines cannot together
+    /// over-settle one bill. Cleared at the start of every voucher.
+    var pendingSettlements: [UUID: Int64] = [:]
 
     /// `preload` reads every ledger up front (for batches); a single post looks up only the ledgers it names.
     init(company: UUID, preload: Bool = false, on db: any Database) async throws {
@@ -91,6 +96,11 @@ enum VoucherPosting {
         var manualNumber: String?
         var narration: String?
         var reference: String?
+        var optional: Bool
+        var postDated: Bool
+
+        /// Optional vouchers are kept with their lines and bills but add nothing to the books.
+        var status: String { optional ? "optional" : "active" }
     }
 
     static func post(_ body: VoucherRequest, company: UUID, actor: AuditActor, on db: any Database) async throws -> VoucherDTO {
@@ -131,6 +141,7 @@ enum VoucherPosting {
     /// settles are recorded in the context, so the next voucher of the same transaction sees them.
     static func prepare(_ body: VoucherRequest, context: PostingContext, amending: UUID? = nil, on db: any Database) async throws -> Prepared {
         var errors: [APIError.FieldError] = []
+        context.pendingSettlements = [:]
         let type = context.type(body.type)
         if type == nil { errors.append(.init(field: "type", message: "no voucher type '\(body.type)' in this company")) }
 
@@ -139,6 +150,9 @@ enum VoucherPosting {
             errors.append(.init(field: "date", message: "is before the books begin (\(context.booksBeginning))"))
         }
         try PeriodLocks.check(date: date, against: context.lock)
+        if body.postDated == true, date <= context.today {
+            errors.append(.init(field: "postDated", message: "a post-dated voucher must be dated after today (\(context.today))"))
+        }
 
         // Resolve every line, reporting each bad one by its index.
         var lines: [(row: LedgerRow, line: VoucherLine)] = []
@@ -171,11 +185,11 @@ enum VoucherPosting {
                 continue
             }
             let role = context.groups[ledger.group_id]?.role ?? .other
-            lines.append((ledger, VoucherLine(ledgerName: ledger.name, role: role, side: side, amount: amount)))
             if amount.paise > 0 {
-                allocations += try await Bills.plan(entry.bills, for: ledger, side: side, amount: amount, date: date, field: field,
-                                                    context: context, on: db, errors: &errors)
+                allocations += try await Bills.plan(entry.bills, for: ledger, line: lines.count, side: side, amount: amount, date: date,
+                                                    field: field, context: context, on: db, errors: &errors)
             }
+            lines.append((ledger, VoucherLine(ledgerName: ledger.name, role: role, side: side, amount: amount)))
         }
         guard errors.isEmpty, let type else { throw APIError.validation(errors) }
         let issues = VoucherRules.check(kind: type.kind, lines: lines.map(\.line))
@@ -186,7 +200,8 @@ enum VoucherPosting {
         Bills.commit(&allocations, date: date, context: context)
         let total = lines.filter { $0.line.side == .debit }.reduce(Int64(0)) { $0 + $1.line.amount.paise }
         return Prepared(type: type, date: date, fyStart: fyStart, lines: lines.map { ($0.row.id, $0.line) }, total: total,
-                        allocations: allocations, manualNumber: body.number, narration: body.narration, reference: body.reference)
+                        allocations: allocations, manualNumber: body.number, narration: body.narration, reference: body.reference,
+                        optional: body.optional ?? false, postDated: body.postDated ?? false)
     }
 
     /// Manual numbers must be given and unused; automatic ones must be left out.
@@ -259,10 +274,10 @@ enum VoucherPosting {
             }
             let v = VoucherRow(id: UUID(), company_id: context.companyID, voucher_type_id: p.type.id, kind: p.type.kind, number: number,
                                date: p.date.description, fy_start: p.fyStart.description, narration: p.narration, reference: p.reference,
-                               status: "active", total_paise: p.total, created_by: actor.userID)
+                               status: p.status, total_paise: p.total, created_by: actor.userID, post_dated: p.postDated)
             vouchers.append(v)
             entries += entryRows(voucher: v, lines: p.lines)
-            for (ledger, line) in p.lines {
+            for (ledger, line) in p.lines where !p.optional {
                 let key = "\(ledger)|\(p.date)"
                 var t = dayTotals[key] ?? DayTotalRow(company_id: context.companyID, ledger_id: ledger, date: p.date.description, debit_paise: 0, credit_paise: 0)
                 if line.side == .debit { t.debit_paise += line.amount.paise } else { t.credit_paise += line.amount.paise }
@@ -270,7 +285,7 @@ enum VoucherPosting {
             }
             newBills += p.allocations.compactMap(\.newBill)
             allocations += allocationRows(p, voucher: v.id, company: context.companyID)
-            dtos.append(makeDTO(v, typeName: p.type.name, lines: p.lines))
+            dtos.append(makeDTO(v, typeName: p.type.name, lines: p.lines, allocations: p.allocations))
         }
         try await insert(vouchers, into: "vouchers", on: sql)
         try await insert(entries, into: "voucher_entries", on: sql)
@@ -298,7 +313,7 @@ enum VoucherPosting {
 
     struct AllocationRow: Codable, Sendable {
         var id: UUID; var company_id: UUID; var voucher_id: UUID; var ledger_id: UUID; var bill_id: UUID?; var type: String
-        var amount_paise: Int64; var superseded: Bool
+        var amount_paise: Int64; var superseded: Bool; var line_no: Int?
     }
 
     struct DayTotalRow: Codable, Sendable {
@@ -308,7 +323,7 @@ enum VoucherPosting {
     static func allocationRows(_ p: Prepared, voucher: UUID, company: UUID) -> [AllocationRow] {
         p.allocations.map { a in
             AllocationRow(id: UUID(), company_id: company, voucher_id: voucher, ledger_id: a.ledgerID, bill_id: a.billID,
-                          type: a.type.rawValue, amount_paise: a.signedAmount, superseded: false)
+                          type: a.type.rawValue, amount_paise: a.signedAmount, superseded: false, line_no: a.line)
         }
     }
 
@@ -334,13 +349,18 @@ enum VoucherPosting {
         try await insert(entryRows(voucher: voucher, lines: lines), into: "voucher_entries", on: sql)
     }
 
-    static func makeDTO(_ v: VoucherRow, typeName: String, lines: [(UUID, VoucherLine)]) -> VoucherDTO {
+    /// The API's view of a voucher; each entry lists its bill allocations (unsigned, as they are entered).
+    static func makeDTO(_ v: VoucherRow, typeName: String, lines: [(UUID, VoucherLine)], allocations: [PlannedAllocation]) -> VoucherDTO {
         VoucherDTO(
             id: v.id, type: typeName, kind: v.kind, number: v.number, date: v.date, narration: v.narration, reference: v.reference,
-            status: v.status, total: Money(paise: v.total_paise).description,
-            entries: lines.map { id, line in
-                .init(ledgerId: id, ledger: line.ledgerName, debit: line.side == .debit ? line.amount.description : nil,
-                      credit: line.side == .credit ? line.amount.description : nil)
+            status: v.status, postDated: v.post_dated, total: Money(paise: v.total_paise).description,
+            entries: lines.enumerated().map { i, l in
+                let bills = allocations.filter { $0.line == i }.map {
+                    BillInput(type: $0.type, reference: $0.reference, amount: Money(paise: abs($0.signedAmount)).description,
+                              dueDate: $0.dueDate?.description)
+                }
+                return .init(ledgerId: l.0, ledger: l.1.ledgerName, debit: l.1.side == .debit ? l.1.amount.description : nil,
+                             credit: l.1.side == .credit ? l.1.amount.description : nil, bills: bills.isEmpty ? nil : bills)
             })
     }
 }

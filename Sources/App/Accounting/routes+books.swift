@@ -48,6 +48,9 @@ func registerBooksRoutes(_ company: any RoutesBuilder) {
                                                     .init(name: "from", schema: .date, description: "First date"),
                                                     .init(name: "to", schema: .date, description: "Last date"),
                                                     .init(name: "ledger", schema: .string(), description: "Ledger name or id"),
+                                                    .init(name: "status", schema: .string(.init(allowed: ["active", "optional", "cancelled"])),
+                                                          description: "Only vouchers in this state"),
+                                                    .init(name: "postDated", schema: .boolean, description: "Only post-dated (true) or current (false) vouchers"),
                                                     .init(name: "limit", schema: .integer(minimum: 1, maximum: 500), description: "Page size"),
                                                     .init(name: "cursor", schema: .string(), description: "nextCursor of the previous page"),
                                                 ]),
@@ -66,6 +69,9 @@ func registerBooksRoutes(_ company: any RoutesBuilder) {
         company.on(.POST, "vouchers", ":voucherID", "cancel", api: .init(summary: "Cancel a voucher (keeps its number)", tag: "Books",
                                                                          access: .company(.vouchersCancel), response: VoucherDTO.schema),
                    use: VoucherController.cancel)
+        company.on(.POST, "vouchers", ":voucherID", "regularise", api: .init(summary: "Bring an optional voucher into the books", tag: "Books",
+                                                                             access: .company(.vouchersCreate), response: VoucherDTO.schema),
+                   use: VoucherController.regularise)
     }
     do {  // Period locks
         company.on(.GET, "period-locks", api: .init(summary: "Period locks", tag: "Books", access: .company(.vouchersView),
