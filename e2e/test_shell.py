@@ -103,7 +103,9 @@ def test_phone_viewport_has_no_horizontal_scroll(browser, base_url):
               ("receivables", f"/app/c/{company}/reports/outstanding?kind=receivable"),
               ("profit-and-loss", f"/app/c/{company}/reports/profit-and-loss"),
               ("balance-sheet", f"/app/c/{company}/reports/balance-sheet"),
-              ("period-locks", f"/app/c/{company}/period-locks"), ("notfound", "/app/c/00000000-0000-0000-0000-000000000000"),
+              ("period-locks", f"/app/c/{company}/period-locks"), ("day-book", f"/app/c/{company}/reports/day-book"),
+              ("ledger-new", f"/app/c/{company}/accounts/ledgers/new"), ("group-new", f"/app/c/{company}/accounts/groups/new"),
+              ("notfound", "/app/c/00000000-0000-0000-0000-000000000000"),
               ("offline", "/offline")]
     for name, path in pages:
         page.goto(path)
@@ -170,3 +172,50 @@ def test_voucher_entry_shows_the_difference_and_posts(page):
     page.click("#trial-balance a >> text=Cash")
     assert "PMT/2026-27/0001" in page.locator("#statement").inner_text()
     shot(page, "ledger-statement")
+
+
+def test_party_from_the_ledger_form_gets_bill_fields_in_voucher_entry_and_amends(page):
+    sign_up(page, unique_email())
+    company = create_company(page)
+    page.goto(f"/app/c/{company}/accounts")
+    page.keyboard.press("Alt+c")
+    page.wait_for_url("**/accounts/ledgers/new")
+    page.fill("#f-name", "Kiran Stores")
+    page.select_option("#f-group", "Sundry Debtors")
+    page.fill("#f-creditPeriodDays", "15")
+    page.check("#f-billWise")
+    shot(page, "ledger-new")
+    page.click("form.card button[type=submit]")
+    page.wait_for_url("**/accounts?*")
+    assert "Kiran Stores" in page.locator("#accounts").inner_text()
+
+    page.goto(f"/app/c/{company}/vouchers/new")
+    page.select_option("#f-type", "Journal")
+    page.fill("#f-date", "2026-05-10")
+    # Bill fields stay hidden until a bill-wise ledger is on the line.
+    assert not page.locator("#f-billType0").is_visible()
+    page.fill("#f-ledger0", "Kiran Stores")
+    page.locator("#f-ledger0").dispatch_event("change")
+    assert page.locator("#f-billType0").is_visible()
+    page.select_option("#f-billType0", "new")
+    page.fill("#f-billRef0", "KS-1")
+    page.fill("#f-amount0", "750.00")
+    page.select_option("#f-side1", "Cr")
+    page.fill("#f-ledger1", "Profit & Loss A/c")
+    page.fill("#f-amount1", "750.00")
+    assert not page.locator("#f-billType1").is_visible()
+    shot(page, "voucher-entry-bills")
+    page.click("form.voucher-form button[type=submit]")
+    page.wait_for_url("**/vouchers?*")
+    page.click("#vouchers a >> text=JV/2026-27/0001")
+    assert "new KS-1" in page.locator("#entries").inner_text()
+    page.click("text=Amend")
+    page.wait_for_url("**/edit")
+    assert page.locator("#f-billRef0").input_value() == "KS-1"
+    page.fill("#f-amount0", "800.00")
+    page.fill("#f-amount1", "800.00")
+    page.click("form.voucher-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/vouchers/[0-9a-f-]+\?notice=voucher-saved$"))
+    assert "₹800.00" in page.locator("#voucher-facts").inner_text()
+    page.goto(f"/app/c/{company}/reports/day-book?from=2026-05-10&to=2026-05-10")
+    assert "JV/2026-27/0001" in page.locator("#day-book").inner_text()

@@ -132,6 +132,18 @@ import Testing
                                                      errors: ["entries[1].ledger": "no ledger 'Nobody' in this company", "entries": "debits and credits differ"]),
                                                chrome: WebSnapshotTests.chrome("New voucher", .vouchers)), named: "voucher-entry")
 
+        var withBills = voucher
+        withBills.status = "optional"
+        withBills.entries[0].bills = [BillInput(type: .new, reference: "INV-1", amount: "1180.00", dueDate: "2026-06-09")]
+        assertSnapshot(VoucherPage.render(withBills, companyID: Self.companyID, canCancel: true, canAmend: true,
+                                          chrome: WebSnapshotTests.chrome("Sales INV/2026-27/0001", .vouchers)), named: "voucher-optional")
+        assertSnapshot(DayBookPage.render([voucher, withBills], from: CalendarDate("2026-05-10")!, to: CalendarDate("2026-05-10")!,
+                                          companyID: Self.companyID, chrome: Self.chrome), named: "day-book")
+        assertSnapshot(LedgerFormPage.render(.init(companyID: Self.companyID, ledgerID: sharma.id, groups: ["Sundry Debtors", "Sales Accounts"],
+                                                   values: LedgerFormPage.values(LedgerDTO(sharma, groups: [debtors.id: debtors])),
+                                                   errors: ["gstin": "check character is wrong"]),
+                                             chrome: WebSnapshotTests.chrome("Edit Sharma", .accounts)), named: "ledger-form")
+
         let tb = TrialBalanceDTO(from: "2026-04-01", asOf: "2026-11-25", rows: [
             .init(ledger: sharma.name, ledgerId: sharma.id, groupPath: ["Current Assets", "Sundry Debtors"], opening: BalanceDTO(.zero),
                   debit: "1180.00", credit: "0.00", closing: BalanceDTO(Balance(Money(paise: 118_000), .debit))),

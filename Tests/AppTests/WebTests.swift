@@ -177,6 +177,124 @@ import VaporTesting
     }
 }
 
+@Suite struct WebLedgerAndVoucherFormTests {
+    @Test func ledger_form_creates_and_edits_through_the_api_rules() async throws {
+        try await withApp { app in
+            let f = try await BooksFixture.make(app)
+            let browser = try await WebTestSession.start(for: f.owner.userID, on: app)
+            let base = "/app/c/\(f.company.lowercased())/accounts"
+            #expect(try await browser.send(.GET, base).text.contains("New ledger"))
+            let bad = try await browser.send(.POST, base + "/ledgers/new", form: [
+                "name": "Gupta Stores", "group": "Sundry Debtors", "gstin": "29AABCR1718E1ZX", "openingAmount": "1.005",
+                "openingSide": "Dr", "creditPeriodDays": "soon",
+            ])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.text.contains("id=\"f-creditPeriodDays-error\""))
+            // Shape errors come first (as from the API); once the shape is right, every rule is reported at once.
+            let wrong = try await browser.send(.POST, base + "/ledgers/new", form: [
+                "name": "Gupta Stores", "group": "Sundry Debtors", "gstin": "29AABCR1718E1ZX", "openingAmount": "1.005", "openingSide": "Dr",
+            ])
+            #expect(wrong.status == .unprocessableEntity)
+            for field in ["gstin", "openingAmount"] { #expect(wrong.text.contains("id=\"f-\(field)-error\""), "\(field)") }
+            #expect(try await f.get("ledgers/Gupta%20Stores").status == .notFound)
+
+            let ok = try await browser.send(.POST, base + "/ledgers/new", form: [
+                "name": "Gupta Stores", "group": "Sundry Debtors", "gstin": "29AABCR1718E1ZL", "stateCode": "29",
+                "registrationType": "regular", "openingAmount": "250.00", "openingSide": "Cr", "creditPeriodDays": "45", "billWise": "true",
+            ])
+            #expect(ok.status == .seeOther)
+            let gupta = try await f.get("ledgers/Gupta%20Stores").json
+            #expect(gupta["openingBalance"] == ["amount": "250.00", "side": "Cr"])
+            #expect(gupta["creditPeriodDays"]?.intValue == 45)
+            #expect(gupta["billWise"]?.boolValue == true)
+            let id = try #require(gupta["id"]?.stringValue).lowercased()
+
+            let edit = try await browser.send(.GET, base + "/ledgers/\(id)")
+            #expect(edit.text.contains("value=\"Gupta Stores\""))
+            #expect(edit.text.contains("value=\"45\""))
+            // Renaming onto an existing name is refused beside the field; unticking bill-wise and active saves.
+            let clash = try await browser.send(.POST, base + "/ledgers/\(id)", form: ["name": "sales", "group": "Sundry Debtors", "openingAmount": "250.00", "openingSide": "Cr"])
+            #expect(clash.status == .conflict || clash.status == .unprocessableEntity)
+            #expect(clash.text.contains("id=\"f-name-error\"") || clash.text.contains("error-box"))
+            let saved = try await browser.send(.POST, base + "/ledgers/\(id)", form: [
+                "name": "Gupta General Stores", "group": "Sundry Debtors", "openingAmount": "250.00", "openingSide": "Cr",
+            ])
+            #expect(saved.status == .seeOther)
+            let after = try await f.get("ledgers/\(id)").json
+            #expect(after["name"]?.stringValue == "Gupta General Stores")
+            #expect(after["billWise"]?.boolValue == false)
+            #expect(after["active"]?.boolValue == false)
+            #expect(try await f.get("audit-log?action=ledger.update").json["items"]?.arrayValue.count == 1)
+
+            #expect(try await browser.send(.POST, base + "/groups/new", form: ["name": "Branch Debtors", "parent": "Sundry Debtors"]).status == .seeOther)
+            #expect(try await f.get("groups/Branch%20Debtors").json["isPartyGroup"]?.boolValue == true)
+            let primary = try await browser.send(.POST, base + "/groups/new", form: ["name": "Odd"])
+            #expect(primary.status == .unprocessableEntity)
+            #expect(primary.text.contains("id=\"f-nature-error\""))
+
+            let viewer = try await f.client.register("viewer@example.com")
+            _ = try await f.client.addMember(f.owner, company: f.company, email: "viewer@example.com", role: "viewer")
+            let viewerBrowser = try await WebTestSession.start(for: viewer.userID, on: app)
+            #expect(!(try await viewerBrowser.send(.GET, base).text.contains("New ledger")))
+            #expect(try await viewerBrowser.send(.POST, base + "/ledgers/new", form: ["name": "X", "group": "Sundry Debtors"]).status == .forbidden)
+        }
+    }
+
+    @Test func voucher_form_takes_bills_and_amends_optional_vouchers_which_regularise_from_their_page() async throws {
+        try await withApp { app in
+            let f = try await BooksFixture.make(app)
+            let browser = try await WebTestSession.start(for: f.owner.userID, on: app)
+            let base = "/app/c/\(f.company.lowercased())"
+            let entry = try await browser.send(.GET, base + "/vouchers/new")
+            #expect(entry.text.contains("<option value=\"Sharma Traders\" data-billwise>"))
+            let sale = try await browser.send(.POST, base + "/vouchers/new", form: [
+                "type": "Sales", "date": "2026-05-10", "side0": "Dr", "ledger0": "Sharma Traders", "amount0": "500.00",
+                "billType0": "new", "billRef0": "INV-77", "side1": "Cr", "ledger1": "Sales", "amount1": "500.00",
+            ])
+            #expect(sale.status == .seeOther)
+            let overpaid = try await browser.send(.POST, base + "/vouchers/new", form: [
+                "type": "Receipt", "date": "2026-06-10", "side0": "Dr", "ledger0": "HDFC Bank", "amount0": "600.00",
+                "side1": "Cr", "ledger1": "Sharma Traders", "amount1": "600.00", "billType1": "against", "billRef1": "INV-77",
+            ])
+            #expect(overpaid.status == .unprocessableEntity)
+            #expect(overpaid.text.contains("id=\"f-billType1-error\""))
+            let optional = try await browser.send(.POST, base + "/vouchers/new", form: [
+                "type": "Receipt", "date": "2026-06-10", "side0": "Dr", "ledger0": "HDFC Bank", "amount0": "200.00",
+                "side1": "Cr", "ledger1": "Sharma Traders", "amount1": "200.00", "billType1": "against", "billRef1": "INV-77", "optional": "true",
+            ])
+            #expect(optional.status == .seeOther)
+            let receipt = try #require(try await f.get("vouchers?status=optional").json["items"]?[0])
+            let id = try #require(receipt["id"]?.stringValue).lowercased()
+            let page = try await browser.send(.GET, base + "/vouchers/\(id)")
+            #expect(page.text.contains("Regularise"))
+            #expect(page.text.contains("against INV-77 ₹200.00"))
+
+            let form = try await browser.send(.GET, base + "/vouchers/\(id)/edit")
+            #expect(form.text.contains("value=\"INV-77\""))
+            let amended = try await browser.send(.POST, base + "/vouchers/\(id)/edit", form: [
+                "date": "2026-06-11", "side0": "Dr", "ledger0": "HDFC Bank", "amount0": "250.00",
+                "side1": "Cr", "ledger1": "Sharma Traders", "amount1": "250.00", "billType1": "against", "billRef1": "INV-77",
+            ])
+            #expect(amended.status == .seeOther)
+            let after = try await f.get("vouchers/\(id)").json
+            #expect(after["total"]?.stringValue == "250.00")
+            #expect(after["status"]?.stringValue == "optional")
+            #expect(after["number"] == receipt["number"])
+
+            #expect(try await browser.send(.POST, base + "/vouchers/\(id)/regularise").status == .seeOther)
+            #expect(try await f.get("vouchers/\(id)").json["status"]?.stringValue == "active")
+            let outstanding = try await f.get("reports/outstanding?kind=receivable&asOf=2026-12-31").json
+            #expect(outstanding["parties"]?[0]?["bills"]?.arrayValue.first { $0["reference"]?.stringValue == "INV-77" }?["pending"]?.stringValue == "250.00")
+
+            let dayBook = try await browser.send(.GET, base + "/reports/day-book?from=2026-05-01&to=2026-06-30")
+            #expect(dayBook.status == .ok)
+            #expect(dayBook.text.contains("INV/2026-27/0001"))
+            #expect(dayBook.text.contains("RCT/2026-27/0001"))
+            #expect(try await browser.send(.GET, base + "/reports/day-book?from=nonsense").status == .unprocessableEntity)
+        }
+    }
+}
+
 @Suite struct WebPeriodLockTests {
     @Test func owner_locks_through_the_form_and_a_viewer_only_reads() async throws {
         try await withApp { app in

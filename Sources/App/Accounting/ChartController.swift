@@ -25,34 +25,36 @@ enum ChartController {
         let body = try req.decodeBody(CreateGroupRequest.self)
         let context = try req.company
         let actor = req.auditActor
-        let dto = try await req.write { db in
-            let company = context.companyID
-            var row = GroupRow(id: UUID(), company_id: company, name: body.name.trimmingCharacters(in: .whitespaces), parent_id: nil,
-                               nature: body.nature ?? .assets, role: .other, affects_gross_profit: body.affectsGrossProfit ?? false,
-                               is_party_group: false, reserved: false, active: true)
-            if let parentRef = body.parent {
-                guard let parent = try await Chart.group(parentRef, company: company, on: db), parent.active else {
-                    throw APIError.validation(field: "parent", "no active group '\(parentRef)' in this company")
-                }
-                // A sub-group behaves like its parent: same nature, same role in vouchers, same party-ness.
-                row.parent_id = parent.id
-                row.nature = parent.nature
-                row.role = parent.role
-                row.affects_gross_profit = parent.affects_gross_profit
-                row.is_party_group = parent.is_party_group
-            } else if body.nature == nil {
-                throw APIError.validation(field: "nature", "is required for a primary group (one without a parent)")
-            }
-            try await Chart.claimName(row.name, kind: "group", entity: row.id, company: company, field: "name", on: db)
-            try await db.sql().insert(into: "account_groups").model(row).run()
-            let all = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })
-            let dto = GroupDTO(row, all: all)
-            try await AuditLog.append(
-                AuditEvent(companyID: company, action: "group.create", entityType: "group", entityID: row.id.uuidString.lowercased(),
-                           after: try JSONValue(encoding: dto)), by: actor, on: db)
-            return dto
-        }
+        let dto = try await req.write { db in try await createGroup(body, company: context.companyID, actor: actor, on: db) }
         return try await dto.encodeResponse(status: .created, for: req)
+    }
+
+    /// Creating a group from the API or the group form.
+    static func createGroup(_ body: CreateGroupRequest, company: UUID, actor: AuditActor, on db: any Database) async throws -> GroupDTO {
+        var row = GroupRow(id: UUID(), company_id: company, name: body.name.trimmingCharacters(in: .whitespaces), parent_id: nil,
+                           nature: body.nature ?? .assets, role: .other, affects_gross_profit: body.affectsGrossProfit ?? false,
+                           is_party_group: false, reserved: false, active: true)
+        if let parentRef = body.parent {
+            guard let parent = try await Chart.group(parentRef, company: company, on: db), parent.active else {
+                throw APIError.validation(field: "parent", "no active group '\(parentRef)' in this company")
+            }
+            // A sub-group behaves like its parent: same nature, same role in vouchers, same party-ness.
+            row.parent_id = parent.id
+            row.nature = parent.nature
+            row.role = parent.role
+            row.affects_gross_profit = parent.affects_gross_profit
+            row.is_party_group = parent.is_party_group
+        } else if body.nature == nil {
+            throw APIError.validation(field: "nature", "is required for a primary group (one without a parent)")
+        }
+        try await Chart.claimName(row.name, kind: "group", entity: row.id, company: company, field: "name", on: db)
+        try await db.sql().insert(into: "account_groups").model(row).run()
+        let all = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })
+        let dto = GroupDTO(row, all: all)
+        try await AuditLog.append(
+            AuditEvent(companyID: company, action: "group.create", entityType: "group", entityID: row.id.uuidString.lowercased(),
+                       after: try JSONValue(encoding: dto)), by: actor, on: db)
+        return dto
     }
 
     @Sendable static func updateGroup(req: Request) async throws -> GroupDTO {
@@ -133,19 +135,7 @@ enum ChartController {
         let body = try req.decodeBody(LedgerRequest.self, schema: LedgerRequest.createSchema)
         let context = try req.company
         let actor = req.auditActor
-        let dto = try await req.write { db in
-            var row = LedgerRow(id: UUID(), company_id: context.companyID, name: "", group_id: UUID(), opening_paise: 0,
-                                bill_wise: false, reserved: false, active: true)
-            try await apply(body, to: &row, creating: true, on: db)
-            try await Chart.claimName(row.name, kind: "ledger", entity: row.id, company: context.companyID, field: "name", on: db)
-            try await db.sql().insert(into: "ledgers").model(row).run()
-            let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: context.companyID, on: db).map { ($0.id, $0) })
-            let dto = LedgerDTO(row, groups: groups)
-            try await AuditLog.append(
-                AuditEvent(companyID: context.companyID, action: "ledger.create", entityType: "ledger",
-                           entityID: row.id.uuidString.lowercased(), after: try JSONValue(encoding: dto)), by: actor, on: db)
-            return dto
-        }
+        let dto = try await req.write { db in try await createLedger(body, company: context.companyID, actor: actor, on: db) }
         return try await dto.encodeResponse(status: .created, for: req)
     }
 
@@ -154,23 +144,42 @@ enum ChartController {
         let context = try req.company
         let reference = req.parameters.get("ledger") ?? ""
         let actor = req.auditActor
-        return try await req.write { db in
-            guard var row = try await Chart.ledger(reference, company: context.companyID, on: db) else { throw APIError.notFound("Ledger") }
-            let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: context.companyID, on: db).map { ($0.id, $0) })
-            let before = LedgerDTO(row, groups: groups)
-            let oldName = row.name
-            try await apply(body, to: &row, creating: false, on: db)
-            if row.name != oldName {
-                try await Chart.renameClaim(to: row.name, entity: row.id, company: context.companyID, field: "name", on: db)
-            }
-            try await db.sql().update("ledgers").set(model: row).where("id", .equal, row.id).run()
-            let after = LedgerDTO(row, groups: groups)
-            try await AuditLog.append(
-                AuditEvent(companyID: context.companyID, action: "ledger.update", entityType: "ledger",
-                           entityID: row.id.uuidString.lowercased(), before: try JSONValue(encoding: before),
-                           after: try JSONValue(encoding: after)), by: actor, on: db)
-            return after
+        return try await req.write { db in try await updateLedger(reference, with: body, company: context.companyID, actor: actor, on: db) }
+    }
+
+    /// Creating a ledger from the API or the ledger form: the name is claimed, the row written and audited together.
+    static func createLedger(_ body: LedgerRequest, company: UUID, actor: AuditActor, on db: any Database) async throws -> LedgerDTO {
+        var row = LedgerRow(id: UUID(), company_id: company, name: "", group_id: UUID(), opening_paise: 0,
+                            bill_wise: false, reserved: false, active: true)
+        try await apply(body, to: &row, creating: true, on: db)
+        try await Chart.claimName(row.name, kind: "ledger", entity: row.id, company: company, field: "name", on: db)
+        try await db.sql().insert(into: "ledgers").model(row).run()
+        let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })
+        let dto = LedgerDTO(row, groups: groups)
+        try await AuditLog.append(
+            AuditEvent(companyID: company, action: "ledger.create", entityType: "ledger",
+                       entityID: row.id.uuidString.lowercased(), after: try JSONValue(encoding: dto)), by: actor, on: db)
+        return dto
+    }
+
+    /// Renaming keeps the ledger's id (so history follows it); the audit entry shows before and after.
+    static func updateLedger(_ reference: String, with body: LedgerRequest, company: UUID, actor: AuditActor,
+                             on db: any Database) async throws -> LedgerDTO {
+        guard var row = try await Chart.ledger(reference, company: company, on: db) else { throw APIError.notFound("Ledger") }
+        let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })
+        let before = LedgerDTO(row, groups: groups)
+        let oldName = row.name
+        try await apply(body, to: &row, creating: false, on: db)
+        if row.name != oldName {
+            try await Chart.renameClaim(to: row.name, entity: row.id, company: company, field: "name", on: db)
         }
+        try await db.sql().update("ledgers").set(model: row).where("id", .equal, row.id).run()
+        let after = LedgerDTO(row, groups: groups)
+        try await AuditLog.append(
+            AuditEvent(companyID: company, action: "ledger.update", entityType: "ledger",
+                       entityID: row.id.uuidString.lowercased(), before: try JSONValue(encoding: before),
+                       after: try JSONValue(encoding: after)), by: actor, on: db)
+        return after
     }
 
     /// Applies a create or change, collecting every invalid field before failing.

@@ -156,6 +156,13 @@ enum FormField {
         ] + hintAndError(id: id, hint: hint, error: error))
     }
 
+    static func checkbox(_ name: String, label: String, checked: Bool, hint: String? = nil) -> HTMLNode {
+        let id = "f-" + name
+        let box = checked ? void("input", ["type": "checkbox", "id": id, "name": name, "value": "true", "checked": nil])
+            : void("input", ["type": "checkbox", "id": id, "name": name, "value": "true"])
+        return el("div", ["class": "field check"], [box, el("label", ["for": id], text: label)] + hintAndError(id: id, hint: hint, error: nil))
+    }
+
     private static func hintAndError(id: String, hint: String?, error: String?) -> [HTMLNode] {
         var out: [HTMLNode] = []
         if let hint { out.append(el("p", ["class": "hint", "id": id + "-hint"], text: hint)) }

@@ -17,7 +17,8 @@ enum WebBooksController {
         var closing: [UUID: Int64] = [:]
         for r in tb.rows { closing[r.ledgerId] = Balance((try? Money(parsing: r.closing.amount)) ?? .zero, r.closing.side).signed }
         let page = AccountsPage.render(.init(companyID: context.companyID, groups: try await Chart.groups(company: context.companyID, on: req.db),
-                                             ledgers: try await Chart.ledgers(company: context.companyID, on: req.db), closing: closing),
+                                             ledgers: try await Chart.ledgers(company: context.companyID, on: req.db), closing: closing,
+                                             canEdit: context.role.can(.mastersEdit)),
                                        chrome: req.chrome("Chart of accounts", section: .accounts, company: dto))
         return WebForm.page(page)
     }
@@ -40,11 +41,27 @@ enum WebBooksController {
     }
 
     @Sendable static func voucher(req: Request) async throws -> Response {
+        let v = try await VoucherController.load(req.parameters.get("voucherID") ?? "", company: try req.company.companyID, on: req.db)
+        return try await voucherPage(req, v, flash: nil, status: .ok)
+    }
+
+    private static func voucherPage(_ req: Request, _ v: VoucherDTO, flash: String?, status: HTTPStatus) async throws -> Response {
         let (context, dto, _) = try await company(req)
-        let v = try await VoucherController.load(req.parameters.get("voucherID") ?? "", company: context.companyID, on: req.db)
-        return WebForm.page(VoucherPage.render(v, companyID: context.companyID, canCancel: context.role.can(.vouchersCancel),
-                                               chrome: req.chrome("\(v.type) \(v.number)", section: .vouchers, company: dto,
-                                                                  back: "/app/c/\(context.companyID.uuidString.lowercased())/vouchers")))
+        var chrome = req.chrome("\(v.type) \(v.number)", section: .vouchers, company: dto,
+                                back: "/app/c/\(context.companyID.uuidString.lowercased())/vouchers")
+        if let flash { chrome.flash = .init(kind: .error, message: flash) }
+        let page = VoucherPage.render(v, companyID: context.companyID, canCancel: context.role.can(.vouchersCancel),
+                                      canAmend: context.role.can(.vouchersCreate), chrome: chrome)
+        return WebForm.page(page, status: status)
+    }
+
+    @Sendable static func dayBook(req: Request) async throws -> Response {
+        let (context, dto, _) = try await company(req)
+        let today = Format.today()
+        let (from, to) = try ReportDates.range(req, defaultFrom: today, defaultTo: today)
+        let vouchers = try await DayBook.report(req: req)
+        return WebForm.page(DayBookPage.render(vouchers.items, from: from, to: to, companyID: context.companyID,
+                                               chrome: req.chrome("Day book", section: .reports, company: dto)))
     }
 
     @Sendable static func cancelVoucher(req: Request) async throws -> Response {
@@ -60,47 +77,77 @@ enum WebBooksController {
     @Sendable static func postVoucher(req: Request) async throws -> Response {
         let context = try req.company
         let form = WebForm.fields(req)
-        var entries: [JSONValue] = []
-        for i in 0..<VoucherEntryPage.Model.lines {
-            let ledger = form["ledger\(i)"] ?? "", amount = form["amount\(i)"] ?? ""
-            guard !ledger.isEmpty || !amount.isEmpty else { continue }
-            let side = form["side\(i)"] == "Cr" ? "credit" : "debit"
-            entries.append(.object(["ledger": .string(ledger), side: .string(amount)]))
-        }
-        var body: [String: JSONValue] = ["type": .string(form["type"] ?? ""), "date": .string(form["date"] ?? ""), "entries": .array(entries)]
-        if let narration = form["narration"], !narration.isEmpty { body["narration"] = .string(narration) }
+        let (json, filled) = VoucherEntryPage.body(form)
         do {
-            let request = try VoucherRequest.decode(from: .object(body))
+            let request = try VoucherRequest.decode(from: json)
             let actor = req.auditActor
             let voucher = try await req.write { db in try await VoucherPosting.post(request, company: context.companyID, actor: actor, on: db) }
             return req.redirect(to: "/app/c/\(context.companyID.uuidString.lowercased())/vouchers?notice=voucher-posted&type=\(voucher.type.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
         } catch let e as APIError where e.status.code < 500 {
-            // The API counts only the lines that were filled in; map its indexes back to the form's rows.
-            let filled = (0..<VoucherEntryPage.Model.lines).filter { !(form["ledger\($0)"] ?? "").isEmpty || !(form["amount\($0)"] ?? "").isEmpty }
-            var errors: [String: String] = [:]
-            for f in e.fields {
-                var field = f.field
-                if field.hasPrefix("entries["), let close = field.firstIndex(of: "]"), let n = Int(field[field.index(field.startIndex, offsetBy: 8)..<close]),
-                    filled.indices.contains(n)
-                {
-                    field = "entries[\(filled[n])]" + field[field.index(after: close)...]
-                }
-                errors[field] = f.message
-            }
-            return try await entryPage(req, values: form, errors: errors, error: e.fields.isEmpty ? e.message : nil, status: e.status)
+            return try await entryPage(req, values: form, errors: VoucherEntryPage.errors(e, filled: filled), error: e.fields.isEmpty ? e.message : nil,
+                                       status: e.status)
         }
     }
 
-    private static func entryPage(_ req: Request, values: [String: String], errors: [String: String] = [:], error: String? = nil,
-                                  status: HTTPStatus) async throws -> Response
+    @Sendable static func editVoucher(req: Request) async throws -> Response {
+        let context = try req.company
+        let v = try await VoucherController.load(req.parameters.get("voucherID") ?? "", company: context.companyID, on: req.db)
+        guard v.status != "cancelled", let values = VoucherEntryPage.values(v) else {
+            return try await voucherPage(req, v, flash: v.status == "cancelled" ? "A cancelled voucher cannot be amended."
+                : "A line of this voucher carries several bill allocations; amend it through the API (PUT …/vouchers/\(v.id)).", status: .conflict)
+        }
+        return try await entryPage(req, values: values, voucher: v, status: .ok)
+    }
+
+    @Sendable static func amendVoucher(req: Request) async throws -> Response {
+        let context = try req.company
+        let v = try await VoucherController.load(req.parameters.get("voucherID") ?? "", company: context.companyID, on: req.db)
+        var form = WebForm.fields(req)
+        form["type"] = v.type
+        form["number"] = v.number
+        let (json, filled) = VoucherEntryPage.body(form)
+        do {
+            let request = try VoucherRequest.decode(from: json)
+            let actor = req.auditActor
+            _ = try await req.write { db in
+                let before = try await VoucherController.load(v.id.uuidString, company: context.companyID, on: db)
+                guard before.status != "cancelled" else { throw APIError.conflict("Voucher \(before.number) is cancelled; it cannot be amended.") }
+                var body = request
+                body.optional = before.status == "optional"
+                return try await VoucherController.replace(before, with: body, action: "voucher.amend", company: context.companyID, actor: actor, on: db)
+            }
+            return req.redirect(to: "/app/c/\(context.companyID.uuidString.lowercased())/vouchers/\(v.id.uuidString.lowercased())?notice=voucher-saved")
+        } catch let e as APIError where e.status.code < 500 {
+            return try await entryPage(req, values: form, voucher: v, errors: VoucherEntryPage.errors(e, filled: filled),
+                                       error: e.fields.isEmpty ? e.message : nil, status: e.status)
+        }
+    }
+
+    @Sendable static func regulariseVoucher(req: Request) async throws -> Response {
+        let context = try req.company
+        do {
+            let v = try await VoucherController.regularise(req: req)
+            return req.redirect(to: "/app/c/\(context.companyID.uuidString.lowercased())/vouchers/\(v.id.uuidString.lowercased())?notice=voucher-saved")
+        } catch let e as APIError where e.status.code < 500 && e.status != .notFound {
+            let v = try await VoucherController.load(req.parameters.get("voucherID") ?? "", company: context.companyID, on: req.db)
+            let detail = e.fields.map { "\($0.field) \($0.message)" }.joined(separator: "; ")
+            return try await voucherPage(req, v, flash: "Not regularised: " + (detail.isEmpty ? e.message : detail), status: e.status)
+        }
+    }
+
+    private static func entryPage(_ req: Request, values: [String: String], voucher: VoucherDTO? = nil, errors: [String: String] = [:],
+                                  error: String? = nil, status: HTTPStatus) async throws -> Response
     {
         let (context, dto, _) = try await company(req)
-        let ledgers = try await Chart.ledgers(company: context.companyID, on: req.db).filter(\.active).map(\.name)
-        let model = VoucherEntryPage.Model(companyID: context.companyID, types: try await typeNames(context.companyID, req.db),
-                                           ledgers: ledgers, values: values, errors: errors, error: error)
-        return WebForm.page(VoucherEntryPage.render(model, chrome: req.chrome("New voucher", section: .vouchers, company: dto,
-                                                                              back: "/app/c/\(context.companyID.uuidString.lowercased())/vouchers")),
-                            status: status)
+        let active = try await Chart.ledgers(company: context.companyID, on: req.db).filter(\.active)
+        var model = VoucherEntryPage.Model(companyID: context.companyID, types: try await typeNames(context.companyID, req.db),
+                                           ledgers: active.map(\.name), billWiseLedgers: Set(active.filter(\.bill_wise).map(\.name)),
+                                           values: values, errors: errors, error: error, voucherID: voucher?.id)
+        model.lines = max(VoucherEntryPage.Model.minimumLines, (VoucherEntryPage.lineIndexes(values).last ?? 0) + 2)
+        let base = "/app/c/\(context.companyID.uuidString.lowercased())"
+        let title = voucher.map { "Amend \($0.type) \($0.number)" } ?? "New voucher"
+        let back = voucher.map { "\(base)/vouchers/\($0.id.uuidString.lowercased())" } ?? base + "/vouchers"
+        return WebForm.page(VoucherEntryPage.render(model, chrome: req.chrome(title, section: .vouchers, company: dto, back: back)), status: status)
     }
 
     private static func typeNames(_ company: UUID, _ db: any Database) async throws -> [String] {

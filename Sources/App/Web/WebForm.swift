@@ -29,6 +29,9 @@ enum WebForm {
         "role-changed": "Role changed.",
         "member-removed": "Member removed.",
         "voucher-posted": "Voucher posted.",
+        "voucher-saved": "Voucher saved.",
+        "ledger-saved": "Ledger saved.",
+        "group-created": "Group created.",
     ]
 }
 

@@ -43,15 +43,26 @@ func webRoutes(_ app: Application) {
     }
     do {  // Books
         company.on(.GET, "accounts", api: .page("Chart of accounts", .company(.mastersView)), use: WebBooksController.accounts)
+        company.on(.GET, "accounts", "ledgers", "new", api: .page("New ledger", .company(.mastersEdit)), use: WebChartController.newLedger)
+        company.on(.POST, "accounts", "ledgers", "new", api: .page("New ledger", .company(.mastersEdit)), use: WebChartController.createLedger)
+        company.on(.GET, "accounts", "ledgers", ":ledger", api: .page("Edit ledger", .company(.mastersEdit)), use: WebChartController.editLedger)
+        company.on(.POST, "accounts", "ledgers", ":ledger", api: .page("Edit ledger", .company(.mastersEdit)), use: WebChartController.updateLedger)
+        company.on(.GET, "accounts", "groups", "new", api: .page("New group", .company(.mastersEdit)), use: WebChartController.newGroup)
+        company.on(.POST, "accounts", "groups", "new", api: .page("New group", .company(.mastersEdit)), use: WebChartController.createGroup)
         company.on(.GET, "vouchers", api: .page("Vouchers", .company(.vouchersView)), use: WebBooksController.vouchers)
         company.on(.GET, "vouchers", "new", api: .page("New voucher", .company(.vouchersCreate)), use: WebBooksController.newVoucher)
         company.on(.POST, "vouchers", "new", api: .page("New voucher", .company(.vouchersCreate)), use: WebBooksController.postVoucher)
         company.on(.GET, "vouchers", ":voucherID", api: .page("Voucher", .company(.vouchersView)), use: WebBooksController.voucher)
+        company.on(.GET, "vouchers", ":voucherID", "edit", api: .page("Amend voucher", .company(.vouchersCreate)), use: WebBooksController.editVoucher)
+        company.on(.POST, "vouchers", ":voucherID", "edit", api: .page("Amend voucher", .company(.vouchersCreate)), use: WebBooksController.amendVoucher)
+        company.on(.POST, "vouchers", ":voucherID", "regularise", api: .page("Regularise voucher", .company(.vouchersCreate)),
+                   use: WebBooksController.regulariseVoucher)
         company.on(.POST, "vouchers", ":voucherID", "cancel", api: .page("Cancel voucher", .company(.vouchersCancel)),
                    use: WebBooksController.cancelVoucher)
         company.on(.GET, "reports", "trial-balance", api: .page("Trial balance", .company(.reportsView)), use: WebBooksController.trialBalance)
         company.on(.GET, "reports", "ledger", api: .page("Ledger statement", .company(.reportsView)), use: WebBooksController.ledger)
         company.on(.GET, "reports", "outstanding", api: .page("Outstanding", .company(.reportsView)), use: WebBooksController.outstanding)
+        company.on(.GET, "reports", "day-book", api: .page("Day book", .company(.reportsView)), use: WebBooksController.dayBook)
         company.on(.GET, "reports", "profit-and-loss", api: .page("Profit and loss", .company(.reportsView)), use: WebBooksController.profitAndLoss)
         company.on(.GET, "period-locks", api: .page("Period locks", .company(.vouchersView)), use: WebBooksController.periodLocks)
         company.on(.POST, "period-locks", api: .page("Lock the books", .company(.periodsLock)), use: WebBooksController.lockPeriod)

@@ -64,6 +64,21 @@ enum Script {
     };
     voucher.addEventListener("input", update);
     voucher.addEventListener("change", update);
+    // Bill-wise fields only for ledgers kept bill-by-bill (or when already filled in).
+    var billWise = {};
+    document.querySelectorAll("#ledger-names option[data-billwise]").forEach(function (o) { billWise[o.value.toLowerCase()] = true; });
+    var showBills = function (line) {
+      var ledger = line.querySelector("[data-ledger]");
+      var bills = line.querySelector(".bill-fields");
+      var type = bills && bills.querySelector("select");
+      if (bills) bills.hidden = !(billWise[(ledger.value || "").toLowerCase()] || (type && type.value));
+    };
+    voucher.querySelectorAll("fieldset.line").forEach(function (line) {
+      showBills(line);
+      line.addEventListener("input", function () { showBills(line); });
+      line.addEventListener("change", function () { showBills(line); });
+    });
+    update();
   }
 
   if ("serviceWorker" in navigator) {

@@ -84,6 +84,10 @@ tr.total th, tr.total td { font-weight: 700; border-top: 2px solid var(--text); 
 .report-nav a[aria-current="page"] { font-weight: 700; text-decoration: none; }
 fieldset.line { border: none; padding: 0; margin: 0; display: grid; grid-template-columns: 5rem 1fr 10rem; gap: var(--space-3); }
 fieldset.line .field { margin-bottom: var(--space-2); }
+.bill-fields { grid-column: 1 / -1; display: grid; grid-template-columns: 9rem 1fr 10rem; gap: var(--space-3); padding-left: 5rem; }
+.bill-fields[hidden] { display: none; }
+.field.check { display: flex; gap: var(--space-2); align-items: center; }
+.field.check input { width: auto; min-height: auto; }
 .difference { font-weight: 700; font-variant-numeric: tabular-nums; }
 .difference.balanced { color: var(--ok); }
 footer { max-width: 72rem; margin: 0 auto; padding: var(--space-4); color: var(--muted); font-size: var(--step--1); }
@@ -92,7 +96,9 @@ footer { max-width: 72rem; margin: 0 auto; padding: var(--space-4); color: var(-
   .who { margin-left: 0; width: 100%; }
   th, td { padding: var(--space-2); }
   fieldset.line { grid-template-columns: 4.5rem 1fr; }
-  fieldset.line .field:last-child { grid-column: 1 / -1; }
+  fieldset.line > div.field:nth-of-type(3) { grid-column: 1 / -1; }
+  .bill-fields { grid-template-columns: 1fr 1fr; padding-left: 0; }
+  .bill-fields .field:last-child { grid-column: 1 / -1; }
   table.stack thead { position: absolute; left: -9999px; }
   table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: 100%; }
   table.stack tr { border-bottom: 1px solid var(--border); padding: var(--space-2) 0; }

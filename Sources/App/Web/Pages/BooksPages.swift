@@ -8,6 +8,7 @@ enum AccountsPage {
         var groups: [GroupRow]
         var ledgers: [LedgerRow]
         var closing: [UUID: Int64]
+        var canEdit = false
     }
 
     static func render(_ m: Model, chrome: Chrome) -> String {
@@ -19,24 +20,33 @@ enum AccountsPage {
         var html = ""
         func walk(_ parent: UUID?, depth: Int) {
             for g in (children[parent] ?? []).sorted(by: { $0.name < $1.name }) {
-                html += "<tr class=\"group\"><th scope=\"row\" class=\"depth-\(min(depth, 5))\">\(esc(g.name))</th><td>\(esc(g.nature.rawValue))</td><td></td></tr>"
+                html += "<tr class=\"group\"><th scope=\"row\" class=\"depth-\(min(depth, 5))\">\(esc(g.name))</th><td>\(esc(g.nature.rawValue))</td><td></td><td></td></tr>"
                 for l in (ledgersByGroup[g.id] ?? []).sorted(by: { $0.name < $1.name }) {
                     let balance = Balance(signed: m.closing[l.id] ?? 0)
                     let link = "\(base)/reports/ledger?ledger=\(l.id.uuidString.lowercased())"
                     html += "<tr><td class=\"depth-\(min(depth + 1, 6))\"><a href=\"\(esc(link))\">\(esc(l.name))</a>\(l.active ? "" : " (inactive)")</td>"
-                    html += "<td data-label=\"Group\">\(esc(g.name))</td><td class=\"num\" data-label=\"Balance\">\(esc(Format.rupees(balance.amount))) \(balance.side.rawValue)</td></tr>"
+                    html += "<td data-label=\"Group\">\(esc(g.name))</td><td class=\"num\" data-label=\"Balance\">\(esc(Format.rupees(balance.amount))) \(balance.side.rawValue)</td>"
+                    html += m.canEdit ? "<td><a href=\"\(base)/accounts/ledgers/\(l.id.uuidString.lowercased())\" aria-label=\"Edit \(esc(l.name))\">Edit</a></td></tr>" : "<td></td></tr>"
                 }
                 walk(g.id, depth: depth + 1)
             }
         }
         walk(nil, depth: 0)
+        var actions: [HTMLNode] = []
+        if m.canEdit {
+            actions = [el("p", ["class": "actions"], [
+                el("a", ["class": "button", "href": base + "/accounts/ledgers/new", "data-shortcut": "create"], text: "New ledger"),
+                el("a", ["class": "button secondary", "href": base + "/accounts/groups/new"], text: "New group"),
+            ])]
+        }
         return Layout.render(chrome, [
             el("h1", text: "Chart of accounts"),
             el("p", ["class": "hint"], text: "Tally's groups with your ledgers under them. Choose a ledger to see its statement."),
+        ] + actions + [
             el("div", ["class": "table-wrap"], [el("table", ["id": "accounts", "class": "stack"], [
                 el("thead", [:], [el("tr", [:], [
                     el("th", ["scope": "col"], text: "Group / ledger"), el("th", ["scope": "col"], text: "Nature / group"),
-                    el("th", ["scope": "col", "class": "num"], text: "Closing balance"),
+                    el("th", ["scope": "col", "class": "num"], text: "Closing balance"), el("th", ["scope": "col"], [el("span", ["class": "skip"], text: "Actions")]),
                 ])]),
                 el("tbody", [:], [.raw(html)]),
             ])]),
@@ -63,7 +73,7 @@ enum VoucherListPage {
             rows += "<td data-label=\"Type\">\(esc(v.type))</td><td data-label=\"Number\"><a href=\"\(base)/vouchers/\(v.id.uuidString.lowercased())\"><code>\(esc(v.number))</code></a></td>"
             rows += "<td data-label=\"Particulars\">\(esc(party))\(v.narration.map { " — " + esc($0) } ?? "")</td>"
             rows += "<td class=\"num\" data-label=\"Amount\">\(esc(Format.rupees((try? Money(parsing: v.total)) ?? .zero)))</td>"
-            rows += "<td data-label=\"Status\">\(v.status == "active" ? "" : "cancelled")</td></tr>"
+            rows += "<td data-label=\"Status\">\(v.status == "active" ? (v.postDated ? "post-dated" : "") : esc(v.status))</td></tr>"
         }
         var header: [HTMLNode] = [el("h1", text: "Vouchers")]
         if m.canCreate {
@@ -90,54 +100,6 @@ enum VoucherListPage {
             let qs = q.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
             content.append(el("nav", ["class": "pager", "aria-label": "Pages"], [el("a", ["href": base + "/vouchers?" + qs, "rel": "next"], text: "Older vouchers")]))
         }
-        return Layout.render(chrome, content)
-    }
-}
-
-/// Voucher entry as a Tally user drives it: type, date, then Dr/Cr lines; the difference still to balance is shown
-/// as you type (app.js), and the server's checks come back beside the fields.
-enum VoucherEntryPage {
-    struct Model: Sendable {
-        var companyID: UUID
-        var types: [String]
-        var ledgers: [String]
-        var values: [String: String]
-        var errors: [String: String] = [:]
-        var error: String? = nil
-        static let lines = 6
-    }
-
-    static func render(_ m: Model, chrome: Chrome) -> String {
-        let base = "/app/c/\(m.companyID.uuidString.lowercased())"
-        var lines: [HTMLNode] = []
-        for i in 0..<Model.lines {
-            let error = m.errors["entries[\(i)].ledger"] ?? m.errors["entries[\(i)].debit"] ?? m.errors["entries[\(i)].credit"] ?? m.errors["entries[\(i)]"]
-            lines.append(el("fieldset", ["class": "line"], [
-                el("legend", ["class": "skip"], text: "Line \(i + 1)"),
-                FormField.select("side\(i)", label: "Dr/Cr", options: [("Dr", "Dr"), ("Cr", "Cr")], selected: m.values["side\(i)"] ?? (i == 0 ? "Dr" : "Cr")),
-                FormField.input("ledger\(i)", label: "Ledger", value: m.values["ledger\(i)"] ?? "", error: error,
-                                extra: [.attribute(named: "list", value: "ledger-names"), .attribute(named: "autocomplete", value: "off")]),
-                FormField.input("amount\(i)", label: "Amount (₹)", value: m.values["amount\(i)"] ?? "",
-                                extra: [.attribute(named: "inputmode", value: "decimal"), .attribute(named: "data-amount")]),
-            ]))
-        }
-        var content: [HTMLNode] = [el("h1", text: "New voucher")]
-        if let error = m.error { content.append(el("div", ["class": "notice error-box", "role": "alert"], text: error)) }
-        content.append(el("form", ["method": "post", "action": base + "/vouchers/new", "class": "card voucher-form", "novalidate": nil], [
-            Layout.csrfField(chrome.csrf),
-            el("div", ["class": "grid"], [
-                FormField.select("type", label: "Voucher type", options: m.types.map { ($0, $0) }, selected: m.values["type"], error: m.errors["type"]),
-                FormField.input("date", label: "Date", value: m.values["date"] ?? "", type: "date", error: m.errors["date"], required: true),
-            ]),
-            el("datalist", ["id": "ledger-names"], m.ledgers.map { el("option", ["value": $0]) }),
-        ] + lines + [
-            el("p", ["class": "difference", "id": "difference", "role": "status", "aria-live": "polite"], text: m.errors["entries"] ?? "Dr and Cr must agree."),
-            FormField.input("narration", label: "Narration", value: m.values["narration"] ?? "", error: m.errors["narration"]),
-            el("p", ["class": "actions"], [
-                el("button", ["type": "submit"], text: "Post voucher"),
-                el("a", ["class": "button secondary", "href": base + "/vouchers"], text: "Cancel"),
-            ]),
-        ]))
         return Layout.render(chrome, content)
     }
 }
@@ -243,6 +205,7 @@ enum ReportsNav {
     static func render(base: String, current: String) -> HTMLNode {
         let links = [("trial-balance", "Trial balance", "/reports/trial-balance"), ("profit-and-loss", "Profit and loss", "/reports/profit-and-loss"),
                      ("balance-sheet", "Balance sheet", "/reports/balance-sheet"),
+                     ("day-book", "Day book", "/reports/day-book"),
                      ("receivable", "Receivables", "/reports/outstanding?kind=receivable"), ("payable", "Payables", "/reports/outstanding?kind=payable"),
                      ("period-locks", "Period locks", "/period-locks")]
         return el("nav", ["aria-label": "Reports", "class": "actions report-nav"], links.map { key, label, path in
