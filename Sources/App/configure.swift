@@ -36,6 +36,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(CreateBooks())
     app.migrations.add(CreateIdempotencyKeys())
     app.migrations.add(AddVoucherFlags())
+    app.migrations.add(CreateMonthTotals())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

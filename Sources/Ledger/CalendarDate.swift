@@ -45,6 +45,12 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         CalendarDate(year: year + years, month: month, day: min(day, Self.days(in: month, of: year + years)))!
     }
 
+    /// The first and last day of this date's month.
+    public var monthStart: CalendarDate { CalendarDate(year: year, month: month, day: 1)! }
+    public var monthEnd: CalendarDate { CalendarDate(year: year, month: month, day: Self.days(in: month, of: year))! }
+    /// `YYYY-MM`, the key of monthly totals.
+    public var monthKey: String { String(description.prefix(7)) }
+
     public static func < (a: CalendarDate, b: CalendarDate) -> Bool {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }

@@ -13,10 +13,43 @@ import Vapor
             _ = try await f.voucher("sales", "2026-05-10", [BooksFixture.entry("Sharma Traders", dr: "50.00"), BooksFixture.entry("Sales", cr: "50.00")])
             #expect(try await BooksVerifier.verify(on: app.db).isEmpty)
             try await app.db.sql().raw("UPDATE ledger_day_totals SET debit_paise = debit_paise + 1 WHERE debit_paise > 0").run()
-            let differences = try await BooksVerifier.verify(on: app.db)
-            #expect(differences.count == 1)
-            #expect(differences.first?.description.contains("day totals disagree") == true)
+            let differences = try await BooksVerifier.verify(on: app.db).map(\.description)
+            #expect(differences.count == 2)
+            #expect(differences.contains { $0.contains("day totals disagree") })
+            #expect(differences.contains { $0.contains("month totals disagree") })
             try await app.db.sql().raw("UPDATE ledger_day_totals SET debit_paise = debit_paise - 1 WHERE debit_paise > 0").run()
+            try await app.db.sql().raw("UPDATE ledger_month_totals SET credit_paise = credit_paise + 1 WHERE credit_paise > 0").run()
+            #expect(try await BooksVerifier.verify(on: app.db).map(\.description).allSatisfy { $0.contains("month totals disagree") })
+            try await app.db.sql().raw("UPDATE ledger_month_totals SET credit_paise = credit_paise - 1 WHERE credit_paise > 0").run()
+        }
+    }
+
+    /// Month roll-ups plus part months must give exactly what the day totals give, for every shape of range.
+    @Test func movements_from_months_and_days_equal_the_day_totals() async throws {
+        try await withApp { app in
+            let f = try await BooksFixture.make(app)
+            let e = BooksFixture.entry
+            let start = CalendarDate("2026-04-01")!
+            let vouchers: [JSONValue] = (0..<60).map { i in
+                let amount = "\(i * 7 + 3).00"
+                return ["type": "sales", "date": .string(start.adding(days: i * 6).description),
+                        "entries": [e("Sharma Traders", amount, nil), e("Sales", nil, amount)]]
+            }
+            #expect(try await f.post("vouchers/batch", ["vouchers": .array(vouchers)]).status == .created)
+            let company = try #require(UUID(uuidString: f.company))
+            struct Row: Decodable { var ledger_id: UUID; var debit: Int64; var credit: Int64 }
+            let ranges = [("2026-04-01", "2027-03-31"), ("2026-04-15", "2026-04-20"), ("2026-04-15", "2026-06-10"), ("2026-05-01", "2026-05-31"),
+                          ("2026-05-01", "2026-07-12"), ("2026-04-09", "2026-08-31"), ("2026-06-30", "2026-07-01"), ("2026-09-20", "2026-09-19")]
+            for (a, b) in ranges {
+                let from = CalendarDate(a)!, to = CalendarDate(b)!
+                let direct = try await app.db.sql().raw("""
+                    SELECT ledger_id, CAST(SUM(debit_paise) AS BIGINT) AS debit, CAST(SUM(credit_paise) AS BIGINT) AS credit
+                    FROM ledger_day_totals WHERE company_id = \(bind: company) AND date >= \(bind: a) AND date <= \(bind: b) GROUP BY ledger_id
+                    """).all(decoding: Row.self)
+                let expected = Dictionary(uniqueKeysWithValues: direct.map { ($0.ledger_id, [$0.debit, $0.credit]) })
+                let got = try await Movements.sums(company: company, from: from, to: to, on: app.db).mapValues { [$0.debit, $0.credit] }
+                #expect(got == expected, "\(a)...\(b)")
+            }
         }
     }
 }

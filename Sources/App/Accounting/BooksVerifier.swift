@@ -4,7 +4,7 @@ import SQLKit
 import Vapor
 
 /// Recomputes what the books maintain and reports every difference: unbalanced vouchers, and day totals that
-/// disagree with the entries behind them. Used by `finsync verify-books` and after every App test.
+/// disagree with the entries behind them, and month totals that disagree with their days. Used by `finsync verify-books` and after every App test.
 enum BooksVerifier {
     struct Difference: Sendable, Equatable, CustomStringConvertible {
         var description: String
@@ -44,6 +44,16 @@ enum BooksVerifier {
         for d in actual.subtracting(expected) where !expected.contains(where: { $0.ledger_id == d.ledger_id && $0.date == d.date }) {
             out.append(Difference(description: "ledger \(d.ledger_id) on \(d.date): day totals Dr \(d.debit) Cr \(d.credit) paise have no entries behind them"))
         }
+        struct Month: Decodable, Hashable { var ledger_id: UUID; var month: String; var debit: Int64; var credit: Int64 }
+        let monthsFromDays = Set(try await sql.raw("""
+            SELECT ledger_id, SUBSTR(date, 1, 7) AS month, CAST(SUM(debit_paise) AS BIGINT) AS debit, CAST(SUM(credit_paise) AS BIGINT) AS credit
+            FROM ledger_day_totals \(totalsFilter) GROUP BY ledger_id, SUBSTR(date, 1, 7)
+            """).all(decoding: Month.self).filter { $0.debit != 0 || $0.credit != 0 })
+        let months = Set(try await sql.raw("""
+            SELECT ledger_id, month, debit_paise AS debit, credit_paise AS credit FROM ledger_month_totals \(totalsFilter)
+            """).all(decoding: Month.self).filter { $0.debit != 0 || $0.credit != 0 })
+        let wrong = Set(months.symmetricDifference(monthsFromDays).map { "\($0.ledger_id) in \($0.month)" })
+        out += wrong.sorted().map { Difference(description: "ledger \($0): month totals disagree with the day totals") }
         return out
     }
 }

@@ -78,7 +78,7 @@ enum LedgerStatement {
         let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: companyID, on: db).map { ($0.id, $0) })
         let revenue = groups[ledger.group_id]?.nature.isRevenue == true
         let carryFrom = revenue ? from.financialYearStart(month: fyMonth) : CalendarDate(year: 1900, month: 1, day: 1)!
-        let before = try await Movements.between(company: companyID, from: carryFrom, to: from.adding(days: -1), on: db)[ledger.id] ?? 0
+        let before = try await Movements.between(company: companyID, from: carryFrom, to: from.adding(days: -1), ledger: ledger.id, on: db)[ledger.id] ?? 0
         let opening = (revenue ? 0 : ledger.opening_paise) + before
 
         struct Row: Decodable { var date: String; var voucher_id: UUID; var name: String; var number: String; var narration: String?; var amount_paise: Int64 }
@@ -98,7 +98,7 @@ enum LedgerStatement {
                   AND v.date >= \(bind: from.description) AND v.date <= \(bind: to.description)
                 ORDER BY v.date, v.number, e.line_no LIMIT \(bind: offset)) page
             """).first(decoding: Sum.self)?.s ?? 0)
-        let inRange = try await Movements.between(company: companyID, from: from, to: to, on: db)[ledger.id] ?? 0
+        let inRange = try await Movements.between(company: companyID, from: from, to: to, ledger: ledger.id, on: db)[ledger.id] ?? 0
         var running = opening + earlier
         let broughtForward = running
         let lines = rows.prefix(limit).map { r -> LedgerStatementDTO.Line in

@@ -4,20 +4,6 @@ import Ledger
 import SQLKit
 import Vapor
 
-/// Movement of each ledger over a date range, from the maintained day totals.
-enum Movements {
-    struct Sums: Decodable { var ledger_id: UUID; var debit: Int64; var credit: Int64 }
-
-    static func between(company: UUID, from: CalendarDate, to: CalendarDate, on db: any Database) async throws -> [UUID: Int64] {
-        let rows = try await db.sql().raw("""
-            SELECT ledger_id, CAST(SUM(debit_paise) AS BIGINT) AS debit, CAST(SUM(credit_paise) AS BIGINT) AS credit
-            FROM ledger_day_totals
-            WHERE company_id = \(bind: company) AND date >= \(bind: from.description) AND date <= \(bind: to.description)
-            GROUP BY ledger_id
-            """).all(decoding: Sums.self)
-        return Dictionary(uniqueKeysWithValues: rows.map { ($0.ledger_id, $0.debit - $0.credit) })
-    }
-}
 
 struct StatementLine: Codable, Sendable {
     var group: String

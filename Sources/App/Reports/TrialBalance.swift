@@ -59,25 +59,17 @@ struct TrialBalanceDTO: APIResponseBody {
 
 /// Trial balance from maintained day totals: O(ledgers × active days), never a scan of every entry.
 enum TrialBalance {
-    struct Sums: Decodable { var ledger_id: UUID; var debit: Int64; var credit: Int64 }
 
     static func compute(company: Company, asOf: CalendarDate, on db: any Database) async throws -> TrialBalanceDTO {
         let companyID = try company.requireID()
         let fyStart = asOf.financialYearStart(month: CalendarDate(company.financialYearStart)?.month ?? 4)
         let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: companyID, on: db).map { ($0.id, $0) })
         let ledgers = try await Chart.ledgers(company: companyID, on: db)
-        let sql = db.sql()
-        let prior = try await sql.raw("""
-            SELECT ledger_id, CAST(SUM(debit_paise) AS BIGINT) AS debit, CAST(SUM(credit_paise) AS BIGINT) AS credit FROM ledger_day_totals
-            WHERE company_id = \(bind: companyID) AND date < \(bind: fyStart.description) GROUP BY ledger_id
-            """).all(decoding: Sums.self)
-        let period = try await sql.raw("""
-            SELECT ledger_id, CAST(SUM(debit_paise) AS BIGINT) AS debit, CAST(SUM(credit_paise) AS BIGINT) AS credit FROM ledger_day_totals
-            WHERE company_id = \(bind: companyID) AND date >= \(bind: fyStart.description) AND date <= \(bind: asOf.description)
-            GROUP BY ledger_id
-            """).all(decoding: Sums.self)
-        let priorBy = Dictionary(uniqueKeysWithValues: prior.map { ($0.ledger_id, $0.debit - $0.credit) })
-        let periodBy = Dictionary(uniqueKeysWithValues: period.map { ($0.ledger_id, ($0.debit, $0.credit)) })
+        let beginning = CalendarDate(year: 1900, month: 1, day: 1)!
+        let prior = try await Movements.sums(company: companyID, from: beginning, to: fyStart.adding(days: -1), on: db)
+        let period = try await Movements.sums(company: companyID, from: fyStart, to: asOf, on: db)
+        let priorBy = prior.mapValues { $0.debit - $0.credit }
+        let periodBy = period
 
         // Income and expenses start every year at nil; last years' result sits in Profit & Loss A/c.
         var carried: Int64 = 0
