@@ -30,10 +30,16 @@ enum BalanceSheet {
         let tb = try await TrialBalance.compute(company: company, asOf: asOf, on: db)
         let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: companyID, on: db).map { ($0.id, $0) })
         let ledgers = Dictionary(uniqueKeysWithValues: try await Chart.ledgers(company: companyID, on: db).map { ($0.id, $0) })
-        let pl = try await ProfitAndLoss.compute(company: companyID, from: CalendarDate(tb.from)!, to: asOf, on: db)
         var sides: [GroupNature: [UUID: [(name: String, id: UUID, amount: Int64)]]] = [:]
+        // This year's profit is what the income and expense ledgers moved this year (the P&L's net profit),
+        // read from the same trial balance rather than computed a second time.
+        var profit: Int64 = 0
         for row in tb.rows {
-            guard let l = ledgers[row.ledgerId], let g = groups[l.group_id], !g.nature.isRevenue else { continue }
+            guard let l = ledgers[row.ledgerId], let g = groups[l.group_id] else { continue }
+            if g.nature.isRevenue {
+                profit += try Money(parsing: row.credit).paise - Money(parsing: row.debit).paise
+                continue
+            }
             let signed = Balance(try Money(parsing: row.closing.amount), row.closing.side).signed
             let amount = g.nature == .assets ? signed : -signed
             sides[g.nature, default: [:]][ProfitAndLoss.primary(of: g.id, in: groups), default: []].append((l.name, l.id, amount))
@@ -43,8 +49,8 @@ enum BalanceSheet {
         let (assets, totalA) = lines(.assets)
         let opening = Balance(try Money(parsing: tb.totals.openingDifference.amount), tb.totals.openingDifference.side).signed
         return BalanceSheetDTO(asOf: asOf.description, liabilities: liabilities, assets: assets,
-                               currentYearProfit: Money(paise: pl.net).description,
-                               totalLiabilities: Money(paise: totalL + pl.net).description, totalAssets: Money(paise: totalA).description,
+                               currentYearProfit: Money(paise: profit).description,
+                               totalLiabilities: Money(paise: totalL + profit).description, totalAssets: Money(paise: totalA).description,
                                openingDifference: Money(paise: opening).description)
     }
 

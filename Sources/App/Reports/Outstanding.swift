@@ -87,6 +87,7 @@ enum Outstanding {
             WHERE a.company_id = \(bind: company) AND a.superseded = \(bind: false) AND v.status = 'active'
               AND v.date <= \(bind: asOf.description)
             GROUP BY a.ledger_id, a.bill_id, b.reference, b.date, b.due_date
+            HAVING SUM(a.amount_paise) <> 0
             """).all(decoding: Row.self)
         let direction: Int64 = receivable ? 1 : -1
         var byParty: [UUID: [OutstandingDTO.Bill]] = [:]
