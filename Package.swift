@@ -50,9 +50,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Ledger", swiftSettings: swiftSettings),
-        .target(name: "GSTKit", swiftSettings: swiftSettings),
+        .target(name: "GSTKit", dependencies: ["Ledger"], swiftSettings: swiftSettings),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"], swiftSettings: swiftSettings),
-        .testTarget(name: "GSTKitTests", dependencies: ["GSTKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "GSTKitTests", dependencies: ["GSTKit", "Ledger"], resources: [.copy("Golden")], swiftSettings: swiftSettings),
         .testTarget(
             name: "AppTests",
             dependencies: [

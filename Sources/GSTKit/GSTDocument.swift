@@ -1,0 +1,114 @@
+import Foundation
+import Ledger
+
+/// A return period, `YYYY-MM` in our API and `MMYYYY` (`fp`, `ret_period`) in the portal's JSON.
+public struct ReturnPeriod: Hashable, Sendable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard text.count == 7, parts.count == 2, parts[0].count == 4, parts[1].count == 2,
+            parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }), let y = Int(parts[0]), let m = Int(parts[1]),
+            (2017...9999).contains(y), (1...12).contains(m)
+        else { return nil }
+        year = y
+        month = m
+    }
+
+    public var first: CalendarDate { CalendarDate(year: year, month: month, day: 1)! }
+    public var last: CalendarDate { first.monthEnd }
+    public var description: String { first.monthKey }
+    public var portal: String { String(description.suffix(2)) + String(year) }
+    public func contains(_ date: CalendarDate) -> Bool { first <= date && date <= last }
+    /// HSN rows are split into B2B and B2C tabs for periods from May 2025 (gst.md §A3.2).
+    public var splitsHSN: Bool { first >= CalendarDate(year: 2025, month: 5, day: 1)! }
+}
+
+/// An invoice or note as the returns see it: everything already decided and settled in paise, so every
+/// section only adds up these figures and the sections agree with each other and with the books.
+public struct GSTDocument: Sendable {
+    public enum Kind: String, Sendable { case invoice, creditNote = "credit-note", debitNote = "debit-note" }
+    public enum Direction: String, Sendable { case outward, inward }
+
+    public struct Line: Sendable {
+        public var hsn: String
+        public var description: String
+        /// UQC code; `NA` for services.
+        public var uqc: String
+        public var quantity: Quantity?
+        public var tax: LineTax
+
+        public init(hsn: String, description: String, uqc: String, quantity: Quantity?, tax: LineTax) {
+            self.hsn = hsn
+            self.description = description
+            self.uqc = uqc
+            self.quantity = quantity
+            self.tax = tax
+        }
+    }
+
+    /// The invoice a note adjusts: its number and date, and how it was reported.
+    public struct Original: Sendable {
+        public var number: String
+        public var date: CalendarDate
+        public var wasB2CL: Bool
+        public init(number: String, date: CalendarDate, wasB2CL: Bool) {
+            self.number = number
+            self.date = date
+            self.wasB2CL = wasB2CL
+        }
+    }
+
+    public var id: String
+    public var direction: Direction
+    public var kind: Kind
+    /// Numbering series (for Table 13), e.g. the voucher type and year.
+    public var series: String
+    public var number: String
+    public var date: CalendarDate
+    public var partyName: String
+    public var partyGSTIN: String?
+    public var partyRegistration: Registration
+    public var placeOfSupply: String
+    public var supplyType: SupplyType
+    public var reverseCharge: Bool
+    /// Invoice value as billed (after round-off).
+    public var value: Int64
+    public var cancelled: Bool
+    public var original: Original?
+    public var lines: [Line]
+
+    public init(id: String, direction: Direction = .outward, kind: Kind = .invoice, series: String, number: String, date: CalendarDate,
+                partyName: String, partyGSTIN: String?, partyRegistration: Registration, placeOfSupply: String, supplyType: SupplyType = .regular,
+                reverseCharge: Bool = false, value: Int64, cancelled: Bool = false, original: Original? = nil, lines: [Line]) {
+        self.id = id
+        self.direction = direction
+        self.kind = kind
+        self.series = series
+        self.number = number
+        self.date = date
+        self.partyName = partyName
+        self.partyGSTIN = partyGSTIN
+        self.partyRegistration = partyRegistration
+        self.placeOfSupply = placeOfSupply
+        self.supplyType = supplyType
+        self.reverseCharge = reverseCharge
+        self.value = value
+        self.cancelled = cancelled
+        self.original = original
+        self.lines = lines
+    }
+
+    /// Lines that carry a taxable (or zero-rated) supply, as opposed to nil, exempt and non-GST ones.
+    public var taxableLines: [Line] { lines.filter { ![.nilRated, .exempt, .nonGST].contains($0.tax.treatment) } }
+    /// Exports and SEZ supplies are inter-state whatever the states.
+    public func isInterState(filerState: String) -> Bool { supplyType.isZeroRated || placeOfSupply != filerState }
+    public var sign: Int64 { kind == .creditNote ? -1 : 1 }
+
+    /// B2C large: inter-state, unregistered, value strictly above ₹2.5 lakh up to 31-Jul-2024 and ₹1 lakh after.
+    public func isB2CL(filerState: String) -> Bool {
+        !partyRegistration.isRegistered && !supplyType.isZeroRated && placeOfSupply != "96" && isInterState(filerState: filerState)
+            && value > GSTR1.b2clThreshold(on: date)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import GSTKit
+import Ledger
+import Testing
+
+/// A month of a Maharashtra filer's outward supplies, one of each kind; the expected JSON beside this file was
+/// worked out by hand from gst.md §A3 (amounts, sections, HSN tabs, Table 13), not produced by this code.
+enum GoldenMonth {
+    static let filer = try! GSTIN("27AAPFU0939F1ZV")
+    static let mh = StateCode("27")!
+
+    static func line(_ hsn: String, _ desc: String, _ uqc: String, qty: String?, price: Int64, rate: String, taxability: Taxability = .taxable,
+                     pos: String, supply: SupplyType = .regular, rcm: Bool = false) -> GSTDocument.Line {
+        let quantity = qty.map { try! Quantity(parsing: $0) }
+        let taxable = quantity.map { $0.times(price) } ?? price
+        let tax = TaxEngine.tax(taxable: taxable, taxability: taxability, rate: try! TaxRate(parsing: rate),
+                                context: SupplyContext(supplierState: mh, placeOfSupply: pos, supplyType: supply, reverseCharge: rcm))
+        return .init(hsn: hsn, description: desc, uqc: uqc, quantity: quantity, tax: tax)
+    }
+
+    static func doc(_ n: Int, _ day: Int, party: String?, _ registration: Registration, pos: String, supply: SupplyType = .regular, rcm: Bool = false,
+                    kind: GSTDocument.Kind = .invoice, cancelled: Bool = false, _ lines: [GSTDocument.Line]) -> GSTDocument {
+        let series = kind == .creditNote ? "CN" : "INV"
+        return GSTDocument(id: "\(series)\(n)", kind: kind, series: series, number: String(format: "%@/25-26/%04d", series, n),
+                           date: CalendarDate(year: 2025, month: 8, day: day)!, partyName: party ?? "Walk-in", partyGSTIN: party,
+                           partyRegistration: registration, placeOfSupply: pos, supplyType: supply, reverseCharge: rcm,
+                           value: lines.reduce(0) { $0 + $1.tax.invoiceValue }, cancelled: cancelled, lines: lines)
+    }
+
+    static var documents: [GSTDocument] {
+        [
+            doc(1, 5, party: "29AABCR1718E1ZL", .regular, pos: "29", [
+                line("847160", "USB keyboard", "NOS", qty: "10", price: 1_000_00, rate: "18", pos: "29"),
+                line("610910", "Cotton T-shirt", "PCS", qty: "40", price: 50_00, rate: "5", pos: "29"),
+            ]),
+            doc(2, 7, party: nil, .unregistered, pos: "24", [line("847130", "Laptop", "NOS", qty: "2", price: 50_000_00, rate: "18", pos: "24")]),
+            doc(3, 9, party: nil, .consumer, pos: "27", [line("847160", "USB keyboard", "NOS", qty: "10", price: 500_00, rate: "18", pos: "27")]),
+            doc(4, 12, party: nil, .unregistered, pos: "24", [line("847160", "USB keyboard", "NOS", qty: "20", price: 500_00, rate: "18", pos: "24")]),
+            doc(5, 15, party: nil, .overseas, pos: "96", supply: .exportWithoutPayment,
+                [line("847130", "Laptop", "NOS", qty: "1", price: 20_000_00, rate: "18", pos: "96", supply: .exportWithoutPayment)]),
+            doc(6, 20, party: "27AAJCS5738D1Z6", .sez, pos: "27", supply: .sezWithPayment,
+                [line("847160", "USB keyboard", "NOS", qty: "5", price: 1_000_00, rate: "18", pos: "27", supply: .sezWithPayment)]),
+            doc(7, 22, party: nil, .consumer, pos: "27", [line("0401", "Milk", "LTR", qty: "50", price: 2_00, rate: "0", taxability: .nilRated, pos: "27")]),
+            doc(8, 23, party: nil, .consumer, pos: "27", cancelled: true, [line("847160", "USB keyboard", "NOS", qty: "1", price: 500_00, rate: "18", pos: "27")]),
+            doc(9, 28, party: "24AANFA2641L1ZF", .regular, pos: "24", rcm: true,
+                [line("996511", "Road freight (GTA)", "NA", qty: nil, price: 10_000_00, rate: "5", pos: "24", rcm: true)]),
+            doc(1, 25, party: "29AABCR1718E1ZL", .regular, pos: "29", kind: .creditNote,
+                [line("847160", "USB keyboard", "NOS", qty: "1", price: 1_000_00, rate: "18", pos: "29")]),
+            // Dated outside the period: must not appear.
+            GSTDocument(id: "late", series: "INV", number: "INV/25-26/0010", date: CalendarDate("2025-09-01")!, partyName: "x", partyGSTIN: nil,
+                        partyRegistration: .consumer, placeOfSupply: "27", value: 1_00, lines: []),
+        ]
+    }
+}
+
+func jsonObject(_ data: Data) throws -> NSDictionary {
+    try #require(try JSONSerialization.jsonObject(with: data) as? NSDictionary)
+}
+
+@Suite struct GSTR1Tests {
+    @Test func a_month_of_every_kind_of_supply_matches_the_hand_worked_return() throws {
+        let built = GSTR1.build(filer: GoldenMonth.filer, period: ReturnPeriod("2025-08")!, documents: GoldenMonth.documents)
+        let actual = try jsonObject(try JSONEncoder().encode(built))
+        let url = try #require(Bundle.module.url(forResource: "gstr1-2025-08", withExtension: "json", subdirectory: "Golden")
+            ?? Bundle.module.url(forResource: "gstr1-2025-08", withExtension: "json"))
+        let expected = try jsonObject(try Data(contentsOf: url))
+        for key in Set(expected.allKeys.compactMap { $0 as? String }).union(actual.allKeys.compactMap { $0 as? String }) {
+            #expect(actual[key] as? NSObject == expected[key] as? NSObject, "section \(key)")
+        }
+    }
+
+    @Test func b2cl_threshold_moves_on_1_august_2024_and_is_strict() {
+        #expect(GSTR1.b2clThreshold(on: CalendarDate("2024-07-31")!) == 2_50_000_00)
+        #expect(GSTR1.b2clThreshold(on: CalendarDate("2024-08-01")!) == 1_00_000_00)
+        func invoice(_ date: String, _ value: Int64) -> GSTDocument {
+            GSTDocument(id: "x", series: "INV", number: "1", date: CalendarDate(date)!, partyName: "x", partyGSTIN: nil, partyRegistration: .unregistered,
+                        placeOfSupply: "24", value: value, lines: [])
+        }
+        #expect(!invoice("2024-07-31", 2_00_000_00).isB2CL(filerState: "27"))
+        #expect(invoice("2024-08-01", 2_00_000_00).isB2CL(filerState: "27"))
+        #expect(!invoice("2024-08-01", 1_00_000_00).isB2CL(filerState: "27"))  // equal is not above
+        #expect(!invoice("2024-08-01", 2_00_000_00).isB2CL(filerState: "24"))  // intra-state is never B2CL
+    }
+
+    @Test func hsn_is_one_list_before_may_2025() {
+        var docs = GoldenMonth.documents
+        for i in docs.indices { docs[i].date = CalendarDate(year: 2025, month: 4, day: docs[i].date.day)! }
+        let built = GSTR1.build(filer: GoldenMonth.filer, period: ReturnPeriod("2025-04")!, documents: docs)
+        #expect(built.hsn?.data?.isEmpty == false)
+        #expect(built.hsn?.hsn_b2b == nil && built.hsn?.hsn_b2c == nil)
+        #expect(built.fp == "042025")
+    }
+
+    @Test(arguments: ["2025-13", "2025-1", "25-08", "2016-12", "abcd-ef", "2025-08-01"])
+    func bad_periods_are_refused(text: String) {
+        #expect(ReturnPeriod(text) == nil)
+    }
+}
