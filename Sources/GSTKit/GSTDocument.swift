@@ -70,6 +70,8 @@ public struct GSTDocument: Sendable {
     public var partyName: String
     public var partyGSTIN: String?
     public var partyRegistration: Registration
+    /// Where the supplier is: our registration's state for outward documents, the supplier's for inward ones.
+    public var supplierState: String
     public var placeOfSupply: String
     public var supplyType: SupplyType
     public var reverseCharge: Bool
@@ -80,7 +82,8 @@ public struct GSTDocument: Sendable {
     public var lines: [Line]
 
     public init(id: String, direction: Direction = .outward, kind: Kind = .invoice, series: String, number: String, date: CalendarDate,
-                partyName: String, partyGSTIN: String?, partyRegistration: Registration, placeOfSupply: String, supplyType: SupplyType = .regular,
+                partyName: String, partyGSTIN: String?, partyRegistration: Registration, supplierState: String, placeOfSupply: String,
+                supplyType: SupplyType = .regular,
                 reverseCharge: Bool = false, value: Int64, cancelled: Bool = false, original: Original? = nil, lines: [Line]) {
         self.id = id
         self.direction = direction
@@ -91,6 +94,7 @@ public struct GSTDocument: Sendable {
         self.partyName = partyName
         self.partyGSTIN = partyGSTIN
         self.partyRegistration = partyRegistration
+        self.supplierState = supplierState
         self.placeOfSupply = placeOfSupply
         self.supplyType = supplyType
         self.reverseCharge = reverseCharge
@@ -103,12 +107,12 @@ public struct GSTDocument: Sendable {
     /// Lines that carry a taxable (or zero-rated) supply, as opposed to nil, exempt and non-GST ones.
     public var taxableLines: [Line] { lines.filter { ![.nilRated, .exempt, .nonGST].contains($0.tax.treatment) } }
     /// Exports and SEZ supplies are inter-state whatever the states.
-    public func isInterState(filerState: String) -> Bool { supplyType.isZeroRated || placeOfSupply != filerState }
+    public var isInterState: Bool { supplyType.isZeroRated || placeOfSupply != supplierState }
     public var sign: Int64 { kind == .creditNote ? -1 : 1 }
 
     /// B2C large: inter-state, unregistered, value strictly above ₹2.5 lakh up to 31-Jul-2024 and ₹1 lakh after.
-    public func isB2CL(filerState: String) -> Bool {
-        !partyRegistration.isRegistered && !supplyType.isZeroRated && placeOfSupply != "96" && isInterState(filerState: filerState)
+    public var isB2CL: Bool {
+        !partyRegistration.isRegistered && !supplyType.isZeroRated && placeOfSupply != "96" && isInterState
             && value > GSTR1.b2clThreshold(on: date)
     }
 }

@@ -71,7 +71,6 @@ extension GSTR1 {
     /// Builds the return of `filer` for `period` from outward documents dated in it (cancelled ones count only
     /// in Table 13). Credit notes carry positive amounts; `ntty` says which way they go.
     public static func build(filer: GSTIN, period: ReturnPeriod, documents: [GSTDocument], version: String = defaultVersion) -> GSTR1 {
-        let state = filer.stateCode
         let docs = documents.filter { $0.direction == .outward && period.contains($0.date) }
         let live = docs.filter { !$0.cancelled }
         var out = GSTR1(gstin: filer.value, fp: period.portal, version: version, hash: "hash")
@@ -83,7 +82,7 @@ extension GSTR1 {
         for d in live {
             let taxable = d.taxableLines
             for line in d.lines where [.nilRated, .exempt, .nonGST].contains(line.tax.treatment) {
-                let key = (d.isInterState(filerState: state) ? "INTR" : "INTRA") + (d.partyRegistration.isRegistered ? "B2B" : "B2C")
+                let key = (d.isInterState ? "INTR" : "INTRA") + (d.partyRegistration.isRegistered ? "B2B" : "B2C")
                 var sums = nilRows[key] ?? [0, 0, 0]
                 let column = line.tax.treatment == .nilRated ? 0 : line.tax.treatment == .exempt ? 1 : 2
                 sums[column] += d.sign * line.tax.taxable
@@ -102,7 +101,7 @@ extension GSTR1 {
                 b2b[d.partyGSTIN ?? "", default: []].append(B2BInvoice(
                     inum: d.number, idt: date(d.date), val: amount(d.value), pos: d.placeOfSupply, rchrg: rchrg, inv_typ: invType,
                     itms: items(taxable, split: true)))
-            case .invoice where d.isB2CL(filerState: state):
+            case .invoice where d.isB2CL:
                 b2cl[d.placeOfSupply, default: []].append(B2CLInvoice(inum: d.number, idt: date(d.date), val: amount(d.value),
                                                                       itms: items(taxable, split: false)))
             case _ where d.kind != .invoice && d.partyRegistration.isRegistered:
@@ -116,7 +115,7 @@ extension GSTR1 {
             default:
                 // Small B2C supplies and notes against them are reported net, per place of supply and rate.
                 for r in byRate(taxable) {
-                    let inter = d.isInterState(filerState: state)
+                    let inter = d.isInterState
                     let key = "\(inter)|\(d.placeOfSupply)|\(r.rate.milli)"
                     var entry = b2cs[key] ?? (B2CS(sply_ty: inter ? "INTER" : "INTRA", pos: d.placeOfSupply, typ: "OE", rt: r.rate.decimal,
                                                    txval: 0, iamt: 0, camt: 0, samt: 0, csamt: 0), [0, 0, 0, 0, 0])

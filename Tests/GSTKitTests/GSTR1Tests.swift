@@ -23,7 +23,7 @@ enum GoldenMonth {
         let series = kind == .creditNote ? "CN" : "INV"
         return GSTDocument(id: "\(series)\(n)", kind: kind, series: series, number: String(format: "%@/25-26/%04d", series, n),
                            date: CalendarDate(year: 2025, month: 8, day: day)!, partyName: party ?? "Walk-in", partyGSTIN: party,
-                           partyRegistration: registration, placeOfSupply: pos, supplyType: supply, reverseCharge: rcm,
+                           partyRegistration: registration, supplierState: "27", placeOfSupply: pos, supplyType: supply, reverseCharge: rcm,
                            value: lines.reduce(0) { $0 + $1.tax.invoiceValue }, cancelled: cancelled, lines: lines)
     }
 
@@ -48,7 +48,7 @@ enum GoldenMonth {
                 [line("847160", "USB keyboard", "NOS", qty: "1", price: 1_000_00, rate: "18", pos: "29")]),
             // Dated outside the period: must not appear.
             GSTDocument(id: "late", series: "INV", number: "INV/25-26/0010", date: CalendarDate("2025-09-01")!, partyName: "x", partyGSTIN: nil,
-                        partyRegistration: .consumer, placeOfSupply: "27", value: 1_00, lines: []),
+                        partyRegistration: .consumer, supplierState: "27", placeOfSupply: "27", value: 1_00, lines: []),
         ]
     }
 }
@@ -72,14 +72,14 @@ func jsonObject(_ data: Data) throws -> NSDictionary {
     @Test func b2cl_threshold_moves_on_1_august_2024_and_is_strict() {
         #expect(GSTR1.b2clThreshold(on: CalendarDate("2024-07-31")!) == 2_50_000_00)
         #expect(GSTR1.b2clThreshold(on: CalendarDate("2024-08-01")!) == 1_00_000_00)
-        func invoice(_ date: String, _ value: Int64) -> GSTDocument {
+        func invoice(_ date: String, _ value: Int64, ours: String = "27") -> GSTDocument {
             GSTDocument(id: "x", series: "INV", number: "1", date: CalendarDate(date)!, partyName: "x", partyGSTIN: nil, partyRegistration: .unregistered,
-                        placeOfSupply: "24", value: value, lines: [])
+                        supplierState: ours, placeOfSupply: "24", value: value, lines: [])
         }
-        #expect(!invoice("2024-07-31", 2_00_000_00).isB2CL(filerState: "27"))
-        #expect(invoice("2024-08-01", 2_00_000_00).isB2CL(filerState: "27"))
-        #expect(!invoice("2024-08-01", 1_00_000_00).isB2CL(filerState: "27"))  // equal is not above
-        #expect(!invoice("2024-08-01", 2_00_000_00).isB2CL(filerState: "24"))  // intra-state is never B2CL
+        #expect(!invoice("2024-07-31", 2_00_000_00).isB2CL)
+        #expect(invoice("2024-08-01", 2_00_000_00).isB2CL)
+        #expect(!invoice("2024-08-01", 1_00_000_00).isB2CL)  // equal is not above
+        #expect(!invoice("2024-08-01", 2_00_000_00, ours: "24").isB2CL)  // intra-state is never B2CL
     }
 
     @Test func hsn_is_one_list_before_may_2025() {
@@ -94,5 +94,59 @@ func jsonObject(_ data: Data) throws -> NSDictionary {
     @Test(arguments: ["2025-13", "2025-1", "25-08", "2016-12", "abcd-ef", "2025-08-01"])
     func bad_periods_are_refused(text: String) {
         #expect(ReturnPeriod(text) == nil)
+    }
+}
+
+/// The golden month's purchases: one of each inward kind GSTR-3B separates.
+enum GoldenPurchases {
+    static func purchase(_ id: String, day: Int, from state: String, registration: Registration, gstin: String?, taxable: Int64, rate: String,
+                         taxability: Taxability = .taxable, rcm: Bool = false) -> GSTDocument {
+        let tax = TaxEngine.tax(taxable: taxable, taxability: taxability, rate: try! TaxRate(parsing: rate),
+                                context: SupplyContext(supplierState: StateCode(state)!, placeOfSupply: "27", reverseCharge: rcm,
+                                                       supplierIsComposition: registration == .composition))
+        return GSTDocument(id: id, direction: .inward, series: "PUR", number: id, date: CalendarDate(year: 2025, month: 8, day: day)!, partyName: id,
+                           partyGSTIN: gstin, partyRegistration: registration, supplierState: state, placeOfSupply: "27", reverseCharge: rcm,
+                           value: tax.invoiceValue, lines: [.init(hsn: "8471", description: "x", uqc: "NOS", quantity: nil, tax: tax)])
+    }
+
+    static var documents: [GSTDocument] {
+        [
+            purchase("P1", day: 3, from: "29", registration: .regular, gstin: "29AABCR1718E1ZL", taxable: 40_000_00, rate: "18"),
+            purchase("P2", day: 4, from: "27", registration: .unregistered, gstin: nil, taxable: 5_000_00, rate: "5", rcm: true),
+            purchase("P3", day: 6, from: "27", registration: .composition, gstin: "36AASFP8573D2ZN", taxable: 3_000_00, rate: "18"),
+            purchase("P4", day: 8, from: "24", registration: .regular, gstin: "24AANFA2641L1ZF", taxable: 2_000_00, rate: "0", taxability: .exempt),
+            purchase("P5", day: 9, from: "27", registration: .unregistered, gstin: nil, taxable: 1_500_00, rate: "0", taxability: .nonGST),
+        ]
+    }
+}
+
+@Suite struct GSTR3BTests {
+    @Test func the_golden_month_with_its_purchases_matches_the_hand_worked_3b() throws {
+        let (built, sources) = GSTR3B.build(filer: GoldenMonth.filer, period: ReturnPeriod("2025-08")!,
+                                            documents: GoldenMonth.documents + GoldenPurchases.documents)
+        let actual = try jsonObject(try JSONEncoder().encode(built))
+        let url = try #require(Bundle.module.url(forResource: "gstr3b-2025-08", withExtension: "json", subdirectory: "Golden")
+            ?? Bundle.module.url(forResource: "gstr3b-2025-08", withExtension: "json"))
+        let expected = try jsonObject(try Data(contentsOf: url))
+        for key in Set(expected.allKeys.compactMap { $0 as? String }).union(actual.allKeys.compactMap { $0 as? String }) {
+            #expect(actual[key] as? NSObject == expected[key] as? NSObject, "table \(key)")
+        }
+        // Every figure names the documents behind it; the cancelled invoice and the outward RCM one are in none.
+        #expect(sources["sup_details.osup_det"] == ["CN1", "INV1", "INV2", "INV3", "INV4"])
+        #expect(sources["itc_elg.itc_avl.ISRC"] == ["P2"])
+        #expect(!sources.values.joined().contains("INV8") && !sources.values.joined().contains("INV9"))
+    }
+
+    @Test func gstr1_and_3b_tie_out_on_outward_tax() throws {
+        let docs = GoldenMonth.documents
+        let r1 = GSTR1.build(filer: GoldenMonth.filer, period: ReturnPeriod("2025-08")!, documents: docs)
+        let (r3, _) = GSTR3B.build(filer: GoldenMonth.filer, period: ReturnPeriod("2025-08")!, documents: docs)
+        // IGST: b2b (less the RCM invoice, which the recipient pays) + b2cl + b2cs − cdnr + exp = 3.1(a) + 3.1(b).
+        let b2b = (r1.b2b ?? []).flatMap(\.inv).filter { $0.rchrg == "N" }.flatMap(\.itms).reduce(Decimal(0)) { $0 + ($1.itm_det.iamt ?? 0) }
+        let b2cl = (r1.b2cl ?? []).flatMap(\.inv).flatMap(\.itms).reduce(Decimal(0)) { $0 + ($1.itm_det.iamt ?? 0) }
+        let b2cs = (r1.b2cs ?? []).reduce(Decimal(0)) { $0 + $1.iamt }
+        let cdnr = (r1.cdnr ?? []).flatMap(\.nt).flatMap(\.itms).reduce(Decimal(0)) { $0 + ($1.itm_det.iamt ?? 0) }
+        let exp = (r1.exp ?? []).flatMap(\.inv).flatMap(\.itms).reduce(Decimal(0)) { $0 + $1.iamt }
+        #expect(b2b + b2cl + b2cs - cdnr + exp == r3.sup_details.osup_det.iamt + r3.sup_details.osup_zero.iamt)
     }
 }

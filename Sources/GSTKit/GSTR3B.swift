@@ -1,0 +1,124 @@
+import Foundation
+import Ledger
+
+/// GSTR-3B tables 3.1, 3.1.1, 3.2, 4, 5 and 5.1 in the GSP API's JSON (gst.md §A4), from the same settled
+/// documents as GSTR-1, so the two returns tie out.
+public struct GSTR3B: Codable, Sendable, Equatable {
+    public struct Taxes: Codable, Sendable, Equatable {
+        public var txval: Decimal = 0, iamt: Decimal = 0, camt: Decimal = 0, samt: Decimal = 0, csamt: Decimal = 0
+    }
+    public struct ZeroRated: Codable, Sendable, Equatable { public var txval: Decimal = 0, iamt: Decimal = 0, csamt: Decimal = 0 }
+    public struct Value: Codable, Sendable, Equatable { public var txval: Decimal = 0 }
+    public struct SupplyDetails: Codable, Sendable, Equatable {
+        public var osup_det = Taxes(), osup_zero = ZeroRated(), osup_nil_exmp = Value(), isup_rev = Taxes(), osup_nongst = Value()
+    }
+    public struct ECODetails: Codable, Sendable, Equatable { public var eco_sup = Taxes(), eco_reg_sup = Value() }
+    public struct PlaceRow: Codable, Sendable, Equatable { public var pos: String, txval: Decimal, iamt: Decimal }
+    public struct InterState: Codable, Sendable, Equatable {
+        public var unreg_details: [PlaceRow] = [], comp_details: [PlaceRow] = [], uin_details: [PlaceRow] = []
+    }
+    public struct Credit: Codable, Sendable, Equatable { public var iamt: Decimal = 0, camt: Decimal = 0, samt: Decimal = 0, csamt: Decimal = 0 }
+    public struct CreditRow: Codable, Sendable, Equatable {
+        public var ty: String, iamt: Decimal = 0, camt: Decimal = 0, samt: Decimal = 0, csamt: Decimal = 0
+    }
+    public struct ITC: Codable, Sendable, Equatable {
+        public var itc_avl: [CreditRow], itc_rev: [CreditRow], itc_net: Credit, itc_inelg: [CreditRow]
+    }
+    public struct InwardRow: Codable, Sendable, Equatable { public var ty: String, inter: Decimal, intra: Decimal }
+    public struct Inward: Codable, Sendable, Equatable { public var isup_details: [InwardRow] }
+    public struct LateFee: Codable, Sendable, Equatable { public var camt: Decimal = 0, samt: Decimal = 0 }
+    public struct InterestAndFee: Codable, Sendable, Equatable { public var intr_details = Credit(), ltfee_details = LateFee() }
+
+    public var gstin: String
+    public var ret_period: String
+    public var sup_details: SupplyDetails
+    public var eco_dtls: ECODetails
+    public var inter_sup: InterState
+    public var itc_elg: ITC
+    public var inward_sup: Inward
+    public var intr_ltfee: InterestAndFee
+}
+
+extension GSTR3B {
+    /// Which documents make up each figure, keyed by the JSON path (`sup_details.osup_det`, `itc_elg.itc_avl.OTH`…).
+    public typealias Sources = [String: [String]]
+
+    public static func build(filer: GSTIN, period: ReturnPeriod, documents: [GSTDocument]) -> (GSTR3B, Sources) {
+        var paise: [String: [Int64]] = [:]  // path → [txval, iamt, camt, samt, csamt]
+        var sources: [String: Set<String>] = [:]
+        func add(_ path: String, _ d: GSTDocument, _ t: LineTax) {
+            var s = paise[path] ?? [0, 0, 0, 0, 0]
+            for (i, v) in [t.taxable, t.igst, t.cgst, t.sgst, t.cess].enumerated() { s[i] += d.sign * v }
+            paise[path] = s
+            sources[path, default: []].insert(d.id)
+        }
+        for d in documents where !d.cancelled && period.contains(d.date) {
+            let inter = d.isInterState
+            for l in d.lines {
+                let t = l.tax
+                switch (d.direction, t.treatment) {
+                case (.outward, .billOfSupply): continue
+                case (.outward, .nilRated), (.outward, .exempt): add("sup_details.osup_nil_exmp", d, t)
+                case (.outward, .nonGST): add("sup_details.osup_nongst", d, t)
+                case (.outward, .zeroRatedWithTax), (.outward, .zeroRatedWithoutTax): add("sup_details.osup_zero", d, t)
+                case (.outward, _):
+                    // Outward reverse-charge supplies are paid by the recipient, so they stay out of our liability.
+                    guard !d.reverseCharge else { continue }
+                    add("sup_details.osup_det", d, t)
+                    if inter {
+                        switch d.partyRegistration {
+                        case .unregistered, .consumer: add("inter_sup.unreg_details.\(d.placeOfSupply)", d, t)
+                        case .composition: add("inter_sup.comp_details.\(d.placeOfSupply)", d, t)
+                        case .uin: add("inter_sup.uin_details.\(d.placeOfSupply)", d, t)
+                        default: break
+                        }
+                    }
+                case (.inward, .nilRated), (.inward, .exempt): add("inward_sup.GST.\(inter ? "inter" : "intra")", d, t)
+                case (.inward, .nonGST): add("inward_sup.NONGST.\(inter ? "inter" : "intra")", d, t)
+                case (.inward, _) where d.partyRegistration == .composition:
+                    add("inward_sup.GST.\(inter ? "inter" : "intra")", d, t)
+                case (.inward, _) where d.reverseCharge:
+                    add("sup_details.isup_rev", d, t)
+                    add(d.partyRegistration == .overseas ? "itc_elg.itc_avl.IMPS" : "itc_elg.itc_avl.ISRC", d, t)
+                case (.inward, _) where d.partyRegistration == .overseas:
+                    add("itc_elg.itc_avl.IMPG", d, t)
+                case (.inward, _):
+                    add("itc_elg.itc_avl.OTH", d, t)
+                }
+            }
+        }
+        func amount(_ p: Int64) -> Decimal { Decimal(p) / 100 }
+        func taxes(_ path: String) -> Taxes {
+            let s = paise[path] ?? [0, 0, 0, 0, 0]
+            return Taxes(txval: amount(s[0]), iamt: amount(s[1]), camt: amount(s[2]), samt: amount(s[3]), csamt: amount(s[4]))
+        }
+        func credit(_ ty: String) -> CreditRow {
+            let t = taxes("itc_elg.itc_avl.\(ty)")
+            return CreditRow(ty: ty, iamt: t.iamt, camt: t.camt, samt: t.samt, csamt: t.csamt)
+        }
+        func places(_ prefix: String) -> [PlaceRow] {
+            paise.keys.filter { $0.hasPrefix(prefix + ".") }.sorted().map { key in
+                PlaceRow(pos: String(key.dropFirst(prefix.count + 1)), txval: amount(paise[key]![0]), iamt: amount(paise[key]![1]))
+            }
+        }
+        var sup = SupplyDetails()
+        sup.osup_det = taxes("sup_details.osup_det")
+        let zero = taxes("sup_details.osup_zero")
+        sup.osup_zero = ZeroRated(txval: zero.txval, iamt: zero.iamt, csamt: zero.csamt)
+        sup.osup_nil_exmp = Value(txval: taxes("sup_details.osup_nil_exmp").txval)
+        sup.isup_rev = taxes("sup_details.isup_rev")
+        sup.osup_nongst = Value(txval: taxes("sup_details.osup_nongst").txval)
+        let available = ["IMPG", "IMPS", "ISRC", "ISD", "OTH"].map(credit)
+        let net = available.reduce(into: Credit()) { c, r in c.iamt += r.iamt; c.camt += r.camt; c.samt += r.samt; c.csamt += r.csamt }
+        let itc = ITC(itc_avl: available, itc_rev: [CreditRow(ty: "RUL"), CreditRow(ty: "OTH")], itc_net: net,
+                      itc_inelg: [CreditRow(ty: "RUL"), CreditRow(ty: "OTH")])
+        let inward = Inward(isup_details: ["GST", "NONGST"].map { ty in
+            InwardRow(ty: ty, inter: taxes("inward_sup.\(ty).inter").txval, intra: taxes("inward_sup.\(ty).intra").txval)
+        })
+        let out = GSTR3B(gstin: filer.value, ret_period: period.portal, sup_details: sup, eco_dtls: ECODetails(),
+                         inter_sup: InterState(unreg_details: places("inter_sup.unreg_details"), comp_details: places("inter_sup.comp_details"),
+                                               uin_details: places("inter_sup.uin_details")),
+                         itc_elg: itc, inward_sup: inward, intr_ltfee: InterestAndFee())
+        return (out, sources.mapValues { $0.sorted() })
+    }
+}
