@@ -37,6 +37,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(CreateIdempotencyKeys())
     app.migrations.add(AddVoucherFlags())
     app.migrations.add(CreateMonthTotals())
+    app.migrations.add(CreateGST())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

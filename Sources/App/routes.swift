@@ -37,6 +37,10 @@ func routes(_ app: Application) throws {
                                    response: MeResponse.schema),
             use: AuthController.me)
 
+    user.on(.GET, "gstin", ":gstin", api: .init(summary: "Check a GSTIN: state, PAN, registration type, or what is wrong", tag: "GST",
+                                                access: .user, response: GSTINLookup.Answer.schema),
+            use: GSTINLookup.check)
+
     do {  // Companies
         user.on(.POST, "companies", api: .init(summary: "Create a company (you become its owner)", tag: "Companies",
                                                access: .user, request: CreateCompanyRequest.schema,
@@ -82,6 +86,7 @@ func registerCompanyRoutes(_ company: any RoutesBuilder) {
                    use: MemberController.remove)
     }
     registerBooksRoutes(company)
+    registerGSTRoutes(company)
     do {  // Audit trail
         company.on(.GET, "audit-log", api: .init(summary: "The audit trail, newest first", tag: "Audit",
                                                  access: .company(.auditView),

@@ -32,7 +32,7 @@ public enum Registration: String, Codable, CaseIterable, Sendable {
 }
 
 /// What the engine decided for a line, and why.
-public enum Treatment: String, Codable, Sendable {
+public enum Treatment: String, Codable, CaseIterable, Sendable {
     case intraState = "intra-state"
     case interState = "inter-state"
     case zeroRatedWithTax = "zero-rated-with-tax"
@@ -58,6 +58,20 @@ public struct LineTax: Equatable, Sendable {
     public var cess: Int64 = 0
     public var usesUTGST = false
     public var reverseCharge = false
+
+    public init(treatment: Treatment, taxable: Int64, rate: TaxRate, cessRate: TaxRate, cgst: Int64 = 0, sgst: Int64 = 0, igst: Int64 = 0,
+                cess: Int64 = 0, usesUTGST: Bool = false, reverseCharge: Bool = false) {
+        self.treatment = treatment
+        self.taxable = taxable
+        self.rate = rate
+        self.cessRate = cessRate
+        self.cgst = cgst
+        self.sgst = sgst
+        self.igst = igst
+        self.cess = cess
+        self.usesUTGST = usesUTGST
+        self.reverseCharge = reverseCharge
+    }
 
     public var tax: Int64 { cgst + sgst + igst + cess }
     /// What the buyer pays for the line; under reverse charge the buyer pays the tax to the government instead.

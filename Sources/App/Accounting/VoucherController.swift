@@ -104,6 +104,11 @@ enum VoucherController {
                         on db: any Database) async throws -> VoucherDTO {
         try await PeriodLocks.check(date: CalendarDate(before.date)!, company: company, on: db)
         let sql = db.sql()
+        // An invoice's voucher follows its computed lines; changing the voucher alone would make them disagree.
+        struct Invoice: Decodable { var number: String }
+        if let invoice = try await sql.raw("SELECT number FROM invoices WHERE voucher_id = \(bind: before.id)").first(decoding: Invoice.self) {
+            throw APIError.conflict("Voucher \(before.number) belongs to invoice \(invoice.number); cancel it and issue a new invoice instead.")
+        }
         // The old version's bill allocations stop counting before the new version is checked against open bills.
         try await sql.raw("UPDATE bill_allocations SET superseded = \(bind: true) WHERE voucher_id = \(bind: before.id)").run()
         var amendment = body

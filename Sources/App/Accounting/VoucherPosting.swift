@@ -98,6 +98,8 @@ enum VoucherPosting {
         var reference: String?
         var optional: Bool
         var postDated: Bool
+        /// A number already reserved from the type's series by the caller (an invoice needs it for its bill).
+        var presetNumber: String? = nil
 
         /// Optional vouchers are kept with their lines and bills but add nothing to the books.
         var status: String { optional ? "optional" : "active" }
@@ -250,7 +252,7 @@ enum VoucherPosting {
         let sql = db.sql()
         var firstNumber: [String: Int64] = [:]
         var counts: [String: (UUID, CalendarDate, Int)] = [:]
-        for p in prepared where p.type.automatic {
+        for p in prepared where p.type.automatic && p.presetNumber == nil {
             let key = "\(p.type.id)|\(p.fyStart)"
             let c = counts[key] ?? (p.type.id, p.fyStart, 0)
             counts[key] = (c.0, c.1, c.2 + 1)
@@ -265,8 +267,8 @@ enum VoucherPosting {
         var dayTotals: [String: DayTotalRow] = [:]
         var dtos: [VoucherDTO] = []
         for p in prepared {
-            var number = p.manualNumber ?? ""
-            if p.type.automatic {
+            var number = p.presetNumber ?? p.manualNumber ?? ""
+            if p.type.automatic && p.presetNumber == nil {
                 let key = "\(p.type.id)|\(p.fyStart)"
                 let n = firstNumber[key]!
                 firstNumber[key] = n + 1

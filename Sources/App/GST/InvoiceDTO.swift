@@ -1,0 +1,188 @@
+import Foundation
+import GSTKit
+import Ledger
+import Vapor
+
+enum InvoiceKind: String, Codable, CaseIterable, Sendable {
+    case sales, purchase
+    case creditNote = "credit-note"
+    case debitNote = "debit-note"
+
+    var voucherType: String { rawValue }
+    var documentKind: GSTDocument.Kind {
+        switch self {
+        case .sales, .purchase: .invoice
+        case .creditNote: .creditNote
+        case .debitNote: .debitNote
+        }
+    }
+}
+
+struct InvoiceRequest: APIRequestBody {
+    struct Line: Codable, Sendable {
+        var item: String
+        var quantity: String
+        var rate: String
+        var discount: String?
+        var description: String?
+    }
+
+    var kind: InvoiceKind
+    var party: String
+    var date: String
+    var number: String?
+    var registration: String?
+    var placeOfSupply: String?
+    var supplyType: SupplyType?
+    var reverseCharge: Bool?
+    var originalInvoice: String?
+    var roundOff: Bool?
+    var narration: String?
+    var lines: [Line]
+
+    static let maxLines = 1_000
+
+    static let schema = Schema.object([
+        .required("kind", .oneOf(InvoiceKind.self)),
+        .required("party", .string(.init(minLength: 1, maxLength: 200, description: "Party ledger: name or id"))),
+        .required("date", .date),
+        .optional("number", .string(.init(minLength: 1, maxLength: 16, description: "Purchases: the supplier's invoice number"))),
+        .optional("registration", .string(.init(minLength: 15, maxLength: 15, description: "Our GSTIN the invoice is issued under"))),
+        .optional("placeOfSupply", .string(.init(minLength: 2, maxLength: 2, description: "State code, 96 for exports"))),
+        .optional("supplyType", .oneOf(SupplyType.self)),
+        .optional("reverseCharge", .boolean),
+        .optional("originalInvoice", .string(.init(minLength: 1, maxLength: 60, description: "For notes: the invoice's id or number"))),
+        .optional("roundOff", .boolean),
+        .optional("narration", .text(min: 0)),
+        .required("lines", .array(.object([
+            .required("item", .string(.init(minLength: 1, maxLength: 200))),
+            .required("quantity", .string(.init(minLength: 1, maxLength: 20))),
+            .required("rate", .string(.init(minLength: 1, maxLength: 20, description: "Price per unit in rupees"))),
+            .optional("discount", .string(.init(minLength: 1, maxLength: 20, description: "Amount in rupees"))),
+            .optional("description", .text(max: 300)),
+        ]))),
+    ])
+}
+
+struct InvoiceDTO: APIResponseBody {
+    struct Line: Codable, Sendable {
+        var item: String
+        var itemId: UUID
+        var description: String
+        var hsn: String
+        var unit: String
+        var quantity: String
+        var rate: String
+        var discount: String
+        var taxable: String
+        var treatment: Treatment
+        var gstRate: String
+        var cessRate: String
+        var cgst: String
+        var sgst: String
+        var utgst: Bool
+        var igst: String
+        var cess: String
+        var total: String
+    }
+
+    struct Totals: Codable, Sendable {
+        var taxable: String
+        var cgst: String
+        var sgst: String
+        var igst: String
+        var cess: String
+        var tax: String
+        var roundOff: String
+        var total: String
+    }
+
+    var id: UUID
+    var kind: InvoiceKind
+    var number: String
+    var date: String
+    var voucherId: UUID
+    var status: String
+    var party: String
+    var partyId: UUID
+    var partyGstin: String?
+    var partyRegistration: Registration
+    var registration: String?
+    var supplierState: String
+    var placeOfSupply: String
+    var supplyType: SupplyType
+    var reverseCharge: Bool
+    var billOfSupply: Bool
+    var originalInvoiceId: UUID?
+    var lines: [Line]
+    var totals: Totals
+
+    static let schema = Schema.ref("Invoice", .object([
+        .required("id", .uuid), .required("kind", .oneOf(InvoiceKind.self)), .required("number", .string()), .required("date", .date),
+        .required("voucherId", .uuid), .required("status", .string()), .required("party", .text()), .required("partyId", .uuid),
+        .optional("partyGstin", .nullable(.string())), .required("partyRegistration", .oneOf(Registration.self)),
+        .optional("registration", .nullable(.string())), .required("supplierState", .string()), .required("placeOfSupply", .string()),
+        .required("supplyType", .oneOf(SupplyType.self)), .required("reverseCharge", .boolean), .required("billOfSupply", .boolean),
+        .optional("originalInvoiceId", .nullable(.uuid)),
+        .required("lines", .array(.object([
+            .required("item", .text()), .required("itemId", .uuid), .required("description", .text()), .required("hsn", .string()),
+            .required("unit", .string()), .required("quantity", .string()), .required("rate", .string()), .required("discount", .string()),
+            .required("taxable", .string()), .required("treatment", .oneOf(Treatment.self)), .required("gstRate", .string()),
+            .required("cessRate", .string()), .required("cgst", .string()), .required("sgst", .string()), .required("utgst", .boolean),
+            .required("igst", .string()), .required("cess", .string()), .required("total", .string()),
+        ]))),
+        .required("totals", .object(["taxable", "cgst", "sgst", "igst", "cess", "tax", "roundOff", "total"].map { .required($0, .string()) })),
+    ]))
+}
+
+struct InvoiceRow: Codable, Sendable {
+    var id: UUID
+    var company_id: UUID
+    var registration_id: UUID?
+    var kind: String
+    var direction: String
+    var number: String
+    var fy_start: String
+    var date: String
+    var party_ledger_id: UUID
+    var party_registration: String
+    var party_gstin: String?
+    var supplier_state: String
+    var place_of_supply: String
+    var supply_type: String
+    var reverse_charge: Bool
+    var original_invoice_id: UUID?
+    var voucher_id: UUID
+    var taxable_paise: Int64
+    var tax_paise: Int64
+    var round_off_paise: Int64
+    var total_paise: Int64
+}
+
+struct InvoiceLineRow: Codable, Sendable {
+    var id: UUID
+    var invoice_id: UUID
+    var company_id: UUID
+    var line_no: Int
+    var item_id: UUID
+    var description: String
+    var hsn: String
+    var uqc: String
+    var quantity_milli: Int64
+    var price_paise: Int64
+    var discount_paise: Int64
+    var taxable_paise: Int64
+    var treatment: String
+    var rate_milli: Int64
+    var cess_milli: Int64
+    var cgst_paise: Int64
+    var sgst_paise: Int64
+    var igst_paise: Int64
+    var cess_paise: Int64
+    var utgst: Bool
+
+    var tax: LineTax {
+        LineTax(treatment: Treatment(rawValue: treatment) ?? .intraState, taxable: taxable_paise, rate: TaxRate(milli: rate_milli),
+                cessRate: TaxRate(milli: cess_milli), cgst: cgst_paise, sgst: sgst_paise, igst: igst_paise, cess: cess_paise, usesUTGST: utgst)
+    }
+}

@@ -1,0 +1,282 @@
+import Fluent
+import Foundation
+import GSTKit
+import Ledger
+import SQLKit
+import Vapor
+
+/// Turns an invoice request into computed lines and one balanced voucher posted through the books' own path.
+/// Everything happens in the caller's transaction: the invoice, its lines, the voucher and the audit entries
+/// land together or not at all.
+enum InvoicePosting {
+    struct Computed {
+        var invoice: InvoiceRow
+        var lines: [InvoiceLineRow]
+        var items: [UUID: ItemRow]
+        var billOfSupply: Bool
+    }
+
+    static func post(_ body: InvoiceRequest, company: Company, actor: AuditActor, on db: any Database) async throws -> InvoiceDTO {
+        let companyID = try company.requireID()
+        let context = try await PostingContext(company: companyID, on: db)
+        var computed = try await compute(body, company: company, context: context, actor: actor, on: db)
+        let type = context.type(body.kind.voucherType)!
+        let outward = computed.invoice.direction == "outward"
+        // Outward documents take the next number of their voucher series now, so the bill can carry it.
+        let fyStart = CalendarDate(computed.invoice.fy_start)!
+        if outward {
+            let sequence = try await VoucherPosting.reserveNumbers(type: type.id, fyStart: fyStart, count: 1, on: db.sql())
+            computed.invoice.number = VoucherNumbering.format(prefix: type.prefix, suffix: type.suffix, width: type.width, fyStart: fyStart, sequence: sequence)
+        }
+        let request = try await voucher(for: computed, body: body, context: context, company: companyID, actor: actor, on: db)
+        var prepared = try await VoucherPosting.prepare(request, context: context, on: db)
+        if outward { prepared.presetNumber = computed.invoice.number }
+        let posted = try await VoucherPosting.write([prepared], context: context, actor: actor, on: db)[0]
+        computed.invoice.voucher_id = posted.id
+        let sql = db.sql()
+        try await sql.insert(into: "invoices").model(computed.invoice).run()
+        try await VoucherPosting.insert(computed.lines, into: "invoice_lines", on: sql)
+        let dto = try await InvoiceController.load(computed.invoice.id.uuidString, company: companyID, on: db)
+        try await AuditLog.append(AuditEvent(companyID: companyID, action: "invoice.create", entityType: "invoice",
+                                             entityID: computed.invoice.id.uuidString.lowercased(), after: try JSONValue(encoding: dto)),
+                                  by: actor, on: db)
+        return dto
+    }
+
+    /// Every check and every figure, collected field by field into one 422.
+    static func compute(_ body: InvoiceRequest, company: Company, context: PostingContext, actor: AuditActor,
+                        on db: any Database) async throws -> Computed {
+        let companyID = try company.requireID()
+        var errors: [APIError.FieldError] = []
+        guard let date = CalendarDate(body.date) else { throw APIError.validation(field: "date", "must be a date as YYYY-MM-DD") }
+        guard (1...InvoiceRequest.maxLines).contains(body.lines.count) else {
+            throw APIError.validation(field: "lines", "give 1 to \(InvoiceRequest.maxLines) lines, got \(body.lines.count)")
+        }
+        let registration = try await Registrations.resolve(body.registration, company: company, actor: actor, on: db)
+
+        // The original invoice decides which way a note goes.
+        var original: InvoiceRow?
+        if body.kind == .creditNote || body.kind == .debitNote {
+            guard let ref = body.originalInvoice else { throw APIError.validation(field: "originalInvoice", "is required for a \(body.kind.rawValue)") }
+            original = try await InvoiceController.row(ref, company: companyID, on: db)
+            guard let o = original, ["sales", "purchase"].contains(o.kind) else {
+                throw APIError.validation(field: "originalInvoice", "no sales or purchase invoice '\(ref)' in this company")
+            }
+            if CalendarDate(o.date)! > date { errors.append(.init(field: "date", message: "is before the original invoice's date (\(o.date))")) }
+        } else if body.originalInvoice != nil {
+            errors.append(.init(field: "originalInvoice", message: "only credit and debit notes name an original invoice"))
+        }
+        let outward = body.kind == .sales || original?.kind == "sales"
+
+        // The party and its registration come from its ledger.
+        guard let party = try await context.ledger(body.party, on: db) else { throw APIError.validation(field: "party", "no ledger '\(body.party)' in this company") }
+        if let o = original, o.party_ledger_id != party.id {
+            errors.append(.init(field: "party", message: "is not the party of the original invoice"))
+        }
+        let role = context.groups[party.group_id]?.role
+        var partyGSTIN: GSTIN?
+        if let raw = party.gstin {
+            do { partyGSTIN = try GSTIN(raw) } catch { throw APIError.validation(field: "party", "'\(party.name)' has an invalid GSTIN: \(error.description)") }
+        }
+        let partyRegistration = party.registration_type.flatMap(Registration.init(rawValue:))
+            ?? (partyGSTIN != nil ? .regular : role?.isCashOrBank == true ? .consumer : .unregistered)
+        let supplyType = body.supplyType ?? original.flatMap { SupplyType(rawValue: $0.supply_type) } ?? .regular
+        if supplyType.isSEZ && partyRegistration != .sez { errors.append(.init(field: "supplyType", message: "SEZ supplies need a party registered as sez")) }
+        if supplyType.isExport && partyRegistration != .overseas && (body.placeOfSupply ?? "96") != "96" {
+            errors.append(.init(field: "placeOfSupply", message: "an export's place of supply is 96"))
+        }
+
+        // Who supplies to where.
+        let ourState = StateCode(registration?.state_code ?? company.stateCode) ?? StateCode("27")!
+        var supplierState = ourState.code
+        var placeOfSupply = ourState.code
+        if outward {
+            if let pos = body.placeOfSupply { placeOfSupply = pos } else {
+                do {
+                    placeOfSupply = try TaxEngine.defaultPlaceOfSupply(supplyType: supplyType, partyRegistration: partyRegistration,
+                                                                       partyGSTIN: partyGSTIN, partyState: party.state_code, supplierState: ourState)
+                } catch { errors.append(.init(field: "placeOfSupply", message: error.description)) }
+            }
+        } else {
+            supplierState = partyGSTIN?.stateCode ?? party.state_code ?? ourState.code
+            placeOfSupply = body.placeOfSupply ?? ourState.code
+        }
+        if placeOfSupply != "96" && !StateCode.registrable.contains(placeOfSupply) {
+            errors.append(.init(field: "placeOfSupply", message: "'\(placeOfSupply)' is not a state code (or 96 for exports)"))
+        }
+        let reverseCharge = body.reverseCharge ?? original?.reverse_charge ?? false
+        // No tax is charged by a composition or unregistered seller, nor by an unregistered supplier outside reverse charge.
+        let noTax = outward ? (registration == nil || registration?.kind == "composition")
+            : (!reverseCharge && [.composition, .unregistered, .consumer].contains(partyRegistration))
+        let tax = SupplyContext(supplierState: StateCode(supplierState) ?? ourState, placeOfSupply: placeOfSupply, supplyType: supplyType,
+                                reverseCharge: reverseCharge, supplierIsComposition: noTax)
+
+        // Lines.
+        var items: [UUID: ItemRow] = [:]
+        var lines: [InvoiceLineRow] = []
+        let invoiceID = UUID()
+        let rates = try await Items.rates(company: companyID, on: db)
+        let hsnDigits = HSNCode.requiredDigits(turnoverAbove5Crore: registration?.turnover_above_5cr ?? false)
+        for (i, input) in body.lines.enumerated() {
+            let f = "lines[\(i)]"
+            guard let item = try await Items.find(input.item, company: companyID, on: db), item.active else {
+                errors.append(.init(field: f + ".item", message: "no active item '\(input.item)' in this company")); continue
+            }
+            items[item.id] = item
+            guard let entry = Items.schedule(rates[item.id] ?? []).entry(on: date) else {
+                errors.append(.init(field: f + ".item", message: "'\(item.name)' has no GST rate on \(date)")); continue
+            }
+            if outward && item.hsn.count < hsnDigits {
+                errors.append(.init(field: f + ".item", message: "'\(item.name)' has a \(item.hsn.count)-digit HSN; this registration must show at least \(hsnDigits) digits"))
+            }
+            var quantity = Quantity(thousandths: 0), price: Int64 = 0, discount: Int64 = 0
+            do { quantity = try Quantity(parsing: input.quantity) } catch { errors.append(.init(field: f + ".quantity", message: error.description)) }
+            do {
+                price = try Money(parsing: input.rate).paise
+                if price < 0 { errors.append(.init(field: f + ".rate", message: "must not be negative")) }
+            } catch { errors.append(.init(field: f + ".rate", message: error.description)) }
+            if let raw = input.discount {
+                do { discount = try Money(parsing: raw).paise } catch { errors.append(.init(field: f + ".discount", message: error.description)) }
+            }
+            let amount = quantity.times(price)
+            if discount < 0 || discount > amount { errors.append(.init(field: f + ".discount", message: "must be between 0 and the line amount \(Money(paise: amount))")) }
+            let t = TaxEngine.tax(taxable: amount - discount, taxability: Taxability(rawValue: item.taxability) ?? .taxable, rate: entry.rate,
+                                  cessRate: entry.cess, context: tax)
+            lines.append(InvoiceLineRow(id: UUID(), invoice_id: invoiceID, company_id: companyID, line_no: i, item_id: item.id,
+                                        description: input.description ?? item.name, hsn: item.hsn, uqc: item.unit,
+                                        quantity_milli: quantity.thousandths, price_paise: price, discount_paise: discount, taxable_paise: t.taxable,
+                                        treatment: t.treatment.rawValue, rate_milli: t.rate.milli, cess_milli: t.cessRate.milli, cgst_paise: t.cgst,
+                                        sgst_paise: t.sgst, igst_paise: t.igst, cess_paise: t.cess, utgst: t.usesUTGST))
+        }
+        if lines.contains(where: { $0.taxable_paise <= 0 }) && errors.isEmpty {
+            errors.append(.init(field: "lines", message: "every line needs a value above zero after discount"))
+        }
+
+        let taxable = lines.reduce(Int64(0)) { $0 + $1.taxable_paise }
+        let taxAmount = lines.reduce(Int64(0)) { $0 + $1.cgst_paise + $1.sgst_paise + $1.igst_paise + $1.cess_paise }
+        let value = taxable + (reverseCharge ? 0 : taxAmount)
+        let roundOff = body.roundOff == true ? (value + 50) / 100 * 100 - value : 0
+        let fyStart = date.financialYearStart(month: context.fyMonth)
+
+        // A credit note cannot take back more than the invoice, counting the notes before it.
+        if body.kind == .creditNote, let o = original {
+            struct Sum: Decodable { var s: Int64? }
+            let earlier = try await db.sql().raw("""
+                SELECT CAST(SUM(i.total_paise) AS BIGINT) AS s FROM invoices i JOIN vouchers v ON v.id = i.voucher_id
+                WHERE i.original_invoice_id = \(bind: o.id) AND i.kind = 'credit-note' AND v.status = 'active'
+                """).first(decoding: Sum.self)?.s ?? 0
+            if earlier + value + roundOff > o.total_paise {
+                errors.append(.init(field: "lines", message: "the note (\(Money(paise: value + roundOff))) with earlier notes (\(Money(paise: earlier))) exceeds the original invoice's \(Money(paise: o.total_paise))"))
+            }
+        }
+
+        var number = ""
+        if outward {
+            if body.number != nil { errors.append(.init(field: "number", message: "outward invoices and notes are numbered automatically; leave number out")) }
+        } else if let given = body.number?.trimmingCharacters(in: .whitespaces), !given.isEmpty {
+            number = given
+            struct Row: Decodable { var id: UUID }
+            let taken = try await db.sql().raw("""
+                SELECT id FROM invoices WHERE company_id = \(bind: companyID) AND direction = 'inward' AND party_ledger_id = \(bind: party.id)
+                AND kind = \(bind: body.kind.rawValue) AND fy_start = \(bind: fyStart.description) AND number = \(bind: given)
+                """).first(decoding: Row.self) != nil
+            if taken { errors.append(.init(field: "number", message: "'\(given)' from \(party.name) is already entered for this year")) }
+        } else {
+            errors.append(.init(field: "number", message: "is required: the supplier's invoice or note number"))
+        }
+        guard errors.isEmpty else { throw APIError.validation(errors) }
+
+        let invoice = InvoiceRow(id: invoiceID, company_id: companyID, registration_id: registration?.id, kind: body.kind.rawValue,
+                                 direction: outward ? "outward" : "inward", number: number, fy_start: fyStart.description, date: date.description,
+                                 party_ledger_id: party.id, party_registration: partyRegistration.rawValue, party_gstin: partyGSTIN?.value,
+                                 supplier_state: supplierState, place_of_supply: placeOfSupply, supply_type: supplyType.rawValue,
+                                 reverse_charge: reverseCharge, original_invoice_id: original?.id, voucher_id: UUID(), taxable_paise: taxable,
+                                 tax_paise: taxAmount, round_off_paise: roundOff, total_paise: value + roundOff)
+        return Computed(invoice: invoice, lines: lines, items: items, billOfSupply: noTax && outward)
+    }
+
+    /// The voucher: party on one side; income or purchase ledgers, tax ledgers and round-off on the other.
+    /// Sales and debit notes on sales debit the party; credit notes reverse that; purchases mirror it.
+    static func voucher(for c: Computed, body: InvoiceRequest, context: PostingContext, company: UUID, actor: AuditActor,
+                        on db: any Database) async throws -> VoucherRequest {
+        let inv = c.invoice
+        let outward = inv.direction == "outward"
+        // Party side: +1 debit. Outward sales/DN and inward CN/DN debit the party; the rest credit it.
+        let partyDebit = outward ? body.kind != .creditNote : body.kind != .purchase
+        var amounts: [UUID: (String, Int64)] = [:]  // ledger → signed amount, + debit
+        func add(_ ledger: LedgerRow, _ paise: Int64) {
+            guard paise != 0 else { return }
+            amounts[ledger.id, default: (ledger.name, 0)].1 += paise
+        }
+        let other: Int64 = partyDebit ? -1 : 1
+        let prefix = outward ? "Output" : "Input"
+        for l in c.lines {
+            let item = c.items[l.item_id]!
+            let ledgerID = outward ? item.sales_ledger_id : item.purchase_ledger_id
+            let known = try await ledgerID.asyncMap { try await context.ledger($0.uuidString, on: db) } ?? nil
+            let income = try await known.asyncOr {
+                try await GSTLedgers.named(outward ? "Sales" : "Purchase", under: outward ? "Sales Accounts" : "Purchase Accounts",
+                                           context: context, company: company, actor: actor, on: db)
+            }
+            add(income, other * l.taxable_paise)
+            let taxes: [(String, Int64)] = [("CGST", l.cgst_paise), (l.utgst ? "UTGST" : "SGST", l.sgst_paise), ("IGST", l.igst_paise), ("Cess", l.cess_paise)]
+            for (name, amount) in taxes where amount != 0 {
+                let ledger = try await GSTLedgers.named("\(prefix) \(name)", under: "Duties & Taxes", context: context, company: company, actor: actor, on: db)
+                add(ledger, other * amount)
+                if inv.reverse_charge {
+                    // Under reverse charge the tax is not the party's: outward, the buyer pays it (nothing to post); inward,
+                    // we owe it as output tax and may take the same amount as input credit.
+                    if outward { add(ledger, -other * amount) } else {
+                        add(try await GSTLedgers.named("Output \(name)", under: "Duties & Taxes", context: context, company: company, actor: actor, on: db),
+                            -other * amount)
+                    }
+                }
+            }
+        }
+        if inv.round_off_paise != 0 {
+            add(try await GSTLedgers.named("Round Off", under: "Indirect Expenses", context: context, company: company, actor: actor, on: db),
+                other * inv.round_off_paise)
+        }
+        guard let party = try await context.ledger(inv.party_ledger_id.uuidString, on: db) else { throw APIError.notFound("Ledger") }
+        var bills: [BillInput]?
+        if party.bill_wise {
+            let total = Money(paise: inv.total_paise).description
+            let reference = inv.number
+            // Invoices, and debit notes we issue on a sale, open a bill of their own.
+            if body.kind == .sales || body.kind == .purchase || (body.kind == .debitNote && outward) {
+                bills = [BillInput(type: .new, reference: reference, amount: total)]
+            } else {
+                // Notes settle the original's bill while it is open enough, else stay on account.
+                let originalNumber = try await InvoiceController.row(inv.original_invoice_id?.uuidString ?? "", company: company, on: db)?.number
+                if let originalNumber, let open = try await context.bill(originalNumber, ledger: party.id, on: db),
+                    abs(open.outstanding) >= inv.total_paise, (open.outstanding > 0) != partyDebit
+                {
+                    bills = [BillInput(type: .against, reference: originalNumber, amount: total)]
+                } else {
+                    bills = [BillInput(type: .onAccount, reference: nil, amount: total)]
+                }
+            }
+        }
+        var entries = [VoucherRequest.Entry(ledger: nil, ledgerId: party.id.uuidString, debit: partyDebit ? Money(paise: inv.total_paise).description : nil,
+                                            credit: partyDebit ? nil : Money(paise: inv.total_paise).description, bills: bills)]
+        for (id, (_, amount)) in amounts.sorted(by: { $0.value.0 < $1.value.0 }) where amount != 0 {
+            entries.append(.init(ledger: nil, ledgerId: id.uuidString, debit: amount > 0 ? Money(paise: amount).description : nil,
+                                 credit: amount < 0 ? Money(paise: -amount).description : nil))
+        }
+        return VoucherRequest(type: body.kind.voucherType, date: inv.date, number: nil, narration: body.narration,
+                              reference: outward ? nil : inv.number, entries: entries)
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+
+    /// The value, or what `make` produces when there is none.
+    func asyncOr(_ make: () async throws -> Wrapped) async throws -> Wrapped {
+        if let self { return self }
+        return try await make()
+    }
+}

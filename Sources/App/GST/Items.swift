@@ -1,0 +1,246 @@
+import Fluent
+import Foundation
+import GSTKit
+import Ledger
+import SQLKit
+import Vapor
+
+struct ItemRow: Codable, Sendable {
+    var id: UUID
+    var company_id: UUID
+    var name: String
+    var name_key: String
+    var hsn: String
+    var unit: String
+    var kind: String
+    var taxability: String
+    var sales_ledger_id: UUID?
+    var purchase_ledger_id: UUID?
+    var active: Bool
+}
+
+struct ItemRateRow: Codable, Sendable {
+    var item_id: UUID
+    var company_id: UUID
+    var from_date: String
+    var rate_milli: Int64
+    var cess_milli: Int64
+}
+
+struct ItemRequest: APIRequestBody {
+    var name: String?
+    var hsn: String?
+    var unit: String?
+    var gstRate: String?
+    var cessRate: String?
+    /// The date the given rate applies from; earlier invoices keep the rate in force on their date.
+    var rateFrom: String?
+    var taxability: Taxability?
+    var kind: String?
+    var salesLedger: String?
+    var purchaseLedger: String?
+    var active: Bool?
+
+    static let schema = Schema.object([
+        .optional("name", .text(max: 200)),
+        .optional("hsn", .string(.init(minLength: 1, maxLength: 8, description: "HSN or SAC digits (4, 6 or 8)"))),
+        .optional("unit", .string(.init(minLength: 2, maxLength: 3, description: "UQC code, NA for services"))),
+        .optional("gstRate", .string(.init(minLength: 1, maxLength: 6, description: "Percent, e.g. \"18\""))),
+        .optional("cessRate", .string(.init(minLength: 1, maxLength: 6, description: "Percent"))),
+        .optional("rateFrom", .date),
+        .optional("taxability", .oneOf(Taxability.self)),
+        .optional("kind", .string(.init(allowed: ["goods", "service"]))),
+        .optional("salesLedger", .string(.init(minLength: 1, maxLength: 200))),
+        .optional("purchaseLedger", .string(.init(minLength: 1, maxLength: 200))),
+        .optional("active", .boolean),
+    ])
+
+    static let createSchema: Schema = {
+        guard case .object(var properties) = schema else { return schema }
+        for i in properties.indices where ["name", "hsn", "unit"].contains(properties[i].name) { properties[i].required = true }
+        return .object(properties)
+    }()
+}
+
+struct ItemDTO: APIResponseBody {
+    struct Rate: Codable, Sendable { var from: String; var gstRate: String; var cessRate: String }
+    var id: UUID
+    var name: String
+    var hsn: String
+    var unit: String
+    var kind: String
+    var taxability: Taxability
+    var gstRate: String?
+    var cessRate: String?
+    var rates: [Rate]
+    var salesLedgerId: UUID?
+    var purchaseLedgerId: UUID?
+    var active: Bool
+
+    init(_ row: ItemRow, rates: [ItemRateRow], on date: CalendarDate) {
+        id = row.id
+        name = row.name
+        hsn = row.hsn
+        unit = row.unit
+        kind = row.kind
+        taxability = Taxability(rawValue: row.taxability) ?? .taxable
+        let schedule = Items.schedule(rates)
+        gstRate = schedule.entry(on: date)?.rate.description
+        cessRate = schedule.entry(on: date)?.cess.description
+        self.rates = schedule.entries.map { Rate(from: $0.from.description, gstRate: $0.rate.description, cessRate: $0.cess.description) }
+        salesLedgerId = row.sales_ledger_id
+        purchaseLedgerId = row.purchase_ledger_id
+        active = row.active
+    }
+
+    static let schema = Schema.ref("Item", .object([
+        .required("id", .uuid), .required("name", .text()), .required("hsn", .string()), .required("unit", .string()),
+        .required("kind", .string(.init(allowed: ["goods", "service"]))), .required("taxability", .oneOf(Taxability.self)),
+        .optional("gstRate", .nullable(.string())), .optional("cessRate", .nullable(.string())),
+        .required("rates", .array(.object([.required("from", .date), .required("gstRate", .string()), .required("cessRate", .string())]))),
+        .optional("salesLedgerId", .nullable(.uuid)), .optional("purchaseLedgerId", .nullable(.uuid)), .required("active", .boolean),
+    ]))
+}
+
+/// Items and services: HSN/SAC, UQC, taxability and a rate history. Later the inventory issue adds stock fields.
+enum Items {
+    static func schedule(_ rates: [ItemRateRow]) -> RateSchedule {
+        RateSchedule(rates.compactMap { r in
+            CalendarDate(r.from_date).map { RateSchedule.Entry(from: $0, rate: TaxRate(milli: r.rate_milli), cess: TaxRate(milli: r.cess_milli)) }
+        })
+    }
+
+    static func find(_ reference: String, company: UUID, on db: any Database) async throws -> ItemRow? {
+        let sql = db.sql()
+        if let id = UUID(uuidString: reference) {
+            return try await sql.raw("SELECT * FROM items WHERE company_id = \(bind: company) AND id = \(bind: id)").first(decoding: ItemRow.self)
+        }
+        return try await sql.raw("SELECT * FROM items WHERE company_id = \(bind: company) AND name_key = \(bind: Chart.nameKey(reference))")
+            .first(decoding: ItemRow.self)
+    }
+
+    static func rates(company: UUID, items: [UUID]? = nil, on db: any Database) async throws -> [UUID: [ItemRateRow]] {
+        let rows = try await db.sql().raw("SELECT * FROM item_rates WHERE company_id = \(bind: company)").all(decoding: ItemRateRow.self)
+        let wanted = items.map(Set.init)
+        return Dictionary(grouping: rows.filter { wanted?.contains($0.item_id) ?? true }, by: \.item_id)
+    }
+
+    /// Checks a create or change and applies it to `row`; returns the rate entry to add, if any.
+    static func apply(_ body: ItemRequest, to row: inout ItemRow, creating: Bool, company: Company,
+                      on db: any Database) async throws -> ItemRateRow? {
+        var errors: [APIError.FieldError] = []
+        if let name = body.name?.trimmingCharacters(in: .whitespaces) {
+            if name.isEmpty { errors.append(.init(field: "name", message: "must not be empty")) }
+            row.name = name
+            row.name_key = Chart.nameKey(name)
+        }
+        if let hsn = body.hsn {
+            if let problem = HSNCode.problem(hsn) { errors.append(.init(field: "hsn", message: problem)) } else { row.hsn = hsn }
+        }
+        if let kind = body.kind { row.kind = kind } else if creating { row.kind = HSNCode.isService(row.hsn) ? "service" : "goods" }
+        if errors.isEmpty, HSNCode.isService(row.hsn) != (row.kind == "service") {
+            errors.append(.init(field: "kind", message: row.kind == "service" ? "a service needs a SAC starting with 99" : "HSN \(row.hsn) is a service code (99…); set kind to service"))
+        }
+        if let unit = body.unit?.uppercased() {
+            if UQC.isValid(unit, service: row.kind == "service") { row.unit = unit } else {
+                errors.append(.init(field: "unit", message: row.kind == "service" ? "must be NA for a service" : "'\(unit)' is not a UQC code (NOS, KGS, LTR, PCS…)"))
+            }
+        }
+        if let t = body.taxability { row.taxability = t.rawValue }
+        for (field, ref, group) in [("salesLedger", body.salesLedger, "Sales Accounts"), ("purchaseLedger", body.purchaseLedger, "Purchase Accounts")] {
+            guard let ref else { continue }
+            if let ledger = try await Chart.ledger(ref, company: row.company_id, on: db) {
+                if field == "salesLedger" { row.sales_ledger_id = ledger.id } else { row.purchase_ledger_id = ledger.id }
+            } else { errors.append(.init(field: field, message: "no ledger '\(ref)' (usually one under \(group))")) }
+        }
+        if let active = body.active { row.active = active }
+
+        var rate: ItemRateRow?
+        let taxability = Taxability(rawValue: row.taxability) ?? .taxable
+        if body.gstRate != nil || body.cessRate != nil || creating {
+            let from = body.rateFrom.flatMap(CalendarDate.init) ?? CalendarDate(company.booksBeginning)!
+            var gst = TaxRate.zero, cess = TaxRate.zero
+            if let raw = body.gstRate {
+                do { gst = try TaxRate(parsing: raw) } catch { errors.append(.init(field: "gstRate", message: error.description)) }
+                if taxability != .taxable, gst != .zero { errors.append(.init(field: "gstRate", message: "must be 0 for a \(taxability.rawValue) item")) }
+                if !TaxRate.isAllowed(gst, on: from) { errors.append(.init(field: "gstRate", message: "\(gst)% is not a GST rate on \(from)")) }
+            } else if taxability == .taxable {
+                errors.append(.init(field: "gstRate", message: "is required for a taxable item"))
+            }
+            if let raw = body.cessRate {
+                do { cess = try TaxRate(parsing: raw) } catch { errors.append(.init(field: "cessRate", message: error.description)) }
+            }
+            rate = ItemRateRow(item_id: row.id, company_id: row.company_id, from_date: from.description, rate_milli: gst.milli, cess_milli: cess.milli)
+        }
+        guard errors.isEmpty else { throw APIError.validation(errors) }
+        return rate
+    }
+}
+
+enum ItemController {
+    @Sendable static func list(req: Request) async throws -> Page<ItemDTO> {
+        let company = try req.company.companyID
+        let rows = try await req.db.sql().raw("SELECT * FROM items WHERE company_id = \(bind: company) ORDER BY name_key").all(decoding: ItemRow.self)
+        let rates = try await Items.rates(company: company, on: req.db)
+        return Page(items: rows.map { ItemDTO($0, rates: rates[$0.id] ?? [], on: Format.today()) }, nextCursor: nil)
+    }
+
+    @Sendable static func show(req: Request) async throws -> ItemDTO {
+        let company = try req.company.companyID
+        guard let row = try await Items.find(req.parameters.get("item") ?? "", company: company, on: req.db) else { throw APIError.notFound("Item") }
+        return ItemDTO(row, rates: try await Items.rates(company: company, items: [row.id], on: req.db)[row.id] ?? [], on: Format.today())
+    }
+
+    @Sendable static func create(req: Request) async throws -> Response {
+        let body = try req.decodeBody(ItemRequest.self, schema: ItemRequest.createSchema)
+        let context = try req.company
+        let actor = req.auditActor
+        let dto = try await req.write { db in
+            let company = try await CompanyController.find(context, on: db)
+            var row = ItemRow(id: UUID(), company_id: context.companyID, name: "", name_key: "", hsn: "", unit: "", kind: "goods",
+                              taxability: Taxability.taxable.rawValue, active: true)
+            let rate = try await Items.apply(body, to: &row, creating: true, company: company, on: db)
+            if try await Items.find(row.name, company: context.companyID, on: db) != nil {
+                throw APIError.validation(field: "name", "an item named '\(row.name)' already exists")
+            }
+            try await db.sql().insert(into: "items").model(row).run()
+            if let rate { try await db.sql().insert(into: "item_rates").model(rate).run() }
+            let dto = ItemDTO(row, rates: rate.map { [$0] } ?? [], on: Format.today())
+            try await AuditLog.append(AuditEvent(companyID: context.companyID, action: "item.create", entityType: "item",
+                                                 entityID: row.id.uuidString.lowercased(), after: try JSONValue(encoding: dto)), by: actor, on: db)
+            return dto
+        }
+        return try await dto.encodeResponse(status: .created, for: req)
+    }
+
+    /// A new rate with `rateFrom` joins the history; a rate for a date already there corrects that entry.
+    @Sendable static func update(req: Request) async throws -> ItemDTO {
+        let body = try req.decodeBody(ItemRequest.self)
+        let context = try req.company
+        let reference = req.parameters.get("item") ?? ""
+        let actor = req.auditActor
+        return try await req.write { db in
+            let company = try await CompanyController.find(context, on: db)
+            guard var row = try await Items.find(reference, company: context.companyID, on: db) else { throw APIError.notFound("Item") }
+            let before = ItemDTO(row, rates: try await Items.rates(company: context.companyID, items: [row.id], on: db)[row.id] ?? [], on: Format.today())
+            let oldKey = row.name_key
+            let rate = try await Items.apply(body, to: &row, creating: false, company: company, on: db)
+            if row.name_key != oldKey, try await Items.find(row.name, company: context.companyID, on: db) != nil {
+                throw APIError.validation(field: "name", "an item named '\(row.name)' already exists")
+            }
+            let sql = db.sql()
+            try await sql.update("items").set(model: row).where("id", .equal, row.id).run()
+            if let rate {
+                // Correcting the rate of a date already in the history changes that entry (audited); nothing is removed.
+                try await sql.insert(into: "item_rates").model(rate).onConflict(with: ["item_id", "from_date"]) {
+                    $0.set(excludedValueOf: "rate_milli").set(excludedValueOf: "cess_milli")
+                }.run()
+            }
+            let after = ItemDTO(row, rates: try await Items.rates(company: context.companyID, items: [row.id], on: db)[row.id] ?? [], on: Format.today())
+            try await AuditLog.append(AuditEvent(companyID: context.companyID, action: "item.update", entityType: "item",
+                                                 entityID: row.id.uuidString.lowercased(), before: try JSONValue(encoding: before),
+                                                 after: try JSONValue(encoding: after)), by: actor, on: db)
+            return after
+        }
+    }
+}

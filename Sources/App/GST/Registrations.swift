@@ -1,0 +1,156 @@
+import Fluent
+import Foundation
+import GSTKit
+import Ledger
+import SQLKit
+import Vapor
+
+struct RegistrationRow: Codable, Sendable {
+    var id: UUID
+    var company_id: UUID
+    var gstin: String
+    var state_code: String
+    var kind: String
+    var turnover_above_5cr: Bool
+    var active: Bool
+}
+
+struct RegistrationRequest: APIRequestBody {
+    var gstin: String
+    var kind: String?
+    var turnoverAbove5Crore: Bool?
+
+    static let schema = Schema.object([
+        .required("gstin", .string(.init(minLength: 1, maxLength: 20))),
+        .optional("kind", .string(.init(allowed: ["regular", "composition"]))),
+        .optional("turnoverAbove5Crore", .boolean),
+    ])
+}
+
+struct RegistrationDTO: APIResponseBody {
+    var id: UUID
+    var gstin: String
+    var stateCode: String
+    var stateName: String
+    var kind: String
+    var turnoverAbove5Crore: Bool
+
+    init(_ r: RegistrationRow) {
+        id = r.id
+        gstin = r.gstin
+        stateCode = r.state_code
+        stateName = StateCode(r.state_code)?.name ?? r.state_code
+        kind = r.kind
+        turnoverAbove5Crore = r.turnover_above_5cr
+    }
+
+    static let schema = Schema.ref("GSTRegistration", .object([
+        .required("id", .uuid), .required("gstin", .string()), .required("stateCode", .string()), .required("stateName", .string()),
+        .required("kind", .string(.init(allowed: ["regular", "composition"]))), .required("turnoverAbove5Crore", .boolean),
+    ]))
+}
+
+/// A company's GST registrations, one per state as Tally allows. A company whose settings carry a GSTIN gets
+/// that registration on first need; a company with none is unregistered and issues bills of supply.
+enum Registrations {
+    static func all(company: UUID, on db: any Database) async throws -> [RegistrationRow] {
+        try await db.sql().raw("SELECT * FROM gst_registrations WHERE company_id = \(bind: company) AND active = \(bind: true) ORDER BY gstin")
+            .all(decoding: RegistrationRow.self)
+    }
+
+    /// The registration an invoice belongs to: the one named, else the company's only one.
+    static func resolve(_ gstin: String?, company: Company, actor: AuditActor, on db: any Database) async throws -> RegistrationRow? {
+        let id = try company.requireID()
+        var rows = try await all(company: id, on: db)
+        if rows.isEmpty, let own = company.gstin {
+            rows = [try await create(RegistrationRequest(gstin: own, kind: "regular"), company: id, actor: actor, on: db)]
+        }
+        if let gstin {
+            guard let row = rows.first(where: { $0.gstin == gstin.uppercased() }) else {
+                throw APIError.validation(field: "registration", "this company has no GST registration \(gstin)")
+            }
+            return row
+        }
+        guard rows.count <= 1 else {
+            throw APIError.validation(field: "registration", "this company has \(rows.count) GST registrations; say which GSTIN the invoice is issued under")
+        }
+        return rows.first
+    }
+
+    static func create(_ body: RegistrationRequest, company: UUID, actor: AuditActor, on db: any Database) async throws -> RegistrationRow {
+        let gstin: GSTIN
+        do { gstin = try GSTIN(body.gstin) } catch { throw APIError.validation(field: "gstin", error.description) }
+        guard gstin.kind == .normal else { throw APIError.validation(field: "gstin", "a \(gstin.kind.rawValue) GSTIN cannot issue tax invoices") }
+        if try await all(company: company, on: db).contains(where: { $0.gstin == gstin.value }) {
+            throw APIError.validation(field: "gstin", "\(gstin.value) is already registered in this company")
+        }
+        let row = RegistrationRow(id: UUID(), company_id: company, gstin: gstin.value, state_code: gstin.stateCode, kind: body.kind ?? "regular",
+                                  turnover_above_5cr: body.turnoverAbove5Crore ?? false, active: true)
+        try await db.sql().insert(into: "gst_registrations").model(row).run()
+        try await AuditLog.append(AuditEvent(companyID: company, action: "gst.registration.create", entityType: "gst_registration",
+                                             entityID: row.id.uuidString.lowercased(), after: try JSONValue(encoding: RegistrationDTO(row))),
+                                  by: actor, on: db)
+        return row
+    }
+
+    @Sendable static func list(req: Request) async throws -> Page<RegistrationDTO> {
+        let context = try req.company
+        let actor = req.auditActor
+        let rows = try await req.write { db in
+            let company = try await CompanyController.find(context, on: db)
+            _ = try? await resolve(nil, company: company, actor: actor, on: db)
+            return try await all(company: context.companyID, on: db)
+        }
+        return Page(items: rows.map(RegistrationDTO.init), nextCursor: nil)
+    }
+
+    @Sendable static func add(req: Request) async throws -> Response {
+        let body = try req.decodeBody(RegistrationRequest.self)
+        let context = try req.company
+        let actor = req.auditActor
+        let row = try await req.write { db in try await create(body, company: context.companyID, actor: actor, on: db) }
+        return try await RegistrationDTO(row).encodeResponse(status: .created, for: req)
+    }
+}
+
+/// Ledgers GST posting needs, created on first need with the names Tally users know.
+enum GSTLedgers {
+    static func named(_ name: String, under group: String, context: PostingContext, company: UUID, actor: AuditActor,
+                      on db: any Database) async throws -> LedgerRow {
+        if let existing = try await context.ledger(name, on: db) { return existing }
+        let body = LedgerRequest(name: name, group: group)
+        let dto = try await ChartController.createLedger(body, company: company, actor: actor, on: db)
+        guard let row = try await context.ledger(dto.id.uuidString, on: db) else { throw APIError.notFound("Ledger") }
+        return row
+    }
+}
+
+/// `GET /api/v1/gstin/{gstin}`: what a GSTIN says about itself, for forms that check as you type.
+enum GSTINLookup {
+    struct Answer: APIResponseBody {
+        var valid: Bool
+        var gstin: String
+        var stateCode: String?
+        var stateName: String?
+        var pan: String?
+        var registrationType: String?
+        var error: String?
+
+        static let schema = Schema.object([
+            .required("valid", .boolean), .required("gstin", .string()), .optional("stateCode", .nullable(.string())),
+            .optional("stateName", .nullable(.string())), .optional("pan", .nullable(.string())),
+            .optional("registrationType", .nullable(.string())), .optional("error", .nullable(.string())),
+        ])
+    }
+
+    @Sendable static func check(req: Request) async throws -> Answer {
+        let raw = req.parameters.get("gstin") ?? ""
+        do {
+            let g = try GSTIN(raw)
+            return Answer(valid: true, gstin: g.value, stateCode: g.stateCode, stateName: StateCode(g.stateCode)?.name,
+                          pan: [.normal, .tcs].contains(g.kind) ? g.pan : nil, registrationType: g.kind.rawValue, error: nil)
+        } catch {
+            return Answer(valid: false, gstin: raw, stateCode: nil, stateName: nil, pan: nil, registrationType: nil, error: error.description)
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Fluent
+import Foundation
+import GSTKit
+import Ledger
+import SQLKit
+import Vapor
+
+/// GSTR-1 and GSTR-3B for one registration and month, built by GSTKit from the stored, already-settled invoices.
+enum GSTReturns {
+    struct Query {
+        var registration: RegistrationRow
+        var period: ReturnPeriod
+    }
+
+    /// `gstin` and `period` from the query string, each checked and reported by name.
+    static func query(_ req: Request, on db: any Database) async throws -> Query {
+        var errors: [APIError.FieldError] = []
+        let rawPeriod = req.query[String.self, at: "period"]
+        let period = rawPeriod.flatMap(ReturnPeriod.init)
+        if period == nil { errors.append(.init(field: "period", message: rawPeriod == nil ? "is required (YYYY-MM)" : "'\(rawPeriod!)' is not a month as YYYY-MM")) }
+        let context = try req.company
+        let company = try await CompanyController.find(context, on: db)
+        var registration: RegistrationRow?
+        do { registration = try await Registrations.resolve(req.query[String.self, at: "gstin"], company: company, actor: req.auditActor, on: db) }
+        catch let e as APIError { errors += e.fields.map { .init(field: $0.field == "registration" ? "gstin" : $0.field, message: $0.message) } }
+        if registration == nil && errors.isEmpty { errors.append(.init(field: "gstin", message: "this company has no GST registration")) }
+        if registration?.kind == "composition" {
+            errors.append(.init(field: "gstin", message: "a composition registration files CMP-08 and GSTR-4, not GSTR-1 or GSTR-3B"))
+        }
+        guard errors.isEmpty, let registration, let period else { throw APIError.validation(errors) }
+        return Query(registration: registration, period: period)
+    }
+
+    /// The registration's invoices and notes dated in the period, as the returns see them.
+    static func documents(company: UUID, registration: UUID, from: CalendarDate, to: CalendarDate, on db: any Database) async throws -> [GSTDocument] {
+        let sql = db.sql()
+        struct Row: Decodable { var id: UUID }
+        let invoices = try await sql.raw("""
+            SELECT * FROM invoices WHERE company_id = \(bind: company) AND registration_id = \(bind: registration)
+            AND date >= \(bind: from.description) AND date <= \(bind: to.description) ORDER BY date, number
+            """).all(decoding: InvoiceRow.self)
+        guard !invoices.isEmpty else { return [] }
+        let originals = try await sql.select().column("*").from("invoices")
+            .where("id", .in, Array(Set(invoices.compactMap(\.original_invoice_id)))).all(decoding: InvoiceRow.self)
+        let lines = Dictionary(grouping: try await sql.select().column("*").from("invoice_lines").where("invoice_id", .in, invoices.map(\.id))
+            .orderBy("line_no").all(decoding: InvoiceLineRow.self), by: \.invoice_id)
+        struct Status: Decodable { var id: UUID; var status: String }
+        let statuses = Dictionary(uniqueKeysWithValues: try await sql.select().columns("id", "status").from("vouchers")
+            .where("id", .in, invoices.map(\.voucher_id)).all(decoding: Status.self).map { ($0.id, $0.status) })
+        struct Named: Decodable { var id: UUID; var name: String }
+        let parties = Dictionary(uniqueKeysWithValues: try await sql.select().columns("id", "name").from("ledgers")
+            .where("id", .in, Array(Set(invoices.map(\.party_ledger_id)))).all(decoding: Named.self).map { ($0.id, $0.name) })
+        let byID = Dictionary(uniqueKeysWithValues: originals.map { ($0.id, $0) })
+        func document(_ inv: InvoiceRow, lines: [InvoiceLineRow]) -> GSTDocument {
+            let kind = InvoiceKind(rawValue: inv.kind) ?? .sales
+            return GSTDocument(
+                id: inv.id.uuidString.lowercased(), direction: inv.direction == "inward" ? .inward : .outward, kind: kind.documentKind,
+                series: "\(inv.kind)|\(inv.fy_start)", number: inv.number, date: CalendarDate(inv.date)!, partyName: parties[inv.party_ledger_id] ?? "",
+                partyGSTIN: inv.party_gstin, partyRegistration: Registration(rawValue: inv.party_registration) ?? .unregistered,
+                supplierState: inv.supplier_state, placeOfSupply: inv.place_of_supply, supplyType: SupplyType(rawValue: inv.supply_type) ?? .regular,
+                reverseCharge: inv.reverse_charge, value: inv.total_paise, cancelled: statuses[inv.voucher_id] == "cancelled",
+                lines: lines.map { l in
+                    var tax = l.tax
+                    tax.reverseCharge = inv.reverse_charge
+                    return GSTDocument.Line(hsn: l.hsn, description: l.description, uqc: l.uqc,
+                                            quantity: l.quantity_milli > 0 ? Quantity(thousandths: l.quantity_milli) : nil, tax: tax)
+                })
+        }
+        return invoices.filter { statuses[$0.voucher_id] != "optional" }.map { inv in
+            var d = document(inv, lines: lines[inv.id] ?? [])
+            if let o = inv.original_invoice_id.flatMap({ byID[$0] }) {
+                d.original = .init(number: o.number, date: CalendarDate(o.date)!, wasB2CL: document(o, lines: []).isB2CL)
+            }
+            return d
+        }
+    }
+
+    @Sendable static func gstr1(req: Request) async throws -> Response {
+        let q = try await query(req, on: req.db)
+        let docs = try await documents(company: req.company.companyID, registration: q.registration.id, from: q.period.first, to: q.period.last, on: req.db)
+        let built = GSTR1.build(filer: try GSTIN(q.registration.gstin), period: q.period, documents: docs)
+        return try portalJSON(built, filename: "GSTR-1-\(q.registration.gstin)-\(q.period.portal).json")
+    }
+
+    @Sendable static func gstr3b(req: Request) async throws -> Response {
+        let q = try await query(req, on: req.db)
+        let docs = try await documents(company: req.company.companyID, registration: q.registration.id, from: q.period.first, to: q.period.last, on: req.db)
+        let (built, _) = GSTR3B.build(filer: try GSTIN(q.registration.gstin), period: q.period, documents: docs)
+        return try portalJSON(built, filename: "GSTR-3B-\(q.registration.gstin)-\(q.period.portal).json")
+    }
+
+    struct SourceDTO: Codable, Sendable { var invoiceId: String; var number: String; var date: String; var party: String }
+    struct SourcesDTO: APIResponseBody {
+        var period: String
+        var gstin: String
+        var figures: [String: [SourceDTO]]
+        static let schema = Schema.object([.required("period", .string()), .required("gstin", .string()), .required("figures", .object([]))])
+    }
+
+    /// The invoices behind every GSTR-3B figure, keyed by the figure's JSON path.
+    @Sendable static func gstr3bSources(req: Request) async throws -> SourcesDTO {
+        let q = try await query(req, on: req.db)
+        let docs = try await documents(company: req.company.companyID, registration: q.registration.id, from: q.period.first, to: q.period.last, on: req.db)
+        let (_, sources) = GSTR3B.build(filer: try GSTIN(q.registration.gstin), period: q.period, documents: docs)
+        let byID = Dictionary(uniqueKeysWithValues: docs.map { ($0.id, $0) })
+        return SourcesDTO(period: q.period.description, gstin: q.registration.gstin, figures: sources.mapValues { ids in
+            ids.compactMap { byID[$0] }.map { SourceDTO(invoiceId: $0.id, number: $0.number, date: $0.date.description, party: $0.partyName) }
+        })
+    }
+
+    /// The portal's JSON as the body itself (no wrapper), offered as a download.
+    static func portalJSON<T: Encodable>(_ value: T, filename: String) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        headers.add(name: .contentDisposition, value: "inline; filename=\"\(filename)\"")
+        return Response(status: .ok, headers: headers, body: .init(data: try encoder.encode(value)))
+    }
+}

@@ -1,0 +1,59 @@
+import Vapor
+
+/// Items, registrations, invoices and returns, under `/api/v1/companies/{companyID}`.
+func registerGSTRoutes(_ company: any RoutesBuilder) {
+    do {  // Registrations and items
+        company.on(.GET, "gst", "registrations", api: .init(summary: "GST registrations", tag: "GST", access: .company(.mastersView),
+                                                            response: Page<RegistrationDTO>.schema(RegistrationDTO.schema)),
+                   use: Registrations.list)
+        company.on(.POST, "gst", "registrations", api: .init(summary: "Add a GST registration (one per state)", tag: "GST",
+                                                             access: .company(.settingsEdit), request: RegistrationRequest.schema,
+                                                             response: RegistrationDTO.schema, status: .created),
+                   use: Registrations.add)
+        company.on(.GET, "items", api: .init(summary: "Items and services", tag: "GST", access: .company(.mastersView),
+                                             response: Page<ItemDTO>.schema(ItemDTO.schema)),
+                   use: ItemController.list)
+        company.on(.POST, "items", api: .init(summary: "Create an item or service", tag: "GST", access: .company(.mastersEdit),
+                                              request: ItemRequest.createSchema, response: ItemDTO.schema, status: .created),
+                   use: ItemController.create)
+        company.on(.GET, "items", ":item", api: .init(summary: "An item, by id or name", tag: "GST", access: .company(.mastersView),
+                                                      response: ItemDTO.schema),
+                   use: ItemController.show)
+        company.on(.PATCH, "items", ":item", api: .init(summary: "Change an item; a new GST rate joins its history from rateFrom", tag: "GST",
+                                                        access: .company(.mastersEdit), request: ItemRequest.schema, response: ItemDTO.schema),
+                   use: ItemController.update)
+    }
+    do {  // Invoices
+        company.on(.POST, "invoices", api: .init(summary: "Create a sales or purchase invoice, credit or debit note (posts its voucher)", tag: "GST",
+                                                 access: .company(.vouchersCreate), request: InvoiceRequest.schema,
+                                                 response: InvoiceDTO.schema, status: .created),
+                   use: InvoiceController.create)
+        company.on(.GET, "invoices", api: .init(summary: "Invoices and notes, newest first", tag: "GST", access: .company(.vouchersView),
+                                                response: Page<InvoiceDTO>.schema(InvoiceDTO.schema), query: [
+                                                    .init(name: "kind", schema: .oneOf(InvoiceKind.self), description: "Only this kind"),
+                                                    .init(name: "from", schema: .date, description: "First date"),
+                                                    .init(name: "to", schema: .date, description: "Last date"),
+                                                    .init(name: "limit", schema: .integer(minimum: 1, maximum: 500), description: "Page size"),
+                                                    .init(name: "cursor", schema: .string(), description: "nextCursor of the previous page"),
+                                                ]),
+                   use: InvoiceController.list)
+        company.on(.GET, "invoices", ":invoiceID", api: .init(summary: "An invoice with its computed lines and totals", tag: "GST",
+                                                              access: .company(.vouchersView), response: InvoiceDTO.schema),
+                   use: InvoiceController.show)
+    }
+    do {  // Returns
+        let query: [APIRoute.QueryParameter] = [
+            .init(name: "gstin", schema: .string(), description: "Registration (default: the company's only one)"),
+            .init(name: "period", schema: .string(), description: "Month as YYYY-MM"),
+        ]
+        company.on(.GET, "gst", "gstr1", api: .init(summary: "GSTR-1 in the portal's offline-tool JSON", tag: "GST",
+                                                    access: .company(.gstExport), query: query),
+                   use: GSTReturns.gstr1)
+        company.on(.GET, "gst", "gstr3b", api: .init(summary: "GSTR-3B tables in the GSP API JSON", tag: "GST",
+                                                     access: .company(.gstExport), query: query),
+                   use: GSTReturns.gstr3b)
+        company.on(.GET, "gst", "gstr3b", "sources", api: .init(summary: "The invoices behind every GSTR-3B figure", tag: "GST",
+                                                                access: .company(.gstExport), response: GSTReturns.SourcesDTO.schema, query: query),
+                   use: GSTReturns.gstr3bSources)
+    }
+}
