@@ -263,6 +263,9 @@ struct GSTFixture {
             let sources = try await g.f.get("gst/gstr3b/sources?period=2026-08").json
             #expect(sources["figures"]?["sup_details.osup_det"]?.arrayValue.count == 3)
 
+            let validation = try await g.f.get("gst/gstr1/validation?period=2026-08").json
+            #expect(validation["documents"] == .int(3))
+            #expect(validation["issues"]?.arrayValue.isEmpty == true, "\(validation)")
             #expect(try await g.f.get("gst/gstr1?period=2026-13").errorFields == ["period"])
             #expect(try await g.f.get("gst/gstr1").errorFields == ["period"])
             #expect(try await g.f.get("gst/gstr1?period=2026-08&gstin=29AABCR1718E1ZL").errorFields == ["gstin"])

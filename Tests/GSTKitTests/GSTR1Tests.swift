@@ -150,3 +150,30 @@ enum GoldenPurchases {
         #expect(b2b + b2cl + b2cs - cdnr + exp == r3.sup_details.osup_det.iamt + r3.sup_details.osup_zero.iamt)
     }
 }
+
+@Suite struct GSTR1ValidationTests {
+    @Test func the_golden_month_is_clean_and_broken_documents_are_named() throws {
+        let period = ReturnPeriod("2025-08")!
+        #expect(GSTR1.validate(filer: GoldenMonth.filer, period: period, documents: GoldenMonth.documents).isEmpty)
+        var docs = GoldenMonth.documents
+        docs[0].partyGSTIN = "29AABCR1718E1ZX"  // wrong check character
+        docs[1].number = "INV 2025 26 0002 LONG"
+        docs[2].lines[0].tax.sgst += 1
+        docs[3].placeOfSupply = "00"
+        docs[9].original = .init(number: "INV/25-26/0001", date: CalendarDate("2025-08-30")!, wasB2CL: false)
+        let issues = GSTR1.validate(filer: GoldenMonth.filer, period: period, documents: docs, turnoverAbove5Crore: true)
+        let byDoc = Dictionary(grouping: issues, by: \.documentId).mapValues { Set($0.map(\.field)) }
+        #expect(byDoc["INV1"] == ["party"])
+        #expect(byDoc["INV2"] == ["number"])
+        #expect(byDoc["INV3"] == ["lines[0]"])
+        #expect(byDoc["INV4"] == ["placeOfSupply"])
+        #expect(byDoc["CN1"] == ["date"])
+        // Above ₹5 crore the 4-digit milk HSN is too short.
+        #expect(byDoc["INV7"] == ["lines[0].hsn"])
+    }
+
+    @Test(arguments: [("INV/25-26/0001", true), ("A", true), ("_INV1", false), ("INV 1", false), ("12345678901234567", false), ("inv-1", true)])
+    func invoice_numbers(number: String, ok: Bool) {
+        #expect((GSTR1.invoiceNumberProblem(number) == nil) == ok)
+    }
+}

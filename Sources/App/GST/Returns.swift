@@ -89,6 +89,28 @@ enum GSTReturns {
         return try portalJSON(built, filename: "GSTR-3B-\(q.registration.gstin)-\(q.period.portal).json")
     }
 
+    struct ValidationDTO: APIResponseBody {
+        var period: String
+        var gstin: String
+        var documents: Int
+        var issues: [ReturnIssue]
+        static let schema = Schema.object([
+            .required("period", .string()), .required("gstin", .string()), .required("documents", .integer()),
+            .required("issues", .array(.object([.required("documentId", .string()), .required("number", .string()),
+                                                 .required("field", .string()), .required("message", .string())]))),
+        ])
+    }
+
+    /// Every invoice the portal would reject and why, before anyone uploads.
+    @Sendable static func gstr1Validation(req: Request) async throws -> ValidationDTO {
+        let q = try await query(req, on: req.db)
+        let docs = try await documents(company: req.company.companyID, registration: q.registration.id, from: q.period.first, to: q.period.last, on: req.db)
+        let issues = GSTR1.validate(filer: try GSTIN(q.registration.gstin), period: q.period, documents: docs,
+                                    turnoverAbove5Crore: q.registration.turnover_above_5cr)
+        return ValidationDTO(period: q.period.description, gstin: q.registration.gstin,
+                             documents: docs.filter { $0.direction == .outward && !$0.cancelled }.count, issues: issues)
+    }
+
     struct SourceDTO: Codable, Sendable { var invoiceId: String; var number: String; var date: String; var party: String }
     struct SourcesDTO: APIResponseBody {
         var period: String

@@ -49,6 +49,10 @@ func registerGSTRoutes(_ company: any RoutesBuilder) {
         company.on(.GET, "gst", "gstr1", api: .init(summary: "GSTR-1 in the portal's offline-tool JSON", tag: "GST",
                                                     access: .company(.gstExport), query: query),
                    use: GSTReturns.gstr1)
+        company.on(.GET, "gst", "gstr1", "validation", api: .init(summary: "Invoices the portal would reject, and why", tag: "GST",
+                                                                  access: .company(.gstExport), response: GSTReturns.ValidationDTO.schema,
+                                                                  query: query),
+                   use: GSTReturns.gstr1Validation)
         company.on(.GET, "gst", "gstr3b", api: .init(summary: "GSTR-3B tables in the GSP API JSON", tag: "GST",
                                                      access: .company(.gstExport), query: query),
                    use: GSTReturns.gstr3b)
