@@ -38,13 +38,18 @@ public struct GSTDocument: Sendable {
         public var uqc: String
         public var quantity: Quantity?
         public var tax: LineTax
+        /// Price per unit and discount, in paise (the e-invoice shows them).
+        public var unitPrice: Int64
+        public var discount: Int64
 
-        public init(hsn: String, description: String, uqc: String, quantity: Quantity?, tax: LineTax) {
+        public init(hsn: String, description: String, uqc: String, quantity: Quantity?, tax: LineTax, unitPrice: Int64 = 0, discount: Int64 = 0) {
             self.hsn = hsn
             self.description = description
             self.uqc = uqc
             self.quantity = quantity
             self.tax = tax
+            self.unitPrice = unitPrice
+            self.discount = discount
         }
     }
 

@@ -272,3 +272,41 @@ struct GSTFixture {
         }
     }
 }
+
+@Suite struct EDocumentTests {
+    @Test func einvoice_and_ewaybill_list_broken_rules_until_the_data_is_complete() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            func L(_ item: String, _ quantity: String, _ rate: String) -> JSONValue { GSTFixture.line(item, quantity, rate) }
+            #expect(try await g.f.post("gst/registrations", ["gstin": "27AAPFU0939F1ZV", "legalName": "Acme Traders Private Limited",
+                                                             "address": "12 Station Road", "place": "Pune", "pincode": "411001"]).status == .created)
+            let sale = try await g.invoice("sales", "Sharma Traders", "2026-08-05", [L("USB Keyboard", "10", "1000.00")])
+            let id = sale.json["id"]?.stringValue ?? ""
+            let missing = try await g.f.get("invoices/\(id)/einvoice")
+            #expect(missing.status == .unprocessableEntity)
+            #expect(Set(missing.errorFields) == ["BuyerDtls.Addr1", "BuyerDtls.Loc", "BuyerDtls.Pin"], "\(missing.text)")
+            _ = try await g.f.client.send(.PATCH, "\(g.f.base)/ledgers/Sharma%20Traders", token: g.f.owner.accessToken,
+                                          json: ["address": "5 Market Street", "place": "Bengaluru", "pincode": "560001"])
+            let e = try await g.f.get("invoices/\(id)/einvoice")
+            #expect(e.status == .ok, "\(e.text)")
+            #expect(e.json["DocDtls"]?["No"]?.stringValue == "INV/2026-27/0001")
+            #expect(e.json["DocDtls"]?["Dt"]?.stringValue == "05/08/2026")
+            #expect(e.json["ValDtls"]?["IgstVal"] == .int(1800))
+            #expect(e.json["BuyerDtls"]?["Pin"] == .int(560001))
+
+            let small = try await g.f.get("invoices/\(id)/ewaybill")
+            #expect(small.errorFields == ["totInvValue"])
+            let big = try await g.invoice("sales", "Sharma Traders", "2026-08-06", [L("USB Keyboard", "60", "1000.00")])
+            let bigID = big.json["id"]?.stringValue ?? ""
+            let ewb = try await g.f.get("invoices/\(bigID)/ewaybill?transMode=1&distance=840&vehicleNo=ka01ab1234")
+            #expect(ewb.status == .ok, "\(ewb.text)")
+            #expect(ewb.json["igstValue"] == .int(10800) && ewb.json["vehicleNo"]?.stringValue == "KA01AB1234")
+            #expect(try await g.f.get("invoices/\(bigID)/ewaybill?transMode=9").errorFields == ["transMode"])
+
+            let b2c = try await g.invoice("sales", "Cash", "2026-08-07", [L("USB Keyboard", "1", "100.00")])
+            #expect(try await g.f.get("invoices/\(b2c.json["id"]?.stringValue ?? "")/einvoice").errorFields.contains("BuyerDtls.Gstin"))
+            #expect(try await g.f.get("invoices/\(UUID())/einvoice").status == .notFound)
+            #expect(try await g.f.post("ledgers", ["name": "Bad Pin", "group": "Sundry Debtors", "pincode": "12AB56"]).errorFields == ["pincode"])
+        }
+    }
+}

@@ -15,7 +15,7 @@ enum GoldenMonth {
         let taxable = quantity.map { $0.times(price) } ?? price
         let tax = TaxEngine.tax(taxable: taxable, taxability: taxability, rate: try! TaxRate(parsing: rate),
                                 context: SupplyContext(supplierState: mh, placeOfSupply: pos, supplyType: supply, reverseCharge: rcm))
-        return .init(hsn: hsn, description: desc, uqc: uqc, quantity: quantity, tax: tax)
+        return .init(hsn: hsn, description: desc, uqc: uqc, quantity: quantity, tax: tax, unitPrice: price)
     }
 
     static func doc(_ n: Int, _ day: Int, party: String?, _ registration: Registration, pos: String, supply: SupplyType = .regular, rcm: Bool = false,

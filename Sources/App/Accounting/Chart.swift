@@ -34,6 +34,8 @@ struct LedgerRow: Codable, Sendable {
     var bill_wise: Bool
     var reserved: Bool
     var active: Bool
+    var place: String? = nil
+    var pincode: String? = nil
 }
 
 /// Company-scoped reads of the chart of accounts. Every function takes the company: there is no unscoped query.

@@ -212,6 +212,12 @@ enum ChartController {
         }
         if let t = body.registrationType { row.registration_type = t.rawValue }
         if let a = body.address { row.address = a }
+        if let p = body.place { row.place = p }
+        if let pin = body.pincode {
+            if pin.count == 6, pin.allSatisfy(\.isNumber), pin.first != "0" { row.pincode = pin } else {
+                errors.append(.init(field: "pincode", message: "must be a 6-digit PIN code"))
+            }
+        }
         if let c = body.contact { row.contact = c }
         if let b = body.billWise { row.bill_wise = b }
         if let d = body.creditPeriodDays { row.credit_period_days = d }

@@ -101,6 +101,8 @@ struct LedgerDTO: APIResponseBody {
     var registrationType: String?
     var stateCode: String?
     var address: String?
+    var place: String?
+    var pincode: String?
     var contact: String?
     var billWise: Bool
     var creditPeriodDays: Int?
@@ -119,6 +121,8 @@ struct LedgerDTO: APIResponseBody {
         registrationType = l.registration_type
         stateCode = l.state_code
         address = l.address
+        place = l.place
+        pincode = l.pincode
         contact = l.contact
         billWise = l.bill_wise
         creditPeriodDays = l.credit_period_days
@@ -132,6 +136,7 @@ struct LedgerDTO: APIResponseBody {
         .required("groupPath", .array(.string())), .required("openingBalance", BalanceDTO.schema),
         .optional("gstin", .nullable(.string())), .optional("registrationType", .nullable(.oneOf(RegistrationType.self))),
         .optional("stateCode", .nullable(.string())), .optional("address", .nullable(.text())),
+        .optional("place", .nullable(.text())), .optional("pincode", .nullable(.string())),
         .optional("contact", .nullable(.text())), .required("billWise", .boolean),
         .optional("creditPeriodDays", .nullable(.integer())), .optional("creditLimit", .nullable(.string())),
         .required("reserved", .boolean), .required("active", .boolean),
@@ -147,6 +152,8 @@ struct LedgerRequest: APIRequestBody {
     var registrationType: RegistrationType?
     var stateCode: String?
     var address: String?
+    var place: String?
+    var pincode: String?
     var contact: String?
     var billWise: Bool?
     var creditPeriodDays: Int?
@@ -160,7 +167,9 @@ struct LedgerRequest: APIRequestBody {
         .optional("gstin", .string(.init(minLength: 1, maxLength: 20))),
         .optional("registrationType", .oneOf(RegistrationType.self)),
         .optional("stateCode", .string(.init(minLength: 2, maxLength: 2))),
-        .optional("address", .text()), .optional("contact", .text(max: 1_000)),
+        .optional("address", .text()), .optional("place", .text(max: 50)),
+        .optional("pincode", .string(.init(minLength: 6, maxLength: 6, description: "6-digit PIN code"))),
+        .optional("contact", .text(max: 1_000)),
         .optional("billWise", .boolean),
         .optional("creditPeriodDays", .integer(minimum: 0, maximum: 3_650)),
         .optional("creditLimit", .string(.init(minLength: 1, maxLength: 20))),

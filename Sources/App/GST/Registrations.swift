@@ -13,17 +13,27 @@ struct RegistrationRow: Codable, Sendable {
     var kind: String
     var turnover_above_5cr: Bool
     var active: Bool
+    var legal_name: String? = nil
+    var address: String? = nil
+    var place: String? = nil
+    var pincode: String? = nil
 }
 
 struct RegistrationRequest: APIRequestBody {
     var gstin: String
     var kind: String?
     var turnoverAbove5Crore: Bool?
+    var legalName: String?
+    var address: String?
+    var place: String?
+    var pincode: String?
 
     static let schema = Schema.object([
         .required("gstin", .string(.init(minLength: 1, maxLength: 20))),
         .optional("kind", .string(.init(allowed: ["regular", "composition"]))),
         .optional("turnoverAbove5Crore", .boolean),
+        .optional("legalName", .text(max: 100)), .optional("address", .text(max: 200)), .optional("place", .text(max: 50)),
+        .optional("pincode", .string(.init(minLength: 6, maxLength: 6))),
     ])
 }
 
@@ -34,6 +44,10 @@ struct RegistrationDTO: APIResponseBody {
     var stateName: String
     var kind: String
     var turnoverAbove5Crore: Bool
+    var legalName: String?
+    var address: String?
+    var place: String?
+    var pincode: String?
 
     init(_ r: RegistrationRow) {
         id = r.id
@@ -42,11 +56,17 @@ struct RegistrationDTO: APIResponseBody {
         stateName = StateCode(r.state_code)?.name ?? r.state_code
         kind = r.kind
         turnoverAbove5Crore = r.turnover_above_5cr
+        legalName = r.legal_name
+        address = r.address
+        place = r.place
+        pincode = r.pincode
     }
 
     static let schema = Schema.ref("GSTRegistration", .object([
         .required("id", .uuid), .required("gstin", .string()), .required("stateCode", .string()), .required("stateName", .string()),
         .required("kind", .string(.init(allowed: ["regular", "composition"]))), .required("turnoverAbove5Crore", .boolean),
+        .optional("legalName", .nullable(.text())), .optional("address", .nullable(.text())), .optional("place", .nullable(.text())),
+        .optional("pincode", .nullable(.string())),
     ]))
 }
 
@@ -63,7 +83,7 @@ enum Registrations {
         let id = try company.requireID()
         var rows = try await all(company: id, on: db)
         if rows.isEmpty, let own = company.gstin {
-            rows = [try await create(RegistrationRequest(gstin: own, kind: "regular"), company: id, actor: actor, on: db)]
+            rows = [try await create(RegistrationRequest(gstin: own, kind: "regular", legalName: company.name), company: id, actor: actor, on: db)]
         }
         if let gstin {
             guard let row = rows.first(where: { $0.gstin == gstin.uppercased() }) else {
@@ -85,7 +105,11 @@ enum Registrations {
             throw APIError.validation(field: "gstin", "\(gstin.value) is already registered in this company")
         }
         let row = RegistrationRow(id: UUID(), company_id: company, gstin: gstin.value, state_code: gstin.stateCode, kind: body.kind ?? "regular",
-                                  turnover_above_5cr: body.turnoverAbove5Crore ?? false, active: true)
+                                  turnover_above_5cr: body.turnoverAbove5Crore ?? false, active: true, legal_name: body.legalName,
+                                  address: body.address, place: body.place, pincode: body.pincode)
+        if let pin = body.pincode, !(pin.allSatisfy(\.isNumber) && pin.first != "0") {
+            throw APIError.validation(field: "pincode", "must be a 6-digit PIN code")
+        }
         try await db.sql().insert(into: "gst_registrations").model(row).run()
         try await AuditLog.append(AuditEvent(companyID: company, action: "gst.registration.create", entityType: "gst_registration",
                                              entityID: row.id.uuidString.lowercased(), after: try JSONValue(encoding: RegistrationDTO(row))),

@@ -40,6 +40,16 @@ func registerGSTRoutes(_ company: any RoutesBuilder) {
         company.on(.GET, "invoices", ":invoiceID", api: .init(summary: "An invoice with its computed lines and totals", tag: "GST",
                                                               access: .company(.vouchersView), response: InvoiceDTO.schema),
                    use: InvoiceController.show)
+        company.on(.GET, "invoices", ":invoiceID", "einvoice", api: .init(summary: "E-invoice (INV-01 v1.1) JSON, checked against the IRP's rules",
+                                                                          tag: "GST", access: .company(.gstExport)),
+                   use: EDocuments.einvoice)
+        company.on(.GET, "invoices", ":invoiceID", "ewaybill", api: .init(summary: "E-way bill JSON (Part A; transport details optional)", tag: "GST",
+                                                                          access: .company(.gstExport), query: [
+                                                                              .init(name: "distance", schema: .integer(minimum: 0, maximum: 4_000), description: "Km; 0 lets the portal compute it"),
+                                                                              .init(name: "transMode", schema: .integer(minimum: 1, maximum: 5), description: "1 road … 5 in transit"),
+                                                                              .init(name: "vehicleNo", schema: .string(), description: "Vehicle number"),
+                                                                          ]),
+                   use: EDocuments.ewaybill)
     }
     do {  // Returns
         let query: [APIRoute.QueryParameter] = [

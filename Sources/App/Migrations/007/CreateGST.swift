@@ -12,10 +12,19 @@ struct CreateGST: AsyncMigration {
             .field("state_code", .string, .required)
             .field("kind", .string, .required)
             .field("turnover_above_5cr", .bool, .required)
+            .field("legal_name", .string)
+            .field("address", .string)
+            .field("place", .string)
+            .field("pincode", .string)
             .field("active", .bool, .required)
             .field("created_at", .datetime)
             .unique(on: "company_id", "gstin")
             .create()
+
+        // Parties need a place and PIN code for e-invoices and e-way bills.
+        // One column per statement: SQLite adds a single column per ALTER TABLE.
+        try await database.schema("ledgers").field("place", .string).update()
+        try await database.schema("ledgers").field("pincode", .string).update()
 
         try await database.schema("items")
             .id()
@@ -100,5 +109,7 @@ struct CreateGST: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         for table in ["invoice_lines", "invoices", "item_rates", "items", "gst_registrations"] { try await database.schema(table).delete() }
+        try await database.schema("ledgers").deleteField("place").update()
+        try await database.schema("ledgers").deleteField("pincode").update()
     }
 }
