@@ -310,3 +310,55 @@ struct GSTFixture {
         }
     }
 }
+
+@Suite struct WebGSTTests {
+    @Test func items_invoices_preview_print_and_returns_pages() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            let browser = try await WebTestSession.start(for: g.f.owner.userID, on: app)
+            let base = "/app/c/\(g.f.company.lowercased())"
+            let badItem = try await browser.send(.POST, base + "/items", form: ["name": "Widget", "hsn": "12", "unit": "NOS", "gstRate": "18"])
+            #expect(badItem.status == .unprocessableEntity)
+            #expect(badItem.text.contains(#"id="f-hsn-error""#))
+            #expect(try await browser.send(.POST, base + "/items", form: ["name": "Widget", "hsn": "847330", "unit": "NOS", "gstRate": "18"]).status == .seeOther)
+            #expect(try await browser.send(.GET, base + "/items").text.contains("Widget"))
+
+            struct Count: Decodable { var n: Int }
+            func invoices() async throws -> Int { try await app.db.sql().raw("SELECT COUNT(*) AS n FROM invoices").first(decoding: Count.self)?.n ?? -1 }
+            let form: [String: String] = ["kind": "sales", "party": "Pune Retail", "date": "2026-08-05", "item0": "Widget", "quantity0": "3",
+                                          "rate0": "333.33", "roundOff": "true"]
+            let preview = try await browser.send(.POST, base + "/invoices/preview", form: form)
+            #expect(preview.status == .ok)
+            // 999.99 taxable, CGST = SGST = 90.00 (89.9991 rounded), 1,179.99 rounded to 1,180.00.
+            #expect(preview.json["taxable"]?.stringValue == "999.99")
+            #expect(preview.json["cgst"]?.stringValue == "90.00")
+            #expect(preview.json["total"]?.stringValue == "1180.00")
+            #expect(try await invoices() == 0)
+            let badPreview = try await browser.send(.POST, base + "/invoices/preview", form: ["kind": "sales", "party": "Pune Retail", "date": "2026-08-05",
+                                                                                             "item2": "Widget", "quantity2": "-1", "rate2": "1"])
+            #expect(badPreview.json["errors"]?["lines[2].quantity"] != nil, "\(badPreview.text)")
+
+            let saved = try await browser.send(.POST, base + "/invoices/new", form: form)
+            #expect(saved.status == .seeOther)
+            #expect(try await invoices() == 1)
+            let location = saved.headers.first(name: .location) ?? ""
+            let print = try await browser.send(.GET, location.components(separatedBy: "?")[0])
+            #expect(print.status == .ok)
+            for fact in ["Tax invoice", "27AAPFU0939F1ZV", "27AAJCS5738D1Z6", "Place of supply: Maharashtra (27)", "847330",
+                         "Tax payable on reverse charge: No", "Rupees One Thousand One Hundred Eighty Only", "Authorised signatory"] {
+                #expect(print.text.contains(fact), "\(fact)")
+            }
+            let list = try await browser.send(.GET, base + "/invoices")
+            #expect(list.text.contains("INV/2026-27/0001"))
+
+            let returns = try await browser.send(.GET, base + "/gst/returns?period=2026-08")
+            #expect(returns.status == .ok)
+            #expect(returns.text.contains("No invoice would be rejected"))
+            #expect(returns.text.contains("gstr1-summary"))
+            let download = try await browser.send(.GET, base + "/gst/gstr1.json?period=2026-08")
+            #expect(download.headers.first(name: .contentDisposition)?.hasPrefix("attachment") == true)
+            #expect(download.json["fp"]?.stringValue == "082026")
+            #expect(try await browser.send(.GET, base + "/gst/returns?period=2026-13").status == .unprocessableEntity)
+        }
+    }
+}

@@ -73,3 +73,18 @@ import Testing
         #expect(CalendarDate("2026-04-01")!.adding(days: 729).description == "2028-03-30")
     }
 }
+
+@Suite struct AmountInWordsTests {
+    @Test(arguments: [
+        (Int64(1_18_000_00), "Rupees One Lakh Eighteen Thousand Only"),
+        (Int64(13_900_50), "Rupees Thirteen Thousand Nine Hundred and Fifty Paise Only"),
+        (Int64(0), "Rupees Zero Only"),
+        (Int64(1_00_00_000_00), "Rupees One Crore Only"),
+        (Int64(99_99_99_999_99), "Rupees Nine Thousand Nine Hundred Ninety Nine Crore Ninety Nine Lakh Ninety Nine Thousand Nine Hundred Ninety Nine and Ninety Nine Paise Only"),
+        (Int64(-5_01), "Minus Rupees Five and One Paise Only"),
+        (Int64(21_015_00), "Rupees Twenty One Thousand Fifteen Only"),
+    ])
+    func indian_words(paise: Int64, words: String) {
+        #expect(Money(paise: paise).inWords == words)
+    }
+}

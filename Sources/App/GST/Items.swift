@@ -195,22 +195,25 @@ enum ItemController {
         let body = try req.decodeBody(ItemRequest.self, schema: ItemRequest.createSchema)
         let context = try req.company
         let actor = req.auditActor
-        let dto = try await req.write { db in
-            let company = try await CompanyController.find(context, on: db)
-            var row = ItemRow(id: UUID(), company_id: context.companyID, name: "", name_key: "", hsn: "", unit: "", kind: "goods",
-                              taxability: Taxability.taxable.rawValue, active: true)
-            let rate = try await Items.apply(body, to: &row, creating: true, company: company, on: db)
-            if try await Items.find(row.name, company: context.companyID, on: db) != nil {
-                throw APIError.validation(field: "name", "an item named '\(row.name)' already exists")
-            }
-            try await db.sql().insert(into: "items").model(row).run()
-            if let rate { try await db.sql().insert(into: "item_rates").model(rate).run() }
-            let dto = ItemDTO(row, rates: rate.map { [$0] } ?? [], on: Format.today())
-            try await AuditLog.append(AuditEvent(companyID: context.companyID, action: "item.create", entityType: "item",
-                                                 entityID: row.id.uuidString.lowercased(), after: try JSONValue(encoding: dto)), by: actor, on: db)
-            return dto
-        }
+        let dto = try await req.write { db in try await insert(body, context: context, actor: actor, on: db) }
         return try await dto.encodeResponse(status: .created, for: req)
+    }
+
+    /// Creating an item from the API or the items page.
+    static func insert(_ body: ItemRequest, context: CompanyContext, actor: AuditActor, on db: any Database) async throws -> ItemDTO {
+        let company = try await CompanyController.find(context, on: db)
+        var row = ItemRow(id: UUID(), company_id: context.companyID, name: "", name_key: "", hsn: "", unit: "", kind: "goods",
+                          taxability: Taxability.taxable.rawValue, active: true)
+        let rate = try await Items.apply(body, to: &row, creating: true, company: company, on: db)
+        if try await Items.find(row.name, company: context.companyID, on: db) != nil {
+            throw APIError.validation(field: "name", "an item named '\(row.name)' already exists")
+        }
+        try await db.sql().insert(into: "items").model(row).run()
+        if let rate { try await db.sql().insert(into: "item_rates").model(rate).run() }
+        let dto = ItemDTO(row, rates: rate.map { [$0] } ?? [], on: Format.today())
+        try await AuditLog.append(AuditEvent(companyID: context.companyID, action: "item.create", entityType: "item",
+                                             entityID: row.id.uuidString.lowercased(), after: try JSONValue(encoding: dto)), by: actor, on: db)
+        return dto
     }
 
     /// A new rate with `rateFrom` joins the history; a rate for a date already there corrects that entry.

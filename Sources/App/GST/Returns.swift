@@ -14,14 +14,17 @@ enum GSTReturns {
 
     /// `gstin` and `period` from the query string, each checked and reported by name.
     static func query(_ req: Request, on db: any Database) async throws -> Query {
+        try await query(req, period: req.query[String.self, at: "period"], gstin: req.query[String.self, at: "gstin"], on: db)
+    }
+
+    static func query(_ req: Request, period rawPeriod: String?, gstin: String?, on db: any Database) async throws -> Query {
         var errors: [APIError.FieldError] = []
-        let rawPeriod = req.query[String.self, at: "period"]
         let period = rawPeriod.flatMap(ReturnPeriod.init)
         if period == nil { errors.append(.init(field: "period", message: rawPeriod == nil ? "is required (YYYY-MM)" : "'\(rawPeriod!)' is not a month as YYYY-MM")) }
         let context = try req.company
         let company = try await CompanyController.find(context, on: db)
         var registration: RegistrationRow?
-        do { registration = try await Registrations.resolve(req.query[String.self, at: "gstin"], company: company, actor: req.auditActor, on: db) }
+        do { registration = try await Registrations.resolve(gstin, company: company, actor: req.auditActor, on: db) }
         catch let e as APIError { errors += e.fields.map { .init(field: $0.field == "registration" ? "gstin" : $0.field, message: $0.message) } }
         if registration == nil && errors.isEmpty { errors.append(.init(field: "gstin", message: "this company has no GST registration")) }
         if registration?.kind == "composition" {
@@ -40,8 +43,10 @@ enum GSTReturns {
             AND date >= \(bind: from.description) AND date <= \(bind: to.description) ORDER BY date, number
             """).all(decoding: InvoiceRow.self)
         guard !invoices.isEmpty else { return [] }
-        let originals = try await sql.select().column("*").from("invoices")
-            .where("id", .in, Array(Set(invoices.compactMap(\.original_invoice_id)))).all(decoding: InvoiceRow.self)
+        let originalIDs = Array(Set(invoices.compactMap(\.original_invoice_id)))
+        // PostgreSQL refuses `IN ()`, so an empty list is not asked for.
+        let originals = originalIDs.isEmpty ? [] : try await sql.select().column("*").from("invoices")
+            .where("id", .in, originalIDs).all(decoding: InvoiceRow.self)
         let lines = Dictionary(grouping: try await sql.select().column("*").from("invoice_lines").where("invoice_id", .in, invoices.map(\.id))
             .orderBy("line_no").all(decoding: InvoiceLineRow.self), by: \.invoice_id)
         struct Status: Decodable { var id: UUID; var status: String }

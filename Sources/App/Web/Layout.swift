@@ -3,7 +3,7 @@ import Plot
 
 /// What every page shows around its content: who is signed in, which company, where they are.
 struct Chrome: Sendable {
-    enum Section: String, Sendable { case dashboard, vouchers, accounts, reports, settings, members, audit }
+    enum Section: String, Sendable { case dashboard, vouchers, invoices, accounts, reports, settings, members, audit }
 
     struct CompanyLink: Sendable {
         var id: UUID
@@ -63,6 +63,7 @@ enum Layout {
             let base = "/app/c/\(company.id.uuidString.lowercased())"
             var links: [(Chrome.Section, String, String)] = [(.dashboard, "Dashboard", base)]
             if company.role.can(.vouchersView) { links.append((.vouchers, "Vouchers", base + "/vouchers")) }
+            if company.role.can(.vouchersView) { links.append((.invoices, "Invoices", base + "/invoices")) }
             if company.role.can(.mastersView) { links.append((.accounts, "Accounts", base + "/accounts")) }
             if company.role.can(.reportsView) { links.append((.reports, "Reports", base + "/reports/trial-balance")) }
             if company.role.can(.companyView) { links.append((.members, "Members", base + "/members")) }

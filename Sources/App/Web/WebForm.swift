@@ -32,6 +32,8 @@ enum WebForm {
         "voucher-saved": "Voucher saved.",
         "ledger-saved": "Ledger saved.",
         "group-created": "Group created.",
+        "item-created": "Item created.",
+        "invoice-saved": "Invoice saved and posted.",
     ]
 }
 

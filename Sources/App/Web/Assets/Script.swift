@@ -81,6 +81,50 @@ enum Script {
     update();
   }
 
+  // Invoice entry: the server computes the tax with the posting code and nothing is saved until submit.
+  var invoiceForm = document.querySelector("form.invoice-form[data-preview]");
+  if (invoiceForm) {
+    var preview = document.getElementById("tax-preview");
+    var timer = null;
+    var text = function (tag, value, cls) {
+      var el = document.createElement(tag);
+      el.textContent = value;
+      if (cls) el.className = cls;
+      return el;
+    };
+    var show = function (data) {
+      preview.textContent = "";
+      var errors = Object.keys(data.errors || {});
+      if (errors.length) {
+        var list = document.createElement("ul");
+        list.className = "error-list";
+        errors.forEach(function (k) { list.appendChild(text("li", k + ": " + data.errors[k])); });
+        preview.appendChild(list);
+        return;
+      }
+      var table = document.createElement("table");
+      table.id = "preview-table";
+      [["Taxable value", data.taxable], ["CGST", data.cgst], ["SGST/UTGST", data.sgst], ["IGST", data.igst], ["Cess", data.cess],
+       ["Round off", data.roundOff], ["Total", data.total]].forEach(function (row) {
+        var tr = document.createElement("tr");
+        tr.appendChild(text("th", row[0]));
+        tr.appendChild(text("td", "₹" + row[1], "num"));
+        table.appendChild(tr);
+      });
+      preview.appendChild(table);
+    };
+    var ask = function () {
+      var body = new URLSearchParams(new FormData(invoiceForm));
+      fetch(invoiceForm.getAttribute("data-preview"), { method: "POST", body: body, credentials: "same-origin",
+                                                      headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) { if (data) show(data); })
+        .catch(function () {});
+    };
+    invoiceForm.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(ask, 300); });
+    invoiceForm.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(ask, 100); });
+  }
+
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js").catch(function () {});
   }

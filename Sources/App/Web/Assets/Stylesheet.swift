@@ -87,6 +87,16 @@ fieldset.line .field { margin-bottom: var(--space-2); }
 .bill-fields { grid-column: 1 / -1; display: grid; grid-template-columns: 9rem 1fr 10rem; gap: var(--space-3); padding-left: 5rem; }
 .bill-fields[hidden] { display: none; }
 .field.check { display: flex; gap: var(--space-2); align-items: center; }
+fieldset.invoice-line { border: none; padding: 0; margin: 0; display: grid; grid-template-columns: 1fr 7rem 8rem 8rem; gap: var(--space-3); }
+.invoice .party p { margin: 0; }
+dl.totals { display: grid; grid-template-columns: auto 10rem; gap: var(--space-1) var(--space-4); justify-content: end; text-align: right; }
+dl.totals dd { margin: 0; font-variant-numeric: tabular-nums; }
+.signature { margin-top: var(--space-6, 2rem); text-align: right; }
+@media print {
+  header.top, footer, .offline-banner, .no-print, .skip, dialog { display: none !important; }
+  body, main { background: #fff; color: #000; padding: 0; }
+  .card { border: none; box-shadow: none; }
+}
 .field.check input { width: auto; min-height: auto; }
 .difference { font-weight: 700; font-variant-numeric: tabular-nums; }
 .difference.balanced { color: var(--ok); }
@@ -98,6 +108,8 @@ footer { max-width: 72rem; margin: 0 auto; padding: var(--space-4); color: var(-
   fieldset.line { grid-template-columns: 4.5rem 1fr; }
   fieldset.line > div.field:nth-of-type(3) { grid-column: 1 / -1; }
   .bill-fields { grid-template-columns: 1fr 1fr; padding-left: 0; }
+  fieldset.invoice-line { grid-template-columns: 1fr 1fr; }
+  fieldset.invoice-line > div.field:first-of-type { grid-column: 1 / -1; }
   .bill-fields .field:last-child { grid-column: 1 / -1; }
   table.stack thead { position: absolute; left: -9999px; }
   table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: 100%; }
