@@ -1,5 +1,6 @@
 @testable import App
 import Foundation
+import GSTKit
 import Ledger
 import Testing
 
@@ -139,6 +140,27 @@ import Testing
                                           chrome: WebSnapshotTests.chrome("Sales INV/2026-27/0001", .vouchers)), named: "voucher-optional")
         assertSnapshot(DayBookPage.render([voucher, withBills], from: CalendarDate("2026-05-10")!, to: CalendarDate("2026-05-10")!,
                                           companyID: Self.companyID, chrome: Self.chrome), named: "day-book")
+        let invoice = InvoiceDTO(
+            id: UUID(uuidString: "ffffffff-0000-0000-0000-000000000001")!, kind: .sales, number: "INV/2026-27/0001", date: "2026-08-05",
+            voucherId: voucher.id, status: "active", party: "Sharma <Traders>", partyId: sharma.id, partyGstin: "29AABCR1718E1ZL",
+            partyRegistration: .regular, registration: "27AAPFU0939F1ZV", supplierState: "27", placeOfSupply: "29", supplyType: .regular,
+            reverseCharge: false, billOfSupply: false, originalInvoiceId: nil,
+            lines: [.init(item: "USB Keyboard", itemId: UUID(uuidString: "ffffffff-0000-0000-0000-000000000002")!, description: "USB Keyboard",
+                          hsn: "847160", unit: "NOS", quantity: "10", rate: "1000.00", discount: "0.00", taxable: "10000.00", treatment: .interState,
+                          gstRate: "18", cessRate: "0", cgst: "0.00", sgst: "0.00", utgst: false, igst: "1800.00", cess: "0.00", total: "11800.00")],
+            totals: .init(taxable: "10000.00", cgst: "0.00", sgst: "0.00", igst: "1800.00", cess: "0.00", tax: "1800.00", roundOff: "0.00", total: "11800.00"))
+        let supplier = TradeParty(gstin: "27AAPFU0939F1ZV", legalName: "Acme Traders", address: "12 Station Road", place: "Pune", pincode: "411001", stateCode: "27")
+        let recipient = TradeParty(gstin: "29AABCR1718E1ZL", legalName: "Sharma <Traders>", address: "5 Market Street", place: "Bengaluru",
+                                   pincode: "560001", stateCode: "29")
+        let printed = InvoicePrintPage.render(invoice, supplier: supplier, recipient: recipient, companyID: Self.companyID,
+                                              chrome: WebSnapshotTests.chrome("sales INV/2026-27/0001", .invoices))
+        #expect(printed.contains("Rupees Eleven Thousand Eight Hundred Only"))
+        #expect(printed.contains("Sharma &lt;Traders&gt;"))
+        assertSnapshot(printed, named: "invoice-print")
+        assertSnapshot(InvoiceEntryPage.render(.init(companyID: Self.companyID, parties: ["Sharma <Traders>"], items: ["USB Keyboard"],
+                                                     values: ["kind": "sales", "date": "2026-08-05", "item0": "USB Keyboard", "quantity0": "-1"],
+                                                     errors: ["lines[0].quantity": "must be more than zero"]),
+                                               chrome: WebSnapshotTests.chrome("New invoice", .invoices)), named: "invoice-entry")
         assertSnapshot(LedgerFormPage.render(.init(companyID: Self.companyID, ledgerID: sharma.id, groups: ["Sundry Debtors", "Sales Accounts"],
                                                    values: LedgerFormPage.values(LedgerDTO(sharma, groups: [debtors.id: debtors])),
                                                    errors: ["gstin": "check character is wrong"]),

@@ -80,7 +80,8 @@ import Testing
         (Int64(13_900_50), "Rupees Thirteen Thousand Nine Hundred and Fifty Paise Only"),
         (Int64(0), "Rupees Zero Only"),
         (Int64(1_00_00_000_00), "Rupees One Crore Only"),
-        (Int64(99_99_99_999_99), "Rupees Nine Thousand Nine Hundred Ninety Nine Crore Ninety Nine Lakh Ninety Nine Thousand Nine Hundred Ninety Nine and Ninety Nine Paise Only"),
+        // ₹1,23,45,67,890.05: 123 crore 45 lakh 67 thousand 890 rupees and 5 paise.
+        (Int64(123_456_789_005), "Rupees One Hundred Twenty Three Crore Forty Five Lakh Sixty Seven Thousand Eight Hundred Ninety and Five Paise Only"),
         (Int64(-5_01), "Minus Rupees Five and One Paise Only"),
         (Int64(21_015_00), "Rupees Twenty One Thousand Fifteen Only"),
     ])
