@@ -105,6 +105,8 @@ def test_phone_viewport_has_no_horizontal_scroll(browser, base_url):
               ("balance-sheet", f"/app/c/{company}/reports/balance-sheet"),
               ("period-locks", f"/app/c/{company}/period-locks"), ("day-book", f"/app/c/{company}/reports/day-book"),
               ("ledger-new", f"/app/c/{company}/accounts/ledgers/new"), ("group-new", f"/app/c/{company}/accounts/groups/new"),
+              ("items", f"/app/c/{company}/items"), ("invoices", f"/app/c/{company}/invoices"),
+              ("invoice-new", f"/app/c/{company}/invoices/new"), ("gst-returns", f"/app/c/{company}/gst/returns"),
               ("notfound", "/app/c/00000000-0000-0000-0000-000000000000"),
               ("offline", "/offline")]
     for name, path in pages:
@@ -219,3 +221,39 @@ def test_party_from_the_ledger_form_gets_bill_fields_in_voucher_entry_and_amends
     assert "₹800.00" in page.locator("#voucher-facts").inner_text()
     page.goto(f"/app/c/{company}/reports/day-book?from=2026-05-10&to=2026-05-10")
     assert "JV/2026-27/0001" in page.locator("#day-book").inner_text()
+
+
+def test_invoice_entry_previews_the_tax_live_and_prints(page):
+    sign_up(page, unique_email())
+    company = create_company(page)
+    page.goto(f"/app/c/{company}/items")
+    page.fill("#f-name", "Steel Tumbler")
+    page.fill("#f-hsn", "732393")
+    page.fill("#f-unit", "NOS")
+    page.fill("#f-gstRate", "18")
+    page.click("form.card button[type=submit]")
+    page.wait_for_url("**/items?*")
+    assert "Steel Tumbler" in page.locator("#items").inner_text()
+
+    page.goto(f"/app/c/{company}/invoices/new")
+    page.fill("#f-party", "Cash")
+    page.fill("#f-date", "2026-08-05")
+    page.fill("#f-item0", "Steel Tumbler")
+    page.fill("#f-quantity0", "2")
+    page.fill("#f-rate0", "100.00")
+    # The server computes 200 + CGST 18 + SGST 18 as the line is typed; nothing is saved yet.
+    page.wait_for_selector("#preview-table")
+    page.wait_for_function("document.getElementById('preview-table').innerText.includes('236.00')")
+    assert "18.00" in page.locator("#preview-table").inner_text()
+    shot(page, "invoice-entry")
+    page.fill("#f-quantity0", "-2")
+    page.wait_for_selector("#tax-preview .error-list")
+    assert "lines[0].quantity" in page.locator("#tax-preview").inner_text()
+    page.fill("#f-quantity0", "2")
+    page.click("form.invoice-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/invoices/[0-9a-f-]+\?notice=invoice-saved$"))
+    assert "Rupees Two Hundred Thirty Six Only" in page.locator("#amount-in-words").inner_text()
+    shot(page, "invoice-print")
+    page.emulate_media(media="print")
+    assert not page.locator("header.top").is_visible()
+    page.emulate_media(media="screen")
