@@ -45,6 +45,7 @@ enum DemoData {
                            entityID: companyID.uuidString.lowercased(), after: try JSONValue(encoding: CompanyDTO(company))),
                 by: withUser, on: db)
             try await DemoBooks.seed(company: companyID, fyStart: CalendarDate(fyStart)!, actor: withUser, on: db)
+            try await DemoGST.seed(company: company, fyStart: CalendarDate(fyStart)!, actor: withUser, on: db)
             return Info(email: email, password: password, companyName: companyName, companyID: companyID)
         }
     }
