@@ -8,7 +8,7 @@ import Vapor
 /// HTTP connections. Prints requests/s and latency percentiles; it asserts nothing.
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "suite", help: "What to measure: http (API latency), render (page render time) or books (posting and reports)")
+        @Argument(name: "suite", help: "What to measure: http (API latency), render (page render time), books (posting and reports) or gst (invoices and returns)")
         var suite: String
 
         @Option(name: "requests", help: "Requests per scenario (default 5000).")
@@ -19,6 +19,9 @@ struct BenchCommand: AsyncCommand {
 
         @Option(name: "vouchers", help: "books: how many vouchers to generate (default 1,000,000).")
         var vouchers: Int?
+
+        @Option(name: "invoices", help: "gst: how many sales invoices to generate (default 100,000).")
+        var invoices: Int?
 
         init() {}
     }
@@ -36,8 +39,13 @@ struct BenchCommand: AsyncCommand {
                 .run(print: { line in context.console.print(line) })
             context.console.print(report)
             return
+        case "gst":
+            let report = try await GSTBench(app: context.application, invoices: signature.invoices ?? 100_000)
+                .run(print: { line in context.console.print(line) })
+            context.console.print(report)
+            return
         default:
-            throw StartupError(setting: "bench", problem: "knows the suites 'http', 'render' and 'books'; got '\(signature.suite)'")
+            throw StartupError(setting: "bench", problem: "knows the suites 'http', 'render', 'books' and 'gst'; got '\(signature.suite)'")
         }
         let app = context.application
         try await DatabaseStartup.migrate(app)

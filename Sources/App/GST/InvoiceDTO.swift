@@ -18,7 +18,7 @@ enum InvoiceKind: String, Codable, CaseIterable, Sendable {
     }
 }
 
-struct InvoiceRequest: APIRequestBody {
+struct InvoiceRequest: APIRequestBody, Encodable {
     struct Line: Codable, Sendable {
         var item: String
         var quantity: String

@@ -1,0 +1,148 @@
+import AsyncHTTPClient
+import Fluent
+import Foundation
+import GSTKit
+import Ledger
+import NIOCore
+import Vapor
+
+/// `finsync bench gst`: N sales invoices (1–10 lines; B2B and B2C; intra- and inter-state) in one month, posted
+/// through `InvoicePosting`; then invoice POSTs over HTTP from 16 clients, and GSTR-1 and GSTR-3B generation with
+/// their time and the process's peak memory. Prints figures; asserts nothing.
+struct GSTBench {
+    let app: Application
+    let invoices: Int
+
+    static func peakMemoryMB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
+    }
+
+    func run(print: @escaping @Sendable (String) -> Void) async throws -> String {
+        try await DatabaseStartup.migrate(app)
+        let actor = AuditActor(userID: nil, requestID: "bench-gst", clientAddress: "local")
+        let fyStart = Format.today().financialYearStart
+        let period = ReturnPeriod(fyStart.adding(days: 31).monthKey)!
+        let (companyID, userID) = try await app.store.write(on: app.db) { db in
+            let user = User(email: "bench-\(UUID().uuidString.prefix(8))@example.com", name: "Bench", passwordHash: "x")
+            try await user.create(on: db)
+            let company = Company(name: "Bench GST", gstin: "27AAPFU0939F1ZV", stateCode: "27", financialYearStart: fyStart.description,
+                                  booksBeginning: fyStart.description)
+            try await company.create(on: db)
+            try await Membership(companyID: company.requireID(), userID: user.requireID(), role: .owner).create(on: db)
+            try await ChartSeeder.seed(company: company.requireID(), on: db)
+            return (try company.requireID(), try user.requireID())
+        }
+        let gstins = ["29AABCR1718E1ZL", "24AAQCA8719H1ZC", "33AAAAR6720M1ZG", "27AAJCS5738D1Z6", "06AAMCS8709B1ZA", "05AAACG2115R1ZN"]
+        let items = (0..<50).map { "Item \($0)" }
+        try await app.store.write(on: app.db) { db in
+            let context = CompanyContext(companyID: companyID, userID: userID, role: .owner)
+            for (i, name) in items.enumerated() {
+                _ = try await ItemController.insert(ItemRequest(name: name, hsn: String(847_100 + i), unit: "NOS", gstRate: ["5", "12", "18", "28"][i % 4]),
+                                                    context: context, actor: actor, on: db)
+            }
+            for (i, gstin) in gstins.enumerated() {
+                _ = try await ChartController.createLedger(LedgerRequest(name: "Customer \(i)", group: "Sundry Debtors", gstin: gstin, billWise: true),
+                                                           company: companyID, actor: actor, on: db)
+            }
+            for state in ["24", "29", "27"] {
+                _ = try await ChartController.createLedger(LedgerRequest(name: "Walk-in \(state)", group: "Sundry Debtors", registrationType: .unregistered,
+                                                                         stateCode: state), company: companyID, actor: actor, on: db)
+            }
+        }
+        let parties = gstins.indices.map { "Customer \($0)" } + ["Walk-in 24", "Walk-in 29", "Walk-in 27", "Cash"]
+        var g = DemoBooks.Generator(state: 42)
+        func request() -> InvoiceRequest {
+            let lines = (0..<g.next(1...10)).map { _ in
+                InvoiceRequest.Line(item: items[g.next(0...49)], quantity: String(g.next(1...20)), rate: "\(g.next(10...5_000)).\(g.next(10...99))")
+            }
+            return InvoiceRequest(kind: .sales, party: parties[g.next(0...(parties.count - 1))],
+                                  date: period.first.adding(days: g.next(0...27)).description, roundOff: true, lines: lines)
+        }
+
+        // Bulk: the invoices posted one by one, 1,000 to a transaction.
+        var posted = 0
+        let start = ContinuousClock.now
+        while posted < invoices {
+            let batch = (0..<min(1_000, invoices - posted)).map { _ in request() }
+            try await app.store.write(on: app.db) { db in
+                guard let company = try await Company.find(companyID, on: db) else { return }
+                for body in batch { _ = try await InvoicePosting.post(body, company: company, actor: actor, on: db) }
+            }
+            posted += batch.count
+            if posted % 10_000 == 0 || posted == invoices { print("  posted \(posted) invoices") }
+        }
+        let bulkRate = Double(posted) / seconds(ContinuousClock.now - start)
+
+        // Single POSTs over HTTP, 16 clients.
+        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+        let port = app.http.server.shared.localAddress?.port ?? 0
+        let token = try await app.tokens.accessToken(for: userID)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton,
+                                configuration: .init(connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)))
+        let bodies = (0..<(16 * 60)).map { _ in request() }
+        let encoder = JSONEncoder()
+        let latencies: [Double]
+        do {
+            latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+                for w in 0..<16 {
+                    let mine = try bodies[(w * 60)..<(w * 60 + 60)].map { try encoder.encode($0) }
+                    group.addTask {
+                        var out: [Double] = []
+                        for data in mine {
+                            var r = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/companies/\(companyID)/invoices")
+                            r.method = .POST
+                            r.headers.add(name: "Authorization", value: "Bearer \(token)")
+                            r.headers.add(name: "Content-Type", value: "application/json")
+                            r.body = .bytes(ByteBuffer(data: data))
+                            let t0 = ContinuousClock.now
+                            let response = try await client.execute(r, timeout: .seconds(60))
+                            _ = try await response.body.collect(upTo: 1 << 22)
+                            guard response.status == .created else { throw StartupError(setting: "bench", problem: "invoice POST answered \(response.status)") }
+                            out.append(seconds(ContinuousClock.now - t0) * 1000)
+                        }
+                        return out
+                    }
+                }
+                var all: [Double] = []
+                for try await part in group { all += part }
+                return all
+            }
+            try await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        await app.server.shutdown()
+
+        // Returns: load the month's documents and build each return, timed end to end.
+        let registration = try await Registrations.all(company: companyID, on: app.db)[0]
+        let filer = try GSTIN(registration.gstin)
+        let memoryBefore = Self.peakMemoryMB()
+        let t1 = ContinuousClock.now
+        let docs1 = try await GSTReturns.documents(company: companyID, registration: registration.id, from: period.first, to: period.last, on: app.db)
+        let r1 = try JSONEncoder().encode(GSTR1.build(filer: filer, period: period, documents: docs1))
+        let gstr1Time = seconds(ContinuousClock.now - t1)
+        let memoryAfter1 = Self.peakMemoryMB()
+        let t2 = ContinuousClock.now
+        let docs3 = try await GSTReturns.documents(company: companyID, registration: registration.id, from: period.first, to: period.last, on: app.db)
+        let r3 = try JSONEncoder().encode(GSTR3B.build(filer: filer, period: period, documents: docs3).0)
+        let gstr3bTime = seconds(ContinuousClock.now - t2)
+        let memoryAfter3 = Self.peakMemoryMB()
+        return [
+            "FinSync360 GST benchmark (\(app.config.isPostgres ? "PostgreSQL" : "SQLite")): \(posted) sales invoices in \(period)",
+            "bulk posting: \(Int(bulkRate)) invoices/s",
+            "invoice POST over HTTP, 16 clients: p50 \(fmt(percentile(latencies, 0.5))) ms, p99 \(fmt(percentile(latencies, 0.99))) ms",
+            "GSTR-1: \(fmt(gstr1Time)) s for \(docs1.count) documents, \(r1.count / 1024) KiB of JSON; peak memory \(fmt(memoryAfter1)) MB (was \(fmt(memoryBefore)) MB)",
+            "GSTR-3B: \(fmt(gstr3bTime)) s, \(r3.count) bytes; peak memory \(fmt(memoryAfter3)) MB",
+        ].joined(separator: "\n")
+    }
+
+    private func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+    private func percentile(_ xs: [Double], _ p: Double) -> Double {
+        let s = xs.sorted()
+        return s.isEmpty ? 0 : s[min(s.count - 1, Int(Double(s.count) * p))]
+    }
+    private func fmt(_ v: Double) -> String { String(format: "%.2f", v) }
+}
