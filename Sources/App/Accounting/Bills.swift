@@ -122,14 +122,15 @@ enum Bills {
 
     struct Known: Decodable { var id: UUID; var reference: String; var outstanding: Int64; var origins: Int64 }
 
-    /// Every bill of a party with its outstanding and whether an active voucher still creates it.
-    static func all(ledger: UUID, on db: any Database) async throws -> [Known] {
-        try await db.sql().raw("""
+    /// Every bill of a party (or the one with `reference`) with its outstanding and whether an active voucher still creates it.
+    static func all(ledger: UUID, reference: String? = nil, on db: any Database) async throws -> [Known] {
+        let only: SQLQueryString = reference.map { "AND LOWER(b.reference) = \(bind: $0.lowercased())" } ?? ""
+        return try await db.sql().raw("""
             SELECT b.id, b.reference,
                    CAST(COALESCE(SUM(CASE WHEN v.status = 'active' AND a.superseded = \(bind: false) THEN a.amount_paise ELSE 0 END), 0) AS BIGINT) AS outstanding,
                    CAST(COALESCE(SUM(CASE WHEN v.status = 'active' AND a.superseded = \(bind: false) AND a.type IN ('new', 'advance') THEN 1 ELSE 0 END), 0) AS BIGINT) AS origins
             FROM bills b LEFT JOIN bill_allocations a ON a.bill_id = b.id LEFT JOIN vouchers v ON v.id = a.voucher_id
-            WHERE b.ledger_id = \(bind: ledger)
+            WHERE b.ledger_id = \(bind: ledger) \(only)
             GROUP BY b.id, b.reference
             """).all(decoding: Known.self)
     }

@@ -67,6 +67,16 @@ final class PostingContext {
     /// A bill as it stands, counting what earlier vouchers of this transaction did to it. The first question about
     /// a party loads all its bills in one query, so a batch asks the database once per party, not once per bill.
     func bill(_ reference: String, ledger: UUID, on db: any Database) async throws -> BillState? {
+        // A single post asks only for the bill it names: a party with thousands of bills costs one indexed lookup.
+        if !allLedgersLoaded && !billsLoaded.contains(ledger) {
+            guard bills[key(reference, ledger)] == nil else { return bills[key(reference, ledger)] ?? nil }
+            let found = try await Bills.all(ledger: ledger, reference: reference, on: db).first
+            bills[key(reference, ledger)] = found.map {
+                .some(BillState(id: $0.id, ledgerID: ledger, reference: $0.reference, outstanding: $0.outstanding, hasOrigin: $0.origins > 0,
+                                existsInDatabase: true))
+            } ?? .some(nil)
+            return bills[key(reference, ledger)] ?? nil
+        }
         if billsLoaded.insert(ledger).inserted {
             for b in try await Bills.all(ledger: ledger, on: db) where bills[key(b.reference, ledger)] == nil {
                 bills[key(b.reference, ledger)] = .some(BillState(id: b.id, ledgerID: ledger, reference: b.reference,
