@@ -38,6 +38,8 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(AddVoucherFlags())
     app.migrations.add(CreateMonthTotals())
     app.migrations.add(CreateGST())
+    app.migrations.add(AddEntryDates())
+    app.migrations.add(AddRateWiseLedgers())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

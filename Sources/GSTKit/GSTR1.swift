@@ -33,7 +33,16 @@ public struct GSTR1: Codable, Sendable, Equatable {
         public var num: Int, hsn_sc: String, desc: String, uqc: String, qty: Decimal, rt: Decimal, txval: Decimal,
                    iamt: Decimal, camt: Decimal, samt: Decimal, csamt: Decimal
     }
-    public struct HSN: Codable, Sendable, Equatable { public var data: [HSNRow]?; public var hsn_b2b: [HSNRow]?; public var hsn_b2c: [HSNRow]? }
+    public struct HSN: Codable, Sendable, Equatable {
+        public var data: [HSNRow]?
+        public var hsn_b2b: [HSNRow]?
+        public var hsn_b2c: [HSNRow]?
+        public init(data: [HSNRow]? = nil, hsn_b2b: [HSNRow]? = nil, hsn_b2c: [HSNRow]? = nil) {
+            self.data = data
+            self.hsn_b2b = hsn_b2b
+            self.hsn_b2c = hsn_b2c
+        }
+    }
     public struct DocRow: Codable, Sendable, Equatable { public var num: Int, from: String, to: String, totnum: Int, cancel: Int, net_issue: Int }
     public struct DocNature: Codable, Sendable, Equatable { public var doc_num: Int; public var docs: [DocRow] }
     public struct DocIssue: Codable, Sendable, Equatable { public var doc_det: [DocNature] }

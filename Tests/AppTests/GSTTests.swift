@@ -119,9 +119,17 @@ struct GSTFixture {
                                                                                                             BooksFixture.entry("Sales", cr: "1.00")]])
             #expect(amend.status == .conflict)
 
+            // A registration may keep Tally's rate-wise tax ledgers.
+            _ = try await g.f.post("gst/registrations", ["gstin": "29AABCR1718E1ZL", "rateWiseLedgers": true])
+            let rateWise = try await g.invoice("sales", "Pune Retail", "2026-08-06", [GSTFixture.line("Cotton T-shirt", "10", "100.00")],
+                                               extra: ["registration": "29AABCR1718E1ZL"])
+            #expect(rateWise.status == .created, "\(rateWise.text)")
+            let rv = try await g.f.get("vouchers/\(rateWise.json["voucherId"]?.stringValue ?? "")").json
+            #expect(rv["entries"]?.arrayValue.contains { $0["ledger"]?.stringValue == "Output IGST 5%" } == true, "\(rv)")
+
             // Intra-state: CGST and SGST halves; rounding to the rupee goes to Round Off.
             let local = try await g.invoice("sales", "Pune Retail", "2026-08-06", [GSTFixture.line("USB Keyboard", "1", "99.90")],
-                                            extra: ["roundOff": true])
+                                            extra: ["roundOff": true, "registration": "27AAPFU0939F1ZV"])
             #expect(local.json["totals"]?["cgst"]?.stringValue == "8.99")
             #expect(local.json["totals"]?["sgst"]?.stringValue == "8.99")
             #expect(local.json["totals"]?["roundOff"]?.stringValue == "0.12")
@@ -263,6 +271,16 @@ struct GSTFixture {
             let sources = try await g.f.get("gst/gstr3b/sources?period=2026-08").json
             #expect(sources["figures"]?["sup_details.osup_det"]?.arrayValue.count == 3)
 
+            // The returns and the books agree head by head, the reverse-charge-free month having nothing in 3.1(d).
+            let tie = try await g.f.get("gst/tie-out?period=2026-08").json
+            #expect(tie["agrees"]?.boolValue == true, "\(tie)")
+            #expect(tie["rows"]?[0]?["head"]?.stringValue == "IGST" && tie["rows"]?[0]?["books"]?.stringValue == "23400.00")
+            let register = try await g.f.get("gst/registers?period=2026-08&kind=sales").json
+            #expect(register["rows"]?.arrayValue.count == 4)
+            #expect(register["totals"]?["taxable"]?.stringValue == "131100.00")
+            #expect(try await g.f.get("gst/registers?period=2026-08&kind=purchase").json["rows"]?.arrayValue.count == 1)
+            #expect(try await g.f.get("gst/registers?period=2026-08&kind=other").errorFields == ["kind"])
+            #expect(try await g.f.get("gst/hsn-summary?period=2026-08").json["hsn_b2b"] != nil)
             let validation = try await g.f.get("gst/gstr1/validation?period=2026-08").json
             #expect(validation["documents"] == .int(3))
             #expect(validation["issues"]?.arrayValue.isEmpty == true, "\(validation)")

@@ -44,6 +44,12 @@ enum BooksVerifier {
         for d in actual.subtracting(expected) where !expected.contains(where: { $0.ledger_id == d.ledger_id && $0.date == d.date }) {
             out.append(Difference(description: "ledger \(d.ledger_id) on \(d.date): day totals Dr \(d.debit) Cr \(d.credit) paise have no entries behind them"))
         }
+        struct Stray: Decodable { var voucher_id: UUID }
+        let stray = try await sql.raw("""
+            SELECT DISTINCT e.voucher_id FROM voucher_entries e JOIN vouchers v ON v.id = e.voucher_id
+            WHERE e.superseded = \(bind: false) AND (e.date IS NULL OR e.date <> v.date OR e.number <> v.number) \(filter)
+            """).all(decoding: Stray.self)
+        out += stray.map { Difference(description: "voucher \($0.voucher_id): its entries carry a date or number other than the voucher's") }
         struct Month: Decodable, Hashable { var ledger_id: UUID; var month: String; var debit: Int64; var credit: Int64 }
         let monthsFromDays = Set(try await sql.raw("""
             SELECT ledger_id, SUBSTR(date, 1, 7) AS month, CAST(SUM(debit_paise) AS BIGINT) AS debit, CAST(SUM(credit_paise) AS BIGINT) AS credit

@@ -4,94 +4,6 @@ import Ledger
 import SQLKit
 import Vapor
 
-/// What posting needs to know about a company, loaded once per transaction: a thousand-voucher batch resolves
-/// ledgers, types, the lock and open bills from memory, and single posts use exactly the same path.
-final class PostingContext {
-    struct BillState {
-        var id: UUID
-        var ledgerID: UUID
-        var reference: String
-        var outstanding: Int64
-        var hasOrigin: Bool
-        var existsInDatabase: Bool
-    }
-
-    let companyID: UUID
-    let booksBeginning: CalendarDate
-    let fyMonth: Int
-    /// Today in India, the line between post-dated and current vouchers.
-    let today = Format.today()
-    let lock: PeriodLocks.Row?
-    let groups: [UUID: GroupRow]
-    private var ledgersByID: [UUID: LedgerRow] = [:]
-    private var ledgersByKey: [String: LedgerRow] = [:]
-    private let allLedgersLoaded: Bool
-    let typesByKey: [String: VoucherTypeRow]
-    private var bills: [String: BillState?] = [:]
-    private var billsLoaded = Set<UUID>()
-    var manualNumbers = Set<String>()
-    /// What the voucher being prepared already settles, per bill, so two `against` lines cannot together
-    /// over-settle one bill. Cleared at the start of every voucher.
-    var pendingSettlements: [UUID: Int64] = [:]
-
-    /// `preload` reads every ledger up front (for batches); a single post looks up only the ledgers it names.
-    init(company: UUID, preload: Bool = false, on db: any Database) async throws {
-        guard let row = try await Company.find(company, on: db) else { throw APIError.notFound("Company") }
-        companyID = company
-        booksBeginning = CalendarDate(row.booksBeginning)!
-        fyMonth = CalendarDate(row.financialYearStart)?.month ?? 4
-        lock = try await PeriodLocks.current(company: company, on: db)
-        groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })
-        allLedgersLoaded = preload
-        if preload {
-            let ledgers = try await Chart.ledgers(company: company, on: db)
-            ledgersByID = Dictionary(uniqueKeysWithValues: ledgers.map { ($0.id, $0) })
-            ledgersByKey = Dictionary(ledgers.map { (Chart.nameKey($0.name), $0) }, uniquingKeysWith: { a, _ in a })
-        }
-        let types = try await db.sql().raw("SELECT * FROM voucher_types WHERE company_id = \(bind: company)").all(decoding: VoucherTypeRow.self)
-        typesByKey = Dictionary(uniqueKeysWithValues: types.map { ($0.name_key, $0) })
-    }
-
-    func ledger(_ reference: String, on db: any Database) async throws -> LedgerRow? {
-        if let hit = UUID(uuidString: reference).flatMap({ ledgersByID[$0] }) ?? ledgersByKey[Chart.nameKey(reference)] { return hit }
-        guard !allLedgersLoaded, let row = try await Chart.ledger(reference, company: companyID, on: db) else { return nil }
-        ledgersByID[row.id] = row
-        ledgersByKey[Chart.nameKey(row.name)] = row
-        return row
-    }
-
-    func type(_ reference: String) -> VoucherTypeRow? { typesByKey[VoucherPosting.typeKey(reference)] }
-
-    private func key(_ reference: String, _ ledger: UUID) -> String { ledger.uuidString + "|" + reference.lowercased() }
-
-    /// A bill as it stands, counting what earlier vouchers of this transaction did to it. The first question about
-    /// a party loads all its bills in one query, so a batch asks the database once per party, not once per bill.
-    func bill(_ reference: String, ledger: UUID, on db: any Database) async throws -> BillState? {
-        // A single post asks only for the bill it names: a party with thousands of bills costs one indexed lookup.
-        if !allLedgersLoaded && !billsLoaded.contains(ledger) {
-            guard bills[key(reference, ledger)] == nil else { return bills[key(reference, ledger)] ?? nil }
-            let found = try await Bills.all(ledger: ledger, reference: reference, on: db).first
-            bills[key(reference, ledger)] = found.map {
-                .some(BillState(id: $0.id, ledgerID: ledger, reference: $0.reference, outstanding: $0.outstanding, hasOrigin: $0.origins > 0,
-                                existsInDatabase: true))
-            } ?? .some(nil)
-            return bills[key(reference, ledger)] ?? nil
-        }
-        if billsLoaded.insert(ledger).inserted {
-            for b in try await Bills.all(ledger: ledger, on: db) where bills[key(b.reference, ledger)] == nil {
-                bills[key(b.reference, ledger)] = .some(BillState(id: b.id, ledgerID: ledger, reference: b.reference,
-                                                                  outstanding: b.outstanding, hasOrigin: b.origins > 0, existsInDatabase: true))
-            }
-        }
-        return bills[key(reference, ledger)] ?? nil
-    }
-
-    func record(_ state: BillState) { bills[key(state.reference, state.ledgerID)] = .some(state) }
-
-    /// The bill as already looked up (nil when never looked up or known not to exist).
-    func cached(_ reference: String, ledger: UUID) -> BillState? { bills[key(reference, ledger)] ?? nil }
-}
-
 /// The one way a voucher reaches the books: API, web form, batch, import and demo all end here. Runs inside the
 /// caller's write transaction, so vouchers, entries, day totals, bills and audit entries land together.
 enum VoucherPosting {
@@ -321,6 +233,8 @@ enum VoucherPosting {
     struct EntryRow: Codable, Sendable {
         var id: UUID; var company_id: UUID; var voucher_id: UUID; var line_no: Int; var ledger_id: UUID; var amount_paise: Int64
         var superseded = false
+        /// The voucher's date and number, repeated so statements read in index order.
+        var date: String; var number: String
     }
 
     struct AllocationRow: Codable, Sendable {
@@ -342,7 +256,7 @@ enum VoucherPosting {
     static func entryRows(voucher: VoucherRow, lines: [(UUID, VoucherLine)]) -> [EntryRow] {
         lines.enumerated().map { i, l in
             EntryRow(id: UUID(), company_id: voucher.company_id, voucher_id: voucher.id, line_no: i, ledger_id: l.0,
-                     amount_paise: l.1.side == .debit ? l.1.amount.paise : -l.1.amount.paise)
+                     amount_paise: l.1.side == .debit ? l.1.amount.paise : -l.1.amount.paise, date: voucher.date, number: voucher.number)
         }
     }
 
@@ -374,50 +288,5 @@ enum VoucherPosting {
                 return .init(ledgerId: l.0, ledger: l.1.ledgerName, debit: l.1.side == .debit ? l.1.amount.description : nil,
                              credit: l.1.side == .credit ? l.1.amount.description : nil, bills: bills.isEmpty ? nil : bills)
             })
-    }
-}
-
-/// Per-ledger per-day debit and credit totals, maintained with every posting and cancellation so reports read
-/// O(ledgers × days with activity) rows instead of every entry.
-enum DayTotals {
-    /// Adds (`sign` 1) or takes off (`sign` -1) the effect of one voucher's lines.
-    static func apply(_ lines: [(UUID, VoucherLine)], date: CalendarDate, company: UUID, sign: Int64, on sql: any SQLDatabase) async throws {
-        var byLedger: [UUID: VoucherPosting.DayTotalRow] = [:]
-        for (ledger, line) in lines {
-            var t = byLedger[ledger] ?? .init(company_id: company, ledger_id: ledger, date: date.description, debit_paise: 0, credit_paise: 0)
-            if line.side == .debit { t.debit_paise += sign * line.amount.paise } else { t.credit_paise += sign * line.amount.paise }
-            byLedger[ledger] = t
-        }
-        try await upsert(Array(byLedger.values), on: sql)
-    }
-
-    struct MonthTotalRow: Codable, Sendable {
-        var company_id: UUID; var ledger_id: UUID; var month: String; var debit_paise: Int64; var credit_paise: Int64
-    }
-
-    /// Adds the rows to the stored day totals and to their months, 500 rows a statement, in a fixed order so
-    /// concurrent writers on PostgreSQL take row locks in the same order and cannot deadlock.
-    static func upsert(_ rows: [VoucherPosting.DayTotalRow], on sql: any SQLDatabase) async throws {
-        let sorted = rows.sorted { ($0.ledger_id.uuidString, $0.date) < ($1.ledger_id.uuidString, $1.date) }
-        try await add(sorted, into: "ledger_day_totals", key: "date", on: sql)
-        var months: [String: MonthTotalRow] = [:]
-        for r in sorted {
-            let month = String(r.date.prefix(7))
-            var m = months[r.ledger_id.uuidString + month] ?? .init(company_id: r.company_id, ledger_id: r.ledger_id, month: month, debit_paise: 0, credit_paise: 0)
-            m.debit_paise += r.debit_paise
-            m.credit_paise += r.credit_paise
-            months[r.ledger_id.uuidString + month] = m
-        }
-        try await add(months.sorted { $0.key < $1.key }.map(\.value), into: "ledger_month_totals", key: "month", on: sql)
-    }
-
-    private static func add<Row: Encodable & Sendable>(_ rows: [Row], into table: String, key: String, on sql: any SQLDatabase) async throws {
-        for start in stride(from: 0, to: rows.count, by: 500) {
-            try await sql.insert(into: table).models(Array(rows[start..<min(start + 500, rows.count)]))
-                .onConflict(with: ["ledger_id", key]) {
-                    $0.set("debit_paise", to: SQLRaw("\(table).debit_paise + excluded.debit_paise"))
-                        .set("credit_paise", to: SQLRaw("\(table).credit_paise + excluded.credit_paise"))
-                }.run()
-        }
     }
 }

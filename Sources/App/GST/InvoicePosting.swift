@@ -14,6 +14,7 @@ enum InvoicePosting {
         var lines: [InvoiceLineRow]
         var items: [UUID: ItemRow]
         var billOfSupply: Bool
+        var rateWiseLedgers = false
     }
 
     static func post(_ body: InvoiceRequest, company: Company, actor: AuditActor, on db: any Database) async throws -> InvoiceDTO {
@@ -192,7 +193,8 @@ enum InvoicePosting {
                                  supplier_state: supplierState, place_of_supply: placeOfSupply, supply_type: supplyType.rawValue,
                                  reverse_charge: reverseCharge, original_invoice_id: original?.id, voucher_id: UUID(), taxable_paise: taxable,
                                  tax_paise: taxAmount, round_off_paise: roundOff, total_paise: value + roundOff)
-        return Computed(invoice: invoice, lines: lines, items: items, billOfSupply: noTax && outward)
+        return Computed(invoice: invoice, lines: lines, items: items, billOfSupply: noTax && outward,
+                        rateWiseLedgers: registration?.rate_wise_ledgers ?? false)
     }
 
     /// The voucher: party on one side; income or purchase ledgers, tax ledgers and round-off on the other.
@@ -219,7 +221,11 @@ enum InvoicePosting {
                                            context: context, company: company, actor: actor, on: db)
             }
             add(income, other * l.taxable_paise)
-            let taxes: [(String, Int64)] = [("CGST", l.cgst_paise), (l.utgst ? "UTGST" : "SGST", l.sgst_paise), ("IGST", l.igst_paise), ("Cess", l.cess_paise)]
+            // Rate-wise ledgers name the rate each carries: CGST and SGST half the GST rate, IGST the whole, cess its own.
+            let rate = TaxRate(milli: l.rate_milli), cess = TaxRate(milli: l.cess_milli)
+            func named(_ head: String, _ r: TaxRate) -> String { c.rateWiseLedgers ? "\(head) \(r)%" : head }
+            let taxes: [(String, Int64)] = [(named("CGST", rate.half), l.cgst_paise), (named(l.utgst ? "UTGST" : "SGST", rate.half), l.sgst_paise),
+                                            (named("IGST", rate), l.igst_paise), (named("Cess", cess), l.cess_paise)]
             for (name, amount) in taxes where amount != 0 {
                 let ledger = try await GSTLedgers.named("\(prefix) \(name)", under: "Duties & Taxes", context: context, company: company, actor: actor, on: db)
                 add(ledger, other * amount)

@@ -17,6 +17,7 @@ struct RegistrationRow: Codable, Sendable {
     var address: String? = nil
     var place: String? = nil
     var pincode: String? = nil
+    var rate_wise_ledgers = false
 }
 
 struct RegistrationRequest: APIRequestBody {
@@ -27,6 +28,8 @@ struct RegistrationRequest: APIRequestBody {
     var address: String?
     var place: String?
     var pincode: String?
+    /// Post tax to one ledger per rate (`Output IGST 18%`), as Tally users often keep them.
+    var rateWiseLedgers: Bool?
 
     static let schema = Schema.object([
         .required("gstin", .string(.init(minLength: 1, maxLength: 20))),
@@ -34,6 +37,7 @@ struct RegistrationRequest: APIRequestBody {
         .optional("turnoverAbove5Crore", .boolean),
         .optional("legalName", .text(max: 100)), .optional("address", .text(max: 200)), .optional("place", .text(max: 50)),
         .optional("pincode", .string(.init(minLength: 6, maxLength: 6))),
+        .optional("rateWiseLedgers", .boolean),
     ])
 }
 
@@ -48,6 +52,7 @@ struct RegistrationDTO: APIResponseBody {
     var address: String?
     var place: String?
     var pincode: String?
+    var rateWiseLedgers: Bool
 
     init(_ r: RegistrationRow) {
         id = r.id
@@ -60,13 +65,14 @@ struct RegistrationDTO: APIResponseBody {
         address = r.address
         place = r.place
         pincode = r.pincode
+        rateWiseLedgers = r.rate_wise_ledgers
     }
 
     static let schema = Schema.ref("GSTRegistration", .object([
         .required("id", .uuid), .required("gstin", .string()), .required("stateCode", .string()), .required("stateName", .string()),
         .required("kind", .string(.init(allowed: ["regular", "composition"]))), .required("turnoverAbove5Crore", .boolean),
         .optional("legalName", .nullable(.text())), .optional("address", .nullable(.text())), .optional("place", .nullable(.text())),
-        .optional("pincode", .nullable(.string())),
+        .optional("pincode", .nullable(.string())), .required("rateWiseLedgers", .boolean),
     ]))
 }
 
@@ -106,7 +112,8 @@ enum Registrations {
         }
         let row = RegistrationRow(id: UUID(), company_id: company, gstin: gstin.value, state_code: gstin.stateCode, kind: body.kind ?? "regular",
                                   turnover_above_5cr: body.turnoverAbove5Crore ?? false, active: true, legal_name: body.legalName,
-                                  address: body.address, place: body.place, pincode: body.pincode)
+                                  address: body.address, place: body.place, pincode: body.pincode,
+                                  rate_wise_ledgers: body.rateWiseLedgers ?? false)
         if let pin = body.pincode, !(pin.allSatisfy(\.isNumber) && pin.first != "0") {
             throw APIError.validation(field: "pincode", "must be a 6-digit PIN code")
         }

@@ -66,6 +66,17 @@ func registerGSTRoutes(_ company: any RoutesBuilder) {
         company.on(.GET, "gst", "gstr3b", api: .init(summary: "GSTR-3B tables in the GSP API JSON", tag: "GST",
                                                      access: .company(.gstExport), query: query),
                    use: GSTReturns.gstr3b)
+        company.on(.GET, "gst", "tie-out", api: .init(summary: "GSTR-1 vs GSTR-3B vs the tax ledgers, per tax head", tag: "GST",
+                                                      access: .company(.gstExport), response: GSTReports.TieOutDTO.schema, query: query),
+                   use: GSTReports.tieOut)
+        company.on(.GET, "gst", "registers", api: .init(summary: "Sales or purchase register for a month", tag: "GST", access: .company(.gstExport),
+                                                        response: GSTReports.RegisterDTO.schema,
+                                                        query: query + [.init(name: "kind", schema: .string(.init(allowed: ["sales", "purchase"])),
+                                                                              description: "sales or purchase")]),
+                   use: GSTReports.register)
+        company.on(.GET, "gst", "hsn-summary", api: .init(summary: "HSN summary (GSTR-1 Table 12)", tag: "GST", access: .company(.gstExport),
+                                                          query: query),
+                   use: GSTReports.hsnSummary)
         company.on(.GET, "gst", "gstr3b", "sources", api: .init(summary: "The invoices behind every GSTR-3B figure", tag: "GST",
                                                                 access: .company(.gstExport), response: GSTReturns.SourcesDTO.schema, query: query),
                    use: GSTReturns.gstr3bSources)

@@ -86,17 +86,17 @@ enum LedgerStatement {
         let rows = try await sql.raw("""
             SELECT v.date, e.voucher_id, t.name, v.number, v.narration, e.amount_paise
             FROM voucher_entries e JOIN vouchers v ON v.id = e.voucher_id JOIN voucher_types t ON t.id = v.voucher_type_id
-            WHERE e.company_id = \(bind: companyID) AND e.ledger_id = \(bind: ledger.id) AND e.superseded = \(bind: false) AND v.status = 'active'
-              AND v.date >= \(bind: from.description) AND v.date <= \(bind: to.description)
-            ORDER BY v.date, v.number, e.line_no LIMIT \(bind: limit + 1) OFFSET \(bind: offset)
+            WHERE e.ledger_id = \(bind: ledger.id) AND e.date >= \(bind: from.description) AND e.date <= \(bind: to.description)
+              AND e.superseded = \(bind: false) AND v.status = 'active'
+            ORDER BY e.date, e.number, e.line_no LIMIT \(bind: limit + 1) OFFSET \(bind: offset)
             """).all(decoding: Row.self)
         struct Sum: Decodable { var s: Int64? }
         let earlier = offset == 0 ? 0 : (try await sql.raw("""
             SELECT CAST(SUM(amount_paise) AS BIGINT) AS s FROM (
                 SELECT e.amount_paise FROM voucher_entries e JOIN vouchers v ON v.id = e.voucher_id
-                WHERE e.company_id = \(bind: companyID) AND e.ledger_id = \(bind: ledger.id) AND e.superseded = \(bind: false) AND v.status = 'active'
-                  AND v.date >= \(bind: from.description) AND v.date <= \(bind: to.description)
-                ORDER BY v.date, v.number, e.line_no LIMIT \(bind: offset)) page
+                WHERE e.ledger_id = \(bind: ledger.id) AND e.date >= \(bind: from.description) AND e.date <= \(bind: to.description)
+                  AND e.superseded = \(bind: false) AND v.status = 'active'
+                ORDER BY e.date, e.number, e.line_no LIMIT \(bind: offset)) page
             """).first(decoding: Sum.self)?.s ?? 0)
         let inRange = try await Movements.between(company: companyID, from: from, to: to, ledger: ledger.id, on: db)[ledger.id] ?? 0
         var running = opening + earlier

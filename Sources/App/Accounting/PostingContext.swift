@@ -1,0 +1,93 @@
+import Fluent
+import Foundation
+import Ledger
+import SQLKit
+import Vapor
+
+/// What posting needs to know about a company, loaded once per transaction: a thousand-voucher batch resolves
+/// ledgers, types, the lock and open bills from memory, and single posts use exactly the same path.
+final class PostingContext {
+    struct BillState {
+        var id: UUID
+        var ledgerID: UUID
+        var reference: String
+        var outstanding: Int64
+        var hasOrigin: Bool
+        var existsInDatabase: Bool
+    }
+
+    let companyID: UUID
+    let booksBeginning: CalendarDate
+    let fyMonth: Int
+    /// Today in India, the line between post-dated and current vouchers.
+    let today = Format.today()
+    let lock: PeriodLocks.Row?
+    let groups: [UUID: GroupRow]
+    private var ledgersByID: [UUID: LedgerRow] = [:]
+    private var ledgersByKey: [String: LedgerRow] = [:]
+    private let allLedgersLoaded: Bool
+    let typesByKey: [String: VoucherTypeRow]
+    private var bills: [String: BillState?] = [:]
+    private var billsLoaded = Set<UUID>()
+    var manualNumbers = Set<String>()
+    /// What the voucher being prepared already settles, per bill, so two `against` lines cannot together
+    /// over-settle one bill. Cleared at the start of every voucher.
+    var pendingSettlements: [UUID: Int64] = [:]
+
+    /// `preload` reads every ledger up front (for batches); a single post looks up only the ledgers it names.
+    init(company: UUID, preload: Bool = false, on db: any Database) async throws {
+        guard let row = try await Company.find(company, on: db) else { throw APIError.notFound("Company") }
+        companyID = company
+        booksBeginning = CalendarDate(row.booksBeginning)!
+        fyMonth = CalendarDate(row.financialYearStart)?.month ?? 4
+        lock = try await PeriodLocks.current(company: company, on: db)
+        groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })
+        allLedgersLoaded = preload
+        if preload {
+            let ledgers = try await Chart.ledgers(company: company, on: db)
+            ledgersByID = Dictionary(uniqueKeysWithValues: ledgers.map { ($0.id, $0) })
+            ledgersByKey = Dictionary(ledgers.map { (Chart.nameKey($0.name), $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        let types = try await db.sql().raw("SELECT * FROM voucher_types WHERE company_id = \(bind: company)").all(decoding: VoucherTypeRow.self)
+        typesByKey = Dictionary(uniqueKeysWithValues: types.map { ($0.name_key, $0) })
+    }
+
+    func ledger(_ reference: String, on db: any Database) async throws -> LedgerRow? {
+        if let hit = UUID(uuidString: reference).flatMap({ ledgersByID[$0] }) ?? ledgersByKey[Chart.nameKey(reference)] { return hit }
+        guard !allLedgersLoaded, let row = try await Chart.ledger(reference, company: companyID, on: db) else { return nil }
+        ledgersByID[row.id] = row
+        ledgersByKey[Chart.nameKey(row.name)] = row
+        return row
+    }
+
+    func type(_ reference: String) -> VoucherTypeRow? { typesByKey[VoucherPosting.typeKey(reference)] }
+
+    private func key(_ reference: String, _ ledger: UUID) -> String { ledger.uuidString + "|" + reference.lowercased() }
+
+    /// A bill as it stands, counting what earlier vouchers of this transaction did to it. The first question about
+    /// a party loads all its bills in one query, so a batch asks the database once per party, not once per bill.
+    func bill(_ reference: String, ledger: UUID, on db: any Database) async throws -> BillState? {
+        // A single post asks only for the bill it names: a party with thousands of bills costs one indexed lookup.
+        if !allLedgersLoaded && !billsLoaded.contains(ledger) {
+            guard bills[key(reference, ledger)] == nil else { return bills[key(reference, ledger)] ?? nil }
+            let found = try await Bills.all(ledger: ledger, reference: reference, on: db).first
+            bills[key(reference, ledger)] = found.map {
+                .some(BillState(id: $0.id, ledgerID: ledger, reference: $0.reference, outstanding: $0.outstanding, hasOrigin: $0.origins > 0,
+                                existsInDatabase: true))
+            } ?? .some(nil)
+            return bills[key(reference, ledger)] ?? nil
+        }
+        if billsLoaded.insert(ledger).inserted {
+            for b in try await Bills.all(ledger: ledger, on: db) where bills[key(b.reference, ledger)] == nil {
+                bills[key(b.reference, ledger)] = .some(BillState(id: b.id, ledgerID: ledger, reference: b.reference,
+                                                                  outstanding: b.outstanding, hasOrigin: b.origins > 0, existsInDatabase: true))
+            }
+        }
+        return bills[key(reference, ledger)] ?? nil
+    }
+
+    func record(_ state: BillState) { bills[key(state.reference, state.ledgerID)] = .some(state) }
+
+    /// The bill as already looked up (nil when never looked up or known not to exist).
+    func cached(_ reference: String, ledger: UUID) -> BillState? { bills[key(reference, ledger)] ?? nil }
+}
