@@ -54,29 +54,35 @@ enum InvoiceController {
         let statuses = Dictionary(uniqueKeysWithValues: try await sql.select().columns("id", "status").from("vouchers")
             .where("id", .in, invoices.map(\.voucher_id)).all(decoding: Status.self).map { ($0.id, $0.status) })
         let registrations = Dictionary(uniqueKeysWithValues: try await Registrations.all(company: company, on: db).map { ($0.id, $0.gstin) })
-        func m(_ p: Int64) -> String { Money(paise: p).description }
         return invoices.map { inv in
-            let rows = lines[inv.id] ?? []
-            let sum = { (k: KeyPath<InvoiceLineRow, Int64>) in rows.reduce(Int64(0)) { $0 + $1[keyPath: k] } }
-            let dtoLines = rows.map { l in
-                let t = l.tax
-                return InvoiceDTO.Line(item: items[l.item_id] ?? "", itemId: l.item_id, description: l.description, hsn: l.hsn, unit: l.uqc,
-                                       quantity: Quantity(thousandths: l.quantity_milli).description, rate: m(l.price_paise), discount: m(l.discount_paise),
-                                       taxable: m(l.taxable_paise), treatment: t.treatment, gstRate: t.rate.description, cessRate: t.cessRate.description,
-                                       cgst: m(l.cgst_paise), sgst: m(l.sgst_paise), utgst: l.utgst, igst: m(l.igst_paise), cess: m(l.cess_paise),
-                                       total: m(l.taxable_paise + (inv.reverse_charge ? 0 : t.tax)))
-            }
-            let billOfSupply = inv.direction == "outward" && rows.allSatisfy { $0.treatment == Treatment.billOfSupply.rawValue }
-            return InvoiceDTO(
-                id: inv.id, kind: InvoiceKind(rawValue: inv.kind) ?? .sales, number: inv.number, date: inv.date, voucherId: inv.voucher_id,
-                status: statuses[inv.voucher_id] ?? "active", party: ledgers[inv.party_ledger_id] ?? "", partyId: inv.party_ledger_id,
-                partyGstin: inv.party_gstin, partyRegistration: Registration(rawValue: inv.party_registration) ?? .unregistered,
-                registration: inv.registration_id.flatMap { registrations[$0] }, supplierState: inv.supplier_state, placeOfSupply: inv.place_of_supply,
-                supplyType: SupplyType(rawValue: inv.supply_type) ?? .regular, reverseCharge: inv.reverse_charge, billOfSupply: billOfSupply,
-                originalInvoiceId: inv.original_invoice_id, lines: dtoLines,
-                totals: .init(taxable: m(inv.taxable_paise), cgst: m(sum(\.cgst_paise)), sgst: m(sum(\.sgst_paise)), igst: m(sum(\.igst_paise)),
-                              cess: m(sum(\.cess_paise)), tax: m(inv.tax_paise), roundOff: m(inv.round_off_paise), total: m(inv.total_paise)))
+            dto(inv, lines: lines[inv.id] ?? [], party: ledgers[inv.party_ledger_id] ?? "", itemNames: items,
+                registration: inv.registration_id.flatMap { registrations[$0] }, status: statuses[inv.voucher_id] ?? "active")
         }
+    }
+
+    /// One invoice's DTO from its rows and the names around it; posting uses it directly without reading back.
+    static func dto(_ inv: InvoiceRow, lines rows: [InvoiceLineRow], party: String, itemNames: [UUID: String], registration: String?,
+                    status: String) -> InvoiceDTO {
+        func m(_ p: Int64) -> String { Money(paise: p).description }
+        let sum = { (k: KeyPath<InvoiceLineRow, Int64>) in rows.reduce(Int64(0)) { $0 + $1[keyPath: k] } }
+        let dtoLines = rows.map { l in
+            let t = l.tax
+            return InvoiceDTO.Line(item: itemNames[l.item_id] ?? "", itemId: l.item_id, description: l.description, hsn: l.hsn, unit: l.uqc,
+                                   quantity: Quantity(thousandths: l.quantity_milli).description, rate: m(l.price_paise), discount: m(l.discount_paise),
+                                   taxable: m(l.taxable_paise), treatment: t.treatment, gstRate: t.rate.description, cessRate: t.cessRate.description,
+                                   cgst: m(l.cgst_paise), sgst: m(l.sgst_paise), utgst: l.utgst, igst: m(l.igst_paise), cess: m(l.cess_paise),
+                                   total: m(l.taxable_paise + (inv.reverse_charge ? 0 : t.tax)))
+        }
+        let billOfSupply = inv.direction == "outward" && rows.allSatisfy { $0.treatment == Treatment.billOfSupply.rawValue }
+        return InvoiceDTO(
+            id: inv.id, kind: InvoiceKind(rawValue: inv.kind) ?? .sales, number: inv.number, date: inv.date, voucherId: inv.voucher_id,
+            status: status, party: party, partyId: inv.party_ledger_id,
+            partyGstin: inv.party_gstin, partyRegistration: Registration(rawValue: inv.party_registration) ?? .unregistered,
+            registration: registration, supplierState: inv.supplier_state, placeOfSupply: inv.place_of_supply,
+            supplyType: SupplyType(rawValue: inv.supply_type) ?? .regular, reverseCharge: inv.reverse_charge, billOfSupply: billOfSupply,
+            originalInvoiceId: inv.original_invoice_id, lines: dtoLines,
+            totals: .init(taxable: m(inv.taxable_paise), cgst: m(sum(\.cgst_paise)), sgst: m(sum(\.sgst_paise)), igst: m(sum(\.igst_paise)),
+                          cess: m(sum(\.cess_paise)), tax: m(inv.tax_paise), roundOff: m(inv.round_off_paise), total: m(inv.total_paise)))
     }
 
     /// Newest first; filters by kind and date range.

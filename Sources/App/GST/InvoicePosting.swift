@@ -37,7 +37,12 @@ enum InvoicePosting {
         let sql = db.sql()
         try await sql.insert(into: "invoices").model(computed.invoice).run()
         try await VoucherPosting.insert(computed.lines, into: "invoice_lines", on: sql)
-        let dto = try await InvoiceController.load(computed.invoice.id.uuidString, company: companyID, on: db)
+        let registration = try await computed.invoice.registration_id.asyncMap { id in
+            try await Registrations.all(company: companyID, on: db).first { $0.id == id }?.gstin
+        } ?? nil
+        let party = try await context.ledger(computed.invoice.party_ledger_id.uuidString, on: db)?.name ?? ""
+        let dto = InvoiceController.dto(computed.invoice, lines: computed.lines, party: party, itemNames: computed.items.mapValues(\.name),
+                                        registration: registration, status: prepared.status)
         try await AuditLog.append(AuditEvent(companyID: companyID, action: "invoice.create", entityType: "invoice",
                                              entityID: computed.invoice.id.uuidString.lowercased(), after: try JSONValue(encoding: dto)),
                                   by: actor, on: db)
@@ -118,9 +123,10 @@ enum InvoicePosting {
         let invoiceID = UUID()
         let rates = try await Items.rates(company: companyID, on: db)
         let hsnDigits = HSNCode.requiredDigits(turnoverAbove5Crore: registration?.turnover_above_5cr ?? false)
+        let known = try await Items.findMany(body.lines.map(\.item), company: companyID, on: db)
         for (i, input) in body.lines.enumerated() {
             let f = "lines[\(i)]"
-            guard let item = try await Items.find(input.item, company: companyID, on: db), item.active else {
+            guard let item = known[input.item], item.active else {
                 errors.append(.init(field: f + ".item", message: "no active item '\(input.item)' in this company")); continue
             }
             items[item.id] = item

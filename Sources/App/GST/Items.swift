@@ -119,6 +119,22 @@ enum Items {
             .first(decoding: ItemRow.self)
     }
 
+    /// Items for many references (ids or names) in one query, keyed by the reference as given.
+    static func findMany(_ references: [String], company: UUID, on db: any Database) async throws -> [String: ItemRow] {
+        guard !references.isEmpty else { return [:] }
+        let ids = references.compactMap(UUID.init(uuidString:))
+        let keys = references.map(Chart.nameKey)
+        let rows = try await db.sql().select().column("*").from("items").where("company_id", .equal, company)
+            .where { $0.where("name_key", .in, keys).orWhere("id", .in, ids.isEmpty ? [UUID()] : ids) }
+            .all(decoding: ItemRow.self)
+        var out: [String: ItemRow] = [:]
+        for reference in references {
+            let id = UUID(uuidString: reference)
+            out[reference] = rows.first { $0.id == id || $0.name_key == Chart.nameKey(reference) }
+        }
+        return out
+    }
+
     static func rates(company: UUID, items: [UUID]? = nil, on db: any Database) async throws -> [UUID: [ItemRateRow]] {
         let rows = try await db.sql().raw("SELECT * FROM item_rates WHERE company_id = \(bind: company)").all(decoding: ItemRateRow.self)
         let wanted = items.map(Set.init)
