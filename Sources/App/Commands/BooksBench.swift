@@ -1,8 +1,6 @@
-import AsyncHTTPClient
 import Fluent
 import Foundation
 import Ledger
-import NIOCore
 import Vapor
 
 /// `finsync bench books`: a company with 1,000 ledgers (300 bill-wise parties) and N vouchers over two financial
@@ -101,46 +99,16 @@ struct BooksBench {
         let bulkRate = Double(posted) / seconds(elapsed)
 
         // Single posts over HTTP, 16 concurrent clients.
-        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
-        let port = app.http.server.shared.localAddress?.port ?? 0
-        let token = try await app.tokens.accessToken(for: userID)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton,
-                                configuration: .init(connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)))
-        let postLatencies: [Double]
-        do {
-            let lastDay = fyStart.adding(days: 729).description
-            postLatencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-                for w in 0..<16 {
-                    group.addTask {
-                        var out: [Double] = []
-                        for i in 0..<125 {
-                            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/companies/\(companyID)/vouchers")
-                            request.method = .POST
-                            request.headers.add(name: "Authorization", value: "Bearer \(token)")
-                            request.headers.add(name: "Content-Type", value: "application/json")
-                            let amount = "\(w * 1000 + i + 1).00"
-                            request.body = .bytes(ByteBuffer(string: """
-                                {"type":"sales","date":"\(lastDay)","entries":[{"ledger":"\(c[w])","debit":"\(amount)"},{"ledger":"\(sl[i % sl.count])","credit":"\(amount)"}]}
-                                """))
-                            let t0 = ContinuousClock.now
-                            let response = try await client.execute(request, timeout: .seconds(60))
-                            _ = try await response.body.collect(upTo: 1 << 20)
-                            guard response.status == .created else { throw StartupError(setting: "bench", problem: "POST answered \(response.status)") }
-                            out.append(seconds(ContinuousClock.now - t0) * 1000)
-                        }
-                        return out
-                    }
-                }
-                var all: [Double] = []
-                for try await part in group { all += part }
-                return all
+        let lastDay = fyStart.adding(days: 729).description
+        let workers = (0..<16).map { w in
+            (0..<125).map { i in
+                let amount = "\(w * 1000 + i + 1).00"
+                return Data("""
+                    {"type":"sales","date":"\(lastDay)","entries":[{"ledger":"\(c[w])","debit":"\(amount)"},{"ledger":"\(sl[i % sl.count])","credit":"\(amount)"}]}
+                    """.utf8)
             }
-            try await client.shutdown()
-        } catch {
-            try? await client.shutdown()
-            throw error
         }
-        await app.server.shutdown()
+        let postLatencies = try await BenchSupport.concurrentPosts(app: app, path: "/api/v1/companies/\(companyID)/vouchers", userID: userID, workers: workers)
 
         // Reports, each 20 times.
         guard let company = try await Company.find(companyID, on: app.db) else { throw StartupError(setting: "bench", problem: "company vanished") }
@@ -179,10 +147,7 @@ struct BooksBench {
         return lines.joined(separator: "\n")
     }
 
-    private func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-    private func percentile(_ xs: [Double], _ p: Double) -> Double {
-        let s = xs.sorted()
-        return s.isEmpty ? 0 : s[min(s.count - 1, Int(Double(s.count) * p))]
-    }
-    private func fmt(_ v: Double) -> String { String(format: "%.2f", v) }
+    private func seconds(_ d: Duration) -> Double { BenchSupport.seconds(d) }
+    private func percentile(_ xs: [Double], _ p: Double) -> Double { BenchSupport.percentile(xs, p) }
+    private func fmt(_ v: Double) -> String { BenchSupport.fmt(v) }
 }

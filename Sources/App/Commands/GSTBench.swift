@@ -1,9 +1,7 @@
-import AsyncHTTPClient
 import Fluent
 import Foundation
 import GSTKit
 import Ledger
-import NIOCore
 import Vapor
 
 /// `finsync bench gst`: N sales invoices (1–10 lines; B2B and B2C; intra- and inter-state) in one month, posted
@@ -76,45 +74,9 @@ struct GSTBench {
         let bulkRate = Double(posted) / seconds(ContinuousClock.now - start)
 
         // Single POSTs over HTTP, 16 clients.
-        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
-        let port = app.http.server.shared.localAddress?.port ?? 0
-        let token = try await app.tokens.accessToken(for: userID)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton,
-                                configuration: .init(connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)))
-        let bodies = (0..<(16 * 60)).map { _ in request() }
         let encoder = JSONEncoder()
-        let latencies: [Double]
-        do {
-            latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-                for w in 0..<16 {
-                    let mine = try bodies[(w * 60)..<(w * 60 + 60)].map { try encoder.encode($0) }
-                    group.addTask {
-                        var out: [Double] = []
-                        for data in mine {
-                            var r = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/companies/\(companyID)/invoices")
-                            r.method = .POST
-                            r.headers.add(name: "Authorization", value: "Bearer \(token)")
-                            r.headers.add(name: "Content-Type", value: "application/json")
-                            r.body = .bytes(ByteBuffer(data: data))
-                            let t0 = ContinuousClock.now
-                            let response = try await client.execute(r, timeout: .seconds(60))
-                            _ = try await response.body.collect(upTo: 1 << 22)
-                            guard response.status == .created else { throw StartupError(setting: "bench", problem: "invoice POST answered \(response.status)") }
-                            out.append(seconds(ContinuousClock.now - t0) * 1000)
-                        }
-                        return out
-                    }
-                }
-                var all: [Double] = []
-                for try await part in group { all += part }
-                return all
-            }
-            try await client.shutdown()
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-        await app.server.shutdown()
+        let workers = try (0..<16).map { _ in try (0..<60).map { _ in try encoder.encode(request()) } }
+        let latencies = try await BenchSupport.concurrentPosts(app: app, path: "/api/v1/companies/\(companyID)/invoices", userID: userID, workers: workers)
 
         // Returns: load the month's documents and build each return, timed end to end.
         let registration = try await Registrations.all(company: companyID, on: app.db)[0]
@@ -139,10 +101,7 @@ struct GSTBench {
         ].joined(separator: "\n")
     }
 
-    private func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-    private func percentile(_ xs: [Double], _ p: Double) -> Double {
-        let s = xs.sorted()
-        return s.isEmpty ? 0 : s[min(s.count - 1, Int(Double(s.count) * p))]
-    }
-    private func fmt(_ v: Double) -> String { String(format: "%.2f", v) }
+    private func seconds(_ d: Duration) -> Double { BenchSupport.seconds(d) }
+    private func percentile(_ xs: [Double], _ p: Double) -> Double { BenchSupport.percentile(xs, p) }
+    private func fmt(_ v: Double) -> String { BenchSupport.fmt(v) }
 }

@@ -1,0 +1,59 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Vapor
+
+/// What the benchmarks share: timing arithmetic and the "16 clients POST one after another" load.
+enum BenchSupport {
+    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+
+    static func percentile(_ xs: [Double], _ p: Double) -> Double {
+        let s = xs.sorted()
+        return s.isEmpty ? 0 : s[min(s.count - 1, Int(Double(s.count) * p))]
+    }
+
+    static func fmt(_ v: Double) -> String { String(format: "%.2f", v) }
+
+    /// Starts the app's server on a free port, sends each worker's bodies one after another (all workers at once)
+    /// as JSON POSTs to `path`, and returns every latency in milliseconds. Any answer but 201 stops the run.
+    static func concurrentPosts(app: Application, path: String, userID: UUID, workers: [[Data]]) async throws -> [Double] {
+        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+        let port = app.http.server.shared.localAddress?.port ?? 0
+        let token = try await app.tokens.accessToken(for: userID)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton,
+                                configuration: .init(connectionPool: .init(idleTimeout: .seconds(30),
+                                                                           concurrentHTTP1ConnectionsPerHostSoftLimit: workers.count)))
+        do {
+            let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+                for bodies in workers {
+                    group.addTask {
+                        var out: [Double] = []
+                        for body in bodies {
+                            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+                            request.method = .POST
+                            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+                            request.headers.add(name: "Content-Type", value: "application/json")
+                            request.body = .bytes(ByteBuffer(data: body))
+                            let t0 = ContinuousClock.now
+                            let response = try await client.execute(request, timeout: .seconds(60))
+                            _ = try await response.body.collect(upTo: 1 << 22)
+                            guard response.status == .created else { throw StartupError(setting: "bench", problem: "POST \(path) answered \(response.status)") }
+                            out.append(seconds(ContinuousClock.now - t0) * 1000)
+                        }
+                        return out
+                    }
+                }
+                var all: [Double] = []
+                for try await part in group { all += part }
+                return all
+            }
+            try await client.shutdown()
+            await app.server.shutdown()
+            return latencies
+        } catch {
+            try? await client.shutdown()
+            await app.server.shutdown()
+            throw error
+        }
+    }
+}
