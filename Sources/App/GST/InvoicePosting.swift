@@ -21,7 +21,9 @@ enum InvoicePosting {
         let companyID = try company.requireID()
         let context = try await PostingContext(company: companyID, on: db)
         var computed = try await compute(body, company: company, context: context, actor: actor, on: db)
-        let type = context.type(body.kind.voucherType)!
+        guard let type = context.type(body.kind.voucherType) else {
+            throw APIError.validation(field: "kind", "this company has no \(body.kind.rawValue) voucher type")
+        }
         let outward = computed.invoice.direction == "outward"
         // Outward documents take the next number of their voucher series now, so the bill can carry it.
         let fyStart = CalendarDate(computed.invoice.fy_start)!
