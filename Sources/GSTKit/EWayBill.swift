@@ -77,7 +77,7 @@ public struct EWayBill: Codable, Sendable, Equatable {
         let toState = export ? 96 : Int(buyer.stateCode) ?? 0
         return .success(EWayBill(
             userGstin: seller.gstin ?? "", supplyType: d.direction == .outward ? "O" : "I", subSupplyType: export ? 3 : 1,
-            docType: d.lines.allSatisfy { $0.tax.treatment == .billOfSupply } ? "BIL" : "INV", docNo: d.number, docDate: EInvoice.date(d.date),
+            docType: d.lines.contains { $0.tax.treatment.chargesTax } ? "INV" : "BIL", docNo: d.number, docDate: EInvoice.date(d.date),
             transactionType: 1,
             fromGstin: seller.gstin ?? "URP", fromTrdName: EInvoice.clean(seller.legalName), fromAddr1: EInvoice.clean(seller.address),
             fromPlace: fromPlace, fromPincode: fromPin, fromStateCode: Int(seller.stateCode) ?? 0, actFromStateCode: Int(seller.stateCode) ?? 0,

@@ -29,6 +29,23 @@ public struct GSTIN: Hashable, Sendable, CustomStringConvertible {
     public var pan: String { String(value.dropFirst(2).prefix(10)) }
     public var description: String { value }
 
+    /// Documented identifiers that look like GSTINs but carry no valid check character: e-way bill transporter
+    /// IDs (state code 88) and the e-invoice sandbox's test GSTINs (gst.md §A1.2). Accepting them is explicit.
+    public static func unchecked(_ raw: String) throws(ValidationError) -> GSTIN {
+        let s = raw.trimmingWhitespace().uppercased()
+        guard s.count == 15 else { throw .length(s.count) }
+        let c = Array(s)
+        guard c[0].isASCIIDigit, c[1].isASCIIDigit, c[2...6].allSatisfy(\.isASCIIUpper), c[7...10].allSatisfy(\.isASCIIDigit),
+            c[11].isASCIIUpper, c[12...14].allSatisfy({ $0.isASCIIDigit || $0.isASCIIUpper })
+        else { throw .format }
+        return GSTIN(value: s, kind: .normal)
+    }
+
+    private init(value: String, kind: Kind) {
+        self.value = value
+        self.kind = kind
+    }
+
     /// Validates in the order gst.md §A1.3 recommends: trim and uppercase, length, format, state, check character.
     public init(_ raw: String) throws(ValidationError) {
         let s = raw.trimmingWhitespace().uppercased()

@@ -228,6 +228,9 @@ struct GSTFixture {
             let rEntries = rv["entries"]?.arrayValue ?? []
             #expect(rEntries.first { $0["ledger"]?.stringValue == "Input CGST" }?["debit"]?.stringValue == "125.00")
             #expect(rEntries.first { $0["ledger"]?.stringValue == "Output CGST" }?["credit"]?.stringValue == "125.00")
+            // Only nil-rated goods: a bill of supply.
+            let milk = try await g.invoice("sales", "Cash", "2026-08-09", [L("Milk", "10", "50.00")])
+            #expect(milk.json["billOfSupply"]?.boolValue == true)
             // Without reverse charge an unregistered supplier charges nothing.
             let plain = try await g.invoice("purchase", "Local Transporter", "2026-08-09", [L("Road Freight", "1", "100.00")], extra: ["number": "LT-2"])
             #expect(plain.json["totals"]?["tax"]?.stringValue == "0.00")

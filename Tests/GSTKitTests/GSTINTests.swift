@@ -53,3 +53,15 @@ import Testing
         #expect(StateCode.registrable.contains("38"))
     }
 }
+
+@Suite struct UncheckedGSTINTests {
+    @Test func transporter_and_sandbox_ids_are_accepted_only_when_asked() throws {
+        // A valid transporter ID whose check character is not the computed one, and the e-invoice sandbox's GSTIN.
+        for raw in ["29AAFCA7488L1Z0", "02AMBPG7773M002", "88AAACD8017H1ZX"] {
+            #expect(throws: GSTIN.ValidationError.self) { try GSTIN(raw) }
+            #expect(try GSTIN.unchecked(raw).value == raw)
+        }
+        #expect(throws: GSTIN.ValidationError.format) { try GSTIN.unchecked("123456789012@ab") }
+        #expect(throws: GSTIN.ValidationError.length(14)) { try GSTIN.unchecked("27AAPFU0939F1Z") }
+    }
+}

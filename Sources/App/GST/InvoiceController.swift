@@ -73,7 +73,9 @@ enum InvoiceController {
                                    cgst: m(l.cgst_paise), sgst: m(l.sgst_paise), utgst: l.utgst, igst: m(l.igst_paise), cess: m(l.cess_paise),
                                    total: m(l.taxable_paise + (inv.reverse_charge ? 0 : t.tax)))
         }
-        let billOfSupply = inv.direction == "outward" && rows.allSatisfy { $0.treatment == Treatment.billOfSupply.rawValue }
+        // No tax on any line (composition seller, or only nil-rated, exempt and non-GST goods): a bill of supply.
+        let untaxed: Set<String> = [Treatment.billOfSupply, .nilRated, .exempt, .nonGST].map(\.rawValue).reduce(into: []) { $0.insert($1) }
+        let billOfSupply = inv.direction == "outward" && rows.allSatisfy { untaxed.contains($0.treatment) }
         return InvoiceDTO(
             id: inv.id, kind: InvoiceKind(rawValue: inv.kind) ?? .sales, number: inv.number, date: inv.date, voucherId: inv.voucher_id,
             status: status, party: party, partyId: inv.party_ledger_id,
