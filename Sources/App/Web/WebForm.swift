@@ -15,6 +15,22 @@ enum WebForm {
         Dictionary(error.fields.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// Errors of a form whose blank rows were skipped: the API's `prefix[n]` names the n-th filled row, which is
+    /// the form's row `filled[n]`, so the message lands beside the row the user typed.
+    static func errors(_ error: APIError, rows prefix: String, filled: [Int]) -> [String: String] {
+        var out: [String: String] = [:]
+        for f in error.fields {
+            var field = f.field
+            if field.hasPrefix(prefix + "["), let close = field.firstIndex(of: "]"),
+                let n = Int(field[field.index(field.startIndex, offsetBy: prefix.count + 1)..<close]), filled.indices.contains(n)
+            {
+                field = "\(prefix)[\(filled[n])]" + field[field.index(after: close)...]
+            }
+            out[field] = out[field] ?? f.message
+        }
+        return out
+    }
+
     /// A page response with the status the API would have used.
     static func page(_ html: String, status: HTTPStatus = .ok) -> Response {
         var headers = HTTPHeaders()

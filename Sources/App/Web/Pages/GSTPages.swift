@@ -183,19 +183,7 @@ enum InvoiceEntryPage {
         return (.object(body), filled)
     }
 
-    static func errors(_ e: APIError, filled: [Int]) -> [String: String] {
-        var out: [String: String] = [:]
-        for f in e.fields {
-            var field = f.field
-            if field.hasPrefix("lines["), let close = field.firstIndex(of: "]"),
-                let n = Int(field[field.index(field.startIndex, offsetBy: 6)..<close]), filled.indices.contains(n)
-            {
-                field = "lines[\(filled[n])]" + field[field.index(after: close)...]
-            }
-            out[field] = out[field] ?? f.message
-        }
-        return out
-    }
+    static func errors(_ e: APIError, filled: [Int]) -> [String: String] { WebForm.errors(e, rows: "lines", filled: filled) }
 }
 
 /// The printable invoice with what Rule 46 asks for: supplier and recipient with GSTINs and addresses, number and

@@ -134,17 +134,5 @@ enum VoucherEntryPage {
     }
 
     /// The API's field names with entry indexes mapped back to the form's lines.
-    static func errors(_ e: APIError, filled: [Int]) -> [String: String] {
-        var errors: [String: String] = [:]
-        for f in e.fields {
-            var field = f.field
-            if field.hasPrefix("entries["), let close = field.firstIndex(of: "]"),
-                let n = Int(field[field.index(field.startIndex, offsetBy: 8)..<close]), filled.indices.contains(n)
-            {
-                field = "entries[\(filled[n])]" + field[field.index(after: close)...]
-            }
-            errors[field] = errors[field] ?? f.message
-        }
-        return errors
-    }
+    static func errors(_ e: APIError, filled: [Int]) -> [String: String] { WebForm.errors(e, rows: "entries", filled: filled) }
 }
