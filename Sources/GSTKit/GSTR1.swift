@@ -5,33 +5,33 @@ import Ledger
 /// numbers with two decimals, empty sections left out.
 public struct GSTR1: Codable, Sendable, Equatable {
     public struct ItemDetail: Codable, Sendable, Equatable {
-        public var rt: Decimal, txval: Decimal, iamt: Decimal?, camt: Decimal?, samt: Decimal?, csamt: Decimal
+        public var rt: Double, txval: Amount, iamt: Amount?, camt: Amount?, samt: Amount?, csamt: Amount
     }
     public struct Item: Codable, Sendable, Equatable { public var num: Int; public var itm_det: ItemDetail }
     public struct B2BInvoice: Codable, Sendable, Equatable {
-        public var inum: String, idt: String, val: Decimal, pos: String, rchrg: String, inv_typ: String, itms: [Item]
+        public var inum: String, idt: String, val: Amount, pos: String, rchrg: String, inv_typ: String, itms: [Item]
     }
     public struct B2B: Codable, Sendable, Equatable { public var ctin: String; public var inv: [B2BInvoice] }
-    public struct B2CLInvoice: Codable, Sendable, Equatable { public var inum: String, idt: String, val: Decimal, itms: [Item] }
+    public struct B2CLInvoice: Codable, Sendable, Equatable { public var inum: String, idt: String, val: Amount, itms: [Item] }
     public struct B2CL: Codable, Sendable, Equatable { public var pos: String; public var inv: [B2CLInvoice] }
     public struct B2CS: Codable, Sendable, Equatable {
-        public var sply_ty: String, pos: String, typ: String, rt: Decimal, txval: Decimal, iamt: Decimal, camt: Decimal, samt: Decimal, csamt: Decimal
+        public var sply_ty: String, pos: String, typ: String, rt: Double, txval: Amount, iamt: Amount, camt: Amount, samt: Amount, csamt: Amount
     }
     public struct Note: Codable, Sendable, Equatable {
-        public var ntty: String, nt_num: String, nt_dt: String, val: Decimal, pos: String, rchrg: String, inv_typ: String, itms: [Item]
+        public var ntty: String, nt_num: String, nt_dt: String, val: Amount, pos: String, rchrg: String, inv_typ: String, itms: [Item]
     }
     public struct CDNR: Codable, Sendable, Equatable { public var ctin: String; public var nt: [Note] }
     public struct CDNUR: Codable, Sendable, Equatable {
-        public var typ: String, ntty: String, nt_num: String, nt_dt: String, val: Decimal, pos: String?, itms: [Item]
+        public var typ: String, ntty: String, nt_num: String, nt_dt: String, val: Amount, pos: String?, itms: [Item]
     }
-    public struct ExportItem: Codable, Sendable, Equatable { public var rt: Decimal, txval: Decimal, iamt: Decimal, csamt: Decimal }
-    public struct ExportInvoice: Codable, Sendable, Equatable { public var inum: String, idt: String, val: Decimal, itms: [ExportItem] }
+    public struct ExportItem: Codable, Sendable, Equatable { public var rt: Double, txval: Amount, iamt: Amount, csamt: Amount }
+    public struct ExportInvoice: Codable, Sendable, Equatable { public var inum: String, idt: String, val: Amount, itms: [ExportItem] }
     public struct Export: Codable, Sendable, Equatable { public var exp_typ: String; public var inv: [ExportInvoice] }
-    public struct NilRow: Codable, Sendable, Equatable { public var sply_ty: String, nil_amt: Decimal, expt_amt: Decimal, ngsup_amt: Decimal }
+    public struct NilRow: Codable, Sendable, Equatable { public var sply_ty: String, nil_amt: Amount, expt_amt: Amount, ngsup_amt: Amount }
     public struct Nil: Codable, Sendable, Equatable { public var inv: [NilRow] }
     public struct HSNRow: Codable, Sendable, Equatable {
-        public var num: Int, hsn_sc: String, desc: String, uqc: String, qty: Decimal, rt: Decimal, txval: Decimal,
-                   iamt: Decimal, camt: Decimal, samt: Decimal, csamt: Decimal
+        public var num: Int, hsn_sc: String, desc: String, uqc: String, qty: Double, rt: Double, txval: Amount,
+                   iamt: Amount, camt: Amount, samt: Amount, csamt: Amount
     }
     public struct HSN: Codable, Sendable, Equatable {
         public var data: [HSNRow]?
@@ -69,10 +69,10 @@ public struct GSTR1: Codable, Sendable, Equatable {
         date <= CalendarDate(year: 2024, month: 7, day: 31)! ? 2_50_000_00 : 1_00_000_00
     }
 
-    static func amount(_ paise: Int64) -> Decimal { Decimal(paise) / 100 }
+    static func amount(_ paise: Int64) -> Amount { Amount(paise: paise) }
     static func date(_ d: CalendarDate) -> String {
-        let s = d.description
-        return String(s.suffix(2)) + "-" + String(s.dropFirst(5).prefix(2)) + "-" + String(s.prefix(4))
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return two(d.day) + "-" + two(d.month) + "-" + String(d.year)
     }
 }
 
@@ -86,7 +86,11 @@ extension GSTR1 {
 
         var b2b: [String: [B2BInvoice]] = [:], b2cl: [String: [B2CLInvoice]] = [:], cdnr: [String: [Note]] = [:]
         var cdnur: [CDNUR] = [], exports: [String: [ExportInvoice]] = [:]
-        var b2cs: [String: (B2CS, [Int64])] = [:]
+        struct PlaceRate: Hashable, Comparable {
+            var inter: Bool, pos: String, rate: Int64
+            static func < (a: Self, b: Self) -> Bool { (a.inter ? 1 : 0, a.pos, a.rate) < (b.inter ? 1 : 0, b.pos, b.rate) }
+        }
+        var b2cs: [PlaceRate: TaxSums] = [:]
         var nilRows: [String: [Int64]] = [:]
         for d in live {
             let taxable = d.taxableLines
@@ -105,7 +109,7 @@ extension GSTR1 {
             case .invoice where d.supplyType.isExport:
                 exports[d.supplyType.withPayment ? "WPAY" : "WOPAY", default: []].append(ExportInvoice(
                     inum: d.number, idt: date(d.date), val: amount(d.value),
-                    itms: byRate(taxable).map { ExportItem(rt: $0.rate.decimal, txval: amount($0.taxable), iamt: amount($0.igst), csamt: amount($0.cess)) }))
+                    itms: byRate(taxable).map { ExportItem(rt: $0.rate.number, txval: amount($0.taxable), iamt: amount($0.igst), csamt: amount($0.cess)) }))
             case .invoice where d.partyRegistration.isRegistered:
                 b2b[d.partyGSTIN ?? "", default: []].append(B2BInvoice(
                     inum: d.number, idt: date(d.date), val: amount(d.value), pos: d.placeOfSupply, rchrg: rchrg, inv_typ: invType,
@@ -123,13 +127,9 @@ extension GSTR1 {
                                    val: amount(d.value), pos: typ == "B2CL" ? d.placeOfSupply : nil, itms: items(taxable, split: false)))
             default:
                 // Small B2C supplies and notes against them are reported net, per place of supply and rate.
-                for r in byRate(taxable) {
-                    let inter = d.isInterState
-                    let key = "\(inter)|\(d.placeOfSupply)|\(r.rate.milli)"
-                    var entry = b2cs[key] ?? (B2CS(sply_ty: inter ? "INTER" : "INTRA", pos: d.placeOfSupply, typ: "OE", rt: r.rate.decimal,
-                                                   txval: 0, iamt: 0, camt: 0, samt: 0, csamt: 0), [0, 0, 0, 0, 0])
-                    for (i, v) in [r.taxable, r.igst, r.cgst, r.sgst, r.cess].enumerated() { entry.1[i] += d.sign * v }
-                    b2cs[key] = entry
+                let inter = d.isInterState
+                for line in taxable {
+                    b2cs[PlaceRate(inter: inter, pos: d.placeOfSupply, rate: line.tax.rate.milli), default: TaxSums()].add(line.tax, sign: d.sign)
                 }
             }
         }
@@ -137,9 +137,9 @@ extension GSTR1 {
         if !b2cl.isEmpty { out.b2cl = b2cl.keys.sorted().map { B2CL(pos: $0, inv: b2cl[$0]!) } }
         if !b2cs.isEmpty {
             out.b2cs = b2cs.keys.sorted().map { key in
-                var (row, s) = b2cs[key]!
-                (row.txval, row.iamt, row.camt, row.samt, row.csamt) = (amount(s[0]), amount(s[1]), amount(s[2]), amount(s[3]), amount(s[4]))
-                return row
+                let s = b2cs[key]!
+                return B2CS(sply_ty: key.inter ? "INTER" : "INTRA", pos: key.pos, typ: "OE", rt: TaxRate(milli: key.rate).number,
+                            txval: amount(s.taxable), iamt: amount(s.igst), camt: amount(s.cgst), samt: amount(s.sgst), csamt: amount(s.cess))
             }
         }
         if !cdnr.isEmpty { out.cdnr = cdnr.keys.sorted().map { CDNR(ctin: $0, nt: cdnr[$0]!) } }
@@ -157,22 +157,25 @@ extension GSTR1 {
 
     /// Lines summed per rate: one `itms` entry per rate, numbered from 1 (never the HSN, a known mistake elsewhere).
     static func byRate(_ lines: [GSTDocument.Line]) -> [LineTax] {
-        var sums: [Int64: LineTax] = [:]
+        // An invoice has a handful of rates, so a sorted array beats a dictionary.
+        var sums: [LineTax] = []
         for l in lines {
-            var s = sums[l.tax.rate.milli] ?? LineTax(treatment: l.tax.treatment, taxable: 0, rate: l.tax.rate, cessRate: .zero)
-            s.taxable += l.tax.taxable
-            s.igst += l.tax.igst
-            s.cgst += l.tax.cgst
-            s.sgst += l.tax.sgst
-            s.cess += l.tax.cess
-            sums[l.tax.rate.milli] = s
+            let i = sums.firstIndex { $0.rate.milli >= l.tax.rate.milli } ?? sums.endIndex
+            if i == sums.endIndex || sums[i].rate != l.tax.rate {
+                sums.insert(LineTax(treatment: l.tax.treatment, taxable: 0, rate: l.tax.rate, cessRate: .zero), at: i)
+            }
+            sums[i].taxable += l.tax.taxable
+            sums[i].igst += l.tax.igst
+            sums[i].cgst += l.tax.cgst
+            sums[i].sgst += l.tax.sgst
+            sums[i].cess += l.tax.cess
         }
-        return sums.keys.sorted().map { sums[$0]! }
+        return sums
     }
 
     static func items(_ lines: [GSTDocument.Line], split: Bool) -> [Item] {
         byRate(lines).enumerated().map { i, r in
-            Item(num: i + 1, itm_det: ItemDetail(rt: r.rate.decimal, txval: amount(r.taxable), iamt: amount(r.igst),
+            Item(num: i + 1, itm_det: ItemDetail(rt: r.rate.number, txval: amount(r.taxable), iamt: amount(r.igst),
                                                  camt: split ? amount(r.cgst) : nil, samt: split ? amount(r.sgst) : nil, csamt: amount(r.cess)))
         }
     }
@@ -181,24 +184,24 @@ extension GSTR1 {
     /// recipients in B2C). Services use UQC `NA` and no quantity.
     static func hsnSummary(_ docs: [GSTDocument], period: ReturnPeriod) -> HSN? {
         struct Key: Hashable { var b2c: Bool; var hsn: String; var uqc: String; var rate: Int64 }
-        var rows: [Key: (desc: String, qty: Int64, sums: [Int64])] = [:]
+        struct Row { var desc: Substring; var qty: Int64 = 0; var sums = TaxSums() }
+        var rows: [Key: Row] = [:]
         for d in docs {
             let b2c = period.splitsHSN && !d.partyRegistration.isRegistered
             for l in d.lines {
                 let service = l.hsn.hasPrefix("99")
                 let key = Key(b2c: b2c, hsn: l.hsn, uqc: service ? "NA" : l.uqc, rate: l.tax.rate.milli)
-                var r = rows[key] ?? (String(l.description.prefix(30)), 0, [0, 0, 0, 0, 0])
-                if !service { r.qty += d.sign * (l.quantity?.thousandths ?? 0) }
-                for (i, v) in [l.tax.taxable, l.tax.igst, l.tax.cgst, l.tax.sgst, l.tax.cess].enumerated() { r.sums[i] += d.sign * v }
-                rows[key] = r
+                rows[key, default: Row(desc: l.description.prefix(30))].sums.add(l.tax, sign: d.sign)
+                if !service { rows[key]!.qty += d.sign * (l.quantity?.thousandths ?? 0) }
             }
         }
         guard !rows.isEmpty else { return nil }
         func list(_ b2c: Bool) -> [HSNRow] {
             rows.keys.filter { $0.b2c == b2c }.sorted { ($0.hsn, $0.uqc, $0.rate) < ($1.hsn, $1.uqc, $1.rate) }.enumerated().map { i, k in
                 let r = rows[k]!
-                return HSNRow(num: i + 1, hsn_sc: k.hsn, desc: r.desc, uqc: k.uqc, qty: Decimal(r.qty) / 1000, rt: TaxRate(milli: k.rate).decimal,
-                              txval: amount(r.sums[0]), iamt: amount(r.sums[1]), camt: amount(r.sums[2]), samt: amount(r.sums[3]), csamt: amount(r.sums[4]))
+                return HSNRow(num: i + 1, hsn_sc: k.hsn, desc: String(r.desc), uqc: k.uqc, qty: Double(r.qty) / 1000, rt: TaxRate(milli: k.rate).number,
+                              txval: amount(r.sums.taxable), iamt: amount(r.sums.igst), camt: amount(r.sums.cgst), samt: amount(r.sums.sgst),
+                              csamt: amount(r.sums.cess))
             }
         }
         guard period.splitsHSN else { return HSN(data: list(false)) }
@@ -209,15 +212,23 @@ extension GSTR1 {
     /// Table 13: per nature of document and numbering series, first and last number, count and cancellations.
     static func documentsIssued(_ docs: [GSTDocument]) -> DocIssue? {
         let nature: [GSTDocument.Kind: Int] = [.invoice: 1, .debitNote: 4, .creditNote: 5]
-        var groups: [Int: [String: [GSTDocument]]] = [:]
-        for d in docs { groups[nature[d.kind]!, default: [:]][d.series, default: []].append(d) }
+        // Numbers order by length, then text, so INV-10 follows INV-9.
+        struct Series { var first: String, last: String, count = 0, cancelled = 0 }
+        func before(_ a: String, _ b: String) -> Bool { (a.utf8.count, a) < (b.utf8.count, b) }
+        var groups: [Int: [String: Series]] = [:]
+        for d in docs {
+            var s = groups[nature[d.kind]!, default: [:]][d.series] ?? Series(first: d.number, last: d.number)
+            if before(d.number, s.first) { s.first = d.number }
+            if before(s.last, d.number) { s.last = d.number }
+            s.count += 1
+            if d.cancelled { s.cancelled += 1 }
+            groups[nature[d.kind]!, default: [:]][d.series] = s
+        }
         guard !groups.isEmpty else { return nil }
         return DocIssue(doc_det: groups.keys.sorted().map { n in
-            DocNature(doc_num: n, docs: groups[n]!.keys.sorted().enumerated().map { i, series in
-                let list = groups[n]![series]!.sorted { ($0.number.count, $0.number) < ($1.number.count, $1.number) }
-                let cancelled = list.filter(\.cancelled).count
-                return DocRow(num: i + 1, from: list.first!.number, to: list.last!.number, totnum: list.count, cancel: cancelled,
-                              net_issue: list.count - cancelled)
+            DocNature(doc_num: n, docs: groups[n]!.keys.sorted().enumerated().map { i, key in
+                let s = groups[n]![key]!
+                return DocRow(num: i + 1, from: s.first, to: s.last, totnum: s.count, cancel: s.cancelled, net_issue: s.count - s.cancelled)
             })
         })
     }

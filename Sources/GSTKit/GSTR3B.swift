@@ -5,28 +5,28 @@ import Ledger
 /// documents as GSTR-1, so the two returns tie out.
 public struct GSTR3B: Codable, Sendable, Equatable {
     public struct Taxes: Codable, Sendable, Equatable {
-        public var txval: Decimal = 0, iamt: Decimal = 0, camt: Decimal = 0, samt: Decimal = 0, csamt: Decimal = 0
+        public var txval: Amount = 0, iamt: Amount = 0, camt: Amount = 0, samt: Amount = 0, csamt: Amount = 0
     }
-    public struct ZeroRated: Codable, Sendable, Equatable { public var txval: Decimal = 0, iamt: Decimal = 0, csamt: Decimal = 0 }
-    public struct Value: Codable, Sendable, Equatable { public var txval: Decimal = 0 }
+    public struct ZeroRated: Codable, Sendable, Equatable { public var txval: Amount = 0, iamt: Amount = 0, csamt: Amount = 0 }
+    public struct Value: Codable, Sendable, Equatable { public var txval: Amount = 0 }
     public struct SupplyDetails: Codable, Sendable, Equatable {
         public var osup_det = Taxes(), osup_zero = ZeroRated(), osup_nil_exmp = Value(), isup_rev = Taxes(), osup_nongst = Value()
     }
     public struct ECODetails: Codable, Sendable, Equatable { public var eco_sup = Taxes(), eco_reg_sup = Value() }
-    public struct PlaceRow: Codable, Sendable, Equatable { public var pos: String, txval: Decimal, iamt: Decimal }
+    public struct PlaceRow: Codable, Sendable, Equatable { public var pos: String, txval: Amount, iamt: Amount }
     public struct InterState: Codable, Sendable, Equatable {
         public var unreg_details: [PlaceRow] = [], comp_details: [PlaceRow] = [], uin_details: [PlaceRow] = []
     }
-    public struct Credit: Codable, Sendable, Equatable { public var iamt: Decimal = 0, camt: Decimal = 0, samt: Decimal = 0, csamt: Decimal = 0 }
+    public struct Credit: Codable, Sendable, Equatable { public var iamt: Amount = 0, camt: Amount = 0, samt: Amount = 0, csamt: Amount = 0 }
     public struct CreditRow: Codable, Sendable, Equatable {
-        public var ty: String, iamt: Decimal = 0, camt: Decimal = 0, samt: Decimal = 0, csamt: Decimal = 0
+        public var ty: String, iamt: Amount = 0, camt: Amount = 0, samt: Amount = 0, csamt: Amount = 0
     }
     public struct ITC: Codable, Sendable, Equatable {
         public var itc_avl: [CreditRow], itc_rev: [CreditRow], itc_net: Credit, itc_inelg: [CreditRow]
     }
-    public struct InwardRow: Codable, Sendable, Equatable { public var ty: String, inter: Decimal, intra: Decimal }
+    public struct InwardRow: Codable, Sendable, Equatable { public var ty: String, inter: Amount, intra: Amount }
     public struct Inward: Codable, Sendable, Equatable { public var isup_details: [InwardRow] }
-    public struct LateFee: Codable, Sendable, Equatable { public var camt: Decimal = 0, samt: Decimal = 0 }
+    public struct LateFee: Codable, Sendable, Equatable { public var camt: Amount = 0, samt: Amount = 0 }
     public struct InterestAndFee: Codable, Sendable, Equatable { public var intr_details = Credit(), ltfee_details = LateFee() }
 
     public var gstin: String
@@ -43,14 +43,13 @@ extension GSTR3B {
     /// Which documents make up each figure, keyed by the JSON path (`sup_details.osup_det`, `itc_elg.itc_avl.OTH`…).
     public typealias Sources = [String: [String]]
 
-    public static func build(filer: GSTIN, period: ReturnPeriod, documents: [GSTDocument]) -> (GSTR3B, Sources) {
-        var paise: [String: [Int64]] = [:]  // path → [txval, iamt, camt, samt, csamt]
+    /// Builds the return; `sources` (which documents make up each figure) only when asked, as it costs a set insert per line.
+    public static func build(filer: GSTIN, period: ReturnPeriod, documents: [GSTDocument], sources wanted: Bool = true) -> (GSTR3B, Sources) {
+        var paise: [String: TaxSums] = [:]
         var sources: [String: Set<String>] = [:]
         func add(_ path: String, _ d: GSTDocument, _ t: LineTax) {
-            var s = paise[path] ?? [0, 0, 0, 0, 0]
-            for (i, v) in [t.taxable, t.igst, t.cgst, t.sgst, t.cess].enumerated() { s[i] += d.sign * v }
-            paise[path] = s
-            sources[path, default: []].insert(d.id)
+            paise[path, default: TaxSums()].add(t, sign: d.sign)
+            if wanted { sources[path, default: []].insert(d.id) }
         }
         for d in documents where !d.cancelled && period.contains(d.date) {
             let inter = d.isInterState
@@ -87,10 +86,10 @@ extension GSTR3B {
                 }
             }
         }
-        func amount(_ p: Int64) -> Decimal { Decimal(p) / 100 }
+        func amount(_ p: Int64) -> Amount { Amount(paise: p) }
         func taxes(_ path: String) -> Taxes {
-            let s = paise[path] ?? [0, 0, 0, 0, 0]
-            return Taxes(txval: amount(s[0]), iamt: amount(s[1]), camt: amount(s[2]), samt: amount(s[3]), csamt: amount(s[4]))
+            let s = paise[path] ?? TaxSums()
+            return Taxes(txval: amount(s.taxable), iamt: amount(s.igst), camt: amount(s.cgst), samt: amount(s.sgst), csamt: amount(s.cess))
         }
         func credit(_ ty: String) -> CreditRow {
             let t = taxes("itc_elg.itc_avl.\(ty)")
@@ -98,7 +97,7 @@ extension GSTR3B {
         }
         func places(_ prefix: String) -> [PlaceRow] {
             paise.keys.filter { $0.hasPrefix(prefix + ".") }.sorted().map { key in
-                PlaceRow(pos: String(key.dropFirst(prefix.count + 1)), txval: amount(paise[key]![0]), iamt: amount(paise[key]![1]))
+                PlaceRow(pos: String(key.dropFirst(prefix.count + 1)), txval: amount(paise[key]!.taxable), iamt: amount(paise[key]!.igst))
             }
         }
         var sup = SupplyDetails()

@@ -152,12 +152,12 @@ enum GoldenPurchases {
         let r1 = GSTR1.build(filer: GoldenMonth.filer, period: ReturnPeriod("2025-08")!, documents: docs)
         let (r3, _) = GSTR3B.build(filer: GoldenMonth.filer, period: ReturnPeriod("2025-08")!, documents: docs)
         // IGST: b2b (less the RCM invoice, which the recipient pays) + b2cl + b2cs − cdnr + exp = 3.1(a) + 3.1(b).
-        let b2b = (r1.b2b ?? []).flatMap(\.inv).filter { $0.rchrg == "N" }.flatMap(\.itms).reduce(Decimal(0)) { $0 + ($1.itm_det.iamt ?? 0) }
-        let b2cl = (r1.b2cl ?? []).flatMap(\.inv).flatMap(\.itms).reduce(Decimal(0)) { $0 + ($1.itm_det.iamt ?? 0) }
-        let b2cs = (r1.b2cs ?? []).reduce(Decimal(0)) { $0 + $1.iamt }
-        let cdnr = (r1.cdnr ?? []).flatMap(\.nt).flatMap(\.itms).reduce(Decimal(0)) { $0 + ($1.itm_det.iamt ?? 0) }
-        let exp = (r1.exp ?? []).flatMap(\.inv).flatMap(\.itms).reduce(Decimal(0)) { $0 + $1.iamt }
-        let cdnur = (r1.cdnur ?? []).flatMap(\.itms).reduce(Decimal(0)) { $0 + ($1.itm_det.iamt ?? 0) }
+        let b2b = (r1.b2b ?? []).flatMap(\.inv).filter { $0.rchrg == "N" }.flatMap(\.itms).reduce(Amount.zero) { $0 + ($1.itm_det.iamt ?? 0) }
+        let b2cl = (r1.b2cl ?? []).flatMap(\.inv).flatMap(\.itms).reduce(Amount.zero) { $0 + ($1.itm_det.iamt ?? 0) }
+        let b2cs = (r1.b2cs ?? []).reduce(Amount.zero) { $0 + $1.iamt }
+        let cdnr = (r1.cdnr ?? []).flatMap(\.nt).flatMap(\.itms).reduce(Amount.zero) { $0 + ($1.itm_det.iamt ?? 0) }
+        let exp = (r1.exp ?? []).flatMap(\.inv).flatMap(\.itms).reduce(Amount.zero) { $0 + $1.iamt }
+        let cdnur = (r1.cdnur ?? []).flatMap(\.itms).reduce(Amount.zero) { $0 + ($1.itm_det.iamt ?? 0) }
         #expect(cdnur == 9000)
         #expect(b2b + b2cl + b2cs - cdnr - cdnur + exp == r3.sup_details.osup_det.iamt + r3.sup_details.osup_zero.iamt)
     }

@@ -23,6 +23,9 @@ struct BenchCommand: AsyncCommand {
         @Option(name: "invoices", help: "gst: how many sales invoices to generate (default 100,000).")
         var invoices: Int?
 
+        @Flag(name: "returns-only", help: "gst: time only the returns, on the invoices an earlier run left in the same data directory.")
+        var returnsOnly: Bool
+
         init() {}
     }
 
@@ -40,7 +43,7 @@ struct BenchCommand: AsyncCommand {
             context.console.print(report)
             return
         case "gst":
-            let report = try await GSTBench(app: context.application, invoices: signature.invoices ?? 100_000)
+            let report = try await GSTBench(app: context.application, invoices: signature.invoices ?? 100_000, returnsOnly: signature.returnsOnly)
                 .run(print: { line in context.console.print(line) })
             context.console.print(report)
             return

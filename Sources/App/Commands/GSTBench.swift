@@ -10,6 +10,7 @@ import Vapor
 struct GSTBench {
     let app: Application
     let invoices: Int
+    var returnsOnly = false
 
     static func peakMemoryMB() -> Double {
         var usage = rusage()
@@ -22,6 +23,13 @@ struct GSTBench {
         let actor = AuditActor(userID: nil, requestID: "bench-gst", clientAddress: "local")
         let fyStart = Format.today().financialYearStart
         let period = ReturnPeriod(fyStart.adding(days: 31).monthKey)!
+        if returnsOnly {
+            // The newest company an earlier run generated, so return timings can be repeated without re-posting.
+            guard let company = try await Company.query(on: app.db).filter(\.$name == "Bench GST").sort(\.$createdAt, .descending).first() else {
+                throw StartupError(setting: "bench", problem: "--returns-only needs a data directory an earlier `bench gst` filled")
+            }
+            return try await returns(company: company.requireID(), period: period, posted: nil, posts: nil)
+        }
         let (companyID, userID) = try await app.store.write(on: app.db) { db in
             let user = User(email: "bench-\(UUID().uuidString.prefix(8))@example.com", name: "Bench", passwordHash: "x")
             try await user.create(on: db)
@@ -77,28 +85,37 @@ struct GSTBench {
         let encoder = JSONEncoder()
         let workers = try (0..<16).map { _ in try (0..<60).map { _ in try encoder.encode(request()) } }
         let latencies = try await BenchSupport.concurrentPosts(app: app, path: "/api/v1/companies/\(companyID)/invoices", userID: userID, workers: workers)
+        return try await returns(company: companyID, period: period, posted: (posted, bulkRate), posts: latencies)
+    }
 
-        // Returns: load the month's documents and build each return, timed end to end.
+    /// Loads the month's documents and builds each return, timed end to end and by stage.
+    private func returns(company companyID: UUID, period: ReturnPeriod, posted: (count: Int, rate: Double)?, posts latencies: [Double]?) async throws -> String {
         let registration = try await Registrations.all(company: companyID, on: app.db)[0]
         let filer = try GSTIN(registration.gstin)
         let memoryBefore = Self.peakMemoryMB()
-        let t1 = ContinuousClock.now
+        var t = ContinuousClock.now
+        func lap() -> Double { let now = ContinuousClock.now; defer { t = now }; return seconds(now - t) }
         let docs1 = try await GSTReturns.documents(company: companyID, registration: registration.id, from: period.first, to: period.last, on: app.db)
-        let r1 = try JSONEncoder().encode(GSTR1.build(filer: filer, period: period, documents: docs1))
-        let gstr1Time = seconds(ContinuousClock.now - t1)
+        let load1 = lap()
+        let built1 = GSTR1.build(filer: filer, period: period, documents: docs1)
+        let build1 = lap()
+        let r1 = try GSTReturns.encoder.encode(built1)
+        let encode1 = lap()
+        let gstr1Time = load1 + build1 + encode1
         let memoryAfter1 = Self.peakMemoryMB()
-        let t2 = ContinuousClock.now
         let docs3 = try await GSTReturns.documents(company: companyID, registration: registration.id, from: period.first, to: period.last, on: app.db)
-        let r3 = try JSONEncoder().encode(GSTR3B.build(filer: filer, period: period, documents: docs3).0)
-        let gstr3bTime = seconds(ContinuousClock.now - t2)
+        let load3 = lap()
+        let r3 = try GSTReturns.encoder.encode(GSTR3B.build(filer: filer, period: period, documents: docs3, sources: false).0)
+        let gstr3bTime = load3 + lap()
         let memoryAfter3 = Self.peakMemoryMB()
-        return [
-            "FinSync360 GST benchmark (\(app.config.isPostgres ? "PostgreSQL" : "SQLite")): \(posted) sales invoices in \(period)",
-            "bulk posting: \(Int(bulkRate)) invoices/s",
-            "invoice POST over HTTP, 16 clients: p50 \(fmt(percentile(latencies, 0.5))) ms, p99 \(fmt(percentile(latencies, 0.99))) ms",
-            "GSTR-1: \(fmt(gstr1Time)) s for \(docs1.count) documents, \(r1.count / 1024) KiB of JSON; peak memory \(fmt(memoryAfter1)) MB (was \(fmt(memoryBefore)) MB)",
-            "GSTR-3B: \(fmt(gstr3bTime)) s, \(r3.count) bytes; peak memory \(fmt(memoryAfter3)) MB",
-        ].joined(separator: "\n")
+        return ([
+            "FinSync360 GST benchmark (\(app.config.isPostgres ? "PostgreSQL" : "SQLite")): \(posted.map { "\($0.count)" } ?? "existing") sales invoices in \(period)",
+        ] + (posted.map { ["bulk posting: \(Int($0.rate)) invoices/s"] } ?? []) + (latencies.map {
+            ["invoice POST over HTTP, 16 clients: p50 \(fmt(percentile($0, 0.5))) ms, p99 \(fmt(percentile($0, 0.99))) ms"]
+        } ?? []) + [
+            "GSTR-1: \(fmt(gstr1Time)) s (load \(fmt(load1)), build \(fmt(build1)), encode \(fmt(encode1))) for \(docs1.count) documents, \(r1.count / 1024) KiB of JSON; peak memory \(fmt(memoryAfter1)) MB (was \(fmt(memoryBefore)) MB)",
+            "GSTR-3B: \(fmt(gstr3bTime)) s (load \(fmt(load3))), \(r3.count) bytes; peak memory \(fmt(memoryAfter3)) MB",
+        ]).joined(separator: "\n")
     }
 
     private func seconds(_ d: Duration) -> Double { BenchSupport.seconds(d) }

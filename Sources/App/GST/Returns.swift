@@ -37,56 +37,75 @@ enum GSTReturns {
         return Query(registration: registration, period: period)
     }
 
-    /// The registration's invoices and notes dated in the period, as the returns see them.
+    /// The registration's invoices and notes dated in the period, as the returns see them. A busy month is
+    /// 100,000 invoices and half a million lines, so both are streamed with only the columns the returns use.
     static func documents(company: UUID, registration: UUID, from: CalendarDate, to: CalendarDate, on db: any Database) async throws -> [GSTDocument] {
-        let sql = db.sql()
-        // One pass over the month's invoices with their voucher's state and party name, and one over their lines:
-        // a month of 100,000 invoices is two queries, not lists of ids.
         let scope: SQLQueryString = """
             i.company_id = \(bind: company) AND i.registration_id = \(bind: registration)
             AND i.date >= \(bind: from.description) AND i.date <= \(bind: to.description)
             """
-        var statuses: [UUID: String] = [:], parties: [UUID: String] = [:]
-        let invoices = try await sql.raw("""
-            SELECT i.*, v.status AS voucher_status, l.name AS party_name FROM invoices i
-            JOIN vouchers v ON v.id = i.voucher_id JOIN ledgers l ON l.id = i.party_ledger_id
-            WHERE \(scope) ORDER BY i.date, i.number
-            """).all().map { row -> InvoiceRow in
-            let inv = try row.decode(model: InvoiceRow.self)
-            statuses[inv.voucher_id] = try row.decode(column: "voucher_status", as: String.self)
-            parties[inv.party_ledger_id] = try row.decode(column: "party_name", as: String.self)
-            return inv
-        }
-        guard !invoices.isEmpty else { return [] }
-        let originalIDs = Array(Set(invoices.compactMap(\.original_invoice_id)))
-        // PostgreSQL refuses `IN ()`, so an empty list is not asked for.
-        let originals = originalIDs.isEmpty ? [] : try await sql.select().column("*").from("invoices")
-            .where("id", .in, originalIDs).all(decoding: InvoiceRow.self)
-        let lines = Dictionary(grouping: try await sql.raw("""
-            SELECT l.* FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE \(scope) ORDER BY l.invoice_id, l.line_no
-            """).all(decoding: InvoiceLineRow.self), by: \.invoice_id)
-        let byID = Dictionary(uniqueKeysWithValues: originals.map { ($0.id, $0) })
-        func document(_ inv: InvoiceRow, lines: [InvoiceLineRow]) -> GSTDocument {
-            let kind = InvoiceKind(rawValue: inv.kind) ?? .sales
-            return GSTDocument(
-                id: inv.id.uuidString.lowercased(), direction: inv.direction == "inward" ? .inward : .outward, kind: kind.documentKind,
-                series: "\(inv.kind)|\(inv.fy_start)", number: inv.number, date: CalendarDate(inv.date)!, partyName: parties[inv.party_ledger_id] ?? "",
-                partyGSTIN: inv.party_gstin, partyRegistration: Registration(rawValue: inv.party_registration) ?? .unregistered,
-                supplierState: inv.supplier_state, placeOfSupply: inv.place_of_supply, supplyType: SupplyType(rawValue: inv.supply_type) ?? .regular,
-                reverseCharge: inv.reverse_charge, value: inv.total_paise, cancelled: statuses[inv.voucher_id] == "cancelled",
-                lines: lines.map { l in
-                    var tax = l.tax
-                    tax.reverseCharge = inv.reverse_charge
-                    return GSTDocument.Line(hsn: l.hsn, description: l.description, uqc: l.uqc,
-                                            quantity: l.quantity_milli > 0 ? Quantity(thousandths: l.quantity_milli) : nil, tax: tax)
-                })
-        }
-        return invoices.filter { statuses[$0.voucher_id] != "optional" }.map { inv in
-            var d = document(inv, lines: lines[inv.id] ?? [])
-            if let o = inv.original_invoice_id.flatMap({ byID[$0] }) {
-                d.original = .init(number: o.number, date: CalendarDate(o.date)!, wasB2CL: document(o, lines: []).isB2CL)
+        let collected = DocumentCollector()
+        try await BulkRows.stream("""
+            SELECT i.id, i.kind, i.direction, i.number, i.fy_start, i.date, i.party_gstin, i.party_registration, i.supplier_state,
+                   i.place_of_supply, i.supply_type, i.reverse_charge, i.total_paise, v.status AS voucher_status, l.name AS party_name,
+                   o.number AS o_number, o.date AS o_date, o.party_registration AS o_registration, o.supplier_state AS o_supplier_state,
+                   o.place_of_supply AS o_place, o.supply_type AS o_supply_type, o.total_paise AS o_total
+            FROM invoices i JOIN vouchers v ON v.id = i.voucher_id JOIN ledgers l ON l.id = i.party_ledger_id
+            LEFT JOIN invoices o ON o.id = i.original_invoice_id
+            WHERE \(scope) AND v.status <> 'optional' ORDER BY i.date, i.number
+            """, on: db) { row in try collected.add(invoice: row) }
+        guard !collected.documents.isEmpty else { return [] }
+        try await BulkRows.stream("""
+            SELECT l.invoice_id, l.hsn, l.description, l.uqc, l.quantity_milli, l.treatment, l.rate_milli, l.cess_milli,
+                   l.taxable_paise, l.cgst_paise, l.sgst_paise, l.igst_paise, l.cess_paise, l.utgst
+            FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE \(scope) ORDER BY l.invoice_id, l.line_no
+            """, on: db) { row in try collected.add(line: row) }
+        return collected.documents
+    }
+
+    /// Builds documents from streamed rows. Rows arrive one at a time and the result is read only after the last
+    /// query has finished, so the unsynchronised state is never shared.
+    private final class DocumentCollector: @unchecked Sendable {
+        var documents: [GSTDocument] = []
+        var index: [UUID: Int] = [:]
+
+        func add(invoice row: any BulkRows.Row) throws {
+            let id = try row.uuid("id")
+            let kind = InvoiceKind(rawValue: try row.string("kind")) ?? .sales
+            let date = try row.string("date")
+            var d = GSTDocument(
+                id: id.uuidString.lowercased(), direction: try row.string("direction") == "inward" ? .inward : .outward,
+                kind: kind.documentKind, series: "\(kind.rawValue)|\(try row.string("fy_start"))", number: try row.string("number"),
+                date: CalendarDate(date) ?? CalendarDate(year: 1970, month: 1, day: 1)!, partyName: try row.string("party_name"),
+                partyGSTIN: try row.optionalString("party_gstin"),
+                partyRegistration: Registration(rawValue: try row.string("party_registration")) ?? .unregistered,
+                supplierState: try row.string("supplier_state"), placeOfSupply: try row.string("place_of_supply"),
+                supplyType: SupplyType(rawValue: try row.string("supply_type")) ?? .regular, reverseCharge: try row.bool("reverse_charge"),
+                value: try row.int("total_paise"), cancelled: try row.string("voucher_status") == "cancelled", lines: [])
+            if let number = try row.optionalString("o_number"), let oDate = CalendarDate(try row.string("o_date")) {
+                // How the original was reported decides where a note to an unregistered buyer goes (cdnur or b2cs).
+                let original = GSTDocument(
+                    id: "", series: "", number: number, date: oDate, partyName: "", partyGSTIN: nil,
+                    partyRegistration: Registration(rawValue: try row.string("o_registration")) ?? .unregistered,
+                    supplierState: try row.string("o_supplier_state"), placeOfSupply: try row.string("o_place"),
+                    supplyType: SupplyType(rawValue: try row.string("o_supply_type")) ?? .regular, value: try row.int("o_total"), lines: [])
+                d.original = .init(number: number, date: oDate, wasB2CL: original.isB2CL)
             }
-            return d
+            index[id] = documents.count
+            documents.append(d)
+        }
+
+        func add(line row: any BulkRows.Row) throws {
+            // Lines of optional vouchers were left out with their invoices.
+            guard let i = index[try row.uuid("invoice_id")] else { return }
+            let quantity = try row.int("quantity_milli")
+            var tax = LineTax(treatment: Treatment(rawValue: try row.string("treatment")) ?? .intraState, taxable: try row.int("taxable_paise"),
+                              rate: TaxRate(milli: try row.int("rate_milli")), cessRate: TaxRate(milli: try row.int("cess_milli")),
+                              cgst: try row.int("cgst_paise"), sgst: try row.int("sgst_paise"), igst: try row.int("igst_paise"),
+                              cess: try row.int("cess_paise"), usesUTGST: try row.bool("utgst"))
+            tax.reverseCharge = documents[i].reverseCharge
+            documents[i].lines.append(GSTDocument.Line(hsn: try row.string("hsn"), description: try row.string("description"), uqc: try row.string("uqc"),
+                                                       quantity: quantity > 0 ? Quantity(thousandths: quantity) : nil, tax: tax))
         }
     }
 
@@ -100,7 +119,7 @@ enum GSTReturns {
     @Sendable static func gstr3b(req: Request) async throws -> Response {
         let q = try await query(req, on: req.db)
         let docs = try await documents(company: req.company.companyID, registration: q.registration.id, from: q.period.first, to: q.period.last, on: req.db)
-        let (built, _) = GSTR3B.build(filer: try GSTIN(q.registration.gstin), period: q.period, documents: docs)
+        let (built, _) = GSTR3B.build(filer: try GSTIN(q.registration.gstin), period: q.period, documents: docs, sources: false)
         return try portalJSON(built, filename: "GSTR-3B-\(q.registration.gstin)-\(q.period.portal).json")
     }
 
@@ -146,9 +165,13 @@ enum GSTReturns {
     }
 
     /// The portal's JSON as the body itself (no wrapper), offered as a download.
-    static func portalJSON<T: Encodable>(_ value: T, filename: String) throws -> Response {
+    static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
+    static func portalJSON<T: Encodable>(_ value: T, filename: String) throws -> Response {
         var headers = HTTPHeaders()
         headers.contentType = .json
         headers.add(name: .contentDisposition, value: "inline; filename=\"\(filename)\"")

@@ -45,9 +45,10 @@ enum GSTReports {
         let r3 = GSTR3B.build(filer: filer, period: q.period, documents: docs).0
 
         // GSTR-1 outward tax per head, from the sections as they will be uploaded.
-        var one: [String: Decimal] = ["IGST": 0, "CGST": 0, "SGST": 0, "Cess": 0]
-        func add(_ d: GSTR1.ItemDetail, _ sign: Decimal) {
-            one["IGST"]! += sign * (d.iamt ?? 0); one["CGST"]! += sign * (d.camt ?? 0); one["SGST"]! += sign * (d.samt ?? 0); one["Cess"]! += sign * d.csamt
+        var one: [String: Amount] = ["IGST": 0, "CGST": 0, "SGST": 0, "Cess": 0]
+        func add(_ d: GSTR1.ItemDetail, _ sign: Int64) {
+            func signed(_ a: Amount?) -> Amount { Amount(paise: sign * (a?.paise ?? 0)) }
+            one["IGST"]! += signed(d.iamt); one["CGST"]! += signed(d.camt); one["SGST"]! += signed(d.samt); one["Cess"]! += signed(d.csamt)
         }
         for inv in (r1.b2b ?? []).flatMap(\.inv) where inv.rchrg == "N" { inv.itms.forEach { add($0.itm_det, 1) } }
         (r1.b2cl ?? []).flatMap(\.inv).flatMap(\.itms).forEach { add($0.itm_det, 1) }
@@ -57,21 +58,21 @@ enum GSTReports {
         for item in (r1.exp ?? []).flatMap(\.inv).flatMap(\.itms) { one["IGST"]! += item.iamt; one["Cess"]! += item.csamt }
 
         let s = r3.sup_details
-        let outward: [String: Decimal] = ["IGST": s.osup_det.iamt + s.osup_zero.iamt, "CGST": s.osup_det.camt, "SGST": s.osup_det.samt,
+        let outward: [String: Amount] = ["IGST": s.osup_det.iamt + s.osup_zero.iamt, "CGST": s.osup_det.camt, "SGST": s.osup_det.samt,
                                           "Cess": s.osup_det.csamt + s.osup_zero.csamt]
-        let reverse: [String: Decimal] = ["IGST": s.isup_rev.iamt, "CGST": s.isup_rev.camt, "SGST": s.isup_rev.samt, "Cess": s.isup_rev.csamt]
+        let reverse: [String: Amount] = ["IGST": s.isup_rev.iamt, "CGST": s.isup_rev.camt, "SGST": s.isup_rev.samt, "Cess": s.isup_rev.csamt]
 
         // The books: credits less debits on the output tax ledgers over the month.
         let ledgers = try await Chart.ledgers(company: company, on: req.db)
         let sums = try await Movements.sums(company: company, from: q.period.first, to: q.period.last, on: req.db)
-        var books: [String: Decimal] = ["IGST": 0, "CGST": 0, "SGST": 0, "Cess": 0]
+        var books: [String: Amount] = ["IGST": 0, "CGST": 0, "SGST": 0, "Cess": 0]
         // Plain (`Output IGST`) and rate-wise (`Output IGST 18%`) ledgers both count.
         for l in ledgers where l.name.hasPrefix("Output ") {
             let head = l.name.dropFirst("Output ".count).split(separator: " ").first.map(String.init) ?? ""
             guard let key = ["IGST": "IGST", "CGST": "CGST", "SGST": "SGST", "UTGST": "SGST", "Cess": "Cess"][head], let m = sums[l.id] else { continue }
-            books[key]! += Decimal(m.credit - m.debit) / 100
+            books[key]! += Amount(paise: m.credit - m.debit)
         }
-        func text(_ d: Decimal) -> String { Money(paise: NSDecimalNumber(decimal: d * 100).int64Value).description }
+        func text(_ a: Amount) -> String { a.description }
         let rows = ["IGST", "CGST", "SGST", "Cess"].map { head in
             TieOutRow(head: head, gstr1: text(one[head]!), gstr3bOutward: text(outward[head]!), gstr3bReverseCharge: text(reverse[head]!),
                       books: text(books[head]!), agrees: one[head]! == outward[head]! && books[head]! == outward[head]! + reverse[head]!)

@@ -294,8 +294,8 @@ enum GSTReturnsPage {
                     el("li", text: "\(i.number): \(i.field) \(i.message)")
                 }))
             }
-            func money(_ d: Decimal) -> String { Format.rupees(Money(paise: NSDecimalNumber(decimal: d * 100).int64Value)) }
-            let sections: [(String, Int, Decimal)] = [
+            func money(_ a: Amount) -> String { Format.rupees(Money(paise: a.paise)) }
+            let sections: [(String, Int, Amount)] = [
                 ("B2B invoices", (r1.b2b ?? []).reduce(0) { $0 + $1.inv.count }, (r1.b2b ?? []).flatMap(\.inv).flatMap(\.itms).reduce(0) { $0 + $1.itm_det.txval }),
                 ("B2C large", (r1.b2cl ?? []).reduce(0) { $0 + $1.inv.count }, (r1.b2cl ?? []).flatMap(\.inv).flatMap(\.itms).reduce(0) { $0 + $1.itm_det.txval }),
                 ("B2C small (rows)", r1.b2cs?.count ?? 0, (r1.b2cs ?? []).reduce(0) { $0 + $1.txval }),
@@ -313,7 +313,7 @@ enum GSTReturnsPage {
             ]))
             if let r3 = m.gstr3b {
                 let s = r3.sup_details
-                let rows: [(String, Decimal, Decimal)] = [
+                let rows: [(String, Amount, Amount)] = [
                     ("3.1(a) Outward taxable", s.osup_det.txval, s.osup_det.iamt + s.osup_det.camt + s.osup_det.samt + s.osup_det.csamt),
                     ("3.1(b) Zero-rated", s.osup_zero.txval, s.osup_zero.iamt + s.osup_zero.csamt),
                     ("3.1(c) Nil-rated and exempt", s.osup_nil_exmp.txval, 0),

@@ -1,0 +1,84 @@
+import FluentKit
+import Foundation
+import FluentSQLiteDriver
+import NIOConcurrencyHelpers
+import SQLKit
+
+/// Reading result sets too large for `Codable`: a month's GST returns read over half a million invoice lines, and
+/// decoding each through `Decodable` cost more than everything else put together. Rows are streamed to the
+/// caller one at a time (never collected), and on SQLite each value is read straight from the driver's row.
+enum BulkRows {
+    /// One row's columns by name, with the few types bulk readers need.
+    protocol Row {
+        func int(_ column: String) throws -> Int64
+        func string(_ column: String) throws -> String
+        func optionalString(_ column: String) throws -> String?
+        func uuid(_ column: String) throws -> UUID
+        func optionalUUID(_ column: String) throws -> UUID?
+        /// Integers on SQLite, booleans on PostgreSQL.
+        func bool(_ column: String) throws -> Bool
+    }
+
+    /// Runs `query` and hands each row to `onRow` in order, on the database's own thread; `onRow` must not block.
+    static func stream(_ query: SQLQueryString, on db: any Database, _ onRow: @escaping @Sendable (any Row) throws -> Void) async throws {
+        let sql = db.sql()
+        // A failure inside the row callback is remembered and rethrown once the statement has finished.
+        let failure = NIOLockedValueBox<(any Error)?>(nil as (any Error)?)
+        if let sqlite = db as? any SQLiteDatabase {
+            var serializer = SQLSerializer(database: sql)
+            query.serialize(to: &serializer)
+            let binds = try serializer.binds.map { try SQLiteDataEncoder().encode($0) }
+            try await sqlite.query(serializer.sql, binds) { row in
+                guard failure.withLockedValue({ $0 == nil }) else { return }
+                do { try onRow(SQLiteValues(row: row)) } catch { failure.withLockedValue { $0 = error } }
+            }
+        } else {
+            try await sql.execute(sql: query) { row in
+                guard failure.withLockedValue({ $0 == nil }) else { return }
+                do { try onRow(DecodedValues(row: row)) } catch { failure.withLockedValue { $0 = error } }
+            }
+        }
+        if let error = failure.withLockedValue({ $0 }) { throw error }
+    }
+
+    struct Missing: Error, CustomStringConvertible {
+        var column: String
+        var description: String { "column '\(column)' is missing or of another type" }
+    }
+
+    private struct SQLiteValues: Row {
+        let row: SQLiteRow
+        func int(_ column: String) throws -> Int64 {
+            guard case .integer(let v)? = row.column(column) else { throw Missing(column: column) }
+            return Int64(v)
+        }
+        func string(_ column: String) throws -> String {
+            guard case .text(let v)? = row.column(column) else { throw Missing(column: column) }
+            return v
+        }
+        func optionalString(_ column: String) throws -> String? {
+            if case .null? = row.column(column) { return nil }
+            return try string(column)
+        }
+        func uuid(_ column: String) throws -> UUID {
+            // Fluent keeps UUIDs as text on SQLite.
+            guard let v = UUID(uuidString: try string(column)) else { throw Missing(column: column) }
+            return v
+        }
+        func optionalUUID(_ column: String) throws -> UUID? {
+            if case .null? = row.column(column) { return nil }
+            return try uuid(column)
+        }
+        func bool(_ column: String) throws -> Bool { try int(column) != 0 }
+    }
+
+    private struct DecodedValues: Row {
+        let row: any SQLRow
+        func int(_ column: String) throws -> Int64 { try row.decode(column: column, as: Int64.self) }
+        func string(_ column: String) throws -> String { try row.decode(column: column, as: String.self) }
+        func optionalString(_ column: String) throws -> String? { try row.decode(column: column, as: String?.self) }
+        func uuid(_ column: String) throws -> UUID { try row.decode(column: column, as: UUID.self) }
+        func optionalUUID(_ column: String) throws -> UUID? { try row.decode(column: column, as: UUID?.self) }
+        func bool(_ column: String) throws -> Bool { try row.decode(column: column, as: Bool.self) }
+    }
+}
