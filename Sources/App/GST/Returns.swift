@@ -67,14 +67,14 @@ enum GSTReturns {
     /// query has finished, so the unsynchronised state is never shared.
     private final class DocumentCollector: @unchecked Sendable {
         var documents: [GSTDocument] = []
-        var index: [UUID: Int] = [:]
+        var index: [String: Int] = [:]
 
         func add(invoice row: any BulkRows.Row) throws {
-            let id = try row.uuid("id")
+            let id = try row.uuidText("id")
             let kind = InvoiceKind(rawValue: try row.string("kind")) ?? .sales
             let date = try row.string("date")
             var d = GSTDocument(
-                id: id.uuidString.lowercased(), direction: try row.string("direction") == "inward" ? .inward : .outward,
+                id: id.lowercased(), direction: try row.string("direction") == "inward" ? .inward : .outward,
                 kind: kind.documentKind, series: "\(kind.rawValue)|\(try row.string("fy_start"))", number: try row.string("number"),
                 date: CalendarDate(date) ?? CalendarDate(year: 1970, month: 1, day: 1)!, partyName: try row.string("party_name"),
                 partyGSTIN: try row.optionalString("party_gstin"),
@@ -97,7 +97,7 @@ enum GSTReturns {
 
         func add(line row: any BulkRows.Row) throws {
             // Lines of optional vouchers were left out with their invoices.
-            guard let i = index[try row.uuid("invoice_id")] else { return }
+            guard let i = index[try row.uuidText("invoice_id")] else { return }
             let quantity = try row.int("quantity_milli")
             var tax = LineTax(treatment: Treatment(rawValue: try row.string("treatment")) ?? .intraState, taxable: try row.int("taxable_paise"),
                               rate: TaxRate(milli: try row.int("rate_milli")), cessRate: TaxRate(milli: try row.int("cess_milli")),
