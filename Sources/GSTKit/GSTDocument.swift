@@ -28,7 +28,14 @@ public struct ReturnPeriod: Hashable, Sendable, CustomStringConvertible {
 /// An invoice or note as the returns see it: everything already decided and settled in paise, so every
 /// section only adds up these figures and the sections agree with each other and with the books.
 public struct GSTDocument: Sendable {
-    public enum Kind: String, Sendable { case invoice, creditNote = "credit-note", debitNote = "debit-note" }
+    public enum Kind: String, Sendable {
+        case invoice, creditNote = "credit-note", debitNote = "debit-note"
+        /// A receipt voucher for an advance on services (Rule 50) and its later adjustment against the invoice:
+        /// GSTR-1 tables 11A (`at`) and 11B (`txpd`). Goods advances carry no GST (Notification 66/2017-CT).
+        case advanceReceipt = "advance-receipt", advanceAdjustment = "advance-adjustment"
+
+        public var isAdvance: Bool { self == .advanceReceipt || self == .advanceAdjustment }
+    }
     public enum Direction: String, Sendable { case outward, inward }
 
     public struct Line: Sendable {
@@ -113,11 +120,12 @@ public struct GSTDocument: Sendable {
     public var taxableLines: [Line] { lines.filter { ![.nilRated, .exempt, .nonGST].contains($0.tax.treatment) } }
     /// Exports and SEZ supplies are inter-state whatever the states.
     public var isInterState: Bool { supplyType.isZeroRated || placeOfSupply != supplierState }
-    public var sign: Int64 { kind == .creditNote ? -1 : 1 }
+    /// Credit notes and advance adjustments take tax back.
+    public var sign: Int64 { kind == .creditNote || kind == .advanceAdjustment ? -1 : 1 }
 
     /// B2C large: inter-state, unregistered, value strictly above ₹2.5 lakh up to 31-Jul-2024 and ₹1 lakh after.
     public var isB2CL: Bool {
-        !partyRegistration.isRegistered && !supplyType.isZeroRated && placeOfSupply != "96" && isInterState
+        kind != .advanceReceipt && kind != .advanceAdjustment && !partyRegistration.isRegistered && !supplyType.isZeroRated && placeOfSupply != "96" && isInterState
             && value > GSTR1.b2clThreshold(on: date)
     }
 }

@@ -27,6 +27,8 @@ public struct GSTR1: Codable, Sendable, Equatable {
     public struct ExportItem: Codable, Sendable, Equatable { public var rt: Double, txval: Amount, iamt: Amount, csamt: Amount }
     public struct ExportInvoice: Codable, Sendable, Equatable { public var inum: String, idt: String, val: Amount, itms: [ExportItem] }
     public struct Export: Codable, Sendable, Equatable { public var exp_typ: String; public var inv: [ExportInvoice] }
+    public struct AdvanceItem: Codable, Sendable, Equatable { public var rt: Double, ad_amt: Amount, iamt: Amount, camt: Amount, samt: Amount, csamt: Amount }
+    public struct Advance: Codable, Sendable, Equatable { public var pos: String, sply_ty: String, itms: [AdvanceItem] }
     public struct NilRow: Codable, Sendable, Equatable { public var sply_ty: String, nil_amt: Amount, expt_amt: Amount, ngsup_amt: Amount }
     public struct Nil: Codable, Sendable, Equatable { public var inv: [NilRow] }
     public struct HSNRow: Codable, Sendable, Equatable {
@@ -57,6 +59,8 @@ public struct GSTR1: Codable, Sendable, Equatable {
     public var cdnr: [CDNR]?
     public var cdnur: [CDNUR]?
     public var exp: [Export]?
+    public var at: [Advance]?
+    public var txpd: [Advance]?
     public var `nil`: Nil?
     public var hsn: HSN?
     public var doc_issue: DocIssue?
@@ -92,7 +96,17 @@ extension GSTR1 {
         }
         var b2cs: [PlaceRate: TaxSums] = [:]
         var nilRows: [String: [Int64]] = [:]
+        struct PlaceKey: Hashable, Comparable {
+            var pos: String, inter: Bool
+            static func < (a: Self, b: Self) -> Bool { (a.pos, a.inter ? 1 : 0) < (b.pos, b.inter ? 1 : 0) }
+        }
+        var advances: [GSTDocument.Kind: [PlaceKey: [GSTDocument.Line]]] = [:]
         for d in live {
+            if d.kind.isAdvance {
+                // Advances are reported per place of supply and rate, received (11A) and adjusted (11B) apart.
+                advances[d.kind, default: [:]][PlaceKey(pos: d.placeOfSupply, inter: d.isInterState), default: []] += d.taxableLines
+                continue
+            }
             let taxable = d.taxableLines
             for line in d.lines where [.nilRated, .exempt, .nonGST].contains(line.tax.treatment) {
                 let key = (d.isInterState ? "INTR" : "INTRA") + (d.partyRegistration.isRegistered ? "B2B" : "B2C")
@@ -145,12 +159,24 @@ extension GSTR1 {
         if !cdnr.isEmpty { out.cdnr = cdnr.keys.sorted().map { CDNR(ctin: $0, nt: cdnr[$0]!) } }
         if !cdnur.isEmpty { out.cdnur = cdnur }
         if !exports.isEmpty { out.exp = exports.keys.sorted().map { Export(exp_typ: $0, inv: exports[$0]!) } }
+        func advanceRows(_ kind: GSTDocument.Kind) -> [Advance]? {
+            guard let places = advances[kind], !places.isEmpty else { return nil }
+            return places.keys.sorted().map { k in
+                Advance(pos: k.pos, sply_ty: k.inter ? "INTER" : "INTRA", itms: byRate(places[k]!).map {
+                    AdvanceItem(rt: $0.rate.number, ad_amt: amount($0.taxable), iamt: amount($0.igst), camt: amount($0.cgst), samt: amount($0.sgst),
+                                csamt: amount($0.cess))
+                })
+            }
+        }
+        out.at = advanceRows(.advanceReceipt)
+        out.txpd = advanceRows(.advanceAdjustment)
         if !nilRows.isEmpty {
             out.nil = Nil(inv: nilRows.keys.sorted().map { k in
                 NilRow(sply_ty: k, nil_amt: amount(nilRows[k]![0]), expt_amt: amount(nilRows[k]![1]), ngsup_amt: amount(nilRows[k]![2]))
             })
         }
-        out.hsn = hsnSummary(live, period: period)
+        // Advances are not supplies yet: no HSN row until the invoice.
+        out.hsn = hsnSummary(live.filter { !$0.kind.isAdvance }, period: period)
         out.doc_issue = documentsIssued(docs)
         return out
     }
@@ -211,18 +237,20 @@ extension GSTR1 {
 
     /// Table 13: per nature of document and numbering series, first and last number, count and cancellations.
     static func documentsIssued(_ docs: [GSTDocument]) -> DocIssue? {
-        let nature: [GSTDocument.Kind: Int] = [.invoice: 1, .debitNote: 4, .creditNote: 5]
+        // Table 13's natures: 1 invoices, 4 debit notes, 5 credit notes, 6 receipt vouchers (advances).
+        let nature: [GSTDocument.Kind: Int] = [.invoice: 1, .debitNote: 4, .creditNote: 5, .advanceReceipt: 6]
         // Numbers order by length, then text, so INV-10 follows INV-9.
         struct Series { var first: String, last: String, count = 0, cancelled = 0 }
         func before(_ a: String, _ b: String) -> Bool { (a.utf8.count, a) < (b.utf8.count, b) }
         var groups: [Int: [String: Series]] = [:]
         for d in docs {
-            var s = groups[nature[d.kind]!, default: [:]][d.series] ?? Series(first: d.number, last: d.number)
+            guard let n = nature[d.kind] else { continue }
+            var s = groups[n, default: [:]][d.series] ?? Series(first: d.number, last: d.number)
             if before(d.number, s.first) { s.first = d.number }
             if before(s.last, d.number) { s.last = d.number }
             s.count += 1
             if d.cancelled { s.cancelled += 1 }
-            groups[nature[d.kind]!, default: [:]][d.series] = s
+            groups[n, default: [:]][d.series] = s
         }
         guard !groups.isEmpty else { return nil }
         return DocIssue(doc_det: groups.keys.sorted().map { n in

@@ -32,7 +32,8 @@ extension GSTR1 {
                 issue("placeOfSupply", "'\(d.placeOfSupply)' is not a place of supply")
             }
             if d.kind != .invoice, let o = d.original, d.date < o.date {
-                issue("date", "the note is dated before its invoice \(o.number) (\(o.date))")
+                issue("date", d.kind == .advanceAdjustment ? "the adjustment is dated before its advance \(o.number) (\(o.date))"
+                                                           : "the note is dated before its invoice \(o.number) (\(o.date))")
             }
             for (i, l) in d.lines.enumerated() {
                 let f = "lines[\(i)]"
@@ -40,6 +41,7 @@ extension GSTR1 {
                 if t.treatment.chargesTax && !TaxRate.isAllowed(t.rate, on: d.date) { issue(f, "\(t.rate)% is not a GST rate on \(d.date)") }
                 if t.cgst != t.sgst { issue(f, "CGST \(Money(paise: t.cgst)) and SGST \(Money(paise: t.sgst)) differ") }
                 if t.igst != 0 && t.cgst != 0 { issue(f, "charges both IGST and CGST/SGST") }
+                if d.kind.isAdvance { continue }  // advances carry no HSN in the return
                 if let problem = HSNCode.problem(l.hsn) { issue(f + ".hsn", "HSN \(l.hsn) \(problem)") }
                 else if l.hsn.count < hsnDigits { issue(f + ".hsn", "HSN \(l.hsn) has \(l.hsn.count) digits; at least \(hsnDigits) are required") }
             }

@@ -21,6 +21,9 @@ enum EDocuments {
         guard let inv = try await InvoiceController.row(req.parameters.get("invoiceID") ?? "", company: company, on: req.db) else {
             throw APIError.notFound("Invoice")
         }
+        if InvoiceKind(rawValue: inv.kind)?.isAdvance == true {
+            throw APIError.validation(field: "kind", "an \(inv.kind) is not an invoice: it has no e-invoice or e-way bill")
+        }
         guard let registrationID = inv.registration_id,
             let reg = try await Registrations.all(company: company, on: req.db).first(where: { $0.id == registrationID })
         else { throw APIError.validation(field: "registration", "the invoice was issued without a GST registration (bill of supply)") }

@@ -7,13 +7,33 @@ enum InvoiceKind: String, Codable, CaseIterable, Sendable {
     case sales, purchase
     case creditNote = "credit-note"
     case debitNote = "debit-note"
+    /// Money received before a supply of services (a receipt voucher, Rule 50), and its later adjustment.
+    case advanceReceipt = "advance-receipt"
+    case advanceAdjustment = "advance-adjustment"
 
-    var voucherType: String { rawValue }
+    var voucherType: String {
+        switch self {
+        case .advanceReceipt: "receipt"
+        case .advanceAdjustment: "journal"
+        default: rawValue
+        }
+    }
     var documentKind: GSTDocument.Kind {
         switch self {
         case .sales, .purchase: .invoice
         case .creditNote: .creditNote
         case .debitNote: .debitNote
+        case .advanceReceipt: .advanceReceipt
+        case .advanceAdjustment: .advanceAdjustment
+        }
+    }
+    var isAdvance: Bool { self == .advanceReceipt || self == .advanceAdjustment }
+    /// Notes name the invoice they adjust; an advance adjustment names the advance.
+    var originalKinds: [InvoiceKind] {
+        switch self {
+        case .creditNote, .debitNote: [.sales, .purchase]
+        case .advanceAdjustment: [.advanceReceipt]
+        default: []
         }
     }
 }
@@ -38,6 +58,8 @@ struct InvoiceRequest: APIRequestBody, Encodable {
     var originalInvoice: String?
     var roundOff: Bool?
     var narration: String?
+    /// Advance receipts: the cash or bank ledger the money came into.
+    var account: String?
     var lines: [Line]
 
     static let maxLines = 1_000
@@ -54,6 +76,7 @@ struct InvoiceRequest: APIRequestBody, Encodable {
         .optional("originalInvoice", .string(.init(minLength: 1, maxLength: 60, description: "For notes: the invoice's id or number"))),
         .optional("roundOff", .boolean),
         .optional("narration", .text(min: 0)),
+        .optional("account", .string(.init(minLength: 1, maxLength: 200, description: "Advance receipts: the cash or bank ledger, name or id"))),
         .required("lines", .array(.object([
             .required("item", .string(.init(minLength: 1, maxLength: 200))),
             .required("quantity", .string(.init(minLength: 1, maxLength: 20))),

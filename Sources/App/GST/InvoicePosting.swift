@@ -15,6 +15,8 @@ enum InvoicePosting {
         var items: [UUID: ItemRow]
         var billOfSupply: Bool
         var rateWiseLedgers = false
+        /// Advance receipts: the cash or bank ledger the money came into.
+        var account: LedgerRow?
     }
 
     static func post(_ body: InvoiceRequest, company: Company, actor: AuditActor, on db: any Database) async throws -> InvoiceDTO {
@@ -62,24 +64,54 @@ enum InvoicePosting {
         }
         let registration = try await Registrations.resolve(body.registration, company: company, actor: actor, on: db)
 
-        // The original invoice decides which way a note goes.
+        // The original invoice decides which way a note goes; an adjustment follows its advance.
         var original: InvoiceRow?
-        if body.kind == .creditNote || body.kind == .debitNote {
+        let originalKinds = body.kind.originalKinds
+        if !originalKinds.isEmpty {
             guard let ref = body.originalInvoice else { throw APIError.validation(field: "originalInvoice", "is required for a \(body.kind.rawValue)") }
             original = try await InvoiceController.row(ref, company: companyID, on: db)
-            guard let o = original, ["sales", "purchase"].contains(o.kind) else {
-                throw APIError.validation(field: "originalInvoice", "no sales or purchase invoice '\(ref)' in this company")
+            guard let o = original, originalKinds.map(\.rawValue).contains(o.kind) else {
+                let wanted = body.kind == .advanceAdjustment ? "advance receipt" : "sales or purchase invoice"
+                throw APIError.validation(field: "originalInvoice", "no \(wanted) '\(ref)' in this company")
             }
-            if CalendarDate(o.date)! > date { errors.append(.init(field: "date", message: "is before the original invoice's date (\(o.date))")) }
+            if CalendarDate(o.date)! > date {
+                let what = body.kind == .advanceAdjustment ? "advance" : "original invoice"
+                errors.append(.init(field: "date", message: "is before the \(what)'s date (\(o.date))"))
+            }
         } else if body.originalInvoice != nil {
-            errors.append(.init(field: "originalInvoice", message: "only credit and debit notes name an original invoice"))
+            errors.append(.init(field: "originalInvoice", message: "only credit and debit notes and advance adjustments name an original"))
         }
-        let outward = body.kind == .sales || original?.kind == "sales"
+        let outward = [.sales, .advanceReceipt].contains(body.kind) || ["sales", "advance-receipt"].contains(original?.kind ?? "")
+        if body.kind.isAdvance {
+            // Tax on advances is a regular registration's outward liability on services; goods advances are free of it.
+            if registration == nil || registration?.kind == "composition" {
+                errors.append(.init(field: "registration", message: "only a regular GST registration pays tax on advances"))
+            }
+            if body.reverseCharge == true { errors.append(.init(field: "reverseCharge", message: "advances under reverse charge are the recipient's to report")) }
+            if body.roundOff == true { errors.append(.init(field: "roundOff", message: "advances are recorded to the paisa, not rounded")) }
+            if let t = body.supplyType, t != .regular { errors.append(.init(field: "supplyType", message: "advances are recorded for regular supplies only")) }
+        }
+        if body.kind == .advanceReceipt {
+            if body.account == nil { errors.append(.init(field: "account", message: "is required: the cash or bank ledger the advance came into")) }
+        } else if body.account != nil {
+            errors.append(.init(field: "account", message: "only advance receipts name a cash or bank account"))
+        }
 
         // The party and its registration come from its ledger.
         guard let party = try await context.ledger(body.party, on: db) else { throw APIError.validation(field: "party", "no ledger '\(body.party)' in this company") }
         if let o = original, o.party_ledger_id != party.id {
             errors.append(.init(field: "party", message: "is not the party of the original invoice"))
+        }
+        var account: LedgerRow?
+        if body.kind == .advanceReceipt, let ref = body.account {
+            account = try await context.ledger(ref, on: db)
+            if let a = account {
+                if context.groups[a.group_id]?.role.isCashOrBank != true {
+                    errors.append(.init(field: "account", message: "'\(a.name)' is not a cash or bank ledger"))
+                }
+            } else {
+                errors.append(.init(field: "account", message: "no ledger '\(ref)' in this company"))
+            }
         }
         let role = context.groups[party.group_id]?.role
         var partyGSTIN: GSTIN?
@@ -99,7 +131,9 @@ enum InvoicePosting {
         var supplierState = ourState.code
         var placeOfSupply = ourState.code
         if outward {
-            if let pos = body.placeOfSupply { placeOfSupply = pos } else {
+            if let pos = body.placeOfSupply { placeOfSupply = pos } else if body.kind == .advanceAdjustment, let o = original {
+                placeOfSupply = o.place_of_supply
+            } else {
                 do {
                     placeOfSupply = try TaxEngine.defaultPlaceOfSupply(supplyType: supplyType, partyRegistration: partyRegistration,
                                                                        partyGSTIN: partyGSTIN, partyState: party.state_code, supplierState: ourState)
@@ -134,6 +168,9 @@ enum InvoicePosting {
             items[item.id] = item
             guard let entry = Items.schedule(rates[item.id] ?? []).entry(on: date) else {
                 errors.append(.init(field: f + ".item", message: "'\(item.name)' has no GST rate on \(date)")); continue
+            }
+            if body.kind.isAdvance && item.kind != "service" {
+                errors.append(.init(field: f + ".item", message: "'\(item.name)' is goods: advances for goods carry no GST (Notification 66/2017-CT); record a plain receipt"))
             }
             if outward && item.hsn.count < hsnDigits {
                 errors.append(.init(field: f + ".item", message: "'\(item.name)' has a \(item.hsn.count)-digit HSN; this registration must show at least \(hsnDigits) digits"))
@@ -179,6 +216,18 @@ enum InvoicePosting {
             }
         }
 
+        // An adjustment cannot release more than the advance, counting the adjustments before it.
+        if body.kind == .advanceAdjustment, let o = original {
+            struct Sum: Decodable { var s: Int64? }
+            let earlier = try await db.sql().raw("""
+                SELECT CAST(SUM(i.taxable_paise) AS BIGINT) AS s FROM invoices i JOIN vouchers v ON v.id = i.voucher_id
+                WHERE i.original_invoice_id = \(bind: o.id) AND i.kind = 'advance-adjustment' AND v.status = 'active'
+                """).first(decoding: Sum.self)?.s ?? 0
+            if earlier + taxable > o.taxable_paise {
+                errors.append(.init(field: "lines", message: "the adjustment (\(Money(paise: taxable))) with earlier adjustments (\(Money(paise: earlier))) exceeds the advance's \(Money(paise: o.taxable_paise))"))
+            }
+        }
+
         var number = ""
         if outward {
             if body.number != nil { errors.append(.init(field: "number", message: "outward invoices and notes are numbered automatically; leave number out")) }
@@ -202,7 +251,7 @@ enum InvoicePosting {
                                  reverse_charge: reverseCharge, original_invoice_id: original?.id, voucher_id: UUID(), taxable_paise: taxable,
                                  tax_paise: taxAmount, round_off_paise: roundOff, total_paise: value + roundOff)
         return Computed(invoice: invoice, lines: lines, items: items, billOfSupply: noTax && outward,
-                        rateWiseLedgers: registration?.rate_wise_ledgers ?? false)
+                        rateWiseLedgers: registration?.rate_wise_ledgers ?? false, account: account)
     }
 
     /// The voucher: party on one side; income or purchase ledgers, tax ledgers and round-off on the other.
@@ -218,6 +267,7 @@ enum InvoicePosting {
             guard paise != 0 else { return }
             amounts[ledger.id, default: (ledger.name, 0)].1 += paise
         }
+        if body.kind.isAdvance { return try await advanceVoucher(for: c, body: body, context: context, company: company, actor: actor, on: db) }
         let other: Int64 = partyDebit ? -1 : 1
         let prefix = outward ? "Output" : "Input"
         for l in c.lines {
@@ -229,12 +279,7 @@ enum InvoicePosting {
                                            context: context, company: company, actor: actor, on: db)
             }
             add(income, other * l.taxable_paise)
-            // Rate-wise ledgers name the rate each carries: CGST and SGST half the GST rate, IGST the whole, cess its own.
-            let rate = TaxRate(milli: l.rate_milli), cess = TaxRate(milli: l.cess_milli)
-            func named(_ head: String, _ r: TaxRate) -> String { c.rateWiseLedgers ? "\(head) \(r)%" : head }
-            let taxes: [(String, Int64)] = [(named("CGST", rate.half), l.cgst_paise), (named(l.utgst ? "UTGST" : "SGST", rate.half), l.sgst_paise),
-                                            (named("IGST", rate), l.igst_paise), (named("Cess", cess), l.cess_paise)]
-            for (name, amount) in taxes where amount != 0 {
+            for (name, amount) in taxes(l, rateWise: c.rateWiseLedgers) {
                 let ledger = try await GSTLedgers.named("\(prefix) \(name)", under: "Duties & Taxes", context: context, company: company, actor: actor, on: db)
                 add(ledger, other * amount)
                 if inv.reverse_charge {
@@ -279,6 +324,45 @@ enum InvoicePosting {
         }
         return VoucherRequest(type: body.kind.voucherType, date: inv.date, number: nil, narration: body.narration,
                               reference: outward ? nil : inv.number, entries: entries)
+    }
+}
+
+extension InvoicePosting {
+    /// A line's taxes by ledger name (without `Output `/`Input `), leaving out the zero ones. Rate-wise ledgers name
+    /// the rate each carries: CGST and SGST half the GST rate, IGST the whole, cess its own.
+    static func taxes(_ l: InvoiceLineRow, rateWise: Bool) -> [(String, Int64)] {
+        let rate = TaxRate(milli: l.rate_milli), cess = TaxRate(milli: l.cess_milli)
+        func named(_ head: String, _ r: TaxRate) -> String { rateWise ? "\(head) \(r)%" : head }
+        return [(named("CGST", rate.half), l.cgst_paise), (named(l.utgst ? "UTGST" : "SGST", rate.half), l.sgst_paise),
+                (named("IGST", rate), l.igst_paise), (named("Cess", cess), l.cess_paise)].filter { $0.1 != 0 }
+    }
+
+    /// An advance receipt owes its tax now: the cash or bank account takes the whole amount, the party is credited
+    /// the value of the service and the output tax ledgers the tax. Its adjustment, once the invoice charges the tax
+    /// again, debits the output tax back and puts the same amount on the party, which then nets to nothing.
+    static func advanceVoucher(for c: Computed, body: InvoiceRequest, context: PostingContext, company: UUID, actor: AuditActor,
+                               on db: any Database) async throws -> VoucherRequest {
+        let inv = c.invoice
+        let receipt = body.kind == .advanceReceipt
+        var taxTotals: [String: Int64] = [:]
+        for l in c.lines { for (name, amount) in taxes(l, rateWise: c.rateWiseLedgers) { taxTotals["Output \(name)", default: 0] += amount } }
+        let tax = taxTotals.values.reduce(0, +)
+        guard let party = try await context.ledger(inv.party_ledger_id.uuidString, on: db) else { throw APIError.notFound("Ledger") }
+        func money(_ p: Int64) -> String { Money(paise: p).description }
+        var entries: [VoucherRequest.Entry] = []
+        if receipt, let account = c.account {
+            entries.append(.init(ledger: nil, ledgerId: account.id.uuidString, debit: money(inv.total_paise), credit: nil))
+            entries.append(.init(ledger: nil, ledgerId: party.id.uuidString, debit: nil, credit: money(inv.taxable_paise),
+                                 bills: party.bill_wise ? [BillInput(type: .advance, reference: inv.number, amount: money(inv.taxable_paise))] : nil))
+        } else {
+            entries.append(.init(ledger: nil, ledgerId: party.id.uuidString, debit: nil, credit: money(tax),
+                                 bills: party.bill_wise ? [BillInput(type: .onAccount, reference: nil, amount: money(tax))] : nil))
+        }
+        for (name, amount) in taxTotals.sorted(by: { $0.key < $1.key }) {
+            let ledger = try await GSTLedgers.named(name, under: "Duties & Taxes", context: context, company: company, actor: actor, on: db)
+            entries.append(.init(ledger: nil, ledgerId: ledger.id.uuidString, debit: receipt ? nil : money(amount), credit: receipt ? money(amount) : nil))
+        }
+        return VoucherRequest(type: body.kind.voucherType, date: inv.date, number: nil, narration: body.narration, reference: nil, entries: entries)
     }
 }
 

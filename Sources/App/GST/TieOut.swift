@@ -56,6 +56,13 @@ enum GSTReports {
         for note in (r1.cdnr ?? []).flatMap(\.nt) where note.rchrg == "N" { note.itms.forEach { add($0.itm_det, note.ntty == "C" ? -1 : 1) } }
         for note in r1.cdnur ?? [] { note.itms.forEach { add($0.itm_det, note.ntty == "C" ? -1 : 1) } }
         for item in (r1.exp ?? []).flatMap(\.inv).flatMap(\.itms) { one["IGST"]! += item.iamt; one["Cess"]! += item.csamt }
+        // Tax on advances received is owed now; adjusting it against the invoice takes it back.
+        for (rows, sign) in [(r1.at ?? [], Int64(1)), (r1.txpd ?? [], -1)] {
+            for item in rows.flatMap(\.itms) {
+                func signed(_ a: Amount) -> Amount { Amount(paise: sign * a.paise) }
+                one["IGST"]! += signed(item.iamt); one["CGST"]! += signed(item.camt); one["SGST"]! += signed(item.samt); one["Cess"]! += signed(item.csamt)
+            }
+        }
 
         let s = r3.sup_details
         let outward: [String: Amount] = ["IGST": s.osup_det.iamt + s.osup_zero.iamt, "CGST": s.osup_det.camt, "SGST": s.osup_det.samt,
@@ -104,7 +111,7 @@ enum GSTReports {
         guard ["sales", "purchase"].contains(kind) else { throw APIError.validation(field: "kind", "must be sales or purchase") }
         let rows = try await req.db.sql().raw("""
             SELECT * FROM invoices WHERE company_id = \(bind: company) AND registration_id = \(bind: q.registration.id)
-            AND direction = \(bind: kind == "sales" ? "outward" : "inward")
+            AND direction = \(bind: kind == "sales" ? "outward" : "inward") AND kind NOT IN ('advance-receipt', 'advance-adjustment')
             AND date >= \(bind: q.period.first.description) AND date <= \(bind: q.period.last.description) ORDER BY date, number
             """).all(decoding: InvoiceRow.self)
         let dtos = try await InvoiceController.dtos(rows, company: company, on: req.db)

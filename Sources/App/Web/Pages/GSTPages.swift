@@ -146,7 +146,10 @@ enum InvoiceEntryPage {
                                 hint: "Left empty, it follows the party.", extra: [.attribute(named: "inputmode", value: "numeric")]),
                 FormField.select("supplyType", label: "Supply type", options: SupplyType.allCases.map { ($0.rawValue, $0.rawValue) },
                                  selected: v["supplyType"] ?? "regular", error: e["supplyType"]),
-                FormField.input("originalInvoice", label: "Original invoice (notes)", value: v["originalInvoice"] ?? "", error: e["originalInvoice"]),
+                FormField.input("originalInvoice", label: "Original (notes: the invoice; adjustments: the advance)", value: v["originalInvoice"] ?? "",
+                                error: e["originalInvoice"]),
+                FormField.input("account", label: "Received into (advance receipts)", value: v["account"] ?? "", error: e["account"],
+                                extra: [.attribute(named: "list", value: "party-names"), .attribute(named: "autocomplete", value: "off")]),
             ]),
             el("datalist", ["id": "party-names"], m.parties.map { el("option", ["value": $0]) }),
             el("datalist", ["id": "item-names"], m.items.map { el("option", ["value": $0]) }),
@@ -177,7 +180,7 @@ enum InvoiceEntryPage {
         }
         var body: [String: JSONValue] = ["kind": .string(form["kind"] ?? "sales"), "party": .string(form["party"] ?? ""),
                                          "date": .string(form["date"] ?? ""), "lines": .array(lines)]
-        for key in ["number", "placeOfSupply", "supplyType", "originalInvoice"] { if let v = form[key], !v.isEmpty { body[key] = .string(v) } }
+        for key in ["number", "placeOfSupply", "supplyType", "originalInvoice", "account"] { if let v = form[key], !v.isEmpty { body[key] = .string(v) } }
         if form["reverseCharge"] == "true" { body["reverseCharge"] = true }
         if form["roundOff"] == "true" { body["roundOff"] = true }
         return (.object(body), filled)
@@ -196,6 +199,8 @@ enum InvoicePrintPage {
         case .purchase: "Purchase invoice"
         case .creditNote: "Credit note"
         case .debitNote: "Debit note"
+        case .advanceReceipt: "Receipt voucher (advance)"
+        case .advanceAdjustment: "Advance adjustment"
         }
         let title = i.billOfSupply ? "Bill of supply" : kindTitle
         func block(_ heading: String, _ p: TradeParty) -> HTMLNode {
