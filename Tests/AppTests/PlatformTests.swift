@@ -1,6 +1,7 @@
 @testable import App
 import Foundation
 import NIOCore
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -118,6 +119,12 @@ import VaporTesting
             let first = try await DemoData.seed(app)
             let second = try await DemoData.seed(app)
             #expect(first.companyID == second.companyID)
+            // The GST year includes monthly advances and their adjustments, so the returns show tables 11A and 11B.
+            struct Count: Decodable { var n: Int }
+            for kind in ["advance-receipt", "advance-adjustment"] {
+                let n = try await app.db.sql().raw("SELECT COUNT(*) AS n FROM invoices WHERE kind = \(bind: kind)").first(decoding: Count.self)?.n ?? 0
+                #expect(n > 0, "\(kind)")
+            }
             let login = try await TestClient(app: app).send(.POST, "/api/v1/auth/login",
                                                             json: ["email": .string(first.email), "password": .string(first.password)])
             #expect(login.status == .ok)

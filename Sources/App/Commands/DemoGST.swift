@@ -43,6 +43,7 @@ enum DemoGST {
         let today = Format.today()
         var day = fyStart
         var sales: [(String, String)] = []
+        var advance: String?
         func line(_ item: String, _ qty: Int, _ price: Int) -> InvoiceRequest.Line {
             .init(item: item, quantity: String(qty), rate: "\(price).00")
         }
@@ -62,6 +63,17 @@ enum DemoGST {
                 _ = try await InvoicePosting.post(InvoiceRequest(kind: .purchase, party: supplier, date: day.description, number: "SUP-\(day.dayNumber)",
                                                                  lines: [line(items[g.next(2...4)], g.next(10...40), g.next(200...1_500))]),
                                                   company: company, actor: actor, on: db)
+            }
+            // Each month Kaveri Stores pays for delivery in advance; the advance is adjusted mid-month (GSTR-1 at/txpd).
+            if day.day <= 2 {
+                advance = try await InvoicePosting.post(InvoiceRequest(kind: .advanceReceipt, party: "Kaveri Stores, Bengaluru", date: day.description,
+                                                                       account: "Cash", lines: [line("Delivery Charges", 1, 2_000)]),
+                                                        company: company, actor: actor, on: db).number
+            } else if (15...16).contains(day.day), let number = advance {
+                _ = try await InvoicePosting.post(InvoiceRequest(kind: .advanceAdjustment, party: "Kaveri Stores, Bengaluru", date: day.description,
+                                                                 originalInvoice: number, lines: [line("Delivery Charges", 1, 2_000)]),
+                                                  company: company, actor: actor, on: db)
+                advance = nil
             }
             if g.next(0...14) == 0, let (number, customer) = sales.last {
                 // Goods returned: one unit of the first line.
