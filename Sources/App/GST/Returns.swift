@@ -56,11 +56,11 @@ enum GSTReturns {
             """, on: db) { row in try collected.add(invoice: row) }
         guard !collected.documents.isEmpty else { return [] }
         try await BulkRows.stream("""
-            SELECT l.invoice_id, l.hsn, l.description, l.uqc, l.quantity_milli, l.treatment, l.rate_milli, l.cess_milli,
+            SELECT l.invoice_id, l.line_no, l.hsn, l.description, l.uqc, l.quantity_milli, l.treatment, l.rate_milli, l.cess_milli,
                    l.taxable_paise, l.cgst_paise, l.sgst_paise, l.igst_paise, l.cess_paise, l.utgst
-            FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE \(scope) ORDER BY l.invoice_id, l.line_no
+            FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE \(scope)
             """, on: db) { row in try collected.add(line: row) }
-        return collected.documents
+        return collected.sorted()
     }
 
     /// Builds documents from streamed rows. Rows arrive one at a time and the result is read only after the last
@@ -68,6 +68,18 @@ enum GSTReturns {
     private final class DocumentCollector: @unchecked Sendable {
         var documents: [GSTDocument] = []
         var index: [String: Int] = [:]
+        /// Line numbers as read. Lines are not ordered by the query (sorting half a million rows cost more than the
+        /// rest of the read), so a document whose lines arrived out of order is sorted at the end.
+        var lineNumbers: [[Int64]] = []
+        var unordered: Set<Int> = []
+
+        func sorted() -> [GSTDocument] {
+            for i in unordered {
+                let order = lineNumbers[i].indices.sorted { lineNumbers[i][$0] < lineNumbers[i][$1] }
+                documents[i].lines = order.map { documents[i].lines[$0] }
+            }
+            return documents
+        }
 
         func add(invoice row: any BulkRows.Row) throws {
             let id = try row.uuidText("id")
@@ -93,11 +105,15 @@ enum GSTReturns {
             }
             index[id] = documents.count
             documents.append(d)
+            lineNumbers.append([])
         }
 
         func add(line row: any BulkRows.Row) throws {
             // Lines of optional vouchers were left out with their invoices.
             guard let i = index[try row.uuidText("invoice_id")] else { return }
+            let lineNo = try row.int("line_no")
+            if let last = lineNumbers[i].last, last > lineNo { unordered.insert(i) }
+            lineNumbers[i].append(lineNo)
             let quantity = try row.int("quantity_milli")
             var tax = LineTax(treatment: Treatment(rawValue: try row.string("treatment")) ?? .intraState, taxable: try row.int("taxable_paise"),
                               rate: TaxRate(milli: try row.int("rate_milli")), cessRate: TaxRate(milli: try row.int("cess_milli")),
