@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import GSTKit
 import Ledger
 import SQLKit
 import Testing
@@ -290,6 +291,44 @@ struct GSTFixture {
             #expect(try await g.f.get("gst/gstr1?period=2026-13").errorFields == ["period"])
             #expect(try await g.f.get("gst/gstr1").errorFields == ["period"])
             #expect(try await g.f.get("gst/gstr1?period=2026-08&gstin=29AABCR1718E1ZL").errorFields == ["gstin"])
+        }
+    }
+}
+
+extension GSTReturnTests {
+    /// GSTR-3B is built from documents summed in SQL; it must equal the return built from every document.
+    @Test func gstr3b_from_database_sums_equals_gstr3b_from_every_invoice() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            _ = try await g.f.post("items", ["name": "IT Consulting", "hsn": "998313", "unit": "NA", "gstRate": "18", "kind": "service"])
+            func L(_ item: String, _ quantity: String, _ rate: String) -> JSONValue { GSTFixture.line(item, quantity, rate) }
+            let sale = try await g.invoice("sales", "Sharma Traders", "2026-08-05", [L("USB Keyboard", "10", "1000.00"), L("Cotton T-shirt", "3", "250.00")])
+            _ = try await g.invoice("sales", "Walk-in Gujarat", "2026-08-06", [L("USB Keyboard", "2", "60000.00")])
+            _ = try await g.invoice("sales", "Walk-in Gujarat", "2026-08-06", [L("USB Keyboard", "1", "600.00")])
+            _ = try await g.invoice("sales", "Cash", "2026-08-07", [L("Cotton T-shirt", "10", "100.00"), L("Milk", "5", "20.00")])
+            for day in 11...15 { _ = try await g.invoice("sales", "Cash", "2026-08-\(day)", [L("Cotton T-shirt", "\(day)", "99.50")]) }
+            _ = try await g.invoice("credit-note", "Sharma Traders", "2026-08-09", [L("USB Keyboard", "1", "1000.00")],
+                                    extra: ["originalInvoice": .string(sale.json["number"]?.stringValue ?? "")])
+            _ = try await g.invoice("purchase", "Gujarat Supplies", "2026-08-07", [L("USB Keyboard", "10", "400.00")], extra: ["number": "GS-7"])
+            _ = try await g.invoice("purchase", "Local Transporter", "2026-08-08", [L("Road Freight", "1", "5000.00")],
+                                    extra: ["number": "LT-1", "reverseCharge": true])
+            _ = try await g.invoice("purchase", "Local Transporter", "2026-08-09", [L("Road Freight", "1", "100.00")], extra: ["number": "LT-2"])
+            let advance = try await g.invoice("advance-receipt", "Sharma Traders", "2026-08-10", [L("IT Consulting", "1", "5000.00")], extra: ["account": "Cash"])
+            _ = try await g.invoice("advance-adjustment", "Sharma Traders", "2026-08-20", [L("IT Consulting", "1", "2000.00")],
+                                    extra: ["originalInvoice": .string(advance.json["number"]?.stringValue ?? "")])
+            let cancelled = try await g.invoice("sales", "Sharma Traders", "2026-08-21", [L("USB Keyboard", "1", "999.00")])
+            _ = try await g.f.post("vouchers/\(cancelled.json["voucherId"]?.stringValue ?? "")/cancel", [:])
+
+            let companyID = try #require(UUID(uuidString: g.f.company))
+            let registration = try await Registrations.all(company: companyID, on: app.db)[0]
+            let period = ReturnPeriod("2026-08")!
+            let filer = try GSTIN(registration.gstin)
+            let full = try await GSTReturns.documents(company: companyID, registration: registration.id, from: period.first, to: period.last, on: app.db)
+            let summed = try await GSTReturns.taxSummary(company: companyID, registration: registration.id, from: period.first, to: period.last, on: app.db)
+            #expect(summed.count < full.count)
+            let fromFull = GSTR3B.build(filer: filer, period: period, documents: full, sources: false).0
+            #expect(fromFull.sup_details.osup_det.txval != 0 && fromFull.sup_details.isup_rev.txval != 0)
+            #expect(GSTR3B.build(filer: filer, period: period, documents: summed, sources: false).0 == fromFull)
         }
     }
 }
