@@ -35,6 +35,7 @@ let package = Package(
             dependencies: [
                 "Ledger",
                 "GSTKit",
+                "StockKit",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -51,7 +52,9 @@ let package = Package(
         ),
         .target(name: "Ledger", swiftSettings: swiftSettings),
         .target(name: "GSTKit", dependencies: ["Ledger"], swiftSettings: swiftSettings),
+        .target(name: "StockKit", swiftSettings: swiftSettings),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"], swiftSettings: swiftSettings),
+        .testTarget(name: "StockKitTests", dependencies: ["StockKit"], swiftSettings: swiftSettings),
         .testTarget(name: "GSTKitTests", dependencies: ["GSTKit", "Ledger"], resources: [.copy("Golden")], swiftSettings: swiftSettings),
         .testTarget(
             name: "AppTests",
