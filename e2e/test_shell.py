@@ -231,6 +231,8 @@ def test_invoice_entry_previews_the_tax_live_and_prints(page):
     page.fill("#f-hsn", "732393")
     page.fill("#f-unit", "NOS")
     page.fill("#f-gstRate", "18")
+    page.fill("#f-openingQuantity", "10")
+    page.fill("#f-openingRate", "80.00")
     page.click("form.card button[type=submit]")
     page.wait_for_url("**/items?*")
     assert "Steel Tumbler" in page.locator("#items").inner_text()

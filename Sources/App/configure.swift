@@ -40,6 +40,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(CreateGST())
     app.migrations.add(AddEntryDates())
     app.migrations.add(AddRateWiseLedgers())
+    app.migrations.add(CreateInventory())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

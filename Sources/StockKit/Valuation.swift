@@ -126,7 +126,7 @@ public struct StockPosition: Sendable, Equatable {
     }
 
     /// `value × taking / of`, rounded half up, without overflow for any quantity and value the books can hold.
-    static func share(_ value: Int64, of quantity: Int64, taking: Int64) -> Int64 {
+    public static func share(_ value: Int64, of quantity: Int64, taking: Int64) -> Int64 {
         let product = Int128(value) * Int128(taking)
         let (q, r) = product.quotientAndRemainder(dividingBy: Int128(quantity))
         let half = r.magnitude * 2 >= UInt128(quantity.magnitude)

@@ -24,9 +24,10 @@ struct GSTFixture {
             #expect(r.status == .created, "\(r.text)")
         }
         for body: JSONValue in [
-            ["name": "USB Keyboard", "hsn": "847160", "unit": "NOS", "gstRate": "18"],
-            ["name": "Cotton T-shirt", "hsn": "610910", "unit": "PCS", "gstRate": "5"],
-            ["name": "Milk", "hsn": "0401", "unit": "LTR", "gstRate": "0", "taxability": "nil-rated"],
+            // Enough opening stock that the tax tests never run out (inventory has its own tests).
+            ["name": "USB Keyboard", "hsn": "847160", "unit": "NOS", "gstRate": "18", "openingStock": [["quantity": "1000", "rate": "300.00"]]],
+            ["name": "Cotton T-shirt", "hsn": "610910", "unit": "PCS", "gstRate": "5", "openingStock": [["quantity": "1000", "rate": "60.00"]]],
+            ["name": "Milk", "hsn": "0401", "unit": "LTR", "gstRate": "0", "taxability": "nil-rated", "openingStock": [["quantity": "1000", "rate": "10.00"]]],
             ["name": "Road Freight", "hsn": "996511", "unit": "NA", "gstRate": "5"],
         ] {
             let r = try await f.post("items", body)
@@ -380,7 +381,8 @@ extension GSTReturnTests {
             let badItem = try await browser.send(.POST, base + "/items", form: ["name": "Widget", "hsn": "12", "unit": "NOS", "gstRate": "18"])
             #expect(badItem.status == .unprocessableEntity)
             #expect(badItem.text.contains(#"id="f-hsn-error""#))
-            #expect(try await browser.send(.POST, base + "/items", form: ["name": "Widget", "hsn": "847330", "unit": "NOS", "gstRate": "18"]).status == .seeOther)
+            #expect(try await browser.send(.POST, base + "/items", form: ["name": "Widget", "hsn": "847330", "unit": "NOS", "gstRate": "18",
+                                                                          "openingQuantity": "10", "openingRate": "250.00"]).status == .seeOther)
             #expect(try await browser.send(.GET, base + "/items").text.contains("Widget"))
 
             struct Count: Decodable { var n: Int }

@@ -127,6 +127,7 @@ enum ChartSeeder {
     static func seed(company: UUID, on db: any Database) async throws {
         var ids: [String: UUID] = [:]
         let sql = db.sql()
+        try await Godowns.insertMain(company: company, on: sql)
         for g in DefaultChart.groups {
             let id = UUID()
             ids[g.name] = id

@@ -180,6 +180,11 @@ enum VoucherController {
             if before.status == "active" {
                 try await DayTotals.apply(lines(of: before), date: CalendarDate(before.date)!, company: context.companyID, sign: -1, on: db.sql())
             }
+            // A cancelled invoice's goods go back (or out) of stock with it.
+            struct Invoice: Decodable { var id: UUID }
+            if let invoice = try await db.sql().raw("SELECT id FROM invoices WHERE voucher_id = \(bind: before.id)").first(decoding: Invoice.self) {
+                try await Stock.deactivate(source: invoice.id, on: db)
+            }
             var after = before
             after.status = "cancelled"
             try await AuditLog.append(

@@ -18,8 +18,10 @@ enum DemoGST {
             ("Pressure Cooker 5 L", "761510", "NOS", "18"), ("Mixer Grinder", "850940", "NOS", "18"), ("Cotton Towel", "630260", "PCS", "5"),
             ("Fresh Milk", "040110", "LTR", "0"), ("Delivery Charges", "996813", "NA", "18"),
         ] {
+            // Goods start the year with stock in the main godown, so the year's sales never run out.
             let body = ItemRequest(name: name, hsn: hsn, unit: unit, gstRate: rate, rateFrom: fyStart.description,
-                                   taxability: rate == "0" ? .nilRated : .taxable)
+                                   taxability: rate == "0" ? .nilRated : .taxable,
+                                   openingStock: unit == "NA" ? nil : [.init(quantity: "5000", rate: "100.00")])
             _ = try await ItemController.insert(body, context: context, actor: actor, on: db)
         }
         let parties: [(String, String, String?, String?, String)] = [

@@ -45,7 +45,8 @@ struct GSTBench {
         try await app.store.write(on: app.db) { db in
             let context = CompanyContext(companyID: companyID, userID: userID, role: .owner)
             for (i, name) in items.enumerated() {
-                _ = try await ItemController.insert(ItemRequest(name: name, hsn: String(847_100 + i), unit: "NOS", gstRate: ["5", "12", "18", "28"][i % 4]),
+                _ = try await ItemController.insert(ItemRequest(name: name, hsn: String(847_100 + i), unit: "NOS", gstRate: ["5", "12", "18", "28"][i % 4],
+                                                                openingStock: [.init(quantity: "100000000", rate: "10.00")]),
                                                     context: context, actor: actor, on: db)
             }
             for (i, gstin) in gstins.enumerated() {

@@ -45,6 +45,12 @@ struct InvoiceRequest: APIRequestBody, Encodable {
         var rate: String
         var discount: String?
         var description: String?
+        // Inventory: where goods come from or go to. Godown defaults to Main Location; a batch-wise item's sale
+        // without a batch takes the batches that expire first.
+        var godown: String?
+        var batch: String?
+        var expiryDate: String?
+        var manufacturingDate: String?
     }
 
     var kind: InvoiceKind
@@ -83,6 +89,10 @@ struct InvoiceRequest: APIRequestBody, Encodable {
             .required("rate", .string(.init(minLength: 1, maxLength: 20, description: "Price per unit in rupees"))),
             .optional("discount", .string(.init(minLength: 1, maxLength: 20, description: "Amount in rupees"))),
             .optional("description", .text(max: 300)),
+            .optional("godown", .string(.init(minLength: 1, maxLength: 200, description: "Name or id; Main Location when left out"))),
+            .optional("batch", .string(.init(minLength: 1, maxLength: 60))),
+            .optional("expiryDate", .date),
+            .optional("manufacturingDate", .date),
         ]))),
     ])
 }
@@ -203,6 +213,8 @@ struct InvoiceLineRow: Codable, Sendable {
     var igst_paise: Int64
     var cess_paise: Int64
     var utgst: Bool
+    var godown_id: UUID? = nil
+    var batch_id: UUID? = nil
 
     var tax: LineTax {
         LineTax(treatment: Treatment(rawValue: treatment) ?? .intraState, taxable: taxable_paise, rate: TaxRate(milli: rate_milli),

@@ -38,9 +38,14 @@ enum InvoicePosting {
         if outward { prepared.presetNumber = computed.invoice.number }
         let posted = try await VoucherPosting.write([prepared], context: context, actor: actor, on: db)[0]
         computed.invoice.voucher_id = posted.id
+        let moves = try await InvoiceStock.moves(for: &computed, body: body, company: company, on: db)
         let sql = db.sql()
         try await sql.insert(into: "invoices").model(computed.invoice).run()
         try await VoucherPosting.insert(computed.lines, into: "invoice_lines", on: sql)
+        // Optional vouchers count nowhere until regularised, stock included.
+        if prepared.status == "active" {
+            try await Stock.record(moves, sourceKind: "invoice", sourceID: computed.invoice.id, company: company, on: db)
+        }
         let registration = try await computed.invoice.registration_id.asyncMap { id in
             try await Registrations.all(company: companyID, on: db).first { $0.id == id }?.gstin
         } ?? nil

@@ -3,6 +3,7 @@ import Foundation
 import GSTKit
 import Ledger
 import SQLKit
+import StockKit
 import Vapor
 
 struct ItemRow: Codable, Sendable {
@@ -17,6 +18,12 @@ struct ItemRow: Codable, Sendable {
     var sales_ledger_id: UUID?
     var purchase_ledger_id: UUID?
     var active: Bool
+    // Inventory (migration 010).
+    var batch_wise = false
+    var track_expiry = false
+    var valuation_method = "weighted-average"
+    var reorder_level_milli: Int64?
+    var minimum_order_milli: Int64?
 }
 
 struct ItemRateRow: Codable, Sendable {
@@ -40,6 +47,22 @@ struct ItemRequest: APIRequestBody {
     var salesLedger: String?
     var purchaseLedger: String?
     var active: Bool?
+    // Inventory fields.
+    var batchWise: Bool?
+    var trackExpiry: Bool?
+    var valuationMethod: ValuationMethod?
+    var reorderLevel: String?
+    var minimumOrderQuantity: String?
+    var openingStock: [OpeningStock]?
+
+    struct OpeningStock: Codable, Sendable {
+        var godown: String?
+        var batch: String?
+        var quantity: String
+        var rate: String
+        var expiryDate: String?
+        var manufacturingDate: String?
+    }
 
     static let schema = Schema.object([
         .optional("name", .text(max: 200)),
@@ -53,6 +76,19 @@ struct ItemRequest: APIRequestBody {
         .optional("salesLedger", .string(.init(minLength: 1, maxLength: 200))),
         .optional("purchaseLedger", .string(.init(minLength: 1, maxLength: 200))),
         .optional("active", .boolean),
+        .optional("batchWise", .boolean),
+        .optional("trackExpiry", .boolean),
+        .optional("valuationMethod", .oneOf(ValuationMethod.self)),
+        .optional("reorderLevel", .string(.init(minLength: 1, maxLength: 20, description: "Quantity, up to three decimals"))),
+        .optional("minimumOrderQuantity", .string(.init(minLength: 1, maxLength: 20, description: "Quantity, up to three decimals"))),
+        .optional("openingStock", .array(.object([
+            .optional("godown", .string(.init(minLength: 1, maxLength: 200, description: "Name or id; Main Location when left out"))),
+            .optional("batch", .string(.init(minLength: 1, maxLength: 60))),
+            .required("quantity", .string(.init(minLength: 1, maxLength: 20))),
+            .required("rate", .string(.init(minLength: 1, maxLength: 20, description: "Cost per unit in rupees"))),
+            .optional("expiryDate", .date),
+            .optional("manufacturingDate", .date),
+        ]))),
     ])
 
     static let createSchema: Schema = {
@@ -76,6 +112,11 @@ struct ItemDTO: APIResponseBody {
     var salesLedgerId: UUID?
     var purchaseLedgerId: UUID?
     var active: Bool
+    var batchWise: Bool
+    var trackExpiry: Bool
+    var valuationMethod: ValuationMethod
+    var reorderLevel: String?
+    var minimumOrderQuantity: String?
 
     init(_ row: ItemRow, rates: [ItemRateRow], on date: CalendarDate) {
         id = row.id
@@ -91,6 +132,11 @@ struct ItemDTO: APIResponseBody {
         salesLedgerId = row.sales_ledger_id
         purchaseLedgerId = row.purchase_ledger_id
         active = row.active
+        batchWise = row.batch_wise
+        trackExpiry = row.track_expiry
+        valuationMethod = Stock.method(row)
+        reorderLevel = row.reorder_level_milli.map { Quantity(thousandths: $0).description }
+        minimumOrderQuantity = row.minimum_order_milli.map { Quantity(thousandths: $0).description }
     }
 
     static let schema = Schema.ref("Item", .object([
@@ -99,6 +145,8 @@ struct ItemDTO: APIResponseBody {
         .optional("gstRate", .nullable(.string())), .optional("cessRate", .nullable(.string())),
         .required("rates", .array(.object([.required("from", .date), .required("gstRate", .string()), .required("cessRate", .string())]))),
         .optional("salesLedgerId", .nullable(.uuid)), .optional("purchaseLedgerId", .nullable(.uuid)), .required("active", .boolean),
+        .required("batchWise", .boolean), .required("trackExpiry", .boolean), .required("valuationMethod", .oneOf(ValuationMethod.self)),
+        .optional("reorderLevel", .nullable(.string())), .optional("minimumOrderQuantity", .nullable(.string())),
     ]))
 }
 
@@ -170,6 +218,7 @@ enum Items {
             } else { errors.append(.init(field: field, message: "no ledger '\(ref)' (usually one under \(group))")) }
         }
         if let active = body.active { row.active = active }
+        ItemStock.apply(body, to: &row, errors: &errors)
 
         var rate: ItemRateRow?
         let taxability = Taxability(rawValue: row.taxability) ?? .taxable
@@ -226,6 +275,7 @@ enum ItemController {
         }
         try await db.sql().insert(into: "items").model(row).run()
         if let rate { try await db.sql().insert(into: "item_rates").model(rate).run() }
+        try await ItemStock.recordOpening(body.openingStock ?? [], item: row, company: company, on: db)
         let dto = ItemDTO(row, rates: rate.map { [$0] } ?? [], on: Format.today())
         try await AuditLog.append(AuditEvent(companyID: context.companyID, action: "item.create", entityType: "item",
                                              entityID: row.id.uuidString.lowercased(), after: try JSONValue(encoding: dto)), by: actor, on: db)

@@ -19,13 +19,22 @@ enum WebGSTController {
     @Sendable static func createItem(req: Request) async throws -> Response {
         let form = WebForm.fields(req)
         do {
-            let body = try ItemRequest.decode(from: WebForm.json(form, only: ["name", "hsn", "unit", "gstRate", "cessRate", "rateFrom", "taxability"]),
-                                              schema: ItemRequest.createSchema)
+            var json = WebForm.json(form, only: ["name", "hsn", "unit", "gstRate", "cessRate", "rateFrom", "taxability"])
+            // Opening stock in the main godown, when a quantity is given.
+            if case .object(var o) = json, let quantity = form["openingQuantity"], !quantity.isEmpty {
+                o["openingStock"] = [["quantity": .string(quantity), "rate": .string(form["openingRate"].flatMap { $0.isEmpty ? nil : $0 } ?? "0")]]
+                json = .object(o)
+            }
+            let body = try ItemRequest.decode(from: json, schema: ItemRequest.createSchema)
             let (context, actor) = (try req.company, req.auditActor)
             _ = try await req.write { db in try await ItemController.insert(body, context: context, actor: actor, on: db) }
             return req.redirect(to: try base(req) + "/items?notice=item-created")
         } catch let e as APIError where e.status.code < 500 {
-            return try await itemsPage(req, values: form, errors: WebForm.errors(e), status: e.status)
+            var errors = WebForm.errors(e)
+            for (api, field) in [("openingStock[0].quantity", "openingQuantity"), ("openingStock[0].rate", "openingRate"), ("openingStock", "openingQuantity")] {
+                if let message = errors[api] { errors[field] = message }
+            }
+            return try await itemsPage(req, values: form, errors: errors, status: e.status)
         }
     }
 

@@ -12,6 +12,8 @@ final class Company: Model, @unchecked Sendable {
     @Field(key: "financial_year_start") var financialYearStart: String
     @Field(key: "books_beginning") var booksBeginning: String
     @Field(key: "currency") var currency: String
+    /// Inventory: issue more than is in stock (off by default, as in Tally's "allow negative stock" = No).
+    @Field(key: "allow_negative_stock") var allowNegativeStock: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -27,6 +29,7 @@ final class Company: Model, @unchecked Sendable {
         self.financialYearStart = financialYearStart
         self.booksBeginning = booksBeginning
         self.currency = "INR"
+        self.allowNegativeStock = false
     }
 }
 

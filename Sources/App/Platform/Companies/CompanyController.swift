@@ -75,6 +75,7 @@ enum CompanyController {
             company.stateCode = settings.stateCode
             company.financialYearStart = settings.financialYearStart
             company.booksBeginning = settings.booksBeginning
+            if let allow = body.allowNegativeStock { company.allowNegativeStock = allow }
             try await company.save(on: db)
             let after = try CompanyDTO(company)
             try await AuditLog.append(

@@ -28,16 +28,18 @@ struct UpdateCompanyRequest: APIRequestBody {
     var stateCode: String?
     var financialYearStart: String?
     var booksBeginning: String?
+    var allowNegativeStock: Bool?
 
     static let schema = Schema.object([
         .optional("name", .text()),
+        .optional("allowNegativeStock", .boolean),
         .optional("gstin", .nullable(.string(.init(minLength: 1, maxLength: 20)))),
         .optional("stateCode", .string(.init(minLength: 2, maxLength: 2))),
         .optional("financialYearStart", .date),
         .optional("booksBeginning", .date),
     ])
 
-    enum CodingKeys: String, CodingKey { case name, gstin, stateCode, financialYearStart, booksBeginning }
+    enum CodingKeys: String, CodingKey { case name, gstin, stateCode, financialYearStart, booksBeginning, allowNegativeStock }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -46,6 +48,7 @@ struct UpdateCompanyRequest: APIRequestBody {
         stateCode = try c.decodeIfPresent(String.self, forKey: .stateCode)
         financialYearStart = try c.decodeIfPresent(String.self, forKey: .financialYearStart)
         booksBeginning = try c.decodeIfPresent(String.self, forKey: .booksBeginning)
+        allowNegativeStock = try c.decodeIfPresent(Bool.self, forKey: .allowNegativeStock)
     }
 }
 
@@ -58,6 +61,7 @@ struct CompanyDTO: APIResponseBody {
     var financialYearStart: String
     var booksBeginning: String
     var currency: String
+    var allowNegativeStock: Bool
 
     init(_ c: Company) throws {
         id = try c.requireID()
@@ -68,6 +72,7 @@ struct CompanyDTO: APIResponseBody {
         financialYearStart = c.financialYearStart
         booksBeginning = c.booksBeginning
         currency = c.currency
+        allowNegativeStock = c.allowNegativeStock
     }
 
     // Written out so that a missing GSTIN is sent as `null`, not left out.
@@ -81,12 +86,13 @@ struct CompanyDTO: APIResponseBody {
         try c.encode(financialYearStart, forKey: .financialYearStart)
         try c.encode(booksBeginning, forKey: .booksBeginning)
         try c.encode(currency, forKey: .currency)
+        try c.encode(allowNegativeStock, forKey: .allowNegativeStock)
     }
 
     static let schema = Schema.ref("Company", .object([
         .required("id", .uuid), .required("name", .text()), .required("gstin", .nullable(.string())),
         .required("stateCode", .string()), .required("stateName", .string()), .required("financialYearStart", .date),
-        .required("booksBeginning", .date), .required("currency", .string()),
+        .required("booksBeginning", .date), .required("currency", .string()), .required("allowNegativeStock", .boolean),
     ]))
 }
 

@@ -59,6 +59,12 @@ enum ItemsPage {
                                     extra: [.attribute(named: "inputmode", value: "decimal")]),
                     FormField.input("rateFrom", label: "Rate applies from", value: v["rateFrom"] ?? "", type: "date", error: e["rateFrom"]),
                 ]),
+                el("div", ["class": "grid"], [
+                    FormField.input("openingQuantity", label: "Opening stock (quantity)", value: v["openingQuantity"] ?? "", error: e["openingQuantity"],
+                                    hint: "In Main Location at books-beginning.", extra: [.attribute(named: "inputmode", value: "decimal")]),
+                    FormField.input("openingRate", label: "Opening rate (₹ per unit)", value: v["openingRate"] ?? "", error: e["openingRate"],
+                                    extra: [.attribute(named: "inputmode", value: "decimal")]),
+                ]),
                 el("p", ["class": "actions"], [el("button", ["type": "submit", "data-shortcut": "create"], text: "Create item")]),
             ]))
         }

@@ -1,0 +1,192 @@
+import Fluent
+import Foundation
+import GSTKit
+import Ledger
+import SQLKit
+import StockKit
+import Vapor
+
+struct StockMovementRow: Codable, Sendable {
+    var id: UUID
+    var company_id: UUID
+    var item_id: UUID
+    var godown_id: UUID
+    var batch_id: UUID?
+    var date: String
+    var seq: Int64
+    var quantity_milli: Int64
+    var value_paise: Int64
+    var valued: Bool
+    var source_kind: String
+    var source_id: UUID
+    var line_no: Int
+    var active: Bool
+}
+
+struct StockPositionRow: Codable, Sendable {
+    var company_id: UUID
+    var item_id: UUID
+    var date: String
+    var quantity_milli: Int64
+    var value_paise: Int64
+    var layers: String
+    var last_rate: String
+
+    init(company: UUID, item: UUID, date: String, _ p: StockPosition) {
+        company_id = company
+        item_id = item
+        self.date = date
+        quantity_milli = p.quantity
+        value_paise = p.value
+        layers = p.layers.map { "\($0.quantity):\($0.value)" }.joined(separator: ";")
+        last_rate = "\(p.lastRate.value):\(p.lastRate.quantity)"
+    }
+
+    func position(_ method: ValuationMethod) -> StockPosition {
+        func pair(_ s: Substring) -> (Int64, Int64) {
+            let parts = s.split(separator: ":")
+            return parts.count == 2 ? (Int64(parts[0]) ?? 0, Int64(parts[1]) ?? 0) : (0, 0)
+        }
+        let rate = pair(Substring(last_rate))
+        return StockPosition(method: method, quantity: quantity_milli, value: value_paise,
+                             layers: method == .fifo ? layers.split(separator: ";").map { let (q, v) = pair($0); return .init(quantity: q, value: v) } : [],
+                             lastRate: (rate.0, rate.1))
+    }
+}
+
+/// Stock movements and the valuation kept beside them. Quantities are per item, godown and batch; value is per
+/// item (as Tally keeps it), held as the item's position at the end of each day it moved.
+enum Stock {
+    /// A movement about to be recorded. `field` names the request field to blame when it is refused.
+    struct Movement {
+        var item: ItemRow
+        var godown: GodownRow
+        var batch: BatchRow?
+        var date: CalendarDate
+        /// Signed thousandths: + in, − out.
+        var quantity: Int64
+        /// Receipts: their cost in paise.
+        var value: Int64 = 0
+        /// False for transfers, which move quantity between godowns and leave the item's value alone.
+        var valued = true
+        var lineNo: Int
+        var field: String
+    }
+
+    static func method(_ item: ItemRow) -> ValuationMethod { ValuationMethod(rawValue: item.valuation_method) ?? .weightedAverage }
+
+    /// Quantity of an item in a godown (and batch, for batch-wise items) at the end of `date`.
+    static func available(item: UUID, godown: UUID, batch: UUID?, on date: CalendarDate, db: any Database) async throws -> Int64 {
+        struct Sum: Decodable { var q: Int64? }
+        let batchClause: SQLQueryString = batch.map { "AND batch_id = \(bind: $0)" } ?? "AND batch_id IS NULL"
+        return try await db.sql().raw("""
+            SELECT CAST(SUM(quantity_milli) AS BIGINT) AS q FROM stock_movements
+            WHERE item_id = \(bind: item) AND godown_id = \(bind: godown) \(batchClause) AND active = \(bind: true) AND date <= \(bind: date.description)
+            """).first(decoding: Sum.self)?.q ?? 0
+    }
+
+    /// Records movements of one source (an invoice, a stock journal, an item's opening stock) and revalues every
+    /// item they touch from the earliest date touched. Issues beyond the stock on hand are refused, each naming
+    /// the item, godown, batch and what is available, unless the company allows negative stock.
+    static func record(_ moves: [Movement], sourceKind: String, sourceID: UUID, company: Company, on db: any Database) async throws {
+        guard !moves.isEmpty else { return }
+        let companyID = try company.requireID()
+        if !company.allowNegativeStock {
+            var errors: [APIError.FieldError] = []
+            struct Place: Hashable { var item: UUID, godown: UUID, batch: UUID? }
+            var pending: [Place: Int64] = [:]  // what earlier lines of this source already took or brought
+            for m in moves {
+                let place = Place(item: m.item.id, godown: m.godown.id, batch: m.batch?.id)
+                defer { pending[place, default: 0] += m.quantity }
+                guard m.quantity < 0 else { continue }
+                let have = try await available(item: m.item.id, godown: m.godown.id, batch: m.batch?.id, on: m.date, db: db) + pending[place, default: 0]
+                if have + m.quantity < 0 {
+                    let batch = m.batch.map { " batch \($0.name)," } ?? ""
+                    errors.append(.init(field: m.field + ".quantity", message: "only \(Quantity(thousandths: max(have, 0)).description) of '\(m.item.name)' in \(m.godown.name),\(batch) on \(m.date); \(Quantity(thousandths: -m.quantity).description) asked"))
+                }
+            }
+            guard errors.isEmpty else { throw APIError.validation(errors) }
+        }
+        let sql = db.sql()
+        struct Max: Decodable { var s: Int64? }
+        var rows: [StockMovementRow] = []
+        for (itemID, group) in Dictionary(grouping: moves, by: \.item.id) {
+            var seq = try await sql.raw("SELECT MAX(seq) AS s FROM stock_movements WHERE item_id = \(bind: itemID)").first(decoding: Max.self)?.s ?? 0
+            for m in group {
+                seq += 1
+                rows.append(StockMovementRow(id: UUID(), company_id: companyID, item_id: itemID, godown_id: m.godown.id, batch_id: m.batch?.id,
+                                             date: m.date.description, seq: seq, quantity_milli: m.quantity, value_paise: m.quantity > 0 ? m.value : 0,
+                                             valued: m.valued, source_kind: sourceKind, source_id: sourceID, line_no: m.lineNo, active: true))
+            }
+        }
+        try await VoucherPosting.insert(rows, into: "stock_movements", on: sql)
+        for (_, group) in Dictionary(grouping: moves, by: \.item.id) {
+            try await revalue(item: group[0].item, from: group.map(\.date).min()!, on: db)
+        }
+    }
+
+    /// Takes a source's movements out of stock (a cancelled invoice or journal) and revalues their items.
+    static func deactivate(source: UUID, on db: any Database) async throws {
+        let sql = db.sql()
+        struct Row: Decodable { var item_id: UUID; var date: String }
+        let touched = try await sql.raw("""
+            SELECT item_id, MIN(date) AS date FROM stock_movements WHERE source_id = \(bind: source) AND active = \(bind: true) GROUP BY item_id
+            """).all(decoding: Row.self)
+        guard !touched.isEmpty else { return }
+        try await sql.update("stock_movements").set("active", to: false).where("source_id", .equal, source).run()
+        let items = try await db.sql().select().column("*").from("items").where("id", .in, touched.map(\.item_id)).all(decoding: ItemRow.self)
+        for t in touched {
+            guard let item = items.first(where: { $0.id == t.item_id }), let date = CalendarDate(t.date) else { continue }
+            try await revalue(item: item, from: date, on: db)
+        }
+    }
+
+    /// The item's position at the end of `date` (empty before its first movement).
+    static func position(_ item: ItemRow, asOf date: CalendarDate, on db: any Database) async throws -> StockPosition {
+        try await db.sql().raw("""
+            SELECT * FROM stock_positions WHERE item_id = \(bind: item.id) AND date <= \(bind: date.description) ORDER BY date DESC LIMIT 1
+            """).first(decoding: StockPositionRow.self)?.position(method(item)) ?? StockPosition(method: method(item))
+    }
+
+    /// Replays the item's valued movements from `from` onward, starting at its position the day before, and
+    /// rewrites its daily positions from that date. The work is the item's movements since `from`: a backdated
+    /// purchase never touches other items or earlier days. Returns how many movements were replayed.
+    @discardableResult
+    static func revalue(item: ItemRow, from: CalendarDate, on db: any Database) async throws -> Int {
+        let start = try await position(item, asOf: from.adding(days: -1), on: db)
+        let replay = Replay(start: start, company: item.company_id, item: item.id)
+        try await BulkRows.stream("""
+            SELECT date, quantity_milli, value_paise FROM stock_movements
+            WHERE item_id = \(bind: item.id) AND active = \(bind: true) AND valued = \(bind: true) AND date >= \(bind: from.description)
+            ORDER BY date, seq
+            """, on: db) { row in try replay.add(date: row.string("date"), quantity: row.int("quantity_milli"), value: row.int("value_paise")) }
+        replay.finish()
+        let sql = db.sql()
+        try await sql.delete(from: "stock_positions").where("item_id", .equal, item.id).where("date", .greaterThanOrEqual, from.description).run()
+        try await VoucherPosting.insert(replay.positions, into: "stock_positions", on: sql)
+        return replay.count
+    }
+
+    /// Positions at each day's end, built as rows stream in one at a time and read once the query has finished.
+    private final class Replay: @unchecked Sendable {
+        var position: StockPosition
+        let company: UUID, item: UUID
+        var day: String?
+        var positions: [StockPositionRow] = []
+        var count = 0
+        init(start: StockPosition, company: UUID, item: UUID) {
+            position = start
+            self.company = company
+            self.item = item
+        }
+        func add(date: String, quantity: Int64, value: Int64) {
+            if let day, day != date { positions.append(StockPositionRow(company: company, item: item, date: day, position)) }
+            day = date
+            position.apply(StockMovement(quantity: quantity, value: value))
+            count += 1
+        }
+        func finish() {
+            if let day { positions.append(StockPositionRow(company: company, item: item, date: day, position)) }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import Fluent
+import Foundation
+import GSTKit
+import Ledger
+import SQLKit
+import StockKit
+import Vapor
+
+struct StockSummaryDTO: APIResponseBody {
+    struct Row: Codable, Sendable {
+        var item: String
+        var itemId: UUID
+        var godown: String?
+        var quantity: String
+        var unit: String
+        var rate: String
+        var value: String
+    }
+    var asOf: String
+    var by: String
+    var rows: [Row]
+    var totalValue: String
+    static let schema = Schema.object([
+        .required("asOf", .date), .required("by", .string()),
+        .required("rows", .array(.object([
+            .required("item", .text()), .required("itemId", .uuid), .optional("godown", .nullable(.text())), .required("quantity", .string()),
+            .required("unit", .string()), .required("rate", .string()), .required("value", .string()),
+        ]))),
+        .required("totalValue", .string()),
+    ])
+}
+
+struct StockLedgerDTO: APIResponseBody {
+    struct Row: Codable, Sendable {
+        var date: String
+        var source: String
+        var sourceId: UUID
+        var godown: String
+        var batch: String?
+        var inward: String?
+        var outward: String?
+        /// Receipts: their cost; issues: the cost valuation took out; transfers: nothing.
+        var value: String
+        var balanceQuantity: String
+        var balanceValue: String
+    }
+    var item: String
+    var valuationMethod: ValuationMethod
+    var from: String
+    var to: String
+    var openingQuantity: String
+    var openingValue: String
+    var rows: [Row]
+    var closingQuantity: String
+    var closingValue: String
+    static let schema = Schema.object([
+        .required("item", .text()), .required("valuationMethod", .oneOf(ValuationMethod.self)), .required("from", .date), .required("to", .date),
+        .required("openingQuantity", .string()), .required("openingValue", .string()),
+        .required("rows", .array(.object([
+            .required("date", .date), .required("source", .string()), .required("sourceId", .uuid), .required("godown", .text()),
+            .optional("batch", .nullable(.string())), .optional("inward", .nullable(.string())), .optional("outward", .nullable(.string())),
+            .required("value", .string()), .required("balanceQuantity", .string()), .required("balanceValue", .string()),
+        ]))),
+        .required("closingQuantity", .string()), .required("closingValue", .string()),
+    ])
+}
+
+/// Stock summary and stock ledger, both read from the movements and the items' daily positions.
+enum StockReports {
+    static func quantityText(_ q: Int64) -> String { q < 0 ? "-" + Quantity(thousandths: -q).description : Quantity(thousandths: q).description }
+
+    static func date(_ req: Request, _ name: String, default value: CalendarDate, errors: inout [APIError.FieldError]) -> CalendarDate {
+        guard let raw = req.query[String.self, at: name] else { return value }
+        guard let d = CalendarDate(raw) else { errors.append(.init(field: name, message: "must be a date as YYYY-MM-DD")); return value }
+        return d
+    }
+
+    /// `?asOf=&by=item|godown`: quantity, rate and value per item (or per item and godown), as of the end of a day.
+    /// Value is the item's (FIFO or weighted average); a godown's share is its quantity at the item's rate.
+    @Sendable static func summary(req: Request) async throws -> StockSummaryDTO {
+        let company = try req.company.companyID
+        var errors: [APIError.FieldError] = []
+        let asOf = date(req, "asOf", default: Format.today(), errors: &errors)
+        let by = req.query[String.self, at: "by"] ?? "item"
+        if !["item", "godown"].contains(by) { errors.append(.init(field: "by", message: "must be item or godown")) }
+        guard errors.isEmpty else { throw APIError.validation(errors) }
+        let sql = req.db.sql()
+        struct Position: Decodable { var item_id: UUID; var name: String; var unit: String; var quantity_milli: Int64; var value_paise: Int64 }
+        // Each item's last position on or before the day: one index seek per item.
+        let positions = try await sql.raw("""
+            SELECT i.id AS item_id, i.name, i.unit, p.quantity_milli, p.value_paise FROM items i
+            JOIN stock_positions p ON p.item_id = i.id AND p.date = (
+                SELECT MAX(q.date) FROM stock_positions q WHERE q.item_id = i.id AND q.date <= \(bind: asOf.description))
+            WHERE i.company_id = \(bind: company) ORDER BY i.name_key
+            """).all(decoding: Position.self)
+        func rate(_ p: Position) -> Int64 { p.quantity_milli > 0 ? StockPosition.share(p.value_paise, of: p.quantity_milli, taking: 1000) : 0 }
+        var rows: [StockSummaryDTO.Row] = []
+        var total: Int64 = 0
+        if by == "item" {
+            for p in positions where p.quantity_milli != 0 || p.value_paise != 0 {
+                rows.append(.init(item: p.name, itemId: p.item_id, godown: nil, quantity: quantityText(p.quantity_milli), unit: p.unit,
+                                  rate: Money(paise: rate(p)).description, value: Money(paise: p.value_paise).description))
+                total += p.value_paise
+            }
+        } else {
+            struct Place: Decodable { var item_id: UUID; var godown: String; var q: Int64 }
+            let places = try await sql.raw("""
+                SELECT m.item_id, g.name AS godown, CAST(SUM(m.quantity_milli) AS BIGINT) AS q FROM stock_movements m JOIN godowns g ON g.id = m.godown_id
+                WHERE m.company_id = \(bind: company) AND m.active = \(bind: true) AND m.date <= \(bind: asOf.description)
+                GROUP BY m.item_id, g.name ORDER BY g.name
+                """).all(decoding: Place.self)
+            let byItem = Dictionary(uniqueKeysWithValues: positions.map { ($0.item_id, $0) })
+            for place in places where place.q != 0 {
+                guard let p = byItem[place.item_id] else { continue }
+                let value = Quantity(thousandths: max(place.q, 0)).times(rate(p))
+                rows.append(.init(item: p.name, itemId: p.item_id, godown: place.godown, quantity: quantityText(place.q), unit: p.unit,
+                                  rate: Money(paise: rate(p)).description, value: Money(paise: value).description))
+                total += value
+            }
+        }
+        return StockSummaryDTO(asOf: asOf.description, by: by, rows: rows, totalValue: Money(paise: total).description)
+    }
+
+    /// `?item=&from=&to=`: every movement of the item in the range with its value and the running balance, replayed
+    /// from the item's position the day before `from`.
+    @Sendable static func ledger(req: Request) async throws -> StockLedgerDTO {
+        let company = try req.company.companyID
+        var errors: [APIError.FieldError] = []
+        let item = try await req.query[String.self, at: "item"].asyncMap { try await Items.find($0, company: company, on: req.db) } ?? nil
+        if item == nil { errors.append(.init(field: "item", message: req.query[String.self, at: "item"] == nil ? "is required" : "no such item")) }
+        let today = Format.today()
+        let from = date(req, "from", default: today.financialYearStart, errors: &errors)
+        let to = date(req, "to", default: today, errors: &errors)
+        if from > to { errors.append(.init(field: "to", message: "is before from")) }
+        guard errors.isEmpty, let item else { throw APIError.validation(errors) }
+        var position = try await Stock.position(item, asOf: from.adding(days: -1), on: req.db)
+        let opening = position
+        struct Move: Decodable {
+            var date: String; var source_kind: String; var source_id: UUID; var godown: String; var batch: String?
+            var quantity_milli: Int64; var value_paise: Int64; var valued: Bool
+        }
+        let moves = try await req.db.sql().raw("""
+            SELECT m.date, m.source_kind, m.source_id, g.name AS godown, b.name AS batch, m.quantity_milli, m.value_paise, m.valued
+            FROM stock_movements m JOIN godowns g ON g.id = m.godown_id LEFT JOIN stock_batches b ON b.id = m.batch_id
+            WHERE m.item_id = \(bind: item.id) AND m.active = \(bind: true) AND m.date >= \(bind: from.description) AND m.date <= \(bind: to.description)
+            ORDER BY m.date, m.seq
+            """).all(decoding: Move.self)
+        var balanceQuantity = opening.quantity
+        let rows = moves.map { m -> StockLedgerDTO.Row in
+            let value = m.valued ? position.apply(StockMovement(quantity: m.quantity_milli, value: m.value_paise)) : 0
+            balanceQuantity += m.quantity_milli
+            return .init(date: m.date, source: m.source_kind, sourceId: m.source_id, godown: m.godown, batch: m.batch,
+                         inward: m.quantity_milli > 0 ? quantityText(m.quantity_milli) : nil, outward: m.quantity_milli < 0 ? quantityText(-m.quantity_milli) : nil,
+                         value: Money(paise: value).description, balanceQuantity: quantityText(balanceQuantity), balanceValue: Money(paise: position.value).description)
+        }
+        return StockLedgerDTO(item: item.name, valuationMethod: Stock.method(item), from: from.description, to: to.description,
+                              openingQuantity: quantityText(opening.quantity), openingValue: Money(paise: opening.value).description, rows: rows,
+                              closingQuantity: quantityText(position.quantity), closingValue: Money(paise: position.value).description)
+    }
+}

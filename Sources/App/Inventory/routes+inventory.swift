@@ -1,0 +1,35 @@
+import Vapor
+
+/// Godowns, stock journals and stock reports, under `/api/v1/companies/{companyID}`.
+func registerInventoryRoutes(_ company: any RoutesBuilder) {
+    company.on(.GET, "godowns", api: .init(summary: "Godowns (every company has Main Location)", tag: "Inventory", access: .company(.inventoryView),
+                                           response: Page<GodownDTO>.schema(GodownDTO.schema)),
+               use: GodownController.list)
+    company.on(.POST, "godowns", api: .init(summary: "Create a godown, optionally inside another", tag: "Inventory", access: .company(.inventoryEdit),
+                                            request: GodownRequest.schema, response: GodownDTO.schema, status: .created),
+               use: GodownController.create)
+    company.on(.POST, "stock-journals", api: .init(summary: "Transfer, consumption or adjustment of stock", tag: "Inventory",
+                                                   access: .company(.inventoryEdit), request: StockJournalRequest.schema,
+                                                   response: StockJournalDTO.schema, status: .created),
+               use: StockJournalController.create)
+    company.on(.GET, "stock-journals", ":journalID", api: .init(summary: "A stock journal with its lines' values", tag: "Inventory",
+                                                                access: .company(.inventoryView), response: StockJournalDTO.schema),
+               use: StockJournalController.show)
+    company.on(.POST, "stock-journals", ":journalID", "cancel", api: .init(summary: "Cancel a stock journal (its movements leave stock)",
+                                                                           tag: "Inventory", access: .company(.inventoryEdit),
+                                                                           response: StockJournalDTO.schema),
+               use: StockJournalController.cancel)
+    company.on(.GET, "reports", "stock-summary", api: .init(summary: "Quantity, rate and value per item or per item and godown", tag: "Inventory",
+                                                            access: .company(.inventoryView), response: StockSummaryDTO.schema, query: [
+                                                                .init(name: "asOf", schema: .date, description: "End of this day (default today)"),
+                                                                .init(name: "by", schema: .string(.init(allowed: ["item", "godown"])), description: "item (default) or godown"),
+                                                            ]),
+               use: StockReports.summary)
+    company.on(.GET, "reports", "stock-ledger", api: .init(summary: "An item's movements with values and running balance", tag: "Inventory",
+                                                           access: .company(.inventoryView), response: StockLedgerDTO.schema, query: [
+                                                               .init(name: "item", schema: .string(), description: "Item name or id"),
+                                                               .init(name: "from", schema: .date, description: "First day (default: financial year start)"),
+                                                               .init(name: "to", schema: .date, description: "Last day (default: today)"),
+                                                           ]),
+               use: StockReports.ledger)
+}

@@ -1,0 +1,163 @@
+@testable import App
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+
+/// Stock through the API: invoices move it, valuation follows each item's method, a backdated purchase revalues
+/// only its item, and every bad movement is refused by field with nothing written.
+@Suite struct InventoryTests {
+    func L(_ item: String, _ quantity: String, _ rate: String, _ extra: [String: JSONValue] = [:]) -> JSONValue {
+        var o: [String: JSONValue] = ["item": .string(item), "quantity": .string(quantity), "rate": .string(rate)]
+        for (k, v) in extra { o[k] = v }
+        return .object(o)
+    }
+
+    func summary(_ g: GSTFixture, _ asOf: String, by: String = "item") async throws -> [String: (String, String)] {
+        let rows = try await g.f.get("reports/stock-summary?asOf=\(asOf)&by=\(by)").json["rows"]?.arrayValue ?? []
+        return Dictionary(uniqueKeysWithValues: rows.map {
+            (($0["item"]?.stringValue ?? "") + ($0["godown"]?.stringValue.map { " @ " + $0 } ?? ""),
+             ($0["quantity"]?.stringValue ?? "", $0["value"]?.stringValue ?? ""))
+        })
+    }
+
+    /// The StockKit golden sequence, through invoices: 10 @ ₹100 and 5 @ ₹120 bought, 12 sold, 1 returned, then
+    /// 4 @ ₹110 bought with an earlier date. Figures worked out by hand (see ValuationTests).
+    @Test func fifo_and_weighted_average_follow_purchases_sales_returns_and_a_backdated_purchase() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            for (name, method) in [("Tea FIFO", "fifo"), ("Tea Avg", "weighted-average")] {
+                let r = try await g.f.post("items", ["name": .string(name), "hsn": "090230", "unit": "KGS", "gstRate": "5", "valuationMethod": .string(method)])
+                #expect(r.status == .created, "\(r.text)")
+            }
+            var n = 0
+            func buy(_ date: String, _ q: String, _ rate: String) async throws {
+                n += 1
+                let r = try await g.invoice("purchase", "Gujarat Supplies", date, [L("Tea FIFO", q, rate), L("Tea Avg", q, rate)], extra: ["number": .string("GS-\(n)")])
+                #expect(r.status == .created, "\(r.text)")
+            }
+            try await buy("2026-06-01", "10", "100.00")
+            try await buy("2026-06-05", "5", "120.00")
+            let sale = try await g.invoice("sales", "Pune Retail", "2026-06-10", [L("Tea FIFO", "12", "150.00"), L("Tea Avg", "12", "150.00")])
+            #expect(sale.status == .created, "\(sale.text)")
+            var s = try await summary(g, "2026-06-10")
+            #expect(s["Tea FIFO"]! == ("3", "360.00") && s["Tea Avg"]! == ("3", "320.00"))
+            let note = try await g.invoice("credit-note", "Pune Retail", "2026-06-12", [L("Tea FIFO", "1", "150.00"), L("Tea Avg", "1", "150.00")],
+                                           extra: ["originalInvoice": .string(sale.json["number"]?.stringValue ?? "")])
+            #expect(note.status == .created, "\(note.text)")
+            // Returns come back at the item's rate that day: ₹120 (FIFO), ₹106.67 (average of ₹320 over 3).
+            s = try await summary(g, "2026-06-30")
+            #expect(s["Tea FIFO"]! == ("4", "480.00") && s["Tea Avg"]! == ("4", "426.67"))
+
+            try await buy("2026-06-07", "4", "110.00")
+            s = try await summary(g, "2026-06-30")
+            // FIFO: the sale still took the oldest units; ₹360 + ₹440 + the ₹120 return.
+            #expect(s["Tea FIFO"]! == ("8", "920.00"))
+            // Average: 19 units worth ₹2,040, 12 sold for ₹1,288.42, leaving ₹751.58, plus the ₹106.67 return.
+            #expect(s["Tea Avg"]! == ("8", "858.25"))
+            // The day before the backdated purchase is untouched.
+            s = try await summary(g, "2026-06-06")
+            #expect(s["Tea Avg"]! == ("15", "1600.00"))
+
+            let ledger = try await g.f.get("reports/stock-ledger?item=Tea%20Avg&from=2026-06-06&to=2026-06-30").json
+            #expect(ledger["openingQuantity"]?.stringValue == "15" && ledger["openingValue"]?.stringValue == "1600.00")
+            let rows = ledger["rows"]?.arrayValue ?? []
+            #expect(rows.map { $0["date"]?.stringValue ?? "" } == ["2026-06-07", "2026-06-10", "2026-06-12"])
+            #expect(rows[1]["outward"]?.stringValue == "12" && rows[1]["value"]?.stringValue == "1288.42")
+            #expect(ledger["closingValue"]?.stringValue == "858.25")
+
+            // Cancelling the sale puts its 12 back and revalues from its date.
+            _ = try await g.f.post("vouchers/\(sale.json["voucherId"]?.stringValue ?? "")/cancel", [:])
+            s = try await summary(g, "2026-06-30")
+            #expect(s["Tea FIFO"]! == ("20", "2160.00"))
+        }
+    }
+
+    @Test func godowns_transfers_batches_and_their_errors() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            let godowns = try await g.f.get("godowns").json["items"]?.arrayValue.map { $0["name"]?.stringValue ?? "" }
+            #expect(godowns == ["Main Location"])
+            #expect(try await g.f.post("godowns", ["name": "Warehouse B", "parent": "Main Location"]).status == .created)
+            #expect(try await g.f.post("godowns", ["name": "warehouse b"]).errorFields == ["name"])
+            #expect(try await g.f.post("godowns", ["name": "Shed", "parent": "Nowhere"]).errorFields == ["parent"])
+
+            let syrup = try await g.f.post("items", [
+                "name": "Cough Syrup", "hsn": "300490", "unit": "BTL", "gstRate": "12", "batchWise": true, "trackExpiry": true,
+                "valuationMethod": "fifo",
+                "openingStock": [["batch": "B1", "quantity": "10", "rate": "50.00", "expiryDate": "2026-07-01"],
+                                 ["batch": "B2", "quantity": "10", "rate": "55.00", "expiryDate": "2026-12-31", "godown": "Warehouse B"]],
+            ])
+            #expect(syrup.status == .created, "\(syrup.text)")
+            #expect(syrup.json["batchWise"]?.boolValue == true && syrup.json["valuationMethod"]?.stringValue == "fifo")
+            let moveB2 = try await g.f.post("stock-journals", ["date": "2026-07-15", "kind": "transfer",
+                                                                "lines": [["item": "Cough Syrup", "quantity": "6", "batch": "B2", "fromGodown": "Warehouse B", "toGodown": "Main Location"]]])
+            #expect(moveB2.status == .created, "\(moveB2.text)")
+            var s = try await summary(g, "2026-07-15", by: "godown")
+            #expect(s["Cough Syrup @ Main Location"]?.0 == "16" && s["Cough Syrup @ Warehouse B"]?.0 == "4")
+            // A transfer moves quantity, not value.
+            #expect(try await summary(g, "2026-07-15")["Cough Syrup"]! == ("20", "1050.00"))
+
+            struct Count: Decodable { var n: Int }
+            func counts() async throws -> [Int] {
+                var out: [Int] = []
+                for table in ["stock_movements", "stock_positions", "stock_batches", "stock_journals", "invoices", "vouchers"] {
+                    out.append(try await app.db.sql().raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first(decoding: Count.self)?.n ?? -1)
+                }
+                return out
+            }
+            let before = try await counts()
+            let badSales: [(String, [JSONValue], String)] = [
+                ("expired batch", [L("Cough Syrup", "1", "90.00", ["batch": "B1"])], "lines[0].batch"),
+                ("unknown batch", [L("Cough Syrup", "1", "90.00", ["batch": "B9"])], "lines[0].batch"),
+                ("unknown godown", [L("Cough Syrup", "1", "90.00", ["godown": "Moon"])], "lines[0].godown"),
+                ("more than in stock", [L("USB Keyboard", "5000", "10.00")], "lines[0].quantity"),
+                ("more than the unexpired batches hold", [L("Cough Syrup", "11", "90.00")], "lines[0].quantity"),
+                ("four decimals", [L("Cough Syrup", "1.0005", "90.00")], "lines[0].quantity"),
+                ("batch on a plain item", [L("USB Keyboard", "1", "10.00", ["batch": "X"])], "lines[0].batch"),
+            ]
+            for (name, lines, field) in badSales {
+                let r = try await g.invoice("sales", "Pune Retail", "2026-08-01", lines)
+                #expect(r.status == .unprocessableEntity, "\(name): \(r.text)")
+                #expect(r.errorFields.contains(field), "\(name): \(r.text)")
+            }
+            let shortage = try await g.invoice("sales", "Pune Retail", "2026-08-01", [L("USB Keyboard", "5000", "10.00")])
+            #expect(shortage.text.contains("only 1000 of 'USB Keyboard' in Main Location"), "\(shortage.text)")
+            let noBatch = try await g.invoice("purchase", "Gujarat Supplies", "2026-08-01", [L("Cough Syrup", "5", "40.00")], extra: ["number": "GS-9"])
+            #expect(noBatch.errorFields == ["lines[0].batch"])
+            let noExpiry = try await g.invoice("purchase", "Gujarat Supplies", "2026-08-01", [L("Cough Syrup", "5", "40.00", ["batch": "B3"])], extra: ["number": "GS-9"])
+            #expect(noExpiry.errorFields == ["lines[0].expiryDate"])
+            let badJournals: [(JSONValue, String)] = [
+                (["date": "2026-08-01", "kind": "transfer", "lines": [["item": "USB Keyboard", "quantity": "1", "fromGodown": "Main Location", "toGodown": "Main Location"]]], "lines[0].toGodown"),
+                (["date": "2026-08-01", "kind": "transfer", "lines": [["item": "USB Keyboard", "quantity": "1", "fromGodown": "Main Location"]]], "lines[0].toGodown"),
+                (["date": "2026-08-01", "kind": "consumption", "lines": [["item": "USB Keyboard", "quantity": "1001"]]], "lines[0].quantity"),
+                (["date": "2026-08-01", "kind": "adjustment", "lines": [["item": "USB Keyboard", "quantity": "1", "toGodown": "Main Location"]]], "lines[0].rate"),
+                (["date": "2026-08-01", "kind": "consumption", "lines": [["item": "Road Freight", "quantity": "1"]]], "lines[0].item"),
+                (["date": "2026-08-01", "kind": "production", "lines": [["item": "USB Keyboard", "quantity": "1"]]], "kind"),
+            ]
+            for (body, field) in badJournals {
+                let r = try await g.f.post("stock-journals", body)
+                #expect(r.status == .unprocessableEntity, "\(body): \(r.text)")
+                #expect(r.errorFields.contains(field), "\(body): \(r.text)")
+            }
+            #expect(try await counts() == before)
+
+            // Without a batch, a sale takes the batch that expires first among the unexpired ones (B1 expired in July).
+            let sale = try await g.invoice("sales", "Pune Retail", "2026-08-01", [L("Cough Syrup", "5", "90.00")])
+            #expect(sale.status == .created, "\(sale.text)")
+            s = try await summary(g, "2026-08-01", by: "godown")
+            #expect(s["Cough Syrup @ Main Location"]?.0 == "11")
+            // FIFO across the item: the 5 sold are costed from the oldest receipts (B1's ₹50), whatever batch left.
+            #expect(try await summary(g, "2026-08-01")["Cough Syrup"]! == ("15", "800.00"))
+            // A stock-journal adjustment brings found stock in at its rate; cancelling it takes it out again.
+            let found = try await g.f.post("stock-journals", ["date": "2026-08-02", "kind": "adjustment",
+                                                              "lines": [["item": "USB Keyboard", "quantity": "2", "toGodown": "Warehouse B", "rate": "310.00"]]])
+            #expect(found.status == .created, "\(found.text)")
+            #expect(try await summary(g, "2026-08-02")["USB Keyboard"]! == ("1002", "300620.00"))
+            let cancelled = try await g.f.post("stock-journals/\(found.json["id"]?.stringValue ?? "")/cancel", [:])
+            #expect(cancelled.json["status"]?.stringValue == "cancelled")
+            #expect(try await summary(g, "2026-08-02")["USB Keyboard"]! == ("1000", "300000.00"))
+        }
+    }
+}
