@@ -8,7 +8,7 @@ import Vapor
 /// HTTP connections. Prints requests/s and latency percentiles; it asserts nothing.
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "suite", help: "What to measure: http (API latency), render (page render time), books (posting and reports) or gst (invoices and returns)")
+        @Argument(name: "suite", help: "What to measure: http (API latency), render (page render time), books (posting and reports), gst (invoices and returns) or stock (movements and valuation)")
         var suite: String
 
         @Option(name: "requests", help: "Requests per scenario (default 5000).")
@@ -22,6 +22,12 @@ struct BenchCommand: AsyncCommand {
 
         @Option(name: "invoices", help: "gst: how many sales invoices to generate (default 100,000).")
         var invoices: Int?
+
+        @Option(name: "items", help: "stock: how many items (default 10,000).")
+        var items: Int?
+
+        @Option(name: "movements", help: "stock: how many stock movements (default 1,000,000).")
+        var movements: Int?
 
         @Flag(name: "returns-only", help: "gst: time only the returns, on the invoices an earlier run left in the same data directory.")
         var returnsOnly: Bool
@@ -47,8 +53,14 @@ struct BenchCommand: AsyncCommand {
                 .run(print: { line in context.console.print(line) })
             context.console.print(report)
             return
+        case "stock":
+            let report = try await StockBench(app: context.application, items: signature.items ?? 10_000, godowns: 50,
+                                              movements: signature.movements ?? 1_000_000)
+                .run(print: { line in context.console.print(line) })
+            context.console.print(report)
+            return
         default:
-            throw StartupError(setting: "bench", problem: "knows the suites 'http', 'render', 'books' and 'gst'; got '\(signature.suite)'")
+            throw StartupError(setting: "bench", problem: "knows the suites 'http', 'render', 'books', 'gst' and 'stock'; got '\(signature.suite)'")
         }
         let app = context.application
         try await DatabaseStartup.migrate(app)

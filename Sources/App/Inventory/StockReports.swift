@@ -67,6 +67,18 @@ struct StockLedgerDTO: APIResponseBody {
 
 /// Stock summary and stock ledger, both read from the movements and the items' daily positions.
 enum StockReports {
+    struct ItemPosition: Decodable { var item_id: UUID; var name: String; var unit: String; var quantity_milli: Int64; var value_paise: Int64 }
+
+    /// Each item's last position on or before the day: one index seek per item.
+    static func positions(company: UUID, asOf: CalendarDate, on db: any Database) async throws -> [ItemPosition] {
+        try await db.sql().raw("""
+            SELECT i.id AS item_id, i.name, i.unit, p.quantity_milli, p.value_paise FROM items i
+            JOIN stock_positions p ON p.item_id = i.id AND p.date = (
+                SELECT MAX(q.date) FROM stock_positions q WHERE q.item_id = i.id AND q.date <= \(bind: asOf.description))
+            WHERE i.company_id = \(bind: company) ORDER BY i.name_key
+            """).all(decoding: ItemPosition.self)
+    }
+
     static func quantityText(_ q: Int64) -> String { q < 0 ? "-" + Quantity(thousandths: -q).description : Quantity(thousandths: q).description }
 
     static func date(_ req: Request, _ name: String, default value: CalendarDate, errors: inout [APIError.FieldError]) -> CalendarDate {
@@ -85,15 +97,8 @@ enum StockReports {
         if !["item", "godown"].contains(by) { errors.append(.init(field: "by", message: "must be item or godown")) }
         guard errors.isEmpty else { throw APIError.validation(errors) }
         let sql = req.db.sql()
-        struct Position: Decodable { var item_id: UUID; var name: String; var unit: String; var quantity_milli: Int64; var value_paise: Int64 }
-        // Each item's last position on or before the day: one index seek per item.
-        let positions = try await sql.raw("""
-            SELECT i.id AS item_id, i.name, i.unit, p.quantity_milli, p.value_paise FROM items i
-            JOIN stock_positions p ON p.item_id = i.id AND p.date = (
-                SELECT MAX(q.date) FROM stock_positions q WHERE q.item_id = i.id AND q.date <= \(bind: asOf.description))
-            WHERE i.company_id = \(bind: company) ORDER BY i.name_key
-            """).all(decoding: Position.self)
-        func rate(_ p: Position) -> Int64 { p.quantity_milli > 0 ? StockPosition.share(p.value_paise, of: p.quantity_milli, taking: 1000) : 0 }
+        let positions = try await positions(company: company, asOf: asOf, on: req.db)
+        func rate(_ p: ItemPosition) -> Int64 { p.quantity_milli > 0 ? StockPosition.share(p.value_paise, of: p.quantity_milli, taking: 1000) : 0 }
         var rows: [StockSummaryDTO.Row] = []
         var total: Int64 = 0
         if by == "item" {
