@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import Ledger
 import SQLKit
 import Testing
 import Vapor
@@ -158,6 +159,30 @@ import Vapor
             let cancelled = try await g.f.post("stock-journals/\(found.json["id"]?.stringValue ?? "")/cancel", [:])
             #expect(cancelled.json["status"]?.stringValue == "cancelled")
             #expect(try await summary(g, "2026-08-02")["USB Keyboard"]! == ("1000", "300000.00"))
+        }
+    }
+
+    /// Closing stock joins the trading account and the balance sheet as Tally shows them; opening stock counts as
+    /// an opening debit, so the sheet's two sides differ by exactly the opening difference.
+    @Test func closing_stock_feeds_profit_and_loss_and_the_balance_sheet() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            // Opening stock from the fixture: 1,000 keyboards @ ₹300, shirts @ ₹60, milk @ ₹10 = ₹3,70,000.
+            let sale = try await g.invoice("sales", "Sharma Traders", "2026-08-05", [L("USB Keyboard", "10", "1000.00")])
+            #expect(sale.status == .created, "\(sale.text)")
+            let year = try await g.f.get("reports/profit-and-loss?from=2026-04-01&to=2026-08-31").json
+            #expect(year["openingStock"]?.stringValue == "370000.00" && year["closingStock"]?.stringValue == "367000.00")
+            // ₹10,000 of sales less the ₹3,000 the ten keyboards cost.
+            #expect(year["grossProfit"]?.stringValue == "7000.00")
+            let later = try await g.f.get("reports/profit-and-loss?from=2026-08-06&to=2026-08-31").json
+            #expect(later["openingStock"]?.stringValue == "367000.00" && later["grossProfit"]?.stringValue == "0.00")
+
+            let bs = try await g.f.get("reports/balance-sheet?asOf=2026-08-31").json
+            #expect(bs["closingStock"]?.stringValue == "367000.00")
+            #expect(bs["currentYearProfit"]?.stringValue == "7000.00")
+            func paise(_ key: String) -> Int64 { (try? Money(parsing: bs[key]?.stringValue ?? "")).map(\.paise) ?? -1 }
+            #expect(paise("openingDifference") == 371_000_00)  // Sharma's ₹1,000 opening debit and the opening stock
+            #expect(paise("totalAssets") - paise("totalLiabilities") == paise("openingDifference"))
         }
     }
 }

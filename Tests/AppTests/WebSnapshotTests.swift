@@ -187,12 +187,12 @@ import Testing
     @Test func statement_pages() {
         let line = StatementLine(group: "Sales Accounts", groupId: UUID(uuidString: "cccccccc-0000-0000-0000-000000000003")!, amount: "1000.00",
                                  ledgers: [.init(ledger: "Sales <Local>", ledgerId: UUID(uuidString: "dddddddd-0000-0000-0000-000000000002")!, amount: "1000.00")])
-        let pl = ProfitAndLossDTO(from: "2026-04-01", to: "2027-03-31", tradingIncome: [line], tradingExpenses: [], grossProfit: "1000.00",
+        let pl = ProfitAndLossDTO(from: "2026-04-01", to: "2027-03-31", tradingIncome: [line], tradingExpenses: [], openingStock: "0.00", closingStock: "0.00", grossProfit: "1000.00",
                                   indirectIncome: [], indirectExpenses: [], netProfit: "1000.00")
         let plHTML = StatementPages.profitAndLoss(pl, companyID: Self.companyID, chrome: Self.chrome)
         #expect(plHTML.contains("Sales &lt;Local&gt;"))
         assertSnapshot(plHTML, named: "profit-and-loss")
-        let bs = BalanceSheetDTO(asOf: "2027-03-31", liabilities: [], assets: [line], currentYearProfit: "1000.00", totalLiabilities: "1000.00",
+        let bs = BalanceSheetDTO(asOf: "2027-03-31", liabilities: [], assets: [line], currentYearProfit: "1000.00", closingStock: "0.00", stockGainBroughtForward: "0.00", totalLiabilities: "1000.00",
                                  totalAssets: "1000.00", openingDifference: "0.00")
         assertSnapshot(StatementPages.balanceSheet(bs, from: "2026-04-01", companyID: Self.companyID, chrome: Self.chrome), named: "balance-sheet")
     }

@@ -123,7 +123,7 @@ struct BooksBench {
         ]
         for (name, work) in [
             ("trial balance", { _ = try await TrialBalance.compute(company: company, asOf: asOf, on: db) }),
-            ("profit and loss", { _ = try await ProfitAndLoss.compute(company: companyID, from: fy2, to: asOf, on: db) }),
+            ("profit and loss", { _ = try await ProfitAndLoss.compute(company: company, from: fy2, to: asOf, on: db) }),
             ("balance sheet", { _ = try await BalanceSheet.compute(company: company, asOf: asOf, on: db) }),
             ("receivables outstanding", { _ = try await Outstanding.compute(company: companyID, receivable: true, asOf: asOf, on: db) }),
         ] as [(String, () async throws -> Void)] {

@@ -69,6 +69,28 @@ struct StockLedgerDTO: APIResponseBody {
 enum StockReports {
     struct ItemPosition: Decodable { var item_id: UUID; var name: String; var unit: String; var quantity_milli: Int64; var value_paise: Int64 }
 
+    /// What all the company's stock was worth at the end of `date`.
+    static func value(company: UUID, asOf date: CalendarDate, on db: any Database) async throws -> Int64 {
+        try await positions(company: company, asOf: date, on: db).reduce(0) { $0 + $1.value_paise }
+    }
+
+    /// The items' opening stock entered at books-beginning.
+    static func openingValue(company: UUID, on db: any Database) async throws -> Int64 {
+        struct Sum: Decodable { var v: Int64? }
+        return try await db.sql().raw("""
+            SELECT CAST(SUM(value_paise) AS BIGINT) AS v FROM stock_movements
+            WHERE company_id = \(bind: company) AND source_kind = 'opening' AND active = \(bind: true)
+            """).first(decoding: Sum.self)?.v ?? 0
+    }
+
+    /// Stock at the start of a period as the P&L shows it: the value at the end of the day before, except that a
+    /// period starting on books-beginning opens with the items' opening stock (entered on that day).
+    static func openingForPeriod(company: Company, from: CalendarDate, on db: any Database) async throws -> Int64 {
+        let companyID = try company.requireID()
+        if let beginning = CalendarDate(company.booksBeginning), from <= beginning { return try await openingValue(company: companyID, on: db) }
+        return try await value(company: companyID, asOf: from.adding(days: -1), on: db)
+    }
+
     /// Each item's last position on or before the day: one index seek per item.
     static func positions(company: UUID, asOf: CalendarDate, on db: any Database) async throws -> [ItemPosition] {
         try await db.sql().raw("""

@@ -8,16 +8,22 @@ struct BalanceSheetDTO: APIResponseBody {
     var asOf: String
     var liabilities: [StatementLine]
     var assets: [StatementLine]
-    /// This year's result so far, shown on the liabilities side as Tally does.
+    /// This year's result so far (closing less opening stock included), shown on the liabilities side as Tally does.
     var currentYearProfit: String
+    /// Stock value at the date, among the assets.
+    var closingStock: String
+    /// What stock gained in earlier years of these books (their closing less opening stock), beside this year's profit.
+    var stockGainBroughtForward: String
     var totalLiabilities: String
     var totalAssets: String
-    /// Non-zero only when opening balances were entered unbalanced.
+    /// Non-zero only when opening balances were entered unbalanced; items' opening stock counts as an opening
+    /// debit, as in Tally's "difference in opening balances".
     var openingDifference: String
 
     static let schema = Schema.ref("BalanceSheet", .object([
         .required("asOf", .date), .required("liabilities", .array(StatementLine.schema)),
         .required("assets", .array(StatementLine.schema)), .required("currentYearProfit", .string()),
+        .required("closingStock", .string()), .required("stockGainBroughtForward", .string()),
         .required("totalLiabilities", .string()), .required("totalAssets", .string()), .required("openingDifference", .string()),
     ]))
 }
@@ -47,10 +53,18 @@ enum BalanceSheet {
         func lines(_ nature: GroupNature) -> ([StatementLine], Int64) { StatementLine.grouped(sides[nature] ?? [:], groups: groups) }
         let (liabilities, totalL) = lines(.liabilities)
         let (assets, totalA) = lines(.assets)
-        let opening = Balance(try Money(parsing: tb.totals.openingDifference.amount), tb.totals.openingDifference.side).signed
+        // Stock: worth S at the date, O when the books began; the year's part of the gain joins this year's profit.
+        let stock = try await StockReports.value(company: companyID, asOf: asOf, on: db)
+        let openingStock = try await StockReports.openingValue(company: companyID, on: db)
+        let yearStart = asOf.financialYearStart(month: CalendarDate(company.financialYearStart)?.month ?? 4)
+        let stockAtYearStart = try await StockReports.openingForPeriod(company: company, from: yearStart, on: db)
+        profit += stock - stockAtYearStart
+        let broughtForward = stockAtYearStart - openingStock
+        let opening = Balance(try Money(parsing: tb.totals.openingDifference.amount), tb.totals.openingDifference.side).signed + openingStock
         return BalanceSheetDTO(asOf: asOf.description, liabilities: liabilities, assets: assets,
-                               currentYearProfit: Money(paise: profit).description,
-                               totalLiabilities: Money(paise: totalL + profit).description, totalAssets: Money(paise: totalA).description,
+                               currentYearProfit: Money(paise: profit).description, closingStock: Money(paise: stock).description,
+                               stockGainBroughtForward: Money(paise: broughtForward).description,
+                               totalLiabilities: Money(paise: totalL + profit + broughtForward).description, totalAssets: Money(paise: totalA + stock).description,
                                openingDifference: Money(paise: opening).description)
     }
 

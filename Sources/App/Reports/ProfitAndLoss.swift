@@ -37,6 +37,9 @@ struct ProfitAndLossDTO: APIResponseBody {
     var to: String
     var tradingIncome: [StatementLine]
     var tradingExpenses: [StatementLine]
+    /// Stock at the start and end of the period (Tally's Opening and Closing Stock in the trading account).
+    var openingStock: String
+    var closingStock: String
     var grossProfit: String
     var indirectIncome: [StatementLine]
     var indirectExpenses: [StatementLine]
@@ -45,18 +48,22 @@ struct ProfitAndLossDTO: APIResponseBody {
     static let schema = Schema.ref("ProfitAndLoss", .object([
         .required("from", .date), .required("to", .date),
         .required("tradingIncome", .array(StatementLine.schema)), .required("tradingExpenses", .array(StatementLine.schema)),
-        .required("grossProfit", .string(.init(description: "Negative for a gross loss"))),
+        .required("openingStock", .string()), .required("closingStock", .string()),
+        .required("grossProfit", .string(.init(description: "Negative for a gross loss; closing less opening stock included"))),
         .required("indirectIncome", .array(StatementLine.schema)), .required("indirectExpenses", .array(StatementLine.schema)),
         .required("netProfit", .string(.init(description: "Negative for a net loss"))),
     ]))
 }
 
 /// Tally's layout: the trading part (groups that affect gross profit) gives gross profit; indirect income and
-/// expenses then give net profit. Stock adjustments join when inventory valuation exists.
+/// expenses then give net profit. Closing stock less opening stock (valued by each item's method) joins the
+/// trading part, as Tally shows it.
 enum ProfitAndLoss {
-    static func compute(company: UUID, from: CalendarDate, to: CalendarDate, on db: any Database) async throws
+    static func compute(company: Company, from: CalendarDate, to: CalendarDate, on db: any Database) async throws
         -> (dto: ProfitAndLossDTO, net: Int64)
     {
+        let companyRow = company
+        let company = try company.requireID()
         let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })
         let ledgers = try await Chart.ledgers(company: company, on: db)
         let movement = try await Movements.between(company: company, from: from, to: to, on: db)
@@ -75,9 +82,12 @@ enum ProfitAndLoss {
         }
         let ti = lines(.income, trading: true), te = lines(.expenses, trading: true)
         let ii = lines(.income, trading: false), ie = lines(.expenses, trading: false)
-        let gross = ti.total - te.total
+        let openingStock = try await StockReports.openingForPeriod(company: companyRow, from: from, on: db)
+        let closingStock = try await StockReports.value(company: company, asOf: to, on: db)
+        let gross = ti.total - te.total + closingStock - openingStock
         let net = gross + ii.total - ie.total
         return (ProfitAndLossDTO(from: from.description, to: to.description, tradingIncome: ti.lines, tradingExpenses: te.lines,
+                                 openingStock: Money(paise: openingStock).description, closingStock: Money(paise: closingStock).description,
                                  grossProfit: Money(paise: gross).description, indirectIncome: ii.lines, indirectExpenses: ie.lines,
                                  netProfit: Money(paise: net).description), net)
     }
@@ -95,7 +105,7 @@ enum ProfitAndLoss {
         let today = Format.today()
         let (from, to) = try ReportDates.range(req, defaultFrom: today.financialYearStart(month: CalendarDate(company.financialYearStart)?.month ?? 4),
                                                defaultTo: today)
-        return try await compute(company: context.companyID, from: from, to: to, on: req.db).dto
+        return try await compute(company: company, from: from, to: to, on: req.db).dto
     }
 }
 

@@ -39,7 +39,10 @@ enum StatementPages {
                 FormField.input("to", label: "To", value: pl.to, type: "date"),
                 el("div", ["class": "field"], [el("button", ["type": "submit"], text: "Show")]),
             ]),
-            el("section", ["class": "grid", "aria-label": "Result"], [figure("Gross profit", pl.grossProfit), figure("Net profit", pl.netProfit)]),
+            el("section", ["class": "grid", "aria-label": "Result"], [
+                figure("Opening stock", pl.openingStock), figure("Closing stock", pl.closingStock),
+                figure("Gross profit", pl.grossProfit), figure("Net profit", pl.netProfit),
+            ]),
             section("Trading income", pl.tradingIncome, base: base, from: pl.from, to: pl.to),
             section("Trading expenses", pl.tradingExpenses, base: base, from: pl.from, to: pl.to),
             section("Indirect income", pl.indirectIncome, base: base, from: pl.from, to: pl.to),
@@ -58,7 +61,7 @@ enum StatementPages {
             ]),
             el("section", ["class": "grid", "aria-label": "Totals"], [
                 figure("Liabilities (with this year's profit)", bs.totalLiabilities), figure("Assets", bs.totalAssets),
-                figure("Profit this year", bs.currentYearProfit),
+                figure("Profit this year", bs.currentYearProfit), figure("Closing stock (in assets)", bs.closingStock),
             ]),
         ]
         if (try? Money(parsing: bs.openingDifference))?.paise != 0 {
