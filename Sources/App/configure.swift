@@ -41,6 +41,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(AddEntryDates())
     app.migrations.add(AddRateWiseLedgers())
     app.migrations.add(CreateInventory())
+    app.migrations.add(CreateNotifications())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

@@ -185,4 +185,39 @@ import Vapor
             #expect(paise("totalAssets") - paise("totalLiabilities") == paise("openingDifference"))
         }
     }
+
+    @Test func notifications_for_expiring_batches_and_low_stock_come_once() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            let expiry = Format.today().adding(days: 10).description
+            let item = try await g.f.post("items", [
+                "name": "Paracetamol", "hsn": "300490", "unit": "BOX", "gstRate": "12", "batchWise": true, "trackExpiry": true,
+                "reorderLevel": "5", "minimumOrderQuantity": "20",
+                "openingStock": [["batch": "P1", "quantity": "8", "rate": "20.00", "expiryDate": .string(expiry)]],
+            ])
+            #expect(item.status == .created, "\(item.text)")
+            func notices(_ query: String = "") async throws -> [JSONValue] { try await g.f.get("notifications" + query).json["items"]?.arrayValue ?? [] }
+            var list = try await notices()
+            #expect(list.count == 1 && list[0]["kind"]?.stringValue == "batch-expiry", "\(list)")
+            #expect(try await notices().count == 1)  // asking again adds nothing
+            let read = try await g.f.post("notifications/\(list[0]["id"]?.stringValue ?? "")/read", [:])
+            #expect(read.json["read"]?.boolValue == true)
+            #expect(try await notices("?unread=true").isEmpty)
+            #expect(try await g.f.post("notifications/\(UUID().uuidString)/read", [:]).status == .notFound)
+
+            // 8 → 4 crosses the reorder level of 5: one notice; 4 → 3 stays below it: none more.
+            #expect(try await g.invoice("sales", "Pune Retail", "2026-11-01", [L("Paracetamol", "4", "30.00")]).status == .created)
+            #expect(try await g.invoice("sales", "Pune Retail", "2026-11-02", [L("Paracetamol", "1", "30.00")]).status == .created)
+            list = try await notices("?unread=true")
+            #expect(list.map { $0["kind"]?.stringValue ?? "" } == ["low-stock"], "\(list)")
+            let reorder = try await g.f.get("reports/reorder").json["rows"]?.arrayValue ?? []
+            #expect(reorder.count == 1 && reorder[0]["quantity"]?.stringValue == "3" && reorder[0]["suggestedOrder"]?.stringValue == "20")
+            let batches = try await g.f.get("reports/batches").json["rows"]?.arrayValue ?? []
+            #expect(batches.first?["batch"]?.stringValue == "P1" && batches.first?["status"]?.stringValue == "expiring")
+            #expect(try await g.f.get("reports/batches?expiringWithinDays=5").json["rows"]?[0]?["status"]?.stringValue == "ok")
+            #expect(try await g.f.get("reports/batches?expiringWithinDays=soon").errorFields == ["expiringWithinDays"])
+            #expect(try await g.f.get("reports/stock-summary?by=group").errorFields == ["by"])
+            #expect(try await g.f.get("reports/stock-ledger?item=Nothing").errorFields == ["item"])
+        }
+    }
 }

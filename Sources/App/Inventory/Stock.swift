@@ -122,7 +122,23 @@ enum Stock {
         try await VoucherPosting.insert(rows, into: "stock_movements", on: sql)
         for (_, group) in Dictionary(grouping: moves, by: \.item.id) {
             try await revalue(item: group[0].item, from: group.map(\.date).min()!, on: db)
+            try await noticeLowStock(group[0].item, change: group.filter(\.valued).reduce(0) { $0 + $1.quantity }, on: db)
         }
+    }
+
+    /// A notice when this change took the item from above its reorder level to at or below it: once per crossing,
+    /// not on every sale while it stays low.
+    static func noticeLowStock(_ item: ItemRow, change: Int64, on db: any Database) async throws {
+        guard let level = item.reorder_level_milli, change < 0 else { return }
+        struct Latest: Decodable { var quantity_milli: Int64; var date: String }
+        guard let now = try await db.sql().raw("""
+            SELECT quantity_milli, date FROM stock_positions WHERE item_id = \(bind: item.id) ORDER BY date DESC LIMIT 1
+            """).first(decoding: Latest.self), now.quantity_milli <= level, now.quantity_milli - change > level
+        else { return }
+        try await Notifications.raise(company: item.company_id, kind: "low-stock", key: "low-stock:\(item.id.uuidString.lowercased()):\(UUID().uuidString.lowercased())",
+                                      title: "\(item.name) is at its reorder level",
+                                      body: "\(Quantity(thousandths: max(now.quantity_milli, 0))) left; reorder level \(Quantity(thousandths: level)).",
+                                      link: "reports/reorder", on: db)
     }
 
     /// Takes a source's movements out of stock (a cancelled invoice or journal) and revalues their items.

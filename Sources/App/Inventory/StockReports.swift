@@ -184,4 +184,75 @@ enum StockReports {
                               openingQuantity: quantityText(opening.quantity), openingValue: Money(paise: opening.value).description, rows: rows,
                               closingQuantity: quantityText(position.quantity), closingValue: Money(paise: position.value).description)
     }
+
+    struct BatchesDTO: APIResponseBody {
+        struct Row: Codable, Sendable {
+            var item: String; var batch: String; var godown: String; var quantity: String
+            var manufacturedOn: String?; var expiresOn: String?; var status: String
+        }
+        var asOf: String
+        var expiringWithinDays: Int
+        var rows: [Row]
+        static let schema = Schema.object([
+            .required("asOf", .date), .required("expiringWithinDays", .integer()),
+            .required("rows", .array(.object([
+                .required("item", .text()), .required("batch", .string()), .required("godown", .text()), .required("quantity", .string()),
+                .optional("manufacturedOn", .nullable(.date)), .optional("expiresOn", .nullable(.date)),
+                .required("status", .string(.init(allowed: ["expired", "expiring", "ok"]))),
+            ]))),
+        ])
+    }
+
+    /// `?asOf=&expiringWithinDays=`: batches with stock per godown, earliest expiry first, each marked expired,
+    /// expiring (within the days given; the company's alert window by default) or ok.
+    @Sendable static func batches(req: Request) async throws -> BatchesDTO {
+        let context = try req.company
+        var errors: [APIError.FieldError] = []
+        let asOf = date(req, "asOf", default: Format.today(), errors: &errors)
+        var days = try await CompanyController.find(context, on: req.db).expiryAlertDays
+        if let raw = req.query[String.self, at: "expiringWithinDays"] {
+            if let d = Int(raw), (0...3650).contains(d) { days = d } else { errors.append(.init(field: "expiringWithinDays", message: "must be a whole number of days, 0 to 3650")) }
+        }
+        guard errors.isEmpty else { throw APIError.validation(errors) }
+        struct Row: Decodable { var item: String; var batch: String; var godown: String; var manufactured_on: String?; var expires_on: String?; var q: Int64 }
+        let rows = try await req.db.sql().raw("""
+            SELECT i.name AS item, b.name AS batch, g.name AS godown, b.manufactured_on, b.expires_on, CAST(SUM(m.quantity_milli) AS BIGINT) AS q
+            FROM stock_movements m JOIN stock_batches b ON b.id = m.batch_id JOIN items i ON i.id = m.item_id JOIN godowns g ON g.id = m.godown_id
+            WHERE m.company_id = \(bind: context.companyID) AND m.active = \(bind: true) AND m.date <= \(bind: asOf.description)
+            GROUP BY i.name, b.name, g.name, b.manufactured_on, b.expires_on
+            """).all(decoding: Row.self).filter { $0.q != 0 }
+            .sorted { ($0.expires_on ?? "9999", $0.item, $0.batch, $0.godown) < ($1.expires_on ?? "9999", $1.item, $1.batch, $1.godown) }
+        let horizon = asOf.adding(days: days)
+        return BatchesDTO(asOf: asOf.description, expiringWithinDays: days, rows: rows.map { r in
+            let expiry = r.expires_on.flatMap(CalendarDate.init)
+            let status = expiry.map { $0 < asOf ? "expired" : $0 <= horizon ? "expiring" : "ok" } ?? "ok"
+            return .init(item: r.item, batch: r.batch, godown: r.godown, quantity: quantityText(r.q), manufacturedOn: r.manufactured_on,
+                         expiresOn: r.expires_on, status: status)
+        })
+    }
+
+    struct ReorderDTO: APIResponseBody {
+        struct Row: Codable, Sendable { var item: String; var itemId: UUID; var quantity: String; var reorderLevel: String; var suggestedOrder: String }
+        var rows: [Row]
+        static let schema = Schema.object([.required("rows", .array(.object([
+            .required("item", .text()), .required("itemId", .uuid), .required("quantity", .string()), .required("reorderLevel", .string()),
+            .required("suggestedOrder", .string(.init(description: "Up to the reorder level, at least the minimum order quantity"))),
+        ])))])
+    }
+
+    /// Items at or below their reorder level today, with what to order: enough to reach the level again, and at
+    /// least the minimum order quantity.
+    @Sendable static func reorder(req: Request) async throws -> ReorderDTO {
+        let company = try req.company.companyID
+        let items = try await req.db.sql().raw("SELECT * FROM items WHERE company_id = \(bind: company) AND reorder_level_milli IS NOT NULL AND active = \(bind: true)")
+            .all(decoding: ItemRow.self)
+        let stock = Dictionary(uniqueKeysWithValues: try await positions(company: company, asOf: Format.today(), on: req.db).map { ($0.item_id, $0.quantity_milli) })
+        return ReorderDTO(rows: items.compactMap { item -> ReorderDTO.Row? in
+            guard let level = item.reorder_level_milli else { return nil }
+            let q = stock[item.id] ?? 0
+            guard q <= level else { return nil }
+            let order = max(level - q, item.minimum_order_milli ?? 0, 1)
+            return .init(item: item.name, itemId: item.id, quantity: quantityText(q), reorderLevel: quantityText(level), suggestedOrder: quantityText(order))
+        }.sorted { $0.item < $1.item })
+    }
 }

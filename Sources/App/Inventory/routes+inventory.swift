@@ -32,4 +32,22 @@ func registerInventoryRoutes(_ company: any RoutesBuilder) {
                                                                .init(name: "to", schema: .date, description: "Last day (default: today)"),
                                                            ]),
                use: StockReports.ledger)
+    company.on(.GET, "reports", "batches", api: .init(summary: "Batch-wise stock with expiry status", tag: "Inventory", access: .company(.inventoryView),
+                                                      response: StockReports.BatchesDTO.schema, query: [
+                                                          .init(name: "asOf", schema: .date, description: "End of this day (default today)"),
+                                                          .init(name: "expiringWithinDays", schema: .integer(minimum: 0, maximum: 3650),
+                                                                description: "Window for 'expiring' (default: the company's alert days)"),
+                                                      ]),
+               use: StockReports.batches)
+    company.on(.GET, "reports", "reorder", api: .init(summary: "Items at or below their reorder level, with a suggested order", tag: "Inventory",
+                                                      access: .company(.inventoryView), response: StockReports.ReorderDTO.schema),
+               use: StockReports.reorder)
+    company.on(.GET, "notifications", api: .init(summary: "The company's notifications, newest first", tag: "Notifications",
+                                                 access: .company(.companyView), response: Page<NotificationDTO>.schema(NotificationDTO.schema), query: [
+                                                     .init(name: "unread", schema: .boolean, description: "Only unread ones"),
+                                                 ]),
+               use: NotificationController.list)
+    company.on(.POST, "notifications", ":notificationID", "read", api: .init(summary: "Mark a notification read", tag: "Notifications",
+                                                                             access: .company(.companyView), response: NotificationDTO.schema),
+               use: NotificationController.markRead)
 }

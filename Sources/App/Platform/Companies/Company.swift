@@ -14,6 +14,8 @@ final class Company: Model, @unchecked Sendable {
     @Field(key: "currency") var currency: String
     /// Inventory: issue more than is in stock (off by default, as in Tally's "allow negative stock" = No).
     @Field(key: "allow_negative_stock") var allowNegativeStock: Bool
+    /// Batches expiring within this many days raise a notification.
+    @Field(key: "expiry_alert_days") var expiryAlertDays: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -30,6 +32,7 @@ final class Company: Model, @unchecked Sendable {
         self.booksBeginning = booksBeginning
         self.currency = "INR"
         self.allowNegativeStock = false
+        self.expiryAlertDays = 30
     }
 }
 
