@@ -220,4 +220,27 @@ import Vapor
             #expect(try await g.f.get("reports/stock-ledger?item=Nothing").errorFields == ["item"])
         }
     }
+
+    @Test func stock_and_notification_pages() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            _ = try await g.f.post("items", ["name": "Vitamin C", "hsn": "300450", "unit": "BOX", "gstRate": "12", "batchWise": true, "trackExpiry": true,
+                                             "openingStock": [["batch": "V1", "quantity": "3", "rate": "40.00", "expiryDate": .string(Format.today().adding(days: 3).description)]]])
+            let browser = try await WebTestSession.start(for: g.f.owner.userID, on: app)
+            let base = "/app/c/\(g.f.company.lowercased())"
+            let summary = try await browser.send(.GET, base + "/stock")
+            #expect(summary.status == .ok)
+            #expect(summary.text.contains("USB Keyboard") && summary.text.contains("3,00,000.00"), "\(summary.text.prefix(300))")
+            #expect(try await browser.send(.GET, base + "/stock?by=godown").text.contains("Main Location"))
+            #expect(try await browser.send(.GET, base + "/stock?by=shelf").status == .unprocessableEntity)
+            let ledger = try await browser.send(.GET, base + "/stock/ledger?item=USB%20Keyboard&from=2026-04-01&to=2026-04-30")
+            #expect(ledger.status == .ok && ledger.text.contains("opening"), "\(ledger.status)")
+            let page = try await browser.send(.GET, base + "/notifications")
+            #expect(page.text.contains("Vitamin C, batch V1 expires on"))
+            #expect(page.text.contains(#"aria-label="Notifications""#))
+            let id = try await g.f.get("notifications").json["items"]?[0]?["id"]?.stringValue ?? ""
+            #expect(try await browser.send(.POST, base + "/notifications/\(id)/read", form: [:]).status == .seeOther)
+            #expect(try await g.f.get("notifications?unread=true").json["items"]?.arrayValue.isEmpty == true)
+        }
+    }
 }

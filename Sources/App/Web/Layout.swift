@@ -3,7 +3,7 @@ import Plot
 
 /// What every page shows around its content: who is signed in, which company, where they are.
 struct Chrome: Sendable {
-    enum Section: String, Sendable { case dashboard, vouchers, invoices, accounts, reports, settings, members, audit }
+    enum Section: String, Sendable { case dashboard, vouchers, invoices, stock, accounts, reports, settings, members, audit, notifications }
 
     struct CompanyLink: Sendable {
         var id: UUID
@@ -64,6 +64,7 @@ enum Layout {
             var links: [(Chrome.Section, String, String)] = [(.dashboard, "Dashboard", base)]
             if company.role.can(.vouchersView) { links.append((.vouchers, "Vouchers", base + "/vouchers")) }
             if company.role.can(.vouchersView) { links.append((.invoices, "Invoices", base + "/invoices")) }
+            if company.role.can(.inventoryView) { links.append((.stock, "Stock", base + "/stock")) }
             if company.role.can(.mastersView) { links.append((.accounts, "Accounts", base + "/accounts")) }
             if company.role.can(.reportsView) { links.append((.reports, "Reports", base + "/reports/trial-balance")) }
             if company.role.can(.companyView) { links.append((.members, "Members", base + "/members")) }
@@ -82,6 +83,11 @@ enum Layout {
             if let company = chrome.company {
                 who.append(el("span", [:], [.t(company.name + " · " + company.role.rawValue)]))
                 who.append(el("a", ["href": "/app"], text: "Switch company"))
+                // The bell: low stock, expiring batches and, later, overdue invoices and sync failures.
+                let bell = "/app/c/\(company.id.uuidString.lowercased())/notifications"
+                who.append(chrome.section == .notifications
+                    ? el("a", ["href": bell, "class": "bell", "aria-label": "Notifications", "aria-current": "page"], text: "🔔")
+                    : el("a", ["href": bell, "class": "bell", "aria-label": "Notifications"], text: "🔔"))
             }
             who.append(el("span", [:], [.t(user)]))
             who.append(el("form", ["method": "post", "action": "/signout", "class": "inline-form"], [

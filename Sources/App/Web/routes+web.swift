@@ -64,6 +64,11 @@ func webRoutes(_ app: Application) {
         company.on(.GET, "reports", "outstanding", api: .page("Outstanding", .company(.reportsView)), use: WebBooksController.outstanding)
         company.on(.GET, "reports", "day-book", api: .page("Day book", .company(.reportsView)), use: WebBooksController.dayBook)
         company.on(.GET, "reports", "profit-and-loss", api: .page("Profit and loss", .company(.reportsView)), use: WebBooksController.profitAndLoss)
+        company.on(.GET, "stock", api: .page("Stock summary", .company(.inventoryView)), use: WebStockController.summary)
+        company.on(.GET, "stock", "ledger", api: .page("Stock ledger", .company(.inventoryView)), use: WebStockController.ledger)
+        company.on(.GET, "notifications", api: .page("Notifications", .company(.companyView)), use: WebStockController.notifications)
+        company.on(.POST, "notifications", ":notificationID", "read", api: .page("Mark notification read", .company(.companyView)),
+                   use: WebStockController.markRead)
         company.on(.GET, "items", api: .page("Items", .company(.mastersView)), use: WebGSTController.items)
         company.on(.POST, "items", api: .page("New item", .company(.mastersEdit)), use: WebGSTController.createItem)
         company.on(.GET, "invoices", api: .page("Invoices", .company(.vouchersView)), use: WebGSTController.invoices)

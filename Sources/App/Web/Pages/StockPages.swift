@@ -1,0 +1,95 @@
+import Foundation
+import Ledger
+import Plot
+
+/// Stock summary (by item or godown, as of a day), an item's stock ledger, and the notification centre.
+enum StockPages {
+    static func summary(_ s: StockSummaryDTO, companyID: UUID, chrome: Chrome) -> String {
+        let base = "/app/c/\(companyID.uuidString.lowercased())"
+        var rows = ""
+        for r in s.rows {
+            let ledger = "\(base)/stock/ledger?item=\(r.itemId.uuidString.lowercased())"
+            rows += "<tr><td data-label=\"Item\"><a href=\"\(ledger)\">\(esc(r.item))</a></td>"
+            if s.by == "godown" { rows += "<td data-label=\"Godown\">\(esc(r.godown ?? ""))</td>" }
+            rows += "<td class=\"num\" data-label=\"Quantity\">\(esc(r.quantity)) \(esc(r.unit))</td>"
+            rows += "<td class=\"num\" data-label=\"Rate\">\(esc(VoucherPage.money(r.rate)))</td>"
+            rows += "<td class=\"num\" data-label=\"Value\">\(esc(VoucherPage.money(r.value)))</td></tr>"
+        }
+        let headings = ["Item"] + (s.by == "godown" ? ["Godown"] : []) + ["Quantity", "Rate", "Value"]
+        return Layout.render(chrome, [
+            el("h1", text: "Stock summary"),
+            nav(base: base, current: "stock"),
+            el("form", ["method": "get", "action": base + "/stock", "class": "card filters"], [
+                FormField.input("asOf", label: "As of", value: s.asOf, type: "date"),
+                FormField.select("by", label: "By", options: [("item", "item"), ("godown", "godown")], selected: s.by, error: nil),
+                el("div", ["class": "field"], [el("button", ["type": "submit"], text: "Show")]),
+            ]),
+            s.rows.isEmpty ? el("p", ["class": "card"], text: "No stock on this day.") :
+                el("div", ["class": "table-wrap"], [el("table", ["id": "stock-summary", "class": "stack"], [
+                    el("thead", [:], [el("tr", [:], headings.map { h in el("th", ["scope": "col", "class": h == "Item" || h == "Godown" ? "" : "num"], text: h) })]),
+                    el("tbody", [:], [.raw(rows)]),
+                    el("tfoot", [:], [el("tr", [:], [
+                        el("th", ["scope": "row", "colspan": String(headings.count - 1)], text: "Total value"),
+                        el("td", ["class": "num"], text: VoucherPage.money(s.totalValue)),
+                    ])]),
+                ])]),
+        ])
+    }
+
+    static func ledger(_ l: StockLedgerDTO, itemID: String, companyID: UUID, chrome: Chrome) -> String {
+        let base = "/app/c/\(companyID.uuidString.lowercased())"
+        var rows = ""
+        for r in l.rows {
+            rows += "<tr><td class=\"num\" data-label=\"Date\">\(esc(CalendarDate(r.date).map(Format.date) ?? r.date))</td>"
+            rows += "<td data-label=\"Source\">\(esc(r.source))</td><td data-label=\"Godown\">\(esc(r.godown))\(r.batch.map { " · " + esc($0) } ?? "")</td>"
+            rows += "<td class=\"num\" data-label=\"In\">\(esc(r.inward ?? ""))</td><td class=\"num\" data-label=\"Out\">\(esc(r.outward ?? ""))</td>"
+            rows += "<td class=\"num\" data-label=\"Value\">\(esc(VoucherPage.money(r.value)))</td>"
+            rows += "<td class=\"num\" data-label=\"Balance\">\(esc(r.balanceQuantity)) · \(esc(VoucherPage.money(r.balanceValue)))</td></tr>"
+        }
+        return Layout.render(chrome, [
+            el("h1", text: "Stock ledger: \(l.item)"),
+            nav(base: base, current: "stock"),
+            el("form", ["method": "get", "action": base + "/stock/ledger", "class": "card filters"], [
+                el("input", ["type": "hidden", "name": "item", "value": itemID]),
+                FormField.input("from", label: "From", value: l.from, type: "date"),
+                FormField.input("to", label: "To", value: l.to, type: "date"),
+                el("div", ["class": "field"], [el("button", ["type": "submit"], text: "Show")]),
+            ]),
+            el("p", ["class": "card", "id": "stock-opening"],
+               text: "\(l.valuationMethod == .fifo ? "FIFO" : "Weighted average"). Opening \(l.openingQuantity) worth \(VoucherPage.money(l.openingValue)); closing \(l.closingQuantity) worth \(VoucherPage.money(l.closingValue))."),
+            el("div", ["class": "table-wrap"], [el("table", ["id": "stock-ledger", "class": "stack"], [
+                el("thead", [:], [el("tr", [:], ["Date", "Source", "Godown", "In", "Out", "Value", "Balance"].map { h in
+                    el("th", ["scope": "col", "class": ["Source", "Godown"].contains(h) ? "" : "num"], text: h)
+                })]),
+                el("tbody", [:], [.raw(rows)]),
+            ])]),
+        ])
+    }
+
+    static func notifications(_ list: [NotificationDTO], companyID: UUID, chrome: Chrome) -> String {
+        let base = "/app/c/\(companyID.uuidString.lowercased())"
+        let items: [HTMLNode] = list.map { n in
+            var parts: [HTMLNode] = [
+                el("h2", text: n.title), el("p", text: n.body),
+                el("p", ["class": "hint"], text: Format.timestamp(ISO8601DateFormatter().string(from: n.createdAt)) + (n.read ? " · read" : "")),
+            ]
+            if let link = n.link { parts.append(el("p", [:], [el("a", ["href": base + "/" + link.replacingOccurrences(of: "reports/", with: "stock/")], text: "Open")])) }
+            if !n.read {
+                parts.append(el("form", ["method": "post", "action": "\(base)/notifications/\(n.id.uuidString.lowercased())/read", "class": "inline-form"], [
+                    Layout.csrfField(chrome.csrf), el("button", ["type": "submit", "class": "secondary"], text: "Mark read"),
+                ]))
+            }
+            return el("li", ["class": n.read ? "card read" : "card unread"], parts)
+        }
+        return Layout.render(chrome, [
+            el("h1", text: "Notifications"),
+            list.isEmpty ? el("p", ["class": "card"], text: "Nothing needs your attention.") : el("ul", ["id": "notifications", "class": "plain"], items),
+        ])
+    }
+
+    static func nav(base: String, current: String) -> HTMLNode {
+        el("nav", ["aria-label": "Stock", "class": "actions report-nav"], [("stock", "Stock summary", base + "/stock"), ("items", "Items", base + "/items")].map { key, label, href in
+            key == current ? el("a", ["href": href, "aria-current": "page"], text: label) : el("a", ["href": href], text: label)
+        })
+    }
+}
