@@ -243,4 +243,17 @@ import Vapor
             #expect(try await g.f.get("notifications?unread=true").json["items"]?.arrayValue.isEmpty == true)
         }
     }
+
+    @Test func a_company_that_allows_negative_stock_can_sell_beyond_it() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            #expect(try await g.invoice("sales", "Pune Retail", "2026-08-01", [L("USB Keyboard", "1001", "500.00")]).errorFields == ["lines[0].quantity"])
+            let patch = try await g.f.client.send(.PATCH, "/api/v1/companies/\(g.f.company)", token: g.f.owner.accessToken, json: ["allowNegativeStock": true])
+            #expect(patch.json["allowNegativeStock"]?.boolValue == true, "\(patch.text)")
+            let sale = try await g.invoice("sales", "Pune Retail", "2026-08-01", [L("USB Keyboard", "1001", "500.00")])
+            #expect(sale.status == .created, "\(sale.text)")
+            // The unit issued without stock is costed at the last known rate (₹300), so nothing is worth anything.
+            #expect(try await summary(g, "2026-08-01")["USB Keyboard"]! == ("-1", "-300.00"))
+        }
+    }
 }
