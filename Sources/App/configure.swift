@@ -42,6 +42,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(AddRateWiseLedgers())
     app.migrations.add(CreateInventory())
     app.migrations.add(CreateNotifications())
+    app.migrations.add(CreateStockGroups())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

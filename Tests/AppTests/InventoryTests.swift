@@ -216,7 +216,7 @@ import Vapor
             #expect(batches.first?["batch"]?.stringValue == "P1" && batches.first?["status"]?.stringValue == "expiring")
             #expect(try await g.f.get("reports/batches?expiringWithinDays=5").json["rows"]?[0]?["status"]?.stringValue == "ok")
             #expect(try await g.f.get("reports/batches?expiringWithinDays=soon").errorFields == ["expiringWithinDays"])
-            #expect(try await g.f.get("reports/stock-summary?by=group").errorFields == ["by"])
+            #expect(try await g.f.get("reports/stock-summary?by=shelf").errorFields == ["by"])
             #expect(try await g.f.get("reports/stock-ledger?item=Nothing").errorFields == ["item"])
         }
     }
@@ -254,6 +254,26 @@ import Vapor
             #expect(sale.status == .created, "\(sale.text)")
             // The unit issued without stock is costed at the last known rate (₹300), so nothing is worth anything.
             #expect(try await summary(g, "2026-08-01")["USB Keyboard"]! == ("-1", "-300.00"))
+        }
+    }
+
+    @Test func stock_groups_nest_and_sum_their_items() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            #expect(try await g.f.post("stock-groups", ["name": "Goods"]).status == .created)
+            #expect(try await g.f.post("stock-groups", ["name": "Electronics", "parent": "Goods"]).json["parent"]?.stringValue == "Goods")
+            #expect(try await g.f.post("stock-groups", ["name": "electronics"]).errorFields == ["name"])
+            #expect(try await g.f.post("stock-groups", ["name": "Toys", "parent": "Nowhere"]).errorFields == ["parent"])
+            let patch = try await g.f.client.send(.PATCH, "/api/v1/companies/\(g.f.company)/items/USB%20Keyboard", token: g.f.owner.accessToken,
+                                                  json: ["stockGroup": "Electronics"])
+            #expect(patch.json["stockGroupId"]?.stringValue != nil, "\(patch.text)")
+            #expect(try await g.f.client.send(.PATCH, "/api/v1/companies/\(g.f.company)/items/Milk", token: g.f.owner.accessToken,
+                                              json: ["stockGroup": "Dairy"]).errorFields == ["stockGroup"])
+            let rows = try await g.f.get("reports/stock-summary?by=group&asOf=2026-04-30").json["rows"]?.arrayValue ?? []
+            let byName = Dictionary(uniqueKeysWithValues: rows.map { ($0["item"]?.stringValue ?? "", $0) })
+            #expect(byName["Electronics"]?["value"]?.stringValue == "300000.00" && byName["Electronics"]?["quantity"]?.stringValue == "1000")
+            // Shirts (PCS) and milk (LTR) have no group and different units: a value but no quantity.
+            #expect(byName["(no group)"]?["value"]?.stringValue == "70000.00" && byName["(no group)"]?["quantity"]?.stringValue == "")
         }
     }
 }

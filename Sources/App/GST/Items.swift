@@ -24,6 +24,7 @@ struct ItemRow: Codable, Sendable {
     var valuation_method = "weighted-average"
     var reorder_level_milli: Int64?
     var minimum_order_milli: Int64?
+    var stock_group_id: UUID?
 }
 
 struct ItemRateRow: Codable, Sendable {
@@ -53,6 +54,7 @@ struct ItemRequest: APIRequestBody {
     var valuationMethod: ValuationMethod?
     var reorderLevel: String?
     var minimumOrderQuantity: String?
+    var stockGroup: String?
     var openingStock: [OpeningStock]?
 
     struct OpeningStock: Codable, Sendable {
@@ -81,6 +83,7 @@ struct ItemRequest: APIRequestBody {
         .optional("valuationMethod", .oneOf(ValuationMethod.self)),
         .optional("reorderLevel", .string(.init(minLength: 1, maxLength: 20, description: "Quantity, up to three decimals"))),
         .optional("minimumOrderQuantity", .string(.init(minLength: 1, maxLength: 20, description: "Quantity, up to three decimals"))),
+        .optional("stockGroup", .string(.init(minLength: 1, maxLength: 200, description: "Stock group: name or id"))),
         .optional("openingStock", .array(.object([
             .optional("godown", .string(.init(minLength: 1, maxLength: 200, description: "Name or id; Main Location when left out"))),
             .optional("batch", .string(.init(minLength: 1, maxLength: 60))),
@@ -117,6 +120,7 @@ struct ItemDTO: APIResponseBody {
     var valuationMethod: ValuationMethod
     var reorderLevel: String?
     var minimumOrderQuantity: String?
+    var stockGroupId: UUID?
 
     init(_ row: ItemRow, rates: [ItemRateRow], on date: CalendarDate) {
         id = row.id
@@ -137,6 +141,7 @@ struct ItemDTO: APIResponseBody {
         valuationMethod = Stock.method(row)
         reorderLevel = row.reorder_level_milli.map { Quantity(thousandths: $0).description }
         minimumOrderQuantity = row.minimum_order_milli.map { Quantity(thousandths: $0).description }
+        stockGroupId = row.stock_group_id
     }
 
     static let schema = Schema.ref("Item", .object([
@@ -147,6 +152,7 @@ struct ItemDTO: APIResponseBody {
         .optional("salesLedgerId", .nullable(.uuid)), .optional("purchaseLedgerId", .nullable(.uuid)), .required("active", .boolean),
         .required("batchWise", .boolean), .required("trackExpiry", .boolean), .required("valuationMethod", .oneOf(ValuationMethod.self)),
         .optional("reorderLevel", .nullable(.string())), .optional("minimumOrderQuantity", .nullable(.string())),
+        .optional("stockGroupId", .nullable(.uuid)),
     ]))
 }
 
@@ -219,6 +225,10 @@ enum Items {
         }
         if let active = body.active { row.active = active }
         ItemStock.apply(body, to: &row, errors: &errors)
+        if let ref = body.stockGroup {
+            if let group = try await NestedMaster.stockGroups.find(ref, company: row.company_id, on: db) { row.stock_group_id = group.id }
+            else { errors.append(.init(field: "stockGroup", message: "no stock group '\(ref)' in this company")) }
+        }
 
         var rate: ItemRateRow?
         let taxability = Taxability(rawValue: row.taxability) ?? .taxable

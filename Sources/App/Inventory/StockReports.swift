@@ -8,8 +8,10 @@ import Vapor
 
 struct StockSummaryDTO: APIResponseBody {
     struct Row: Codable, Sendable {
+        /// The item; for `by=group`, the group's name.
         var item: String
-        var itemId: UUID
+        var itemId: UUID?
+        var group: String?
         var godown: String?
         var quantity: String
         var unit: String
@@ -23,7 +25,8 @@ struct StockSummaryDTO: APIResponseBody {
     static let schema = Schema.object([
         .required("asOf", .date), .required("by", .string()),
         .required("rows", .array(.object([
-            .required("item", .text()), .required("itemId", .uuid), .optional("godown", .nullable(.text())), .required("quantity", .string()),
+            .required("item", .text()), .optional("itemId", .nullable(.uuid)), .optional("group", .nullable(.text())),
+            .optional("godown", .nullable(.text())), .required("quantity", .string(.init(description: "Empty for a group whose items have different units"))),
             .required("unit", .string()), .required("rate", .string()), .required("value", .string()),
         ]))),
         .required("totalValue", .string()),
@@ -109,14 +112,15 @@ enum StockReports {
         return d
     }
 
-    /// `?asOf=&by=item|godown`: quantity, rate and value per item (or per item and godown), as of the end of a day.
-    /// Value is the item's (FIFO or weighted average); a godown's share is its quantity at the item's rate.
+    /// `?asOf=&by=item|group|godown`: quantity, rate and value per item, per stock group (its own items; quantity
+    /// only when they share a unit) or per item and godown, as of the end of a day. Value is the item's (FIFO or
+    /// weighted average); a godown's share is its quantity at the item's rate.
     @Sendable static func summary(req: Request) async throws -> StockSummaryDTO {
         let company = try req.company.companyID
         var errors: [APIError.FieldError] = []
         let asOf = date(req, "asOf", default: Format.today(), errors: &errors)
         let by = req.query[String.self, at: "by"] ?? "item"
-        if !["item", "godown"].contains(by) { errors.append(.init(field: "by", message: "must be item or godown")) }
+        if !["item", "group", "godown"].contains(by) { errors.append(.init(field: "by", message: "must be item, group or godown")) }
         guard errors.isEmpty else { throw APIError.validation(errors) }
         let sql = req.db.sql()
         let positions = try await positions(company: company, asOf: asOf, on: req.db)
@@ -125,10 +129,28 @@ enum StockReports {
         var total: Int64 = 0
         if by == "item" {
             for p in positions where p.quantity_milli != 0 || p.value_paise != 0 {
-                rows.append(.init(item: p.name, itemId: p.item_id, godown: nil, quantity: quantityText(p.quantity_milli), unit: p.unit,
+                rows.append(.init(item: p.name, itemId: p.item_id, group: nil, godown: nil, quantity: quantityText(p.quantity_milli), unit: p.unit,
                                   rate: Money(paise: rate(p)).description, value: Money(paise: p.value_paise).description))
                 total += p.value_paise
             }
+        } else if by == "group" {
+            let groups = Dictionary(uniqueKeysWithValues: try await NestedMaster.stockGroups.all(company: company, on: req.db).map { ($0.id, $0.name) })
+            struct Member: Decodable { var id: UUID; var stock_group_id: UUID? }
+            let membership = Dictionary(uniqueKeysWithValues: try await sql.raw("SELECT id, stock_group_id FROM items WHERE company_id = \(bind: company)")
+                .all(decoding: Member.self).map { ($0.id, $0.stock_group_id) })
+            let byGroup = Dictionary(grouping: positions.filter { $0.quantity_milli != 0 || $0.value_paise != 0 }) { membership[$0.item_id] ?? nil }
+            for (groupID, members) in byGroup {
+                let value = members.reduce(0) { $0 + $1.value_paise }
+                let units = Set(members.map(\.unit))
+                let quantity = members.reduce(0) { $0 + $1.quantity_milli }
+                let name = groupID.flatMap { groups[$0] } ?? "(no group)"
+                rows.append(.init(item: name, itemId: nil, group: name, godown: nil, quantity: units.count == 1 ? quantityText(quantity) : "",
+                                  unit: units.count == 1 ? units.first! : "",
+                                  rate: units.count == 1 && quantity > 0 ? Money(paise: StockPosition.share(value, of: quantity, taking: 1000)).description : "",
+                                  value: Money(paise: value).description))
+                total += value
+            }
+            rows.sort { $0.item < $1.item }
         } else {
             struct Place: Decodable { var item_id: UUID; var godown: String; var q: Int64 }
             let places = try await sql.raw("""
@@ -140,7 +162,7 @@ enum StockReports {
             for place in places where place.q != 0 {
                 guard let p = byItem[place.item_id] else { continue }
                 let value = Quantity(thousandths: max(place.q, 0)).times(rate(p))
-                rows.append(.init(item: p.name, itemId: p.item_id, godown: place.godown, quantity: quantityText(place.q), unit: p.unit,
+                rows.append(.init(item: p.name, itemId: p.item_id, group: nil, godown: place.godown, quantity: quantityText(place.q), unit: p.unit,
                                   rate: Money(paise: rate(p)).description, value: Money(paise: value).description))
                 total += value
             }

@@ -2,12 +2,16 @@ import Vapor
 
 /// Godowns, stock journals and stock reports, under `/api/v1/companies/{companyID}`.
 func registerInventoryRoutes(_ company: any RoutesBuilder) {
-    company.on(.GET, "godowns", api: .init(summary: "Godowns (every company has Main Location)", tag: "Inventory", access: .company(.inventoryView),
-                                           response: Page<GodownDTO>.schema(GodownDTO.schema)),
-               use: GodownController.list)
-    company.on(.POST, "godowns", api: .init(summary: "Create a godown, optionally inside another", tag: "Inventory", access: .company(.inventoryEdit),
-                                            request: GodownRequest.schema, response: GodownDTO.schema, status: .created),
-               use: GodownController.create)
+    for (master, path, what) in [(NestedMaster.godowns, "godowns", "Godowns (every company has Main Location)"),
+                                 (NestedMaster.stockGroups, "stock-groups", "Stock groups")] {
+        company.on(.GET, .constant(path), api: .init(summary: what, tag: "Inventory", access: .company(.inventoryView),
+                                                     response: Page<NestedDTO>.schema(NestedDTO.schema)),
+                   use: { req in try await master.list(req: req) })
+        company.on(.POST, .constant(path), api: .init(summary: "Create one of the \(what.lowercased()), optionally inside another", tag: "Inventory",
+                                                      access: .company(.inventoryEdit), request: NestedRequest.schema, response: NestedDTO.schema,
+                                                      status: .created),
+                   use: { req in try await master.create(req: req) })
+    }
     company.on(.POST, "stock-journals", api: .init(summary: "Transfer, consumption or adjustment of stock", tag: "Inventory",
                                                    access: .company(.inventoryEdit), request: StockJournalRequest.schema,
                                                    response: StockJournalDTO.schema, status: .created),
@@ -19,10 +23,10 @@ func registerInventoryRoutes(_ company: any RoutesBuilder) {
                                                                            tag: "Inventory", access: .company(.inventoryEdit),
                                                                            response: StockJournalDTO.schema),
                use: StockJournalController.cancel)
-    company.on(.GET, "reports", "stock-summary", api: .init(summary: "Quantity, rate and value per item or per item and godown", tag: "Inventory",
+    company.on(.GET, "reports", "stock-summary", api: .init(summary: "Quantity, rate and value per item, stock group, or item and godown", tag: "Inventory",
                                                             access: .company(.inventoryView), response: StockSummaryDTO.schema, query: [
                                                                 .init(name: "asOf", schema: .date, description: "End of this day (default today)"),
-                                                                .init(name: "by", schema: .string(.init(allowed: ["item", "godown"])), description: "item (default) or godown"),
+                                                                .init(name: "by", schema: .string(.init(allowed: ["item", "group", "godown"])), description: "item (default), group or godown"),
                                                             ]),
                use: StockReports.summary)
     company.on(.GET, "reports", "stock-ledger", api: .init(summary: "An item's movements with values and running balance", tag: "Inventory",

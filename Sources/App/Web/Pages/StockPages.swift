@@ -8,25 +8,28 @@ enum StockPages {
         let base = "/app/c/\(companyID.uuidString.lowercased())"
         var rows = ""
         for r in s.rows {
-            let ledger = "\(base)/stock/ledger?item=\(r.itemId.uuidString.lowercased())"
-            rows += "<tr><td data-label=\"Item\"><a href=\"\(ledger)\">\(esc(r.item))</a></td>"
+            if let id = r.itemId {
+                rows += "<tr><td data-label=\"Item\"><a href=\"\(base)/stock/ledger?item=\(id.uuidString.lowercased())\">\(esc(r.item))</a></td>"
+            } else {
+                rows += "<tr><td data-label=\"Group\">\(esc(r.item))</td>"
+            }
             if s.by == "godown" { rows += "<td data-label=\"Godown\">\(esc(r.godown ?? ""))</td>" }
             rows += "<td class=\"num\" data-label=\"Quantity\">\(esc(r.quantity)) \(esc(r.unit))</td>"
             rows += "<td class=\"num\" data-label=\"Rate\">\(esc(VoucherPage.money(r.rate)))</td>"
             rows += "<td class=\"num\" data-label=\"Value\">\(esc(VoucherPage.money(r.value)))</td></tr>"
         }
-        let headings = ["Item"] + (s.by == "godown" ? ["Godown"] : []) + ["Quantity", "Rate", "Value"]
+        let headings = [s.by == "group" ? "Group" : "Item"] + (s.by == "godown" ? ["Godown"] : []) + ["Quantity", "Rate", "Value"]
         return Layout.render(chrome, [
             el("h1", text: "Stock summary"),
             nav(base: base, current: "stock"),
             el("form", ["method": "get", "action": base + "/stock", "class": "card filters"], [
                 FormField.input("asOf", label: "As of", value: s.asOf, type: "date"),
-                FormField.select("by", label: "By", options: [("item", "item"), ("godown", "godown")], selected: s.by, error: nil),
+                FormField.select("by", label: "By", options: [("item", "item"), ("group", "stock group"), ("godown", "godown")], selected: s.by, error: nil),
                 el("div", ["class": "field"], [el("button", ["type": "submit"], text: "Show")]),
             ]),
             s.rows.isEmpty ? el("p", ["class": "card"], text: "No stock on this day.") :
                 el("div", ["class": "table-wrap"], [el("table", ["id": "stock-summary", "class": "stack"], [
-                    el("thead", [:], [el("tr", [:], headings.map { h in el("th", ["scope": "col", "class": h == "Item" || h == "Godown" ? "" : "num"], text: h) })]),
+                    el("thead", [:], [el("tr", [:], headings.map { h in el("th", ["scope": "col", "class": ["Item", "Group", "Godown"].contains(h) ? "" : "num"], text: h) })]),
                     el("tbody", [:], [.raw(rows)]),
                     el("tfoot", [:], [el("tr", [:], [
                         el("th", ["scope": "row", "colspan": String(headings.count - 1)], text: "Total value"),
