@@ -135,7 +135,8 @@ import Vapor
                 (["date": "2026-08-01", "kind": "consumption", "lines": [["item": "USB Keyboard", "quantity": "1001"]]], "lines[0].quantity"),
                 (["date": "2026-08-01", "kind": "adjustment", "lines": [["item": "USB Keyboard", "quantity": "1", "toGodown": "Main Location"]]], "lines[0].rate"),
                 (["date": "2026-08-01", "kind": "consumption", "lines": [["item": "Road Freight", "quantity": "1"]]], "lines[0].item"),
-                (["date": "2026-08-01", "kind": "production", "lines": [["item": "USB Keyboard", "quantity": "1"]]], "kind"),
+                (["date": "2026-08-01", "kind": "production", "lines": [["item": "USB Keyboard", "quantity": "1"]]], "lines[0].item"),
+                (["date": "2026-08-01", "kind": "repair", "lines": [["item": "USB Keyboard", "quantity": "1"]]], "kind"),
             ]
             for (body, field) in badJournals {
                 let r = try await g.f.post("stock-journals", body)
@@ -274,6 +275,51 @@ import Vapor
             #expect(byName["Electronics"]?["value"]?.stringValue == "300000.00" && byName["Electronics"]?["quantity"]?.stringValue == "1000")
             // Shirts (PCS) and milk (LTR) have no group and different units: a value but no quantity.
             #expect(byName["(no group)"]?["value"]?.stringValue == "70000.00" && byName["(no group)"]?["quantity"]?.stringValue == "")
+        }
+    }
+
+    @Test func production_from_a_bill_of_materials_and_physical_counts() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            for body: JSONValue in [
+                ["name": "Flour", "hsn": "110100", "unit": "KGS", "gstRate": "5", "openingStock": [["quantity": "100", "rate": "40.00"]]],
+                ["name": "Sugar", "hsn": "170199", "unit": "KGS", "gstRate": "5", "openingStock": [["quantity": "50", "rate": "45.00"]]],
+                ["name": "Cake", "hsn": "190590", "unit": "NOS", "gstRate": "18",
+                 "billOfMaterials": [["item": "Flour", "quantity": "0.5"], ["item": "Sugar", "quantity": "0.25"]]],
+                ["name": "Bread", "hsn": "190590", "unit": "NOS", "gstRate": "5"],
+            ] {
+                let r = try await g.f.post("items", body)
+                #expect(r.status == .created, "\(r.text)")
+            }
+            func patch(_ item: String, _ json: JSONValue) async throws -> TestResponse {
+                try await g.f.client.send(.PATCH, "/api/v1/companies/\(g.f.company)/items/\(item)", token: g.f.owner.accessToken, json: json)
+            }
+            // Flour from cakes would make cakes from themselves.
+            #expect(try await patch("Flour", ["billOfMaterials": [["item": "Cake", "quantity": "1"]]]).errorFields == ["billOfMaterials[0].item"])
+            #expect(try await patch("Cake", ["billOfMaterials": [["item": "Cake", "quantity": "1"]]]).errorFields == ["billOfMaterials[0].item"])
+
+            let made = try await g.f.post("stock-journals", ["date": "2026-05-01", "kind": "production", "lines": [["item": "Cake", "quantity": "10"]]])
+            #expect(made.status == .created, "\(made.text)")
+            // 5 kg flour at ₹40 and 2.5 kg sugar at ₹45: ₹312.50 for ten cakes.
+            #expect(made.json["lines"]?[0]?["item"]?.stringValue == "Cake" && made.json["lines"]?[0]?["value"]?.stringValue == "312.50")
+            var s = try await summary(g, "2026-05-01")
+            #expect(s["Cake"]! == ("10", "312.50") && s["Flour"]! == ("95", "3800.00") && s["Sugar"]! == ("47.5", "2137.50"))
+            #expect(try await g.f.post("stock-journals", ["date": "2026-05-02", "kind": "production", "lines": [["item": "Cake", "quantity": "1000"]]])
+                .errorFields.contains("lines[0].quantity"))
+            #expect(try await g.f.post("stock-journals", ["date": "2026-05-02", "kind": "production", "lines": [["item": "Bread", "quantity": "1"]]])
+                .errorFields == ["lines[0].item"])
+
+            // Counting 93 kg of flour where the books say 95 posts 2 kg out; a count that agrees posts nothing.
+            let count = try await g.f.post("physical-stock", ["date": "2026-05-03", "lines": [["item": "Flour", "counted": "93"], ["item": "Sugar", "counted": "47.5"]]])
+            #expect(count.status == .created, "\(count.text)")
+            #expect(count.json["kind"]?.stringValue == "verification" && count.json["lines"]?.arrayValue.count == 1)
+            s = try await summary(g, "2026-05-03")
+            #expect(s["Flour"]! == ("93", "3720.00"))
+            #expect(try await g.f.post("physical-stock", ["date": "2026-05-03", "lines": [["item": "Flour", "counted": "93"]]]).errorFields == ["lines"])
+            #expect(try await g.f.post("physical-stock", ["date": "2026-05-03", "godown": "Moon", "lines": [["item": "Flour", "counted": "1"]]]).errorFields == ["godown"])
+            #expect(try await g.f.post("physical-stock", ["date": "2026-05-03", "lines": [["item": "Flour", "counted": "1.0001"]]]).errorFields == ["lines[0].counted"])
+            #expect(try await g.f.post("stock-journals", ["date": "2026-05-03", "kind": "verification", "lines": [["item": "Flour", "quantity": "1"]]])
+                .errorFields == ["kind"])
         }
     }
 }

@@ -55,6 +55,7 @@ struct ItemRequest: APIRequestBody {
     var reorderLevel: String?
     var minimumOrderQuantity: String?
     var stockGroup: String?
+    var billOfMaterials: [BillsOfMaterials.Line]?
     var openingStock: [OpeningStock]?
 
     struct OpeningStock: Codable, Sendable {
@@ -84,6 +85,10 @@ struct ItemRequest: APIRequestBody {
         .optional("reorderLevel", .string(.init(minLength: 1, maxLength: 20, description: "Quantity, up to three decimals"))),
         .optional("minimumOrderQuantity", .string(.init(minLength: 1, maxLength: 20, description: "Quantity, up to three decimals"))),
         .optional("stockGroup", .string(.init(minLength: 1, maxLength: 200, description: "Stock group: name or id"))),
+        .optional("billOfMaterials", .array(.object([
+            .required("item", .string(.init(minLength: 1, maxLength: 200, description: "Component: name or id"))),
+            .required("quantity", .string(.init(minLength: 1, maxLength: 20, description: "Per unit of this item"))),
+        ]))),
         .optional("openingStock", .array(.object([
             .optional("godown", .string(.init(minLength: 1, maxLength: 200, description: "Name or id; Main Location when left out"))),
             .optional("batch", .string(.init(minLength: 1, maxLength: 60))),
@@ -285,6 +290,7 @@ enum ItemController {
         }
         try await db.sql().insert(into: "items").model(row).run()
         if let rate { try await db.sql().insert(into: "item_rates").model(rate).run() }
+        if let bom = body.billOfMaterials { try await BillsOfMaterials.save(try await BillsOfMaterials.check(bom, item: row, on: db), item: row.id, on: db) }
         try await ItemStock.recordOpening(body.openingStock ?? [], item: row, company: company, on: db)
         let dto = ItemDTO(row, rates: rate.map { [$0] } ?? [], on: Format.today())
         try await AuditLog.append(AuditEvent(companyID: context.companyID, action: "item.create", entityType: "item",
@@ -309,6 +315,7 @@ enum ItemController {
             }
             let sql = db.sql()
             try await sql.update("items").set(model: row).where("id", .equal, row.id).run()
+            if let bom = body.billOfMaterials { try await BillsOfMaterials.save(try await BillsOfMaterials.check(bom, item: row, on: db), item: row.id, on: db) }
             if let rate {
                 // Correcting the rate of a date already in the history changes that entry (audited); nothing is removed.
                 try await sql.insert(into: "item_rates").model(rate).onConflict(with: ["item_id", "from_date"]) {

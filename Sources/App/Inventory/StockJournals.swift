@@ -12,6 +12,13 @@ enum StockJournalKind: String, Codable, CaseIterable, Sendable {
     case consumption
     /// A correction in or out: `toGodown` with a rate receives, `fromGodown` issues.
     case adjustment
+    /// Made from a bill of materials: components out of `fromGodown`, the product into `toGodown` at their cost.
+    case production
+    /// Posted by a physical stock count (`…/physical-stock`), not through this endpoint.
+    case verification
+
+    /// The kinds `POST …/stock-journals` accepts.
+    static let entered: [StockJournalKind] = [.transfer, .consumption, .production, .adjustment]
 }
 
 struct StockJournalRequest: APIRequestBody {
@@ -31,7 +38,7 @@ struct StockJournalRequest: APIRequestBody {
 
     static let schema = Schema.object([
         .required("date", .date),
-        .required("kind", .oneOf(StockJournalKind.self)),
+        .required("kind", .string(.init(minLength: 1, maxLength: 20, allowed: StockJournalKind.entered.map(\.rawValue)))),
         .optional("narration", .text(min: 0)),
         .required("lines", .array(.object([
             .required("item", .string(.init(minLength: 1, maxLength: 200))),
@@ -97,8 +104,14 @@ enum StockJournals {
                 if g == nil { errors.append(.init(field: f + "." + field, message: "no godown '\(ref)' in this company")) }
                 return g
             }
-            let from = try await godown("fromGodown", line.fromGodown ?? (body.kind == .consumption ? Godowns.main : nil))
-            let to = try await godown("toGodown", line.toGodown)
+            let from = try await godown("fromGodown", line.fromGodown ?? ([.consumption, .production].contains(body.kind) ? Godowns.main : nil))
+            let to = try await godown("toGodown", line.toGodown ?? (body.kind == .production ? Godowns.main : nil))
+            if body.kind == .production {
+                guard let from, let to else { continue }
+                moves += try await Production.moves(item: item, quantity: quantity, line: line, from: from, to: to, date: date, lineNo: i, field: f,
+                                                    errors: &errors, on: db)
+                continue
+            }
             var batch: BatchRow?
             if let name = line.batch, item.batch_wise, body.kind != .adjustment || from != nil {
                 batch = try await Batches.find(item: item.id, name: name, on: db)
@@ -109,6 +122,8 @@ enum StockJournals {
                 errors.append(.init(field: f + ".batch", message: "'\(item.name)' is not kept in batches"))
             }
             switch body.kind {
+            case .production, .verification:
+                errors.append(.init(field: "kind", message: "'\(body.kind.rawValue)' is not entered here"))
             case .transfer:
                 guard line.fromGodown != nil, line.toGodown != nil else {
                     errors.append(.init(field: f + (line.fromGodown == nil ? ".fromGodown" : ".toGodown"), message: "a transfer needs both godowns")); continue
@@ -143,10 +158,17 @@ enum StockJournals {
             }
         }
         guard errors.isEmpty else { throw APIError.validation(errors) }
+        return try await save(id: id, kind: body.kind, date: date, narration: body.narration, moves: moves, company: company, actor: actor, on: db)
+    }
+
+    /// Numbers, stores and records a checked journal; every kind of journal ends here.
+    static func save(id: UUID, kind: StockJournalKind, date: CalendarDate, narration: String?, moves: [Stock.Movement], company: Company,
+                     actor: AuditActor, on db: any Database) async throws -> StockJournalDTO {
+        let companyID = try company.requireID()
         try await PeriodLocks.check(date: date, company: companyID, on: db)
         struct Max: Decodable { var n: Int64? }
         let number = (try await db.sql().raw("SELECT MAX(number) AS n FROM stock_journals WHERE company_id = \(bind: companyID)").first(decoding: Max.self)?.n ?? 0) + 1
-        let row = Row(id: id, company_id: companyID, number: number, date: date.description, kind: body.kind.rawValue, narration: body.narration, active: true)
+        let row = Row(id: id, company_id: companyID, number: number, date: date.description, kind: kind.rawValue, narration: narration, active: true)
         try await db.sql().insert(into: "stock_journals").model(row, nilEncodingStrategy: .asNil).run()
         try await Stock.record(moves, sourceKind: "stock-journal", sourceID: id, company: company, on: db)
         let dto = try await load(id, company: companyID, on: db)
@@ -169,7 +191,8 @@ enum StockJournals {
         let lines = Dictionary(grouping: moves, by: \.line_no).sorted { $0.key < $1.key }.map { _, parts -> StockJournalDTO.Line in
             let out = parts.first { $0.quantity_milli < 0 }, into = parts.first { $0.quantity_milli > 0 }
             let q = (into ?? out).map { abs($0.quantity_milli) } ?? 0
-            return .init(item: parts[0].item, quantity: Quantity(thousandths: q).description, batch: parts[0].batch, fromGodown: out?.godown,
+            // A production line issues components and receives the product: the line shows the product.
+            return .init(item: (into ?? out)?.item ?? parts[0].item, quantity: Quantity(thousandths: q).description, batch: parts[0].batch, fromGodown: out?.godown,
                          toGodown: into?.godown, value: Money(paise: into?.value_paise ?? 0).description)
         }
         return StockJournalDTO(id: row.id, number: row.number, date: row.date, kind: StockJournalKind(rawValue: row.kind) ?? .adjustment,

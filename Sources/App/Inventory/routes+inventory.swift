@@ -16,6 +16,10 @@ func registerInventoryRoutes(_ company: any RoutesBuilder) {
                                                    access: .company(.inventoryEdit), request: StockJournalRequest.schema,
                                                    response: StockJournalDTO.schema, status: .created),
                use: StockJournalController.create)
+    company.on(.POST, "physical-stock", api: .init(summary: "Post a physical count: differences from the books become a verification journal",
+                                                   tag: "Inventory", access: .company(.inventoryEdit), request: PhysicalStockRequest.schema,
+                                                   response: StockJournalDTO.schema, status: .created),
+               use: PhysicalStock.create)
     company.on(.GET, "stock-journals", ":journalID", api: .init(summary: "A stock journal with its lines' values", tag: "Inventory",
                                                                 access: .company(.inventoryView), response: StockJournalDTO.schema),
                use: StockJournalController.show)
