@@ -125,6 +125,12 @@ import VaporTesting
                 let n = try await app.db.sql().raw("SELECT COUNT(*) AS n FROM invoices WHERE kind = \(bind: kind)").first(decoding: Count.self)?.n ?? 0
                 #expect(n > 0, "\(kind)")
             }
+            // Inventory: a second godown, a transfer and a production run, batch-wise sales.
+            for (sql, least) in [("SELECT COUNT(*) AS n FROM godowns", 2), ("SELECT COUNT(*) AS n FROM stock_journals WHERE kind IN ('transfer', 'production')", 2),
+                                 ("SELECT COUNT(*) AS n FROM stock_movements WHERE batch_id IS NOT NULL AND quantity_milli < 0", 10)] {
+                let n = try await app.db.sql().raw(SQLQueryString(sql)).first(decoding: Count.self)?.n ?? 0
+                #expect(n >= least, "\(sql): \(n)")
+            }
             let login = try await TestClient(app: app).send(.POST, "/api/v1/auth/login",
                                                             json: ["email": .string(first.email), "password": .string(first.password)])
             #expect(login.status == .ok)

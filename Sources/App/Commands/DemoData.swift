@@ -46,6 +46,7 @@ enum DemoData {
                 by: withUser, on: db)
             try await DemoBooks.seed(company: companyID, fyStart: CalendarDate(fyStart)!, actor: withUser, on: db)
             try await DemoGST.seed(company: company, fyStart: CalendarDate(fyStart)!, actor: withUser, on: db)
+            try await DemoStock.seed(company: company, fyStart: CalendarDate(fyStart)!, actor: withUser, on: db)
             return Info(email: email, password: password, companyName: companyName, companyID: companyID)
         }
     }
