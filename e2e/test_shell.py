@@ -107,6 +107,7 @@ def test_phone_viewport_has_no_horizontal_scroll(browser, base_url):
               ("ledger-new", f"/app/c/{company}/accounts/ledgers/new"), ("group-new", f"/app/c/{company}/accounts/groups/new"),
               ("items", f"/app/c/{company}/items"), ("invoices", f"/app/c/{company}/invoices"),
               ("invoice-new", f"/app/c/{company}/invoices/new"), ("gst-returns", f"/app/c/{company}/gst/returns"),
+              ("stock", f"/app/c/{company}/stock"), ("notifications", f"/app/c/{company}/notifications"),
               ("notfound", "/app/c/00000000-0000-0000-0000-000000000000"),
               ("offline", "/offline")]
     for name, path in pages:
@@ -259,3 +260,27 @@ def test_invoice_entry_previews_the_tax_live_and_prints(page):
     page.emulate_media(media="print")
     assert not page.locator("header.top").is_visible()
     page.emulate_media(media="screen")
+
+
+def test_stock_summary_drills_into_the_ledger_and_the_bell_opens_notifications(page):
+    sign_up(page, unique_email())
+    company = create_company(page)
+    page.goto(f"/app/c/{company}/items")
+    page.fill("#f-name", "Brass Lamp")
+    page.fill("#f-hsn", "940510")
+    page.fill("#f-unit", "NOS")
+    page.fill("#f-gstRate", "12")
+    page.fill("#f-openingQuantity", "12")
+    page.fill("#f-openingRate", "250.00")
+    page.click("form.card button[type=submit]")
+    page.wait_for_url("**/items?*")
+    page.click("header nav >> text=Stock")
+    page.wait_for_selector("#stock-summary")
+    assert "₹3,000.00" in page.locator("#stock-summary").inner_text()
+    page.click("#stock-summary >> text=Brass Lamp")
+    page.wait_for_selector("#stock-ledger")
+    assert "opening" in page.locator("#stock-ledger").inner_text().lower()
+    shot(page, "stock-ledger")
+    page.click("a.bell")
+    page.wait_for_url("**/notifications")
+    assert "Nothing needs your attention" in page.locator("main").inner_text()
