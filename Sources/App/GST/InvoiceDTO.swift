@@ -66,6 +66,8 @@ struct InvoiceRequest: APIRequestBody, Encodable {
     var narration: String?
     /// Advance receipts: the cash or bank ledger the money came into.
     var account: String?
+    /// Sales and purchases: delivery or receipt notes (ids) whose goods this invoice bills; their goods already moved.
+    var notes: [String]?
     var lines: [Line]
 
     static let maxLines = 1_000
@@ -83,6 +85,7 @@ struct InvoiceRequest: APIRequestBody, Encodable {
         .optional("roundOff", .boolean),
         .optional("narration", .text(min: 0)),
         .optional("account", .string(.init(minLength: 1, maxLength: 200, description: "Advance receipts: the cash or bank ledger, name or id"))),
+        .optional("notes", .array(.string(.init(minLength: 1, maxLength: 60, description: "Delivery or receipt note id")))),
         .required("lines", .array(.object([
             .required("item", .string(.init(minLength: 1, maxLength: 200))),
             .required("quantity", .string(.init(minLength: 1, maxLength: 20))),

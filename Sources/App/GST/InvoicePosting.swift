@@ -38,7 +38,8 @@ enum InvoicePosting {
         if outward { prepared.presetNumber = computed.invoice.number }
         let posted = try await VoucherPosting.write([prepared], context: context, actor: actor, on: db)[0]
         computed.invoice.voucher_id = posted.id
-        let moves = try await InvoiceStock.moves(for: &computed, body: body, company: company, on: db)
+        let notes = try await TradeDocuments.notesForInvoice(body, party: computed.invoice.party_ledger_id, company: company, on: db)
+        let moves = try await InvoiceStock.moves(for: &computed, body: body, covered: notes.covered, company: company, on: db)
         let sql = db.sql()
         try await sql.insert(into: "invoices").model(computed.invoice).run()
         try await VoucherPosting.insert(computed.lines, into: "invoice_lines", on: sql)
@@ -46,6 +47,7 @@ enum InvoicePosting {
         if prepared.status == "active" {
             try await Stock.record(moves, sourceKind: "invoice", sourceID: computed.invoice.id, company: company, on: db)
         }
+        try await TradeDocuments.link(notes.ids, invoice: computed.invoice.id, on: db)
         let registration = try await computed.invoice.registration_id.asyncMap { id in
             try await Registrations.all(company: companyID, on: db).first { $0.id == id }?.gstin
         } ?? nil

@@ -7,7 +7,8 @@ import Vapor
 
 /// What an invoice's goods lines do to stock. Sales issue, purchases receive at their taxable value, a credit
 /// note on a sale takes goods back at the item's rate that day, and a note on a purchase sends goods back to the
-/// supplier. A debit note on a sale (a price difference) and services move nothing.
+/// supplier. A debit note on a sale (a price difference) and services move nothing. Goods already moved by the
+/// delivery or receipt notes the invoice takes over are not moved again.
 enum InvoiceStock {
     static func direction(_ kind: InvoiceKind, outward: Bool) -> Int64 {
         switch (kind, outward) {
@@ -20,12 +21,14 @@ enum InvoiceStock {
     }
 
     /// The movements of the invoice's lines; sets each line's godown and batch. Every problem is a field error.
-    static func moves(for c: inout InvoicePosting.Computed, body: InvoiceRequest, company: Company, on db: any Database) async throws -> [Stock.Movement] {
+    /// `covered` is how much of each item the invoice's notes already moved.
+    static func moves(for c: inout InvoicePosting.Computed, body: InvoiceRequest, covered: [UUID: Int64], company: Company,
+                      on db: any Database) async throws -> [Stock.Movement] {
         let sign = direction(body.kind, outward: c.invoice.direction == "outward")
-        let companyID = try company.requireID()
         guard let date = CalendarDate(c.invoice.date) else { return [] }
         var errors: [APIError.FieldError] = []
         var moves: [Stock.Movement] = []
+        var covered = covered
         for (i, input) in body.lines.enumerated() {
             let f = "lines[\(i)]"
             guard i < c.lines.count, let item = c.items[c.lines[i].item_id] else { continue }
@@ -35,48 +38,65 @@ enum InvoiceStock {
                 }
                 continue
             }
-            let godownName = input.godown ?? Godowns.main
-            guard let godown = try await Godowns.find(godownName, company: companyID, on: db) else {
-                errors.append(.init(field: f + ".godown", message: "no godown '\(godownName)' in this company")); continue
-            }
-            c.lines[i].godown_id = godown.id
-            let quantity = c.lines[i].quantity_milli
-            if sign > 0 {
-                let batch = try await ItemStock.receiptBatch(item: item, name: input.batch, expiry: input.expiryDate, manufactured: input.manufacturingDate,
-                                                             field: f, errors: &errors, on: db)
-                c.lines[i].batch_id = batch?.id
-                // Returns come back at the item's rate that day; purchases at what they cost.
-                let value = body.kind == .purchase ? c.lines[i].taxable_paise
-                    : Quantity(thousandths: quantity).times(try await Stock.position(item, asOf: date, on: db).rate)
-                moves.append(Stock.Movement(item: item, godown: godown, batch: batch, date: date, quantity: quantity, value: value, lineNo: i, field: f))
-                continue
-            }
-            guard item.batch_wise else {
-                if input.batch != nil { errors.append(.init(field: f + ".batch", message: "'\(item.name)' is not kept in batches")) }
-                moves.append(Stock.Movement(item: item, godown: godown, batch: nil, date: date, quantity: -quantity, lineNo: i, field: f))
-                continue
-            }
-            if let name = input.batch {
-                guard let batch = try await Batches.find(item: item.id, name: name, on: db) else {
-                    errors.append(.init(field: f + ".batch", message: "'\(item.name)' has no batch '\(name)'")); continue
-                }
-                if let expiry = batch.expiry, expiry < date {
-                    errors.append(.init(field: f + ".batch", message: "batch \(name) of '\(item.name)' expired on \(expiry)")); continue
-                }
-                c.lines[i].batch_id = batch.id
-                moves.append(Stock.Movement(item: item, godown: godown, batch: batch, date: date, quantity: -quantity, lineNo: i, field: f))
-            } else if let picked = try await Batches.proposeFEFO(item: item, godown: godown.id, quantity: quantity, on: date, db: db) {
-                c.lines[i].batch_id = picked.count == 1 ? picked[0].0.id : nil
-                for (batch, q) in picked {
-                    moves.append(Stock.Movement(item: item, godown: godown, batch: batch, date: date, quantity: -q, lineNo: i, field: f))
-                }
-            } else if !company.allowNegativeStock {
-                errors.append(.init(field: f + ".quantity", message: "the unexpired batches of '\(item.name)' in \(godown.name) hold less than \(Quantity(thousandths: quantity)) on \(date)"))
-            } else {
-                errors.append(.init(field: f + ".batch", message: "name the batch to issue '\(item.name)' beyond its stock"))
-            }
+            let fromNotes = min(covered[item.id, default: 0], c.lines[i].quantity_milli)
+            covered[item.id, default: 0] -= fromNotes
+            let quantity = c.lines[i].quantity_milli - fromNotes
+            guard quantity > 0 else { continue }
+            let value = sign < 0 ? 0 : body.kind == .purchase ? c.lines[i].taxable_paise * quantity / max(c.lines[i].quantity_milli, 1)
+                : Quantity(thousandths: quantity).times(try await Stock.position(item, asOf: date, on: db).rate)
+            let line = try await StockLines.movements(item: item, sign: sign, quantity: quantity, value: value, godown: input.godown, batch: input.batch,
+                                                      expiry: input.expiryDate, manufactured: input.manufacturingDate, date: date, lineNo: i, field: f,
+                                                      company: company, errors: &errors, on: db)
+            c.lines[i].godown_id = line.godown
+            c.lines[i].batch_id = line.batch
+            moves += line.moves
         }
         guard errors.isEmpty else { throw APIError.validation(errors) }
         return moves
+    }
+}
+
+/// One document line's movements, shared by invoices and delivery/receipt notes: the godown (Main Location by
+/// default), and the batch — named and created on receipt, named or proposed first-expiry-first on issue.
+enum StockLines {
+    struct Result { var moves: [Stock.Movement] = []; var godown: UUID?; var batch: UUID? }
+
+    static func movements(item: ItemRow, sign: Int64, quantity: Int64, value: Int64, godown godownRef: String?, batch batchRef: String?,
+                          expiry: String?, manufactured: String?, date: CalendarDate, lineNo i: Int, field f: String, company: Company,
+                          errors: inout [APIError.FieldError], on db: any Database) async throws -> Result {
+        let godownName = godownRef ?? Godowns.main
+        guard let godown = try await Godowns.find(godownName, company: try company.requireID(), on: db) else {
+            errors.append(.init(field: f + ".godown", message: "no godown '\(godownName)' in this company")); return Result()
+        }
+        var result = Result(godown: godown.id)
+        if sign > 0 {
+            let batch = try await ItemStock.receiptBatch(item: item, name: batchRef, expiry: expiry, manufactured: manufactured, field: f, errors: &errors, on: db)
+            result.batch = batch?.id
+            result.moves = [Stock.Movement(item: item, godown: godown, batch: batch, date: date, quantity: quantity, value: value, lineNo: i, field: f)]
+            return result
+        }
+        guard item.batch_wise else {
+            if batchRef != nil { errors.append(.init(field: f + ".batch", message: "'\(item.name)' is not kept in batches")) }
+            result.moves = [Stock.Movement(item: item, godown: godown, batch: nil, date: date, quantity: -quantity, lineNo: i, field: f)]
+            return result
+        }
+        if let name = batchRef {
+            guard let batch = try await Batches.find(item: item.id, name: name, on: db) else {
+                errors.append(.init(field: f + ".batch", message: "'\(item.name)' has no batch '\(name)'")); return result
+            }
+            if let expiry = batch.expiry, expiry < date {
+                errors.append(.init(field: f + ".batch", message: "batch \(name) of '\(item.name)' expired on \(expiry)")); return result
+            }
+            result.batch = batch.id
+            result.moves = [Stock.Movement(item: item, godown: godown, batch: batch, date: date, quantity: -quantity, lineNo: i, field: f)]
+        } else if let picked = try await Batches.proposeFEFO(item: item, godown: godown.id, quantity: quantity, on: date, db: db) {
+            result.batch = picked.count == 1 ? picked[0].0.id : nil
+            result.moves = picked.map { Stock.Movement(item: item, godown: godown, batch: $0.0, date: date, quantity: -$0.1, lineNo: i, field: f) }
+        } else if !company.allowNegativeStock {
+            errors.append(.init(field: f + ".quantity", message: "the unexpired batches of '\(item.name)' in \(godown.name) hold less than \(Quantity(thousandths: quantity)) on \(date)"))
+        } else {
+            errors.append(.init(field: f + ".batch", message: "name the batch to issue '\(item.name)' beyond its stock"))
+        }
+        return result
     }
 }

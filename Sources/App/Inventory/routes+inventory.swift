@@ -58,4 +58,24 @@ func registerInventoryRoutes(_ company: any RoutesBuilder) {
     company.on(.POST, "notifications", ":notificationID", "read", api: .init(summary: "Mark a notification read", tag: "Notifications",
                                                                              access: .company(.companyView), response: NotificationDTO.schema),
                use: NotificationController.markRead)
+    for kind in TradeKind.allCases {
+        let path = PathComponent.constant(kind.path)
+        company.on(.POST, path, api: .init(summary: "Create a \(kind.title)", tag: "Orders", access: .company(.vouchersCreate),
+                                           request: TradeRequest.schema, response: TradeDTO.schema, status: .created),
+                   use: TradeController.create(kind))
+        company.on(.GET, path, api: .init(summary: "\(kind.title.capitalized)s, newest first", tag: "Orders", access: .company(.vouchersView),
+                                          response: Page<TradeDTO>.schema(TradeDTO.schema)),
+                   use: TradeController.list(kind))
+        company.on(.GET, path, ":documentID", api: .init(summary: "A \(kind.title) with its lines (orders: what is pending)", tag: "Orders",
+                                                         access: .company(.vouchersView), response: TradeDTO.schema),
+                   use: TradeController.show(kind))
+        company.on(.POST, path, ":documentID", "cancel", api: .init(summary: "Cancel a \(kind.title)", tag: "Orders", access: .company(.vouchersCancel),
+                                                                    response: TradeDTO.schema),
+                   use: TradeController.cancel(kind))
+    }
+    company.on(.GET, "reports", "order-outstanding", api: .init(summary: "Order lines still to deliver or receive", tag: "Orders",
+                                                                access: .company(.vouchersView), response: TradeController.OutstandingDTO.schema, query: [
+                                                                    .init(name: "kind", schema: .string(.init(allowed: ["sales", "purchase"])), description: "sales (default) or purchase"),
+                                                                ]),
+               use: TradeController.outstanding)
 }
