@@ -251,10 +251,15 @@ struct BooksFixture {
             let numbers = try await withThrowingTaskGroup(of: String?.self) { group in
                 for i in 0..<50 {
                     group.addTask {
-                        let r = try await f.voucher("sales", "2026-08-01", [
-                            BooksFixture.entry("Sharma Traders", dr: "\(i + 1).00"), BooksFixture.entry("Sales", cr: "\(i + 1).00"),
-                        ])
-                        return r.json["number"]?.stringValue
+                        // A client retries a 503 (every connection busy; nothing saved), as Retry-After asks.
+                        for _ in 0..<5 {
+                            let r = try await f.voucher("sales", "2026-08-01", [
+                                BooksFixture.entry("Sharma Traders", dr: "\(i + 1).00"), BooksFixture.entry("Sales", cr: "\(i + 1).00"),
+                            ])
+                            if r.status != .serviceUnavailable { return r.json["number"]?.stringValue }
+                            try await Task.sleep(for: .seconds(1))
+                        }
+                        return nil
                     }
                 }
                 var out: [String] = []

@@ -77,6 +77,18 @@ import VaporTesting
         }
     }
 
+    @Test func an_exhausted_connection_pool_is_a_503_to_retry() async throws {
+        try await withApp { app in
+            app.grouped("api", "v1").on(.GET, "busy", api: .init(summary: "test", tag: "Test", access: .open)) { _ -> String in
+                throw ConnectionPoolTimeoutError.connectionRequestTimeout
+            }
+            let r = try await TestClient(app: app).send(.GET, "/api/v1/busy")
+            #expect(r.status == .serviceUnavailable)
+            #expect(r.errorCode == "busy")
+            #expect(r.headers.first(name: .retryAfter) == "1")
+        }
+    }
+
     @Test func health_ready_and_metrics() async throws {
         try await withApp { app in
             let client = TestClient(app: app)

@@ -65,6 +65,11 @@ struct APIErrorMiddleware: AsyncMiddleware {
                 return e
             }
             return APIError(status: .notFound, code: "not_found", message: "No such route: \(request.url.path)")
+        case is ConnectionPoolTimeoutError:
+            // Every database connection stayed busy past the pool's wait: overload, not a fault. Nothing was written.
+            var e = APIError(status: .serviceUnavailable, code: "busy", message: "The database is too busy to take this request now; try again in a moment (a write with the same Idempotency-Key if it was one).")
+            e.headers.replaceOrAdd(name: .retryAfter, value: "1")
+            return e
         case let e as any AbortError where e.status == .payloadTooLarge:
             return APIError(
                 status: .payloadTooLarge, code: "payload_too_large",
