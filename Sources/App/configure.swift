@@ -45,6 +45,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(CreateStockGroups())
     app.migrations.add(CreateBillsOfMaterials())
     app.migrations.add(CreateOrders())
+    app.migrations.add(AddExpiredBatchPolicy())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

@@ -85,7 +85,13 @@ enum StockLines {
                 errors.append(.init(field: f + ".batch", message: "'\(item.name)' has no batch '\(name)'")); return result
             }
             if let expiry = batch.expiry, expiry < date {
-                errors.append(.init(field: f + ".batch", message: "batch \(name) of '\(item.name)' expired on \(expiry)")); return result
+                guard company.expiredBatchIssues == "warn" else {
+                    errors.append(.init(field: f + ".batch", message: "batch \(name) of '\(item.name)' expired on \(expiry)")); return result
+                }
+                // The company lets it through; the notice says so, once for each issue.
+                try await Notifications.raise(company: item.company_id, kind: "expired-batch-issue", key: "expired-batch-issue:\(UUID().uuidString.lowercased())",
+                                              title: "\(Quantity(thousandths: quantity)) of '\(item.name)' issued from batch \(name), expired on \(expiry)",
+                                              body: "Issued on \(date) from \(godown.name).", link: "reports/batches", on: db)
             }
             result.batch = batch.id
             result.moves = [Stock.Movement(item: item, godown: godown, batch: batch, date: date, quantity: -quantity, lineNo: i, field: f)]

@@ -47,6 +47,11 @@ func registerInventoryRoutes(_ company: any RoutesBuilder) {
                                                                 description: "Window for 'expiring' (default: the company's alert days)"),
                                                       ]),
                use: StockReports.batches)
+    company.on(.GET, "reports", "stock-ageing", api: .init(summary: "Stock on hand by the age of the receipts it came from (FIFO)", tag: "Inventory",
+                                                           access: .company(.inventoryView), response: StockAgeingDTO.schema, query: [
+                                                               .init(name: "asOf", schema: .date, description: "End of this day (default today)"),
+                                                           ]),
+               use: StockAgeing.report)
     company.on(.GET, "reports", "reorder", api: .init(summary: "Items at or below their reorder level, with a suggested order", tag: "Inventory",
                                                       access: .company(.inventoryView), response: StockReports.ReorderDTO.schema),
                use: StockReports.reorder)

@@ -16,6 +16,8 @@ final class Company: Model, @unchecked Sendable {
     @Field(key: "allow_negative_stock") var allowNegativeStock: Bool
     /// Batches expiring within this many days raise a notification.
     @Field(key: "expiry_alert_days") var expiryAlertDays: Int
+    /// `refuse` (default) or `warn`: an issue naming an expired batch goes through with a notification.
+    @Field(key: "expired_batch_issues") var expiredBatchIssues: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -33,6 +35,7 @@ final class Company: Model, @unchecked Sendable {
         self.currency = "INR"
         self.allowNegativeStock = false
         self.expiryAlertDays = 30
+        self.expiredBatchIssues = "refuse"
     }
 }
 

@@ -76,6 +76,7 @@ enum CompanyController {
             company.financialYearStart = settings.financialYearStart
             company.booksBeginning = settings.booksBeginning
             if let allow = body.allowNegativeStock { company.allowNegativeStock = allow }
+            if let policy = body.expiredBatchIssues { company.expiredBatchIssues = policy }
             try await company.save(on: db)
             let after = try CompanyDTO(company)
             try await AuditLog.append(

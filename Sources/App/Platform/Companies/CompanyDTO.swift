@@ -29,17 +29,19 @@ struct UpdateCompanyRequest: APIRequestBody {
     var financialYearStart: String?
     var booksBeginning: String?
     var allowNegativeStock: Bool?
+    var expiredBatchIssues: String?
 
     static let schema = Schema.object([
         .optional("name", .text()),
         .optional("allowNegativeStock", .boolean),
+        .optional("expiredBatchIssues", .string(.init(allowed: ["refuse", "warn"]))),
         .optional("gstin", .nullable(.string(.init(minLength: 1, maxLength: 20)))),
         .optional("stateCode", .string(.init(minLength: 2, maxLength: 2))),
         .optional("financialYearStart", .date),
         .optional("booksBeginning", .date),
     ])
 
-    enum CodingKeys: String, CodingKey { case name, gstin, stateCode, financialYearStart, booksBeginning, allowNegativeStock }
+    enum CodingKeys: String, CodingKey { case name, gstin, stateCode, financialYearStart, booksBeginning, allowNegativeStock, expiredBatchIssues }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -49,6 +51,7 @@ struct UpdateCompanyRequest: APIRequestBody {
         financialYearStart = try c.decodeIfPresent(String.self, forKey: .financialYearStart)
         booksBeginning = try c.decodeIfPresent(String.self, forKey: .booksBeginning)
         allowNegativeStock = try c.decodeIfPresent(Bool.self, forKey: .allowNegativeStock)
+        expiredBatchIssues = try c.decodeIfPresent(String.self, forKey: .expiredBatchIssues)
     }
 }
 
@@ -62,6 +65,7 @@ struct CompanyDTO: APIResponseBody {
     var booksBeginning: String
     var currency: String
     var allowNegativeStock: Bool
+    var expiredBatchIssues: String
 
     init(_ c: Company) throws {
         id = try c.requireID()
@@ -73,6 +77,7 @@ struct CompanyDTO: APIResponseBody {
         booksBeginning = c.booksBeginning
         currency = c.currency
         allowNegativeStock = c.allowNegativeStock
+        expiredBatchIssues = c.expiredBatchIssues
     }
 
     // Written out so that a missing GSTIN is sent as `null`, not left out.
@@ -87,12 +92,14 @@ struct CompanyDTO: APIResponseBody {
         try c.encode(booksBeginning, forKey: .booksBeginning)
         try c.encode(currency, forKey: .currency)
         try c.encode(allowNegativeStock, forKey: .allowNegativeStock)
+        try c.encode(expiredBatchIssues, forKey: .expiredBatchIssues)
     }
 
     static let schema = Schema.ref("Company", .object([
         .required("id", .uuid), .required("name", .text()), .required("gstin", .nullable(.string())),
         .required("stateCode", .string()), .required("stateName", .string()), .required("financialYearStart", .date),
         .required("booksBeginning", .date), .required("currency", .string()), .required("allowNegativeStock", .boolean),
+        .required("expiredBatchIssues", .string(.init(allowed: ["refuse", "warn"]))),
     ]))
 }
 
