@@ -46,6 +46,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(CreateBillsOfMaterials())
     app.migrations.add(CreateOrders())
     app.migrations.add(AddExpiredBatchPolicy())
+    app.migrations.add(CreateUnits())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

@@ -322,41 +322,4 @@ import Vapor
                 .errorFields == ["kind"])
         }
     }
-
-    @Test func expired_batches_are_refused_or_let_through_with_a_notice() async throws {
-        try await withApp { app in
-            let g = try await GSTFixture.make(app)
-            _ = try await g.f.post("items", ["name": "Eye Drops", "hsn": "300490", "unit": "BTL", "gstRate": "12", "batchWise": true, "trackExpiry": true,
-                                             "openingStock": [["batch": "E1", "quantity": "5", "rate": "30.00", "expiryDate": "2026-05-01"]]])
-            let sale = [L("Eye Drops", "1", "60.00", ["batch": "E1"])]
-            #expect(try await g.invoice("sales", "Pune Retail", "2026-06-01", sale).errorFields == ["lines[0].batch"])
-            func patch(_ json: JSONValue) async throws -> TestResponse {
-                try await g.f.client.send(.PATCH, "/api/v1/companies/\(g.f.company)", token: g.f.owner.accessToken, json: json)
-            }
-            #expect(try await patch(["expiredBatchIssues": "maybe"]).errorFields == ["expiredBatchIssues"])
-            #expect(try await patch(["expiredBatchIssues": "warn"]).json["expiredBatchIssues"]?.stringValue == "warn")
-            #expect(try await g.invoice("sales", "Pune Retail", "2026-06-01", sale).status == .created)
-            let kinds = try await g.f.get("notifications").json["items"]?.arrayValue.compactMap { $0["kind"]?.stringValue } ?? []
-            #expect(kinds.contains("expired-batch-issue"))
-            // Without a batch named, the expired one is still never picked.
-            #expect(try await g.invoice("sales", "Pune Retail", "2026-06-02", [L("Eye Drops", "1", "60.00")]).errorFields == ["lines[0].quantity"])
-        }
-    }
-
-    @Test func stock_ageing_puts_what_is_on_hand_in_the_latest_receipts() async throws {
-        try await withApp { app in
-            let g = try await GSTFixture.make(app)
-            // 1,000 keyboards opened on 1 April; 10 more bought on 20 August; 5 sold (from the oldest) on 25 August.
-            #expect(try await g.invoice("purchase", "Gujarat Supplies", "2026-08-20", [L("USB Keyboard", "10", "310.00")], extra: ["number": "GS-1"]).status == .created)
-            #expect(try await g.invoice("sales", "Pune Retail", "2026-08-25", [L("USB Keyboard", "5", "900.00")]).status == .created)
-            func buckets(_ asOf: String) async throws -> [String] {
-                let rows = try await g.f.get("reports/stock-ageing?asOf=\(asOf)").json["rows"]?.arrayValue ?? []
-                return rows.first { $0["item"]?.stringValue == "USB Keyboard" }?["buckets"]?.arrayValue.compactMap(\.stringValue) ?? []
-            }
-            // On 1 September: the 10 are 12 days old, 995 of the opening 1,000 are 153 days old.
-            #expect(try await buckets("2026-09-01") == ["10", "0", "0", "995", "0"])
-            #expect(try await buckets("2026-11-01") == ["0", "0", "10", "0", "995"])
-            #expect(try await g.f.get("reports/stock-ageing?asOf=yesterday").errorFields == ["asOf"])
-        }
-    }
 }

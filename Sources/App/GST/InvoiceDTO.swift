@@ -51,6 +51,8 @@ struct InvoiceRequest: APIRequestBody, Encodable {
         var batch: String?
         var expiryDate: String?
         var manufacturingDate: String?
+        /// A unit other than the item's own: a compound unit of it (BOX of 12 NOS); quantity and rate are per this unit.
+        var unit: String?
     }
 
     var kind: InvoiceKind
@@ -96,6 +98,7 @@ struct InvoiceRequest: APIRequestBody, Encodable {
             .optional("batch", .string(.init(minLength: 1, maxLength: 60))),
             .optional("expiryDate", .date),
             .optional("manufacturingDate", .date),
+            .optional("unit", .string(.init(minLength: 1, maxLength: 20, description: "Compound unit of the item's unit; quantity and rate in it"))),
         ]))),
     ])
 }

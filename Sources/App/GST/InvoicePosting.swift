@@ -17,6 +17,8 @@ enum InvoicePosting {
         var rateWiseLedgers = false
         /// Advance receipts: the cash or bank ledger the money came into.
         var account: LedgerRow?
+        /// Lines billed in a compound unit: thousandths of the item's unit in one of it (for stock).
+        var unitFactors: [Int: Int64] = [:]
     }
 
     static func post(_ body: InvoiceRequest, company: Company, actor: AuditActor, on db: any Database) async throws -> InvoiceDTO {
@@ -163,6 +165,7 @@ enum InvoicePosting {
         // Lines.
         var items: [UUID: ItemRow] = [:]
         var lines: [InvoiceLineRow] = []
+        var unitFactors: [Int: Int64] = [:]
         let invoiceID = UUID()
         let rates = try await Items.rates(company: companyID, on: db)
         let hsnDigits = HSNCode.requiredDigits(turnoverAbove5Crore: registration?.turnover_above_5cr ?? false)
@@ -175,6 +178,15 @@ enum InvoicePosting {
             items[item.id] = item
             guard let entry = Items.schedule(rates[item.id] ?? []).entry(on: date) else {
                 errors.append(.init(field: f + ".item", message: "'\(item.name)' has no GST rate on \(date)")); continue
+            }
+            var lineUQC = item.unit
+            if let unit = input.unit {
+                if let (factor, uqc) = try await Units.factor(unit, to: item.unit, company: companyID, on: db) {
+                    lineUQC = uqc
+                    if factor != 1_000 { unitFactors[i] = factor }
+                } else {
+                    errors.append(.init(field: f + ".unit", message: "'\(unit)' cannot be converted to \(item.unit), the unit '\(item.name)' is kept in"))
+                }
             }
             if body.kind.isAdvance && item.kind != "service" {
                 errors.append(.init(field: f + ".item", message: "'\(item.name)' is goods: advances for goods carry no GST (Notification 66/2017-CT); record a plain receipt"))
@@ -196,7 +208,7 @@ enum InvoicePosting {
             let t = TaxEngine.tax(taxable: amount - discount, taxability: Taxability(rawValue: item.taxability) ?? .taxable, rate: entry.rate,
                                   cessRate: entry.cess, context: tax)
             lines.append(InvoiceLineRow(id: UUID(), invoice_id: invoiceID, company_id: companyID, line_no: i, item_id: item.id,
-                                        description: input.description ?? item.name, hsn: item.hsn, uqc: item.unit,
+                                        description: input.description ?? item.name, hsn: item.hsn, uqc: lineUQC,
                                         quantity_milli: quantity.thousandths, price_paise: price, discount_paise: discount, taxable_paise: t.taxable,
                                         treatment: t.treatment.rawValue, rate_milli: t.rate.milli, cess_milli: t.cessRate.milli, cgst_paise: t.cgst,
                                         sgst_paise: t.sgst, igst_paise: t.igst, cess_paise: t.cess, utgst: t.usesUTGST))
@@ -258,7 +270,7 @@ enum InvoicePosting {
                                  reverse_charge: reverseCharge, original_invoice_id: original?.id, voucher_id: UUID(), taxable_paise: taxable,
                                  tax_paise: taxAmount, round_off_paise: roundOff, total_paise: value + roundOff)
         return Computed(invoice: invoice, lines: lines, items: items, billOfSupply: noTax && outward,
-                        rateWiseLedgers: registration?.rate_wise_ledgers ?? false, account: account)
+                        rateWiseLedgers: registration?.rate_wise_ledgers ?? false, account: account, unitFactors: unitFactors)
     }
 
     /// The voucher: party on one side; income or purchase ledgers, tax ledgers and round-off on the other.

@@ -38,11 +38,13 @@ enum InvoiceStock {
                 }
                 continue
             }
-            let fromNotes = min(covered[item.id, default: 0], c.lines[i].quantity_milli)
+            // In the item's own unit when the line was billed in a compound one.
+            let inItemUnit = StockPosition.share(c.lines[i].quantity_milli, of: 1_000, taking: c.unitFactors[i] ?? 1_000)
+            let fromNotes = min(covered[item.id, default: 0], inItemUnit)
             covered[item.id, default: 0] -= fromNotes
-            let quantity = c.lines[i].quantity_milli - fromNotes
+            let quantity = inItemUnit - fromNotes
             guard quantity > 0 else { continue }
-            let value = sign < 0 ? 0 : body.kind == .purchase ? c.lines[i].taxable_paise * quantity / max(c.lines[i].quantity_milli, 1)
+            let value = sign < 0 ? 0 : body.kind == .purchase ? StockPosition.share(c.lines[i].taxable_paise, of: inItemUnit, taking: quantity)
                 : Quantity(thousandths: quantity).times(try await Stock.position(item, asOf: date, on: db).rate)
             let line = try await StockLines.movements(item: item, sign: sign, quantity: quantity, value: value, godown: input.godown, batch: input.batch,
                                                       expiry: input.expiryDate, manufactured: input.manufacturingDate, date: date, lineNo: i, field: f,

@@ -12,6 +12,12 @@ func registerInventoryRoutes(_ company: any RoutesBuilder) {
                                                       status: .created),
                    use: { req in try await master.create(req: req) })
     }
+    company.on(.GET, "units", api: .init(summary: "Units: simple (a UQC) and compound (a number of a base unit)", tag: "Inventory",
+                                         access: .company(.mastersView), response: Page<UnitDTO>.schema(UnitDTO.schema)),
+               use: Units.list)
+    company.on(.POST, "units", api: .init(summary: "Create a unit", tag: "Inventory", access: .company(.mastersEdit), request: UnitRequest.schema,
+                                          response: UnitDTO.schema, status: .created),
+               use: Units.create)
     company.on(.POST, "stock-journals", api: .init(summary: "Transfer, consumption or adjustment of stock", tag: "Inventory",
                                                    access: .company(.inventoryEdit), request: StockJournalRequest.schema,
                                                    response: StockJournalDTO.schema, status: .created),
