@@ -108,6 +108,8 @@ def test_phone_viewport_has_no_horizontal_scroll(browser, base_url):
               ("items", f"/app/c/{company}/items"), ("invoices", f"/app/c/{company}/invoices"),
               ("invoice-new", f"/app/c/{company}/invoices/new"), ("gst-returns", f"/app/c/{company}/gst/returns"),
               ("stock", f"/app/c/{company}/stock"), ("notifications", f"/app/c/{company}/notifications"),
+              ("stock-batches", f"/app/c/{company}/stock/batches"), ("stock-ageing", f"/app/c/{company}/stock/ageing"),
+              ("godowns", f"/app/c/{company}/stock/godowns"),
               ("notfound", "/app/c/00000000-0000-0000-0000-000000000000"),
               ("offline", "/offline")]
     for name, path in pages:

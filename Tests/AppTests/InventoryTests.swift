@@ -242,6 +242,15 @@ import Vapor
             let id = try await g.f.get("notifications").json["items"]?[0]?["id"]?.stringValue ?? ""
             #expect(try await browser.send(.POST, base + "/notifications/\(id)/read", form: [:]).status == .seeOther)
             #expect(try await g.f.get("notifications?unread=true").json["items"]?.arrayValue.isEmpty == true)
+
+            let batches = try await browser.send(.GET, base + "/stock/batches")
+            #expect(batches.text.contains("Vitamin C") && batches.text.contains("expiring"))
+            #expect(try await browser.send(.GET, base + "/stock/reorder").text.contains("Nothing is at its reorder level."))
+            #expect(try await browser.send(.GET, base + "/stock/ageing").text.contains("USB Keyboard"))
+            #expect(try await browser.send(.POST, base + "/stock/godowns", form: ["name": "Back Room"]).status == .seeOther)
+            let dup = try await browser.send(.POST, base + "/stock/godowns", form: ["name": "back room"])
+            #expect(dup.status == .unprocessableEntity && dup.text.contains("already exists"))
+            #expect(try await browser.send(.GET, base + "/stock/godowns").text.contains("Back Room"))
         }
     }
 

@@ -39,4 +39,64 @@ enum WebStockController {
         _ = try await NotificationController.markRead(req: req)
         return req.redirect(to: "/app/c/\(context.companyID.uuidString.lowercased())/notifications")
     }
+
+    @Sendable static func batches(req: Request) async throws -> Response {
+        let (context, dto) = try await company(req)
+        let report = try await StockReports.batches(req: req)
+        return WebForm.page(StockPages.table("Batches", current: "batches", id: "batches", headings: ["Item", "Batch", "Godown", "Quantity", "Expires", "Status"],
+                                             numeric: ["Quantity"], rows: report.rows.map { [$0.item, $0.batch, $0.godown, $0.quantity, $0.expiresOn ?? "", $0.status] },
+                                             empty: "No batch-wise stock.", companyID: context.companyID, chrome: req.chrome("Batches", section: .stock, company: dto)))
+    }
+
+    @Sendable static func reorder(req: Request) async throws -> Response {
+        let (context, dto) = try await company(req)
+        let report = try await StockReports.reorder(req: req)
+        return WebForm.page(StockPages.table("Reorder", current: "reorder", id: "reorder", headings: ["Item", "In stock", "Reorder level", "Suggested order"],
+                                             numeric: ["In stock", "Reorder level", "Suggested order"],
+                                             rows: report.rows.map { [$0.item, $0.quantity, $0.reorderLevel, $0.suggestedOrder] },
+                                             empty: "Nothing is at its reorder level.", companyID: context.companyID,
+                                             chrome: req.chrome("Reorder", section: .stock, company: dto)))
+    }
+
+    @Sendable static func ageing(req: Request) async throws -> Response {
+        let (context, dto) = try await company(req)
+        let report = try await StockAgeing.report(req: req)
+        return WebForm.page(StockPages.table("Stock ageing", current: "ageing", id: "ageing", headings: ["Item", "On hand"] + report.buckets.map { $0 + " days" },
+                                             numeric: Set(["On hand"] + report.buckets.map { $0 + " days" }),
+                                             rows: report.rows.map { [$0.item, $0.quantity] + $0.buckets },
+                                             empty: "No stock on hand.", companyID: context.companyID, chrome: req.chrome("Stock ageing", section: .stock, company: dto)))
+    }
+
+    @Sendable static func godowns(req: Request) async throws -> Response { try await godownsPage(req, values: [:], errors: [:], status: .ok) }
+
+    @Sendable static func createGodown(req: Request) async throws -> Response {
+        let form = WebForm.fields(req)
+        do {
+            let body = try NestedRequest.decode(from: WebForm.json(form, only: ["name", "parent"]), schema: NestedRequest.schema)
+            let (company, actor) = (try req.company.companyID, req.auditActor)
+            _ = try await req.write { db in try await NestedMaster.godowns.create(body, company: company, actor: actor, on: db) }
+            return req.redirect(to: "/app/c/\(company.uuidString.lowercased())/stock/godowns")
+        } catch let e as APIError where e.status.code < 500 {
+            return try await godownsPage(req, values: form, errors: WebForm.errors(e), status: e.status)
+        }
+    }
+
+    private static func godownsPage(_ req: Request, values: [String: String], errors: [String: String], status: HTTPStatus) async throws -> Response {
+        let (context, dto) = try await company(req)
+        let list = NestedMaster.godowns.dtos(try await Godowns.all(company: context.companyID, on: req.db))
+        var extra: [HTMLNode] = []
+        if context.role.can(.inventoryEdit) {
+            extra.append(el("form", ["method": "post", "action": "/app/c/\(context.companyID.uuidString.lowercased())/stock/godowns", "class": "card", "novalidate": nil], [
+                Layout.csrfField(req.chrome("", section: .stock, company: dto).csrf),
+                el("div", ["class": "grid"], [
+                    FormField.input("name", label: "New godown", value: values["name"] ?? "", error: errors["name"], required: true),
+                    FormField.input("parent", label: "Inside (optional)", value: values["parent"] ?? "", error: errors["parent"]),
+                ]),
+                el("p", ["class": "actions"], [el("button", ["type": "submit", "data-shortcut": "create"], text: "Create godown")]),
+            ]))
+        }
+        return WebForm.page(StockPages.table("Godowns", current: "godowns", id: "godowns", headings: ["Godown", "Inside"], numeric: [],
+                                             rows: list.map { [$0.name, $0.parent ?? ""] }, empty: "No godowns.", companyID: context.companyID,
+                                             chrome: req.chrome("Godowns", section: .stock, company: dto), extra: extra), status: status)
+    }
 }

@@ -66,6 +66,11 @@ func webRoutes(_ app: Application) {
         company.on(.GET, "reports", "profit-and-loss", api: .page("Profit and loss", .company(.reportsView)), use: WebBooksController.profitAndLoss)
         company.on(.GET, "stock", api: .page("Stock summary", .company(.inventoryView)), use: WebStockController.summary)
         company.on(.GET, "stock", "ledger", api: .page("Stock ledger", .company(.inventoryView)), use: WebStockController.ledger)
+        company.on(.GET, "stock", "batches", api: .page("Batches", .company(.inventoryView)), use: WebStockController.batches)
+        company.on(.GET, "stock", "reorder", api: .page("Reorder", .company(.inventoryView)), use: WebStockController.reorder)
+        company.on(.GET, "stock", "ageing", api: .page("Stock ageing", .company(.inventoryView)), use: WebStockController.ageing)
+        company.on(.GET, "stock", "godowns", api: .page("Godowns", .company(.inventoryView)), use: WebStockController.godowns)
+        company.on(.POST, "stock", "godowns", api: .page("New godown", .company(.inventoryEdit)), use: WebStockController.createGodown)
         company.on(.GET, "notifications", api: .page("Notifications", .company(.companyView)), use: WebStockController.notifications)
         company.on(.POST, "notifications", ":notificationID", "read", api: .page("Mark notification read", .company(.companyView)),
                    use: WebStockController.markRead)

@@ -91,8 +91,29 @@ enum StockPages {
     }
 
     static func nav(base: String, current: String) -> HTMLNode {
-        el("nav", ["aria-label": "Stock", "class": "actions report-nav"], [("stock", "Stock summary", base + "/stock"), ("items", "Items", base + "/items")].map { key, label, href in
+        let links = [("stock", "Stock summary", base + "/stock"), ("batches", "Batches", base + "/stock/batches"), ("reorder", "Reorder", base + "/stock/reorder"),
+                     ("ageing", "Ageing", base + "/stock/ageing"), ("godowns", "Godowns", base + "/stock/godowns"), ("items", "Items", base + "/items")]
+        return el("nav", ["aria-label": "Stock", "class": "actions report-nav"], links.map { key, label, href in
             key == current ? el("a", ["href": href, "aria-current": "page"], text: label) : el("a", ["href": href], text: label)
         })
+    }
+
+    /// A plain report table under the stock tabs: headings, then rows of cells (numbers right-aligned).
+    static func table(_ title: String, current: String, id: String, headings: [String], numeric: Set<String>, rows: [[String]], empty: String,
+                      companyID: UUID, chrome: Chrome, extra: [HTMLNode] = []) -> String {
+        let base = "/app/c/\(companyID.uuidString.lowercased())"
+        var body = ""
+        for row in rows {
+            body += "<tr>" + zip(headings, row).map { h, cell in
+                "<td data-label=\"\(esc(h))\"\(numeric.contains(h) ? " class=\"num\"" : "")>\(esc(cell))</td>"
+            }.joined() + "</tr>"
+        }
+        return Layout.render(chrome, [el("h1", text: title), nav(base: base, current: current)] + extra + [
+            rows.isEmpty ? el("p", ["class": "card"], text: empty) :
+                el("div", ["class": "table-wrap"], [el("table", ["id": id, "class": "stack"], [
+                    el("thead", [:], [el("tr", [:], headings.map { h in el("th", ["scope": "col", "class": numeric.contains(h) ? "num" : ""], text: h) })]),
+                    el("tbody", [:], [.raw(body)]),
+                ])]),
+        ])
     }
 }
