@@ -303,6 +303,8 @@ import Vapor
             func patch(_ item: String, _ json: JSONValue) async throws -> TestResponse {
                 try await g.f.client.send(.PATCH, "/api/v1/companies/\(g.f.company)/items/\(item)", token: g.f.owner.accessToken, json: json)
             }
+            let actions = try await g.f.get("audit-log?entityType=item").json["items"]?.arrayValue.compactMap { $0["action"]?.stringValue } ?? []
+            #expect(actions.contains("item.bill-of-materials"))
             // Flour from cakes would make cakes from themselves.
             #expect(try await patch("Flour", ["billOfMaterials": [["item": "Cake", "quantity": "1"]]]).errorFields == ["billOfMaterials[0].item"])
             #expect(try await patch("Cake", ["billOfMaterials": [["item": "Cake", "quantity": "1"]]]).errorFields == ["billOfMaterials[0].item"])

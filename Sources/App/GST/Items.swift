@@ -290,7 +290,9 @@ enum ItemController {
         }
         try await db.sql().insert(into: "items").model(row).run()
         if let rate { try await db.sql().insert(into: "item_rates").model(rate).run() }
-        if let bom = body.billOfMaterials { try await BillsOfMaterials.save(try await BillsOfMaterials.check(bom, item: row, on: db), item: row.id, on: db) }
+        if let bom = body.billOfMaterials {
+            try await BillsOfMaterials.save(try await BillsOfMaterials.check(bom, item: row, on: db), item: row, actor: actor, on: db)
+        }
         try await ItemStock.recordOpening(body.openingStock ?? [], item: row, company: company, on: db)
         let dto = ItemDTO(row, rates: rate.map { [$0] } ?? [], on: Format.today())
         try await AuditLog.append(AuditEvent(companyID: context.companyID, action: "item.create", entityType: "item",
@@ -315,7 +317,9 @@ enum ItemController {
             }
             let sql = db.sql()
             try await sql.update("items").set(model: row).where("id", .equal, row.id).run()
-            if let bom = body.billOfMaterials { try await BillsOfMaterials.save(try await BillsOfMaterials.check(bom, item: row, on: db), item: row.id, on: db) }
+            if let bom = body.billOfMaterials {
+                try await BillsOfMaterials.save(try await BillsOfMaterials.check(bom, item: row, on: db), item: row, actor: actor, on: db)
+            }
             if let rate {
                 // Correcting the rate of a date already in the history changes that entry (audited); nothing is removed.
                 try await sql.insert(into: "item_rates").model(rate).onConflict(with: ["item_id", "from_date"]) {

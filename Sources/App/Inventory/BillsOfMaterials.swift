@@ -62,9 +62,15 @@ enum BillsOfMaterials {
         return false
     }
 
-    /// Replaces the item's bill (the item's audit entry records before and after).
-    static func save(_ rows: [BOMLineRow], item: UUID, on db: any Database) async throws {
-        try await db.sql().delete(from: "bom_lines").where("item_id", .equal, item).run()
+    /// Replaces the item's bill, audited with the lines before and after.
+    static func save(_ rows: [BOMLineRow], item: ItemRow, actor: AuditActor, on db: any Database) async throws {
+        let before = try await lines(of: item.id, on: db)
+        try await db.sql().delete(from: "bom_lines").where("item_id", .equal, item.id).run()
         try await VoucherPosting.insert(rows, into: "bom_lines", on: db.sql())
+        func json(_ rows: [BOMLineRow]) throws -> JSONValue {
+            try JSONValue(encoding: rows.map { ["componentId": $0.component_id.uuidString.lowercased(), "quantity": Quantity(thousandths: $0.quantity_milli).description] })
+        }
+        try await AuditLog.append(AuditEvent(companyID: item.company_id, action: "item.bill-of-materials", entityType: "item",
+                                             entityID: item.id.uuidString.lowercased(), before: try json(before), after: try json(rows)), by: actor, on: db)
     }
 }

@@ -111,6 +111,8 @@ enum Stock {
         struct Max: Decodable { var s: Int64? }
         var rows: [StockMovementRow] = []
         for (itemID, group) in Dictionary(grouping: moves, by: \.item.id) {
+            // Two PostgreSQL transactions posting the same item at once may read the same maximum; replays then
+            // break the tie by id, so every replay orders the movements the same way.
             var seq = try await sql.raw("SELECT MAX(seq) AS s FROM stock_movements WHERE item_id = \(bind: itemID)").first(decoding: Max.self)?.s ?? 0
             for m in group {
                 seq += 1
@@ -174,7 +176,7 @@ enum Stock {
         try await BulkRows.stream("""
             SELECT date, quantity_milli, value_paise FROM stock_movements
             WHERE item_id = \(bind: item.id) AND active = \(bind: true) AND valued = \(bind: true) AND date >= \(bind: from.description)
-            ORDER BY date, seq
+            ORDER BY date, seq, id
             """, on: db) { row in try replay.add(date: row.string("date"), quantity: row.int("quantity_milli"), value: row.int("value_paise")) }
         replay.finish()
         let sql = db.sql()

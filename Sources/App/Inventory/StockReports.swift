@@ -200,7 +200,7 @@ enum StockReports {
             SELECT m.date, m.source_kind, m.source_id, g.name AS godown, b.name AS batch, m.quantity_milli, m.value_paise, m.valued
             FROM stock_movements m JOIN godowns g ON g.id = m.godown_id LEFT JOIN stock_batches b ON b.id = m.batch_id
             WHERE m.item_id = \(bind: item.id) AND m.active = \(bind: true) AND m.date >= \(bind: from.description) AND m.date <= \(bind: to.description)
-            ORDER BY m.date, m.seq
+            ORDER BY m.date, m.seq, m.id
             """).all(decoding: Move.self)
         var balanceQuantity = opening.quantity
         let rows = moves.map { m -> StockLedgerDTO.Row in
