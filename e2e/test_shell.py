@@ -109,7 +109,7 @@ def test_phone_viewport_has_no_horizontal_scroll(browser, base_url):
               ("invoice-new", f"/app/c/{company}/invoices/new"), ("gst-returns", f"/app/c/{company}/gst/returns"),
               ("stock", f"/app/c/{company}/stock"), ("notifications", f"/app/c/{company}/notifications"),
               ("stock-batches", f"/app/c/{company}/stock/batches"), ("stock-ageing", f"/app/c/{company}/stock/ageing"),
-              ("godowns", f"/app/c/{company}/stock/godowns"),
+              ("godowns", f"/app/c/{company}/stock/godowns"), ("stock-journal", f"/app/c/{company}/stock/journals/new"),
               ("notfound", "/app/c/00000000-0000-0000-0000-000000000000"),
               ("offline", "/offline")]
     for name, path in pages:

@@ -251,6 +251,16 @@ import Vapor
             let dup = try await browser.send(.POST, base + "/stock/godowns", form: ["name": "back room"])
             #expect(dup.status == .unprocessableEntity && dup.text.contains("already exists"))
             #expect(try await browser.send(.GET, base + "/stock/godowns").text.contains("Back Room"))
+
+            // A transfer from the journal form; a line with an unknown godown comes back with the error beside it.
+            #expect(try await browser.send(.GET, base + "/stock/journals/new").status == .ok)
+            let bad = try await browser.send(.POST, base + "/stock/journals/new", form: ["kind": "transfer", "date": "2026-08-01", "item2": "USB Keyboard",
+                                                                                       "quantity2": "5", "fromGodown2": "Main Location", "toGodown2": "Attic"])
+            #expect(bad.status == .unprocessableEntity && bad.text.contains(#"id="f-toGodown2-error""#), "\(bad.status)")
+            let moved = try await browser.send(.POST, base + "/stock/journals/new", form: ["kind": "transfer", "date": "2026-08-01", "item2": "USB Keyboard",
+                                                                                         "quantity2": "5", "fromGodown2": "Main Location", "toGodown2": "Back Room"])
+            #expect(moved.status == .seeOther)
+            #expect(try await self.summary(g, "2026-08-01", by: "godown")["USB Keyboard @ Back Room"]?.0 == "5")
         }
     }
 

@@ -50,6 +50,7 @@ enum WebForm {
         "group-created": "Group created.",
         "item-created": "Item created.",
         "invoice-saved": "Invoice saved and posted.",
+        "journal-saved": "Stock journal saved; the summary below includes it.",
     ]
 }
 

@@ -99,4 +99,35 @@ enum WebStockController {
                                              rows: list.map { [$0.name, $0.parent ?? ""] }, empty: "No godowns.", companyID: context.companyID,
                                              chrome: req.chrome("Godowns", section: .stock, company: dto), extra: extra), status: status)
     }
+
+    @Sendable static func newJournal(req: Request) async throws -> Response {
+        try await journalPage(req, values: ["date": Format.today().description], errors: [:], status: .ok)
+    }
+
+    @Sendable static func createJournal(req: Request) async throws -> Response {
+        let form = WebForm.fields(req)
+        let (json, filled) = StockPages.journalBody(form)
+        do {
+            let body = try StockJournalRequest.decode(from: json)
+            let (context, actor) = (try req.company, req.auditActor)
+            _ = try await req.write { db in
+                try await StockJournals.post(body, company: try await CompanyController.find(context, on: db), actor: actor, on: db)
+            }
+            return req.redirect(to: "/app/c/\(context.companyID.uuidString.lowercased())/stock?notice=journal-saved")
+        } catch let e as APIError where e.status.code < 500 {
+            var errors = WebForm.errors(e, rows: "lines", filled: filled)
+            if e.fields.isEmpty { errors[""] = e.message }
+            return try await journalPage(req, values: form, errors: errors, status: e.status)
+        }
+    }
+
+    private static func journalPage(_ req: Request, values: [String: String], errors: [String: String], status: HTTPStatus) async throws -> Response {
+        let (context, dto) = try await company(req)
+        let items = try await ItemController.list(req: req).items.filter { $0.kind == "goods" }.map(\.name)
+        let godowns = try await Godowns.all(company: context.companyID, on: req.db).map(\.name)
+        return WebForm.page(StockPages.journalEntry(values: values, errors: errors, items: items, godowns: godowns, companyID: context.companyID,
+                                                    chrome: req.chrome("New stock journal", section: .stock, company: dto,
+                                                                       back: "/app/c/\(context.companyID.uuidString.lowercased())/stock")),
+                            status: status)
+    }
 }

@@ -71,6 +71,8 @@ func webRoutes(_ app: Application) {
         company.on(.GET, "stock", "ageing", api: .page("Stock ageing", .company(.inventoryView)), use: WebStockController.ageing)
         company.on(.GET, "stock", "godowns", api: .page("Godowns", .company(.inventoryView)), use: WebStockController.godowns)
         company.on(.POST, "stock", "godowns", api: .page("New godown", .company(.inventoryEdit)), use: WebStockController.createGodown)
+        company.on(.GET, "stock", "journals", "new", api: .page("New stock journal", .company(.inventoryEdit)), use: WebStockController.newJournal)
+        company.on(.POST, "stock", "journals", "new", api: .page("New stock journal", .company(.inventoryEdit)), use: WebStockController.createJournal)
         company.on(.GET, "notifications", api: .page("Notifications", .company(.companyView)), use: WebStockController.notifications)
         company.on(.POST, "notifications", ":notificationID", "read", api: .page("Mark notification read", .company(.companyView)),
                    use: WebStockController.markRead)

@@ -92,7 +92,8 @@ enum StockPages {
 
     static func nav(base: String, current: String) -> HTMLNode {
         let links = [("stock", "Stock summary", base + "/stock"), ("batches", "Batches", base + "/stock/batches"), ("reorder", "Reorder", base + "/stock/reorder"),
-                     ("ageing", "Ageing", base + "/stock/ageing"), ("godowns", "Godowns", base + "/stock/godowns"), ("items", "Items", base + "/items")]
+                     ("ageing", "Ageing", base + "/stock/ageing"), ("godowns", "Godowns", base + "/stock/godowns"),
+                     ("journal", "New stock journal", base + "/stock/journals/new"), ("items", "Items", base + "/items")]
         return el("nav", ["aria-label": "Stock", "class": "actions report-nav"], links.map { key, label, href in
             key == current ? el("a", ["href": href, "aria-current": "page"], text: label) : el("a", ["href": href], text: label)
         })
@@ -115,5 +116,66 @@ enum StockPages {
                     el("tbody", [:], [.raw(body)]),
                 ])]),
         ])
+    }
+
+    static let journalLines = 6
+
+    /// Stock journal entry: kind, date and up to six lines, each error beside the field it names.
+    static func journalEntry(values v: [String: String], errors e: [String: String], items: [String], godowns: [String], companyID: UUID,
+                             chrome: Chrome) -> String {
+        let base = "/app/c/\(companyID.uuidString.lowercased())"
+        let lines: [HTMLNode] = (0..<journalLines).map { i in
+            let f = "lines[\(i)]"
+            return el("fieldset", ["class": "grid line"], [
+                el("legend", ["class": "skip"], text: "Line \(i + 1)"),
+                FormField.input("item\(i)", label: "Item", value: v["item\(i)"] ?? "", error: e[f + ".item"],
+                                extra: [.attribute(named: "list", value: "item-names"), .attribute(named: "autocomplete", value: "off")]),
+                FormField.input("quantity\(i)", label: "Quantity", value: v["quantity\(i)"] ?? "", error: e[f + ".quantity"],
+                                extra: [.attribute(named: "inputmode", value: "decimal")]),
+                FormField.input("batch\(i)", label: "Batch", value: v["batch\(i)"] ?? "", error: e[f + ".batch"]),
+                FormField.input("fromGodown\(i)", label: "From godown", value: v["fromGodown\(i)"] ?? "", error: e[f + ".fromGodown"],
+                                extra: [.attribute(named: "list", value: "godown-names")]),
+                FormField.input("toGodown\(i)", label: "To godown", value: v["toGodown\(i)"] ?? "", error: e[f + ".toGodown"],
+                                extra: [.attribute(named: "list", value: "godown-names")]),
+                FormField.input("rate\(i)", label: "Rate (₹, stock in)", value: v["rate\(i)"] ?? "", error: e[f + ".rate"],
+                                extra: [.attribute(named: "inputmode", value: "decimal")]),
+            ])
+        }
+        var content: [HTMLNode] = [el("h1", text: "New stock journal"), nav(base: base, current: "journal")]
+        if let error = e[""] { content.append(el("div", ["class": "notice error-box", "role": "alert"], text: error)) }
+        content.append(el("form", ["method": "post", "action": base + "/stock/journals/new", "class": "card", "novalidate": nil], [
+            Layout.csrfField(chrome.csrf),
+            el("div", ["class": "grid"], [
+                FormField.select("kind", label: "Kind", options: StockJournalKind.entered.map { ($0.rawValue, $0.rawValue) }, selected: v["kind"] ?? "transfer",
+                                 error: e["kind"]),
+                FormField.input("date", label: "Date", value: v["date"] ?? "", type: "date", error: e["date"], required: true),
+                FormField.input("narration", label: "Narration", value: v["narration"] ?? "", error: e["narration"]),
+            ]),
+            el("p", ["class": "hint"], text: "Transfer: both godowns. Consumption and production: from godown (Main Location if empty). Adjustment: to godown with a rate (found) or from godown (lost)."),
+            el("datalist", ["id": "item-names"], items.map { el("option", ["value": $0]) }),
+            el("datalist", ["id": "godown-names"], godowns.map { el("option", ["value": $0]) }),
+        ] + lines + [
+            el("p", ["class": "actions"], [
+                el("button", ["type": "submit"], text: "Save journal"),
+                el("a", ["class": "button secondary", "href": base + "/stock"], text: "Cancel"),
+            ]),
+        ]))
+        return Layout.render(chrome, content)
+    }
+
+    /// The API body the journal form stands for; blank lines are skipped and the form's line numbers kept.
+    static func journalBody(_ form: [String: String]) -> (JSONValue, [Int]) {
+        var lines: [JSONValue] = []
+        var filled: [Int] = []
+        for i in 0..<journalLines {
+            guard !(form["item\(i)"] ?? "").isEmpty || !(form["quantity\(i)"] ?? "").isEmpty else { continue }
+            var line: [String: JSONValue] = ["item": .string(form["item\(i)"] ?? ""), "quantity": .string(form["quantity\(i)"] ?? "")]
+            for key in ["batch", "fromGodown", "toGodown", "rate"] { if let v = form[key + "\(i)"], !v.isEmpty { line[key] = .string(v) } }
+            lines.append(.object(line))
+            filled.append(i)
+        }
+        var body: [String: JSONValue] = ["kind": .string(form["kind"] ?? "transfer"), "date": .string(form["date"] ?? ""), "lines": .array(lines)]
+        if let n = form["narration"], !n.isEmpty { body["narration"] = .string(n) }
+        return (.object(body), filled)
     }
 }
