@@ -90,6 +90,25 @@ struct StockBench {
             summary.append(BenchSupport.seconds(ContinuousClock.now - t) * 1000)
         }
 
+        // Posting through the real path: stock journals of five consumption lines each (negative-stock checks,
+        // movements, revaluation of each item from the journal's day, audit), 100 journals to a transaction.
+        let company0 = try await Company.find(companyID, on: app.db)!
+        let postStart = ContinuousClock.now
+        var journals = 0
+        for _ in 0..<10 {
+            let bodies = (0..<100).map { _ in
+                StockJournalRequest(date: fyStart.adding(days: 364).description, kind: .adjustment, narration: nil, lines: (0..<5).map { _ in
+                    StockJournalRequest.Line(item: itemRows[g.next(1...(itemRows.count - 1))].id.uuidString, quantity: "0.001", batch: nil,
+                                             fromGodown: nil, toGodown: godownRows[0].id.uuidString, rate: "10.00", expiryDate: nil)
+                })
+            }
+            try await app.store.write(on: app.db) { db in
+                for body in bodies { _ = try await StockJournals.post(body, company: company0, actor: actor, on: db) }
+            }
+            journals += bodies.count
+        }
+        let postSeconds = BenchSupport.seconds(ContinuousClock.now - postStart)
+
         // One purchase of the hot item dated on the year's first day: everything after it is revalued.
         let company = try await Company.find(companyID, on: app.db)!
         let t = ContinuousClock.now
@@ -103,6 +122,7 @@ struct StockBench {
             "FinSync360 stock benchmark (\(app.config.isPostgres ? "PostgreSQL" : "SQLite")): \(items) items, \(godowns) godowns, \(written) movements",
             "bulk movements: \(Int(insertRate)) movements/s written; valuing every item from the start: \(BenchSupport.fmt(valueTime)) s",
             "stock summary (\(rows) items): p50 \(BenchSupport.fmt(BenchSupport.percentile(summary, 0.5))) ms, p99 \(BenchSupport.fmt(BenchSupport.percentile(summary, 0.99))) ms",
+            "posting through stock journals (5 lines each): \(Int(Double(journals) / postSeconds)) journals/s, \(Int(Double(journals * 5) / postSeconds)) movements/s",
             "backdated purchase of the hot item, revaluing \(replayed) later movements: \(BenchSupport.fmt(backdated)) ms",
         ].joined(separator: "\n")
     }
