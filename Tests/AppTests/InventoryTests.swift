@@ -313,6 +313,8 @@ import Vapor
             func patch(_ item: String, _ json: JSONValue) async throws -> TestResponse {
                 try await g.f.client.send(.PATCH, "/api/v1/companies/\(g.f.company)/items/\(item)", token: g.f.owner.accessToken, json: json)
             }
+            let cake = try await g.f.get("items/Cake").json
+            #expect(cake["billOfMaterials"]?.arrayValue.map { $0["quantity"]?.stringValue ?? "" } == ["0.5", "0.25"])
             let actions = try await g.f.get("audit-log?entityType=item").json["items"]?.arrayValue.compactMap { $0["action"]?.stringValue } ?? []
             #expect(actions.contains("item.bill-of-materials"))
             // Flour from cakes would make cakes from themselves.

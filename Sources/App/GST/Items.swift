@@ -126,6 +126,8 @@ struct ItemDTO: APIResponseBody {
     var reorderLevel: String?
     var minimumOrderQuantity: String?
     var stockGroupId: UUID?
+    /// Shown for a single item (not in lists): components by id and quantity per unit.
+    var billOfMaterials: [BillsOfMaterials.Line]?
 
     init(_ row: ItemRow, rates: [ItemRateRow], on date: CalendarDate) {
         id = row.id
@@ -158,6 +160,7 @@ struct ItemDTO: APIResponseBody {
         .required("batchWise", .boolean), .required("trackExpiry", .boolean), .required("valuationMethod", .oneOf(ValuationMethod.self)),
         .optional("reorderLevel", .nullable(.string())), .optional("minimumOrderQuantity", .nullable(.string())),
         .optional("stockGroupId", .nullable(.uuid)),
+        .optional("billOfMaterials", .array(.object([.required("item", .string()), .required("quantity", .string())]))),
     ]))
 }
 
@@ -268,7 +271,12 @@ enum ItemController {
     @Sendable static func show(req: Request) async throws -> ItemDTO {
         let company = try req.company.companyID
         guard let row = try await Items.find(req.parameters.get("item") ?? "", company: company, on: req.db) else { throw APIError.notFound("Item") }
-        return ItemDTO(row, rates: try await Items.rates(company: company, items: [row.id], on: req.db)[row.id] ?? [], on: Format.today())
+        var dto = ItemDTO(row, rates: try await Items.rates(company: company, items: [row.id], on: req.db)[row.id] ?? [], on: Format.today())
+        let bom = try await BillsOfMaterials.lines(of: row.id, on: req.db)
+        if !bom.isEmpty {
+            dto.billOfMaterials = bom.map { .init(item: $0.component_id.uuidString.lowercased(), quantity: Quantity(thousandths: $0.quantity_milli).description) }
+        }
+        return dto
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
