@@ -110,6 +110,7 @@ def test_phone_viewport_has_no_horizontal_scroll(browser, base_url):
               ("stock", f"/app/c/{company}/stock"), ("notifications", f"/app/c/{company}/notifications"),
               ("stock-batches", f"/app/c/{company}/stock/batches"), ("stock-ageing", f"/app/c/{company}/stock/ageing"),
               ("godowns", f"/app/c/{company}/stock/godowns"), ("stock-journal", f"/app/c/{company}/stock/journals/new"),
+              ("stock-orders", f"/app/c/{company}/stock/orders"),
               ("notfound", "/app/c/00000000-0000-0000-0000-000000000000"),
               ("offline", "/offline")]
     for name, path in pages:

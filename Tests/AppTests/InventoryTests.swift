@@ -261,6 +261,15 @@ import Vapor
                                                                                          "quantity2": "5", "fromGodown2": "Main Location", "toGodown2": "Back Room"])
             #expect(moved.status == .seeOther)
             #expect(try await self.summary(g, "2026-08-01", by: "godown")["USB Keyboard @ Back Room"]?.0 == "5")
+
+            // An order from the orders page shows up as outstanding; a line error comes back beside its field.
+            #expect(try await browser.send(.GET, base + "/stock/orders").text.contains("No order is waiting for goods."))
+            let badOrder = try await browser.send(.POST, base + "/stock/orders", form: ["kind": "sales-order", "date": "2026-08-02", "party": "Pune Retail",
+                                                                                      "item1": "USB Keyboard", "quantity1": "-3", "rate1": "900.00"])
+            #expect(badOrder.status == .unprocessableEntity && badOrder.text.contains(#"id="f-quantity1-error""#))
+            #expect(try await browser.send(.POST, base + "/stock/orders", form: ["kind": "sales-order", "date": "2026-08-02", "party": "Pune Retail",
+                                                                               "item1": "USB Keyboard", "quantity1": "3", "rate1": "900.00"]).status == .seeOther)
+            #expect(try await browser.send(.GET, base + "/stock/orders").text.contains("order-outstanding"))
         }
     }
 

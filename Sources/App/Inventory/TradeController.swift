@@ -82,18 +82,20 @@ enum TradeController {
 
     /// `?kind=sales|purchase`: every active order line with something still to deliver or receive, oldest first.
     @Sendable static func outstanding(req: Request) async throws -> OutstandingDTO {
-        let company = try req.company.companyID
-        let raw = req.query[String.self, at: "kind"] ?? "sales"
+        try await outstanding(company: try req.company.companyID, kind: req.query[String.self, at: "kind"] ?? "sales", on: req.db)
+    }
+
+    static func outstanding(company: UUID, kind raw: String, on db: any Database) async throws -> OutstandingDTO {
         guard let kind = ["sales": TradeKind.salesOrder, "purchase": .purchaseOrder][raw] else {
             throw APIError.validation(field: "kind", "must be sales or purchase")
         }
         struct ID: Decodable { var id: UUID }
-        let orders = try await req.db.sql().raw("""
+        let orders = try await db.sql().raw("""
             SELECT id FROM trade_documents WHERE company_id = \(bind: company) AND kind = \(bind: kind.rawValue) AND active = \(bind: true) ORDER BY date, number
             """).all(decoding: ID.self)
         var rows: [OutstandingDTO.Row] = []
         for o in orders {
-            let dto = try await TradeDocuments.load(o.id, company: company, on: req.db)
+            let dto = try await TradeDocuments.load(o.id, company: company, on: db)
             for l in dto.lines where (l.pending ?? "0") != "0" {
                 rows.append(.init(orderId: dto.id, number: dto.number, date: dto.date, party: dto.party, item: l.item, ordered: l.quantity,
                                   pending: l.pending ?? "0", dueDate: l.dueDate))

@@ -130,4 +130,53 @@ enum WebStockController {
                                                                        back: "/app/c/\(context.companyID.uuidString.lowercased())/stock")),
                             status: status)
     }
+
+    @Sendable static func orders(req: Request) async throws -> Response {
+        try await ordersPage(req, values: ["date": Format.today().description], errors: [:], status: .ok)
+    }
+
+    @Sendable static func createOrder(req: Request) async throws -> Response {
+        let form = WebForm.fields(req)
+        var lines: [JSONValue] = []
+        var filled: [Int] = []
+        for i in 0..<StockPages.journalLines {
+            guard !(form["item\(i)"] ?? "").isEmpty || !(form["quantity\(i)"] ?? "").isEmpty else { continue }
+            var line: [String: JSONValue] = ["item": .string(form["item\(i)"] ?? ""), "quantity": .string(form["quantity\(i)"] ?? ""),
+                                             "rate": .string(form["rate\(i)"] ?? "")]
+            for key in ["godown", "batch"] { if let v = form[key + "\(i)"], !v.isEmpty { line[key] = .string(v) } }
+            lines.append(.object(line))
+            filled.append(i)
+        }
+        var json: [String: JSONValue] = ["date": .string(form["date"] ?? ""), "party": .string(form["party"] ?? ""), "lines": .array(lines)]
+        if let order = form["order"], !order.isEmpty { json["order"] = .string(order) }
+        let kind = TradeKind(rawValue: form["kind"] ?? "") ?? .salesOrder
+        do {
+            let body = try TradeRequest.decode(from: .object(json))
+            let (context, actor) = (try req.company, req.auditActor)
+            _ = try await req.write { db in try await TradeDocuments.post(kind, body, company: try await CompanyController.find(context, on: db), actor: actor, on: db) }
+            return req.redirect(to: "/app/c/\(context.companyID.uuidString.lowercased())/stock/orders")
+        } catch let e as APIError where e.status.code < 500 {
+            var errors = WebForm.errors(e, rows: "lines", filled: filled)
+            if e.fields.isEmpty { errors[""] = e.message }
+            return try await ordersPage(req, values: form, errors: errors, status: e.status)
+        }
+    }
+
+    private static func ordersPage(_ req: Request, values: [String: String], errors: [String: String], status: HTTPStatus) async throws -> Response {
+        let (context, dto) = try await company(req)
+        var outstanding: [TradeController.OutstandingDTO.Row] = []
+        var open: [(String, String)] = []
+        for kind in ["sales", "purchase"] {
+            let rows = try await TradeController.outstanding(company: context.companyID, kind: kind, on: req.db).rows
+            outstanding += rows
+            for r in rows where !open.contains(where: { $0.0 == r.orderId.uuidString.lowercased() }) {
+                open.append((r.orderId.uuidString.lowercased(), "\(kind == "sales" ? "Sales" : "Purchase") order \(r.number) · \(r.party)"))
+            }
+        }
+        let items = try await ItemController.list(req: req).items.filter { $0.kind == "goods" }.map(\.name)
+        let parties = try await Chart.ledgers(company: context.companyID, on: req.db).map(\.name)
+        return WebForm.page(StockPages.orders(outstanding: outstanding, openOrders: open, values: values, errors: errors, items: items, parties: parties,
+                                              companyID: context.companyID, chrome: req.chrome("Orders and notes", section: .stock, company: dto)),
+                            status: status)
+    }
 }

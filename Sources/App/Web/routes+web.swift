@@ -71,6 +71,8 @@ func webRoutes(_ app: Application) {
         company.on(.GET, "stock", "ageing", api: .page("Stock ageing", .company(.inventoryView)), use: WebStockController.ageing)
         company.on(.GET, "stock", "godowns", api: .page("Godowns", .company(.inventoryView)), use: WebStockController.godowns)
         company.on(.POST, "stock", "godowns", api: .page("New godown", .company(.inventoryEdit)), use: WebStockController.createGodown)
+        company.on(.GET, "stock", "orders", api: .page("Orders and notes", .company(.vouchersView)), use: WebStockController.orders)
+        company.on(.POST, "stock", "orders", api: .page("New order or note", .company(.vouchersCreate)), use: WebStockController.createOrder)
         company.on(.GET, "stock", "journals", "new", api: .page("New stock journal", .company(.inventoryEdit)), use: WebStockController.newJournal)
         company.on(.POST, "stock", "journals", "new", api: .page("New stock journal", .company(.inventoryEdit)), use: WebStockController.createJournal)
         company.on(.GET, "notifications", api: .page("Notifications", .company(.companyView)), use: WebStockController.notifications)

@@ -93,7 +93,8 @@ enum StockPages {
     static func nav(base: String, current: String) -> HTMLNode {
         let links = [("stock", "Stock summary", base + "/stock"), ("batches", "Batches", base + "/stock/batches"), ("reorder", "Reorder", base + "/stock/reorder"),
                      ("ageing", "Ageing", base + "/stock/ageing"), ("godowns", "Godowns", base + "/stock/godowns"),
-                     ("journal", "New stock journal", base + "/stock/journals/new"), ("items", "Items", base + "/items")]
+                     ("journal", "New stock journal", base + "/stock/journals/new"), ("orders", "Orders and notes", base + "/stock/orders"),
+                     ("items", "Items", base + "/items")]
         return el("nav", ["aria-label": "Stock", "class": "actions report-nav"], links.map { key, label, href in
             key == current ? el("a", ["href": href, "aria-current": "page"], text: label) : el("a", ["href": href], text: label)
         })
@@ -177,5 +178,55 @@ enum StockPages {
         var body: [String: JSONValue] = ["kind": .string(form["kind"] ?? "transfer"), "date": .string(form["date"] ?? ""), "lines": .array(lines)]
         if let n = form["narration"], !n.isEmpty { body["narration"] = .string(n) }
         return (.object(body), filled)
+    }
+
+    /// Orders and notes: what is outstanding on open orders, and a form for a new order or note.
+    static func orders(outstanding: [TradeController.OutstandingDTO.Row], openOrders: [(String, String)], values v: [String: String],
+                       errors e: [String: String], items: [String], parties: [String], companyID: UUID, chrome: Chrome) -> String {
+        let base = "/app/c/\(companyID.uuidString.lowercased())"
+        var rows = ""
+        for r in outstanding {
+            rows += "<tr><td data-label=\"Order\">\(r.number)</td><td data-label=\"Date\">\(esc(r.date))</td><td data-label=\"Party\">\(esc(r.party))</td>"
+            rows += "<td data-label=\"Item\">\(esc(r.item))</td><td class=\"num\" data-label=\"Ordered\">\(esc(r.ordered))</td>"
+            rows += "<td class=\"num\" data-label=\"Pending\">\(esc(r.pending))</td></tr>"
+        }
+        let lines: [HTMLNode] = (0..<journalLines).map { i in
+            let f = "lines[\(i)]"
+            return el("fieldset", ["class": "grid line"], [
+                el("legend", ["class": "skip"], text: "Line \(i + 1)"),
+                FormField.input("item\(i)", label: "Item", value: v["item\(i)"] ?? "", error: e[f + ".item"],
+                                extra: [.attribute(named: "list", value: "item-names"), .attribute(named: "autocomplete", value: "off")]),
+                FormField.input("quantity\(i)", label: "Quantity", value: v["quantity\(i)"] ?? "", error: e[f + ".quantity"],
+                                extra: [.attribute(named: "inputmode", value: "decimal")]),
+                FormField.input("rate\(i)", label: "Rate (₹)", value: v["rate\(i)"] ?? "", error: e[f + ".rate"],
+                                extra: [.attribute(named: "inputmode", value: "decimal")]),
+                FormField.input("godown\(i)", label: "Godown (notes)", value: v["godown\(i)"] ?? "", error: e[f + ".godown"]),
+                FormField.input("batch\(i)", label: "Batch (notes)", value: v["batch\(i)"] ?? "", error: e[f + ".batch"]),
+            ])
+        }
+        var content: [HTMLNode] = [el("h1", text: "Orders and notes"), nav(base: base, current: "orders")]
+        if let error = e[""] { content.append(el("div", ["class": "notice error-box", "role": "alert"], text: error)) }
+        content.append(outstanding.isEmpty ? el("p", ["class": "card"], text: "No order is waiting for goods.") :
+            el("div", ["class": "table-wrap"], [el("table", ["id": "order-outstanding", "class": "stack"], [
+                el("thead", [:], [el("tr", [:], ["Order", "Date", "Party", "Item", "Ordered", "Pending"].map { h in
+                    el("th", ["scope": "col", "class": ["Ordered", "Pending"].contains(h) ? "num" : ""], text: h)
+                })]),
+                el("tbody", [:], [.raw(rows)]),
+            ])]))
+        content.append(el("form", ["method": "post", "action": base + "/stock/orders", "class": "card", "novalidate": nil], [
+            Layout.csrfField(chrome.csrf),
+            el("h2", text: "New order or note"),
+            el("div", ["class": "grid"], [
+                FormField.select("kind", label: "Kind", options: TradeKind.allCases.map { ($0.rawValue, $0.title) }, selected: v["kind"] ?? "sales-order",
+                                 error: e["kind"]),
+                FormField.input("date", label: "Date", value: v["date"] ?? "", type: "date", error: e["date"], required: true),
+                FormField.input("party", label: "Party", value: v["party"] ?? "", error: e["party"],
+                                extra: [.attribute(named: "list", value: "party-names"), .attribute(named: "autocomplete", value: "off")]),
+                FormField.select("order", label: "Fulfils order (notes)", options: [("", "—")] + openOrders, selected: v["order"] ?? "", error: e["order"]),
+            ]),
+            el("datalist", ["id": "item-names"], items.map { el("option", ["value": $0]) }),
+            el("datalist", ["id": "party-names"], parties.map { el("option", ["value": $0]) }),
+        ] + lines + [el("p", ["class": "actions"], [el("button", ["type": "submit"], text: "Save")])]))
+        return Layout.render(chrome, content)
     }
 }
