@@ -52,6 +52,7 @@ extension InventoryTests {
             #expect(try await g.f.post("units", ["symbol": "box"]).errorFields == ["symbol"])
             #expect(try await g.f.post("units", ["symbol": "PACKET"]).errorFields == ["uqc"])
             #expect(try await g.f.post("units", ["symbol": "DOZ", "uqc": "DOZ", "base": "NOS"]).errorFields == ["conversion"])
+            #expect(try await g.f.post("units", ["symbol": "CRATE", "uqc": "BOX", "base": "BUNDLE", "conversion": "4"]).errorFields == ["base"])
             // Two boxes of keyboards at ₹12,000 a box: 24 keyboards leave stock; the line reports in boxes.
             let sale = try await g.invoice("sales", "Pune Retail", "2026-08-01", [L("USB Keyboard", "2", "12000.00", ["unit": "BOX"])])
             #expect(sale.status == .created, "\(sale.text)")

@@ -93,7 +93,12 @@ enum Units {
                 errors.append(.init(field: body.base == nil ? "base" : "conversion", message: "a compound unit needs both base and conversion"))
             } else if let raw = body.conversion {
                 do { conversion = try Quantity(parsing: raw).thousandths } catch { errors.append(.init(field: "conversion", message: "\(error)")) }
-                if body.base?.uppercased() == symbol { errors.append(.init(field: "base", message: "a unit cannot be made of itself")) }
+                let base = (body.base ?? "").uppercased()
+                if base == symbol { errors.append(.init(field: "base", message: "a unit cannot be made of itself")) }
+                // The base is an item's unit (a UQC code) or a unit already defined; anything else leads nowhere.
+                else if !UQC.isValid(base, service: false), try await !all(company: company, on: db).contains(where: { $0.symbol.uppercased() == base }) {
+                    errors.append(.init(field: "base", message: "'\(base)' is neither a UQC code nor a unit of this company"))
+                }
             }
             guard errors.isEmpty else { throw APIError.validation(errors) }
             let row = UnitRow(id: UUID(), company_id: company, symbol: symbol, name: body.name, uqc: uqc, base_symbol: body.base?.uppercased(),

@@ -11,6 +11,23 @@ enum WebForm {
         .object(fields.filter { keys.contains($0.key) && !$0.value.isEmpty }.mapValues(JSONValue.string))
     }
 
+    /// The `lines` of a form with numbered rows (`item0`, `quantity0`, …): a row counts when its item or quantity
+    /// is filled; `keys` are always sent, `optional` ones only when filled. Returns the rows and which form rows
+    /// they were, for `errors(_:rows:filled:)`.
+    static func rows(_ form: [String: String], count: Int, keys: [String], optional: [String]) -> ([JSONValue], [Int]) {
+        var lines: [JSONValue] = []
+        var filled: [Int] = []
+        for i in 0..<count {
+            guard !(form["item\(i)"] ?? "").isEmpty || !(form["quantity\(i)"] ?? "").isEmpty else { continue }
+            var line: [String: JSONValue] = [:]
+            for key in keys { line[key] = .string(form[key + "\(i)"] ?? "") }
+            for key in optional { if let v = form[key + "\(i)"], !v.isEmpty { line[key] = .string(v) } }
+            lines.append(.object(line))
+            filled.append(i)
+        }
+        return (lines, filled)
+    }
+
     static func errors(_ error: APIError) -> [String: String] {
         Dictionary(error.fields.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first })
     }

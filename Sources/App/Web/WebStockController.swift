@@ -137,16 +137,7 @@ enum WebStockController {
 
     @Sendable static func createOrder(req: Request) async throws -> Response {
         let form = WebForm.fields(req)
-        var lines: [JSONValue] = []
-        var filled: [Int] = []
-        for i in 0..<StockPages.journalLines {
-            guard !(form["item\(i)"] ?? "").isEmpty || !(form["quantity\(i)"] ?? "").isEmpty else { continue }
-            var line: [String: JSONValue] = ["item": .string(form["item\(i)"] ?? ""), "quantity": .string(form["quantity\(i)"] ?? ""),
-                                             "rate": .string(form["rate\(i)"] ?? "")]
-            for key in ["godown", "batch"] { if let v = form[key + "\(i)"], !v.isEmpty { line[key] = .string(v) } }
-            lines.append(.object(line))
-            filled.append(i)
-        }
+        let (lines, filled) = WebForm.rows(form, count: StockPages.journalLines, keys: ["item", "quantity", "rate"], optional: ["godown", "batch"])
         var json: [String: JSONValue] = ["date": .string(form["date"] ?? ""), "party": .string(form["party"] ?? ""), "lines": .array(lines)]
         if let order = form["order"], !order.isEmpty { json["order"] = .string(order) }
         let kind = TradeKind(rawValue: form["kind"] ?? "") ?? .salesOrder

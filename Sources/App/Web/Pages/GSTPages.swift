@@ -174,16 +174,7 @@ enum InvoiceEntryPage {
 
     /// The API body the form stands for; blank lines are skipped and the form's line numbers kept for errors.
     static func body(_ form: [String: String]) -> (JSONValue, [Int]) {
-        var lines: [JSONValue] = []
-        var filled: [Int] = []
-        for i in 0..<Model.lines {
-            let item = form["item\(i)"] ?? ""
-            guard !item.isEmpty || !(form["quantity\(i)"] ?? "").isEmpty else { continue }
-            var line: [String: JSONValue] = ["item": .string(item), "quantity": .string(form["quantity\(i)"] ?? ""), "rate": .string(form["rate\(i)"] ?? "")]
-            if let d = form["discount\(i)"], !d.isEmpty { line["discount"] = .string(d) }
-            lines.append(.object(line))
-            filled.append(i)
-        }
+        let (lines, filled) = WebForm.rows(form, count: Model.lines, keys: ["item", "quantity", "rate"], optional: ["discount"])
         var body: [String: JSONValue] = ["kind": .string(form["kind"] ?? "sales"), "party": .string(form["party"] ?? ""),
                                          "date": .string(form["date"] ?? ""), "lines": .array(lines)]
         for key in ["number", "placeOfSupply", "supplyType", "originalInvoice", "account"] { if let v = form[key], !v.isEmpty { body[key] = .string(v) } }

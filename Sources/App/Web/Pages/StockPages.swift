@@ -166,15 +166,7 @@ enum StockPages {
 
     /// The API body the journal form stands for; blank lines are skipped and the form's line numbers kept.
     static func journalBody(_ form: [String: String]) -> (JSONValue, [Int]) {
-        var lines: [JSONValue] = []
-        var filled: [Int] = []
-        for i in 0..<journalLines {
-            guard !(form["item\(i)"] ?? "").isEmpty || !(form["quantity\(i)"] ?? "").isEmpty else { continue }
-            var line: [String: JSONValue] = ["item": .string(form["item\(i)"] ?? ""), "quantity": .string(form["quantity\(i)"] ?? "")]
-            for key in ["batch", "fromGodown", "toGodown", "rate"] { if let v = form[key + "\(i)"], !v.isEmpty { line[key] = .string(v) } }
-            lines.append(.object(line))
-            filled.append(i)
-        }
+        let (lines, filled) = WebForm.rows(form, count: journalLines, keys: ["item", "quantity"], optional: ["batch", "fromGodown", "toGodown", "rate"])
         var body: [String: JSONValue] = ["kind": .string(form["kind"] ?? "transfer"), "date": .string(form["date"] ?? ""), "lines": .array(lines)]
         if let n = form["narration"], !n.isEmpty { body["narration"] = .string(n) }
         return (.object(body), filled)
