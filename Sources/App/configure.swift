@@ -47,6 +47,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(CreateOrders())
     app.migrations.add(AddExpiredBatchPolicy())
     app.migrations.add(CreateUnits())
+    app.migrations.add(AddUnitsToTradeLines())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

@@ -180,13 +180,9 @@ enum InvoicePosting {
                 errors.append(.init(field: f + ".item", message: "'\(item.name)' has no GST rate on \(date)")); continue
             }
             var lineUQC = item.unit
-            if let unit = input.unit {
-                if let (factor, uqc) = try await Units.factor(unit, to: item.unit, company: companyID, on: db) {
-                    lineUQC = uqc
-                    if factor != 1_000 { unitFactors[i] = factor }
-                } else {
-                    errors.append(.init(field: f + ".unit", message: "'\(unit)' cannot be converted to \(item.unit), the unit '\(item.name)' is kept in"))
-                }
+            if let (factor, uqc) = try await Units.resolve(input.unit, item: item, field: f, company: companyID, errors: &errors, on: db) {
+                lineUQC = uqc
+                if factor != 1_000 { unitFactors[i] = factor }
             }
             if body.kind.isAdvance && item.kind != "service" {
                 errors.append(.init(field: f + ".item", message: "'\(item.name)' is goods: advances for goods carry no GST (Notification 66/2017-CT); record a plain receipt"))

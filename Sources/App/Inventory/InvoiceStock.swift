@@ -39,7 +39,7 @@ enum InvoiceStock {
                 continue
             }
             // In the item's own unit when the line was billed in a compound one.
-            let inItemUnit = StockPosition.share(c.lines[i].quantity_milli, of: 1_000, taking: c.unitFactors[i] ?? 1_000)
+            let inItemUnit = Units.inItemUnit(c.lines[i].quantity_milli, factor: c.unitFactors[i] ?? 1_000)
             let fromNotes = min(covered[item.id, default: 0], inItemUnit)
             covered[item.id, default: 0] -= fromNotes
             let quantity = inItemUnit - fromNotes

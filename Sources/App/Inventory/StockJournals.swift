@@ -30,6 +30,8 @@ struct StockJournalRequest: APIRequestBody {
         var toGodown: String?
         var rate: String?
         var expiryDate: String?
+        /// A compound unit of the item's (a BOX of 12 NOS); the quantity and rate are in it.
+        var unit: String?
     }
     var date: String
     var kind: StockJournalKind
@@ -48,6 +50,7 @@ struct StockJournalRequest: APIRequestBody {
             .optional("toGodown", .string(.init(minLength: 1, maxLength: 200))),
             .optional("rate", .string(.init(minLength: 1, maxLength: 20, description: "Adjustments in: cost per unit in rupees"))),
             .optional("expiryDate", .date),
+            .optional("unit", .string(.init(minLength: 1, maxLength: 20, description: "The quantity's unit when not the item's own: a compound unit leading to it"))),
         ]))),
     ])
 }
@@ -96,8 +99,10 @@ enum StockJournals {
                                                                                                     : "no active item '\(line.item)' in this company"))
                 continue
             }
-            var quantity: Int64 = 0
-            do { quantity = try Quantity(parsing: line.quantity).thousandths } catch { errors.append(.init(field: f + ".quantity", message: error.description)) }
+            var entered: Int64 = 0
+            do { entered = try Quantity(parsing: line.quantity).thousandths } catch { errors.append(.init(field: f + ".quantity", message: error.description)) }
+            let factor = try await Units.resolve(line.unit, item: item, field: f, company: companyID, errors: &errors, on: db)?.factor ?? 1_000
+            let quantity = Units.inItemUnit(entered, factor: factor)
             func godown(_ field: String, _ ref: String?) async throws -> GodownRow? {
                 guard let ref else { return nil }
                 let g = try await Godowns.find(ref, company: companyID, on: db)
@@ -153,7 +158,7 @@ enum StockJournals {
                     let inBatch = try await ItemStock.receiptBatch(item: item, name: line.batch, expiry: line.expiryDate, manufactured: nil, field: f,
                                                                    errors: &errors, on: db)
                     moves.append(.init(item: item, godown: to, batch: inBatch, date: date, quantity: quantity,
-                                       value: Quantity(thousandths: quantity).times(rate), lineNo: i, field: f))
+                                       value: Quantity(thousandths: entered).times(rate), lineNo: i, field: f))
                 }
             }
         }

@@ -217,7 +217,7 @@ enum StockReports {
 
     struct BatchesDTO: APIResponseBody {
         struct Row: Codable, Sendable {
-            var item: String; var batch: String; var godown: String; var quantity: String
+            var item: String; var itemId: UUID; var batch: String; var godown: String; var quantity: String
             var manufacturedOn: String?; var expiresOn: String?; var status: String
         }
         var asOf: String
@@ -226,8 +226,8 @@ enum StockReports {
         static let schema = Schema.object([
             .required("asOf", .date), .required("expiringWithinDays", .integer()),
             .required("rows", .array(.object([
-                .required("item", .text()), .required("batch", .string()), .required("godown", .text()), .required("quantity", .string()),
-                .optional("manufacturedOn", .nullable(.date)), .optional("expiresOn", .nullable(.date)),
+                .required("item", .text()), .required("itemId", .uuid), .required("batch", .string()), .required("godown", .text()),
+                .required("quantity", .string()), .optional("manufacturedOn", .nullable(.date)), .optional("expiresOn", .nullable(.date)),
                 .required("status", .string(.init(allowed: ["expired", "expiring", "ok"]))),
             ]))),
         ])
@@ -244,19 +244,19 @@ enum StockReports {
             if let d = Int(raw), (0...3650).contains(d) { days = d } else { errors.append(.init(field: "expiringWithinDays", message: "must be a whole number of days, 0 to 3650")) }
         }
         guard errors.isEmpty else { throw APIError.validation(errors) }
-        struct Row: Decodable { var item: String; var batch: String; var godown: String; var manufactured_on: String?; var expires_on: String?; var q: Int64 }
+        struct Row: Decodable { var item: String; var item_id: UUID; var batch: String; var godown: String; var manufactured_on: String?; var expires_on: String?; var q: Int64 }
         let rows = try await req.db.sql().raw("""
-            SELECT i.name AS item, b.name AS batch, g.name AS godown, b.manufactured_on, b.expires_on, CAST(SUM(m.quantity_milli) AS BIGINT) AS q
+            SELECT i.name AS item, i.id AS item_id, b.name AS batch, g.name AS godown, b.manufactured_on, b.expires_on, CAST(SUM(m.quantity_milli) AS BIGINT) AS q
             FROM stock_movements m JOIN stock_batches b ON b.id = m.batch_id JOIN items i ON i.id = m.item_id JOIN godowns g ON g.id = m.godown_id
             WHERE m.company_id = \(bind: context.companyID) AND m.active = \(bind: true) AND m.date <= \(bind: asOf.description)
-            GROUP BY i.name, b.name, g.name, b.manufactured_on, b.expires_on
+            GROUP BY i.name, i.id, b.name, g.name, b.manufactured_on, b.expires_on
             """).all(decoding: Row.self).filter { $0.q != 0 }
             .sorted { ($0.expires_on ?? "9999", $0.item, $0.batch, $0.godown) < ($1.expires_on ?? "9999", $1.item, $1.batch, $1.godown) }
         let horizon = asOf.adding(days: days)
         return BatchesDTO(asOf: asOf.description, expiringWithinDays: days, rows: rows.map { r in
             let expiry = r.expires_on.flatMap(CalendarDate.init)
             let status = expiry.map { $0 < asOf ? "expired" : $0 <= horizon ? "expiring" : "ok" } ?? "ok"
-            return .init(item: r.item, batch: r.batch, godown: r.godown, quantity: quantityText(r.q), manufacturedOn: r.manufactured_on,
+            return .init(item: r.item, itemId: r.item_id, batch: r.batch, godown: r.godown, quantity: quantityText(r.q), manufacturedOn: r.manufactured_on,
                          expiresOn: r.expires_on, status: status)
         })
     }

@@ -97,7 +97,7 @@ enum TradeController {
         for o in orders {
             let dto = try await TradeDocuments.load(o.id, company: company, on: db)
             for l in dto.lines where (l.pending ?? "0") != "0" {
-                rows.append(.init(orderId: dto.id, number: dto.number, date: dto.date, party: dto.party, item: l.item, ordered: l.quantity,
+                rows.append(.init(orderId: dto.id, number: dto.number, date: dto.date, party: dto.party, item: l.item, ordered: l.inItemUnit ?? l.quantity,
                                   pending: l.pending ?? "0", dueDate: l.dueDate))
             }
         }

@@ -25,6 +25,8 @@ struct TradeRequest: APIRequestBody {
         var batch: String?
         var expiryDate: String?
         var dueDate: String?
+        /// A compound unit of the item's; quantity and rate are in it.
+        var unit: String?
     }
     var date: String
     var party: String
@@ -46,12 +48,15 @@ struct TradeRequest: APIRequestBody {
             .optional("batch", .string(.init(minLength: 1, maxLength: 60))),
             .optional("expiryDate", .date),
             .optional("dueDate", .date),
+            .optional("unit", .string(.init(minLength: 1, maxLength: 20, description: "The quantity's unit when not the item's own: a compound unit leading to it"))),
         ]))),
     ])
 }
 
 struct TradeDTO: APIResponseBody {
-    struct Line: Codable, Sendable { var item: String; var itemId: UUID; var quantity: String; var rate: String; var dueDate: String?; var pending: String? }
+    struct Line: Codable, Sendable {
+        var item: String; var itemId: UUID; var quantity: String; var unit: String?; var inItemUnit: String?; var rate: String; var dueDate: String?; var pending: String?
+    }
     var id: UUID
     var kind: TradeKind
     var number: Int64
@@ -65,8 +70,11 @@ struct TradeDTO: APIResponseBody {
         .required("id", .uuid), .required("kind", .oneOf(TradeKind.self)), .required("number", .integer()), .required("date", .date),
         .required("party", .text()), .optional("orderId", .nullable(.uuid)), .optional("invoiceId", .nullable(.uuid)), .required("status", .string()),
         .required("lines", .array(.object([
-            .required("item", .text()), .required("itemId", .uuid), .required("quantity", .string()), .required("rate", .string()),
-            .optional("dueDate", .nullable(.date)), .optional("pending", .nullable(.string(.init(description: "Orders: still to deliver or receive")))),
+            .required("item", .text()), .required("itemId", .uuid), .required("quantity", .string()),
+            .optional("unit", .nullable(.string(.init(description: "The unit quantity and rate are in, when not the item's own")))),
+            .optional("inItemUnit", .nullable(.string(.init(description: "With unit: the quantity in the item's own unit")))),
+            .required("rate", .string()), .optional("dueDate", .nullable(.date)),
+            .optional("pending", .nullable(.string(.init(description: "Orders: still to deliver or receive, in the item's own unit")))),
         ]))),
     ]))
 }
@@ -77,7 +85,9 @@ enum TradeDocuments {
     struct Row: Codable { var id: UUID; var company_id: UUID; var kind: String; var number: Int64; var date: String; var party_ledger_id: UUID
         var order_id: UUID?; var invoice_id: UUID?; var narration: String?; var active: Bool }
     struct LineRow: Codable { var id: UUID; var document_id: UUID; var company_id: UUID; var line_no: Int; var item_id: UUID; var quantity_milli: Int64
-        var rate_paise: Int64; var due_date: String? }
+        var rate_paise: Int64; var due_date: String?
+        /// Set when the line was entered in a compound unit: that unit and the quantity in it (rate_paise is per it).
+        var unit: String? = nil; var entered_quantity_milli: Int64? = nil }
 
     static func find(_ ref: String, company: UUID, on db: any Database) async throws -> Row? {
         guard let id = UUID(uuidString: ref) else { return nil }
@@ -126,8 +136,10 @@ enum TradeDocuments {
             guard let item = items[line.item], item.active, item.kind == "goods" else {
                 errors.append(.init(field: f + ".item", message: "no active goods item '\(line.item)' in this company")); continue
             }
-            var quantity: Int64 = 0, rate: Int64 = 0
-            do { quantity = try Quantity(parsing: line.quantity).thousandths } catch { errors.append(.init(field: f + ".quantity", message: error.description)); continue }
+            var entered: Int64 = 0, rate: Int64 = 0
+            do { entered = try Quantity(parsing: line.quantity).thousandths } catch { errors.append(.init(field: f + ".quantity", message: error.description)); continue }
+            let factor = try await Units.resolve(line.unit, item: item, field: f, company: companyID, errors: &errors, on: db)?.factor ?? 1_000
+            let quantity = Units.inItemUnit(entered, factor: factor)
             do { rate = try Money(parsing: line.rate).paise } catch { errors.append(.init(field: f + ".rate", message: error.description)) }
             if rate < 0 { errors.append(.init(field: f + ".rate", message: "must not be negative")) }
             if line.dueDate != nil && CalendarDate(line.dueDate ?? "") == nil { errors.append(.init(field: f + ".dueDate", message: "must be a date as YYYY-MM-DD")) }
@@ -140,7 +152,7 @@ enum TradeDocuments {
                 pending = p
             }
             if kind.stockSign != 0 {
-                let r = try await StockLines.movements(item: item, sign: kind.stockSign, quantity: quantity, value: Quantity(thousandths: quantity).times(rate),
+                let r = try await StockLines.movements(item: item, sign: kind.stockSign, quantity: quantity, value: Quantity(thousandths: entered).times(rate),
                                                        godown: line.godown, batch: line.batch, expiry: line.expiryDate, manufactured: nil, date: date,
                                                        lineNo: i, field: f, company: company, errors: &errors, on: db)
                 moves += r.moves
@@ -148,7 +160,8 @@ enum TradeDocuments {
                 errors.append(.init(field: f + (line.godown != nil ? ".godown" : ".batch"), message: "an order moves no stock; the note that fulfils it does"))
             }
             rows.append(LineRow(id: UUID(), document_id: id, company_id: companyID, line_no: i, item_id: item.id, quantity_milli: quantity, rate_paise: rate,
-                                due_date: line.dueDate))
+                                due_date: line.dueDate, unit: factor == 1_000 ? nil : line.unit?.uppercased(),
+                                entered_quantity_milli: factor == 1_000 ? nil : entered))
         }
         guard errors.isEmpty else { throw APIError.validation(errors) }
         try await PeriodLocks.check(date: date, company: companyID, on: db)
@@ -183,8 +196,8 @@ enum TradeDocuments {
                 pending = p
                 left = Quantity(thousandths: here).description
             }
-            return .init(item: names[l.item_id] ?? "", itemId: l.item_id, quantity: Quantity(thousandths: l.quantity_milli).description,
-                         rate: Money(paise: l.rate_paise).description, dueDate: l.due_date, pending: left)
+            return .init(item: names[l.item_id] ?? "", itemId: l.item_id, quantity: Quantity(thousandths: l.entered_quantity_milli ?? l.quantity_milli).description,
+                         unit: l.unit, inItemUnit: l.unit == nil ? nil : Quantity(thousandths: l.quantity_milli).description, rate: Money(paise: l.rate_paise).description, dueDate: l.due_date, pending: left)
         })
     }
 

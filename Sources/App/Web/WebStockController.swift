@@ -3,7 +3,7 @@ import Vapor
 
 /// Stock pages and the notification centre; each reads through the same functions as the API.
 enum WebStockController {
-    private static func company(_ req: Request) async throws -> (CompanyContext, CompanyDTO) {
+    static func company(_ req: Request) async throws -> (CompanyContext, CompanyDTO) {
         let context = try req.company
         return (context, try CompanyDTO(try await CompanyController.find(context, on: req.db)))
     }
@@ -45,7 +45,8 @@ enum WebStockController {
         let report = try await StockReports.batches(req: req)
         return WebForm.page(StockPages.table("Batches", current: "batches", id: "batches", headings: ["Item", "Batch", "Godown", "Quantity", "Expires", "Status"],
                                              numeric: ["Quantity"], rows: report.rows.map { [$0.item, $0.batch, $0.godown, $0.quantity, $0.expiresOn ?? "", $0.status] },
-                                             empty: "No batch-wise stock.", companyID: context.companyID, chrome: req.chrome("Batches", section: .stock, company: dto)))
+                                             empty: "No batch-wise stock.", companyID: context.companyID, chrome: req.chrome("Batches", section: .stock, company: dto),
+                                             drill: report.rows.map(\.itemId)))
     }
 
     @Sendable static func reorder(req: Request) async throws -> Response {
@@ -55,7 +56,7 @@ enum WebStockController {
                                              numeric: ["In stock", "Reorder level", "Suggested order"],
                                              rows: report.rows.map { [$0.item, $0.quantity, $0.reorderLevel, $0.suggestedOrder] },
                                              empty: "Nothing is at its reorder level.", companyID: context.companyID,
-                                             chrome: req.chrome("Reorder", section: .stock, company: dto)))
+                                             chrome: req.chrome("Reorder", section: .stock, company: dto), drill: report.rows.map(\.itemId)))
     }
 
     @Sendable static func ageing(req: Request) async throws -> Response {
@@ -64,40 +65,8 @@ enum WebStockController {
         return WebForm.page(StockPages.table("Stock ageing", current: "ageing", id: "ageing", headings: ["Item", "On hand"] + report.buckets.map { $0 + " days" },
                                              numeric: Set(["On hand"] + report.buckets.map { $0 + " days" }),
                                              rows: report.rows.map { [$0.item, $0.quantity] + $0.buckets },
-                                             empty: "No stock on hand.", companyID: context.companyID, chrome: req.chrome("Stock ageing", section: .stock, company: dto)))
-    }
-
-    @Sendable static func godowns(req: Request) async throws -> Response { try await godownsPage(req, values: [:], errors: [:], status: .ok) }
-
-    @Sendable static func createGodown(req: Request) async throws -> Response {
-        let form = WebForm.fields(req)
-        do {
-            let body = try NestedRequest.decode(from: WebForm.json(form, only: ["name", "parent"]), schema: NestedRequest.schema)
-            let (company, actor) = (try req.company.companyID, req.auditActor)
-            _ = try await req.write { db in try await NestedMaster.godowns.create(body, company: company, actor: actor, on: db) }
-            return req.redirect(to: "/app/c/\(company.uuidString.lowercased())/stock/godowns")
-        } catch let e as APIError where e.status.code < 500 {
-            return try await godownsPage(req, values: form, errors: WebForm.errors(e), status: e.status)
-        }
-    }
-
-    private static func godownsPage(_ req: Request, values: [String: String], errors: [String: String], status: HTTPStatus) async throws -> Response {
-        let (context, dto) = try await company(req)
-        let list = NestedMaster.godowns.dtos(try await Godowns.all(company: context.companyID, on: req.db))
-        var extra: [HTMLNode] = []
-        if context.role.can(.inventoryEdit) {
-            extra.append(el("form", ["method": "post", "action": "/app/c/\(context.companyID.uuidString.lowercased())/stock/godowns", "class": "card", "novalidate": nil], [
-                Layout.csrfField(req.chrome("", section: .stock, company: dto).csrf),
-                el("div", ["class": "grid"], [
-                    FormField.input("name", label: "New godown", value: values["name"] ?? "", error: errors["name"], required: true),
-                    FormField.input("parent", label: "Inside (optional)", value: values["parent"] ?? "", error: errors["parent"]),
-                ]),
-                el("p", ["class": "actions"], [el("button", ["type": "submit", "data-shortcut": "create"], text: "Create godown")]),
-            ]))
-        }
-        return WebForm.page(StockPages.table("Godowns", current: "godowns", id: "godowns", headings: ["Godown", "Inside"], numeric: [],
-                                             rows: list.map { [$0.name, $0.parent ?? ""] }, empty: "No godowns.", companyID: context.companyID,
-                                             chrome: req.chrome("Godowns", section: .stock, company: dto), extra: extra), status: status)
+                                             empty: "No stock on hand.", companyID: context.companyID, chrome: req.chrome("Stock ageing", section: .stock, company: dto),
+                                             drill: report.rows.map(\.itemId)))
     }
 
     @Sendable static func newJournal(req: Request) async throws -> Response {
@@ -125,7 +94,8 @@ enum WebStockController {
         let (context, dto) = try await company(req)
         let items = try await ItemController.list(req: req).items.filter { $0.kind == "goods" }.map(\.name)
         let godowns = try await Godowns.all(company: context.companyID, on: req.db).map(\.name)
-        return WebForm.page(StockPages.journalEntry(values: values, errors: errors, items: items, godowns: godowns, companyID: context.companyID,
+        let units = try await Units.all(company: context.companyID, on: req.db).map(\.symbol)
+        return WebForm.page(StockPages.journalEntry(values: values, errors: errors, items: items, units: units, godowns: godowns, companyID: context.companyID,
                                                     chrome: req.chrome("New stock journal", section: .stock, company: dto,
                                                                        back: "/app/c/\(context.companyID.uuidString.lowercased())/stock")),
                             status: status)
@@ -137,7 +107,7 @@ enum WebStockController {
 
     @Sendable static func createOrder(req: Request) async throws -> Response {
         let form = WebForm.fields(req)
-        let (lines, filled) = WebForm.rows(form, count: StockPages.journalLines, keys: ["item", "quantity", "rate"], optional: ["godown", "batch"])
+        let (lines, filled) = WebForm.rows(form, count: StockPages.journalLines, keys: ["item", "quantity", "rate"], optional: ["unit", "godown", "batch"])
         var json: [String: JSONValue] = ["date": .string(form["date"] ?? ""), "party": .string(form["party"] ?? ""), "lines": .array(lines)]
         if let order = form["order"], !order.isEmpty { json["order"] = .string(order) }
         let kind = TradeKind(rawValue: form["kind"] ?? "") ?? .salesOrder
@@ -166,7 +136,8 @@ enum WebStockController {
         }
         let items = try await ItemController.list(req: req).items.filter { $0.kind == "goods" }.map(\.name)
         let parties = try await Chart.ledgers(company: context.companyID, on: req.db).map(\.name)
-        return WebForm.page(StockPages.orders(outstanding: outstanding, openOrders: open, values: values, errors: errors, items: items, parties: parties,
+        let units = try await Units.all(company: context.companyID, on: req.db).map(\.symbol)
+        return WebForm.page(StockPages.orders(outstanding: outstanding, openOrders: open, values: values, errors: errors, items: items, units: units, parties: parties,
                                               companyID: context.companyID, chrome: req.chrome("Orders and notes", section: .stock, company: dto)),
                             status: status)
     }

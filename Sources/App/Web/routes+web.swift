@@ -69,8 +69,14 @@ func webRoutes(_ app: Application) {
         company.on(.GET, "stock", "batches", api: .page("Batches", .company(.inventoryView)), use: WebStockController.batches)
         company.on(.GET, "stock", "reorder", api: .page("Reorder", .company(.inventoryView)), use: WebStockController.reorder)
         company.on(.GET, "stock", "ageing", api: .page("Stock ageing", .company(.inventoryView)), use: WebStockController.ageing)
-        company.on(.GET, "stock", "godowns", api: .page("Godowns", .company(.inventoryView)), use: WebStockController.godowns)
-        company.on(.POST, "stock", "godowns", api: .page("New godown", .company(.inventoryEdit)), use: WebStockController.createGodown)
+        for n in [WebStockMasters.Nested.godowns, .groups] {
+            company.on(.GET, "stock", .constant(n.path), api: .page(n.title, .company(.inventoryView)), use: WebStockMasters.list(n))
+            company.on(.POST, "stock", .constant(n.path), api: .page("New \(n.noun)", .company(.inventoryEdit)), use: WebStockMasters.create(n))
+        }
+        company.on(.GET, "stock", "units", api: .page("Units", .company(.mastersView)), use: WebStockMasters.units)
+        company.on(.POST, "stock", "units", api: .page("New unit", .company(.mastersEdit)), use: WebStockMasters.createUnit)
+        company.on(.GET, "stock", "count", api: .page("Physical count", .company(.inventoryEdit)), use: WebStockMasters.count)
+        company.on(.POST, "stock", "count", api: .page("Post a physical count", .company(.inventoryEdit)), use: WebStockMasters.postCount)
         company.on(.GET, "stock", "orders", api: .page("Orders and notes", .company(.vouchersView)), use: WebStockController.orders)
         company.on(.POST, "stock", "orders", api: .page("New order or note", .company(.vouchersCreate)), use: WebStockController.createOrder)
         company.on(.GET, "stock", "journals", "new", api: .page("New stock journal", .company(.inventoryEdit)), use: WebStockController.newJournal)

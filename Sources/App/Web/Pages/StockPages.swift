@@ -93,6 +93,8 @@ enum StockPages {
     static func nav(base: String, current: String) -> HTMLNode {
         let links = [("stock", "Stock summary", base + "/stock"), ("batches", "Batches", base + "/stock/batches"), ("reorder", "Reorder", base + "/stock/reorder"),
                      ("ageing", "Ageing", base + "/stock/ageing"), ("godowns", "Godowns", base + "/stock/godowns"),
+                     ("groups", "Stock groups", base + "/stock/groups"), ("units", "Units", base + "/stock/units"),
+                     ("count", "Physical count", base + "/stock/count"),
                      ("journal", "New stock journal", base + "/stock/journals/new"), ("orders", "Orders and notes", base + "/stock/orders"),
                      ("items", "Items", base + "/items")]
         return el("nav", ["aria-label": "Stock", "class": "actions report-nav"], links.map { key, label, href in
@@ -100,14 +102,18 @@ enum StockPages {
         })
     }
 
-    /// A plain report table under the stock tabs: headings, then rows of cells (numbers right-aligned).
+    /// A plain report table under the stock tabs: headings, then rows of cells (numbers right-aligned). With
+    /// `drill`, a row's first cell links to that item's stock ledger (the movements behind the row).
     static func table(_ title: String, current: String, id: String, headings: [String], numeric: Set<String>, rows: [[String]], empty: String,
-                      companyID: UUID, chrome: Chrome, extra: [HTMLNode] = []) -> String {
+                      companyID: UUID, chrome: Chrome, drill: [UUID?]? = nil, extra: [HTMLNode] = []) -> String {
         let base = "/app/c/\(companyID.uuidString.lowercased())"
         var body = ""
-        for row in rows {
-            body += "<tr>" + zip(headings, row).map { h, cell in
-                "<td data-label=\"\(esc(h))\"\(numeric.contains(h) ? " class=\"num\"" : "")>\(esc(cell))</td>"
+        for (r, row) in rows.enumerated() {
+            body += "<tr>" + zip(headings, row).enumerated().map { c, pair in
+                let (h, cell) = pair
+                var text = esc(cell)
+                if c == 0, let item = drill?[r] { text = "<a href=\"\(base)/stock/ledger?item=\(item.uuidString.lowercased())\">\(text)</a>" }
+                return "<td data-label=\"\(esc(h))\"\(numeric.contains(h) ? " class=\"num\"" : "")>\(text)</td>"
             }.joined() + "</tr>"
         }
         return Layout.render(chrome, [el("h1", text: title), nav(base: base, current: current)] + extra + [
@@ -122,7 +128,7 @@ enum StockPages {
     static let journalLines = 6
 
     /// Stock journal entry: kind, date and up to six lines, each error beside the field it names.
-    static func journalEntry(values v: [String: String], errors e: [String: String], items: [String], godowns: [String], companyID: UUID,
+    static func journalEntry(values v: [String: String], errors e: [String: String], items: [String], units: [String], godowns: [String], companyID: UUID,
                              chrome: Chrome) -> String {
         let base = "/app/c/\(companyID.uuidString.lowercased())"
         let lines: [HTMLNode] = (0..<journalLines).map { i in
@@ -133,6 +139,8 @@ enum StockPages {
                                 extra: [.attribute(named: "list", value: "item-names"), .attribute(named: "autocomplete", value: "off")]),
                 FormField.input("quantity\(i)", label: "Quantity", value: v["quantity\(i)"] ?? "", error: e[f + ".quantity"],
                                 extra: [.attribute(named: "inputmode", value: "decimal")]),
+                FormField.input("unit\(i)", label: "Unit", value: v["unit\(i)"] ?? "", error: e[f + ".unit"],
+                                extra: [.attribute(named: "list", value: "unit-names"), .attribute(named: "autocomplete", value: "off")]),
                 FormField.input("batch\(i)", label: "Batch", value: v["batch\(i)"] ?? "", error: e[f + ".batch"]),
                 FormField.input("fromGodown\(i)", label: "From godown", value: v["fromGodown\(i)"] ?? "", error: e[f + ".fromGodown"],
                                 extra: [.attribute(named: "list", value: "godown-names")]),
@@ -154,6 +162,7 @@ enum StockPages {
             ]),
             el("p", ["class": "hint"], text: "Transfer: both godowns. Consumption and production: from godown (Main Location if empty). Adjustment: to godown with a rate (found) or from godown (lost)."),
             el("datalist", ["id": "item-names"], items.map { el("option", ["value": $0]) }),
+            el("datalist", ["id": "unit-names"], units.map { el("option", ["value": $0]) }),
             el("datalist", ["id": "godown-names"], godowns.map { el("option", ["value": $0]) }),
         ] + lines + [
             el("p", ["class": "actions"], [
@@ -166,7 +175,7 @@ enum StockPages {
 
     /// The API body the journal form stands for; blank lines are skipped and the form's line numbers kept.
     static func journalBody(_ form: [String: String]) -> (JSONValue, [Int]) {
-        let (lines, filled) = WebForm.rows(form, count: journalLines, keys: ["item", "quantity"], optional: ["batch", "fromGodown", "toGodown", "rate"])
+        let (lines, filled) = WebForm.rows(form, count: journalLines, keys: ["item", "quantity"], optional: ["unit", "batch", "fromGodown", "toGodown", "rate"])
         var body: [String: JSONValue] = ["kind": .string(form["kind"] ?? "transfer"), "date": .string(form["date"] ?? ""), "lines": .array(lines)]
         if let n = form["narration"], !n.isEmpty { body["narration"] = .string(n) }
         return (.object(body), filled)
@@ -174,7 +183,7 @@ enum StockPages {
 
     /// Orders and notes: what is outstanding on open orders, and a form for a new order or note.
     static func orders(outstanding: [TradeController.OutstandingDTO.Row], openOrders: [(String, String)], values v: [String: String],
-                       errors e: [String: String], items: [String], parties: [String], companyID: UUID, chrome: Chrome) -> String {
+                       errors e: [String: String], items: [String], units: [String], parties: [String], companyID: UUID, chrome: Chrome) -> String {
         let base = "/app/c/\(companyID.uuidString.lowercased())"
         var rows = ""
         for r in outstanding {
@@ -190,6 +199,8 @@ enum StockPages {
                                 extra: [.attribute(named: "list", value: "item-names"), .attribute(named: "autocomplete", value: "off")]),
                 FormField.input("quantity\(i)", label: "Quantity", value: v["quantity\(i)"] ?? "", error: e[f + ".quantity"],
                                 extra: [.attribute(named: "inputmode", value: "decimal")]),
+                FormField.input("unit\(i)", label: "Unit", value: v["unit\(i)"] ?? "", error: e[f + ".unit"],
+                                extra: [.attribute(named: "list", value: "unit-names"), .attribute(named: "autocomplete", value: "off")]),
                 FormField.input("rate\(i)", label: "Rate (₹)", value: v["rate\(i)"] ?? "", error: e[f + ".rate"],
                                 extra: [.attribute(named: "inputmode", value: "decimal")]),
                 FormField.input("godown\(i)", label: "Godown (notes)", value: v["godown\(i)"] ?? "", error: e[f + ".godown"]),
@@ -217,6 +228,7 @@ enum StockPages {
                 FormField.select("order", label: "Fulfils order (notes)", options: [("", "—")] + openOrders, selected: v["order"] ?? "", error: e["order"]),
             ]),
             el("datalist", ["id": "item-names"], items.map { el("option", ["value": $0]) }),
+            el("datalist", ["id": "unit-names"], units.map { el("option", ["value": $0]) }),
             el("datalist", ["id": "party-names"], parties.map { el("option", ["value": $0]) }),
         ] + lines + [el("p", ["class": "actions"], [el("button", ["type": "submit"], text: "Save")])]))
         return Layout.render(chrome, content)
