@@ -53,8 +53,10 @@ let package = Package(
         .target(name: "Ledger", swiftSettings: swiftSettings),
         .target(name: "GSTKit", dependencies: ["Ledger"], swiftSettings: swiftSettings),
         .target(name: "StockKit", swiftSettings: swiftSettings),
+        .target(name: "TallyXML", dependencies: ["Ledger"], swiftSettings: swiftSettings),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"], swiftSettings: swiftSettings),
         .testTarget(name: "StockKitTests", dependencies: ["StockKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "TallyXMLTests", dependencies: ["TallyXML", "Ledger"], resources: [.copy("Golden")], swiftSettings: swiftSettings),
         .testTarget(name: "GSTKitTests", dependencies: ["GSTKit", "Ledger"], resources: [.copy("Golden")], swiftSettings: swiftSettings),
         .testTarget(
             name: "AppTests",

@@ -1,0 +1,210 @@
+import Foundation
+import Ledger
+import Testing
+@testable import TallyXML
+
+/// A source that hands out a fixed number of bytes per read: chunk boundaries fall inside `&#4;`, inside UTF-16
+/// code units and surrogate pairs, inside tags.
+struct Trickle: TallyByteSource {
+    var bytes: [UInt8]
+    var step: Int
+    var offset = 0
+    mutating func read(maxLength: Int) throws -> [UInt8] {
+        let end = min(bytes.count, offset + min(step, maxLength))
+        defer { offset = end }
+        return Array(bytes[offset..<end])
+    }
+}
+
+func golden(_ name: String) throws -> [UInt8] {
+    let url = try #require(Bundle.module.url(forResource: "Golden/\(name)", withExtension: nil))
+    return Array(try Data(contentsOf: url))
+}
+
+func decodeAll(_ source: some TallyByteSource) throws -> ([TallyObject], TallyReadSummary) {
+    var objects: [TallyObject] = []
+    let summary = try TallyReader.read(source) { objects.append(try TallyObject.decode($0)) }
+    return (objects, summary)
+}
+
+@Suite struct TallyReaderTests {
+    @Test func reads_every_object_of_a_utf8_export_with_control_characters() throws {
+        let (objects, summary) = try decodeAll(TallyBytes(try golden("masters-and-vouchers.xml")))
+        #expect(summary.objects == 22)
+        #expect(summary.objectsByKind["LEDGER"] == 7 && summary.objectsByKind["VOUCHER"] == 4 && summary.objectsByKind["TDSRATE"] == 1)
+        #expect(summary.envelope["SVCURRENTCOMPANY"] == "Anand & Sons Traders" && summary.envelope["REPORTNAME"] == "All Masters")
+        // The two raw 0x05 bytes in the voucher class name are dropped; `&#4;` became the sentinel, not an error.
+        #expect(summary.controlCharactersDropped == 2)
+        #expect(objects.contains(.other("TDSRATE")))
+        guard case let .master(type)? = objects.first(where: { if case let .master(m) = $0 { m.tag == "VOUCHERTYPE" } else { false } }) else {
+            Issue.record("no voucher type"); return
+        }
+        #expect(type.header.parent == "Sales" && type.detail == "Automatic" && type.isActive == true)
+        #expect(type.extras.first?.child("CLASSNAME")?.text == "DefaultVoucherClass")
+    }
+
+    @Test func utf16_either_way_and_any_chunking_read_the_same() throws {
+        let utf8 = try golden("masters-and-vouchers.xml")
+        let text = String(decoding: utf8, as: UTF8.self)
+        let (expected, _) = try decodeAll(TallyBytes(utf8))
+        let le = TallyWriter.utf16LE(text)
+        var be: [UInt8] = []
+        for u in text.utf16 { be.append(UInt8(u >> 8)); be.append(UInt8(u & 0xFF)) }  // no BOM: found by its NULs
+        for (bytes, encoding) in [(le, TallyEncoding.utf16LE), (be, .utf16BE), (utf8, .utf8)] {
+            for step in [1, 3, 4096] {
+                let (objects, summary) = try decodeAll(Trickle(bytes: bytes, step: step))
+                #expect(summary.encoding == encoding)
+                #expect(objects == expected, "\(encoding) in chunks of \(step)")
+            }
+        }
+        // Characters outside the BMP survive a UTF-16 surrogate pair split across reads.
+        let emoji = "<ENVELOPE><BODY><DATA><TALLYMESSAGE><LEDGER NAME=\"Cafe \u{1F375}\"><PARENT>Sundry Debtors</PARENT></LEDGER></TALLYMESSAGE></DATA></BODY></ENVELOPE>"
+        let (one, _) = try decodeAll(Trickle(bytes: TallyWriter.utf16LE(emoji), step: 1))
+        #expect(one == [.ledger({ var l = TallyLedger(header: .init(name: "Cafe \u{1F375}", parent: "Sundry Debtors")); l.header.action = nil; return l }())])
+    }
+
+    @Test func masters_decode_with_tallys_conventions() throws {
+        let (objects, _) = try decodeAll(TallyBytes(try golden("masters-and-vouchers.xml")))
+        let ledgers = objects.compactMap { if case let .ledger(l) = $0 { l } else { nil } }
+        let sharma = try #require(ledgers.first { $0.header.name == "Sharma Traders" })
+        #expect(sharma.openingBalance == -1_500_000 && sharma.isBillWise == true && sharma.creditPeriodDays == 30)
+        #expect(sharma.gstin == "29ABCDE1234F1ZW" && sharma.state == "Karnataka" && sharma.pincode == "560001")
+        #expect(sharma.address == ["12 MG Road", "Bengaluru"] && sharma.mobile == "9800000001")
+        #expect(sharma.openingBills == [TallyOpeningBill(name: "OLD-7", date: CalendarDateText(CalendarDate("2025-03-10")!), creditPeriodDays: 30,
+                                                         amount: -1_500_000, isAdvance: false)])
+        #expect(sharma.extras.map(\.name) == ["UDF:CUSTOMERCODE.LIST"])
+        // Pre-3.0 flat fields; an apostrophe in the name.
+        let gupta = try #require(ledgers.first { $0.header.name == "Gupta 'Wholesale' Supplies" })
+        #expect(gupta.gstin == "27ABCDE1234F1ZS" && gupta.state == "Maharashtra" && gupta.address == ["4 Market Yard"] && gupta.openingBalance == 820_050)
+        let sales = try #require(ledgers.first { $0.header.name == "Sales GST 18%" })
+        #expect(sales.extras.first?.text == TallyScalar.sentinel + " Applicable")
+
+        let groups = objects.compactMap { if case let .group(g) = $0 { g } else { nil } }
+        #expect(groups.map(\.header.name) == ["Sundry Debtors", "North Debtors"])
+        #expect(groups[0].header.reservedName == "Sundry Debtors" && groups[0].isDeemedPositive == true && groups[0].isRevenue == false)
+        #expect(groups[1].header.aliases == ["ND"] && groups[1].header.parent == "Sundry Debtors" && groups[1].header.alterID == 31)
+
+        let masters = objects.compactMap { if case let .master(m) = $0 { m } else { nil } }
+        // `<PARENT/>` and `␄ Primary` both mean the top.
+        #expect(masters.first { $0.header.name == "Back Store" }?.header.parent == nil)
+        #expect(masters.first { $0.header.name == "Hardware" }?.header.parent == nil)
+        #expect(masters.first { $0.tag == "CURRENCY" }?.header.name == "₹")
+        #expect(masters.first { $0.tag == "COSTCENTRE" }?.detail == "Primary Cost Category")
+
+        let units = objects.compactMap { if case let .unit(u) = $0 { u } else { nil } }
+        #expect(units.map(\.header.name) == ["Nos", "Box of 12 Nos"])
+        #expect(units[0].uqc == "NOS" && units[0].isSimple && units[0].decimalPlaces == 0)
+        #expect(!units[1].isSimple && units[1].baseUnit == "Box" && units[1].additionalUnit == "Nos" && units[1].conversion == 12_000)
+
+        let widget = try #require(objects.compactMap { if case let .stockItem(s) = $0 { s } else { nil } }.first)
+        #expect(widget.header.parent == "Hardware" && widget.baseUnit == "Nos" && widget.isBatchWise == true && widget.isPerishable == true)
+        #expect(widget.openingQuantity == TallyQuantity(thousandths: 50_000, unit: "Nos") && widget.openingRate == TallyRate(paise: 6_000, unit: "Nos"))
+        #expect(widget.openingValue == -300_000 && widget.hsn == "84719000" && widget.gstRateBasisPoints == 1_800 && widget.taxability == "Taxable")
+        #expect(widget.openingBatches.map { [$0.godown ?? "", $0.batch ?? "", $0.quantity?.text ?? "", $0.expiresOn?.description ?? ""] }
+                == [["Main Location", "W-01", " 30 Nos", "2026-04-01"], ["Back Store", "W-02", " 20 Nos", ""]])
+        #expect(widget.openingBatches[0].manufacturedOn?.description == "2025-03-01")
+    }
+
+    @Test func vouchers_decode_with_the_sign_convention_and_balance() throws {
+        let (objects, _) = try decodeAll(TallyBytes(try golden("masters-and-vouchers.xml")))
+        let vouchers = objects.compactMap { if case let .voucher(v) = $0 { v } else { nil } }
+        #expect(vouchers.map(\.typeName) == ["GST Sale Invoice", "Receipt", "Payment", "Journal"])
+        let sale = vouchers[0]
+        #expect(sale.date.description == "2025-04-15" && sale.number == "INV-0001" && sale.partyLedger == "Sharma Traders" && sale.isInvoice == true)
+        #expect(sale.remoteID == sale.guid && sale.masterID == 257 && sale.alterID == 1 && sale.view == "Invoice Voucher View")
+        #expect(sale.ledgerList == "LEDGERENTRIES.LIST" && sale.ledgerEntries.map(\.amount) == [-118_000, 9_000, 9_000])
+        // Only with the inventory line's accounting allocation do the postings balance.
+        #expect(sale.postings.map(\.ledger) == ["Sharma Traders", "Output CGST", "Output SGST", "Sales GST 18%"])
+        #expect(sale.postings.reduce(0) { $0 + $1.amount } == 0 && sale.problems().isEmpty)
+        let line = try #require(sale.inventoryEntries.first)
+        #expect(line.item == "Widget" && !line.isInward && line.actualQuantity?.thousandths == 10_000 && line.rate?.paise == 10_000 && line.amount == 100_000)
+        #expect(line.batches.map { [$0.godown ?? "", $0.batch ?? ""] } == [["Main Location", "W-01"]] && line.batches[0].orderNumber == nil)
+        #expect(line.accountingAllocations[0].costCentres == [TallyCostAllocation(category: "Primary Cost Category", centre: "Showroom", amount: 100_000)])
+        #expect(sale.ledgerEntries[0].bills == [TallyBillAllocation(name: "INV-0001", type: "New Ref", amount: -118_000, creditPeriodDays: 30)])
+        #expect(sale.ledgerEntries[0].extras.isEmpty, "the empty BANKALLOCATIONS.LIST is nothing")
+
+        let receipt = vouchers[1]
+        #expect(receipt.narration == "Cheque 000123 <cleared>" && receipt.ledgerEntries[0].bills.map(\.amount) == [1_500_000, 118_000])
+        #expect(receipt.problems().isEmpty)
+        #expect(vouchers[2].isCancelled && !vouchers[2].isOptional && vouchers[3].isOptional)
+    }
+
+    @Test func what_is_wrong_with_a_voucher_is_named_by_field() throws {
+        func voucher(_ body: String) throws -> TallyVoucher {
+            let (nodes, _) = try TallyReader.objects("<ENVELOPE><BODY><DATA><TALLYMESSAGE><VOUCHER VCHTYPE=\"Journal\">\(body)</VOUCHER></TALLYMESSAGE></DATA></BODY></ENVELOPE>")
+            return try TallyVoucher(node: nodes[0])
+        }
+        let entries = "<ALLLEDGERENTRIES.LIST><LEDGERNAME>A</LEDGERNAME><AMOUNT>-100.00</AMOUNT></ALLLEDGERENTRIES.LIST>"
+        let unbalanced = try voucher("<DATE>20250401</DATE>" + entries + "<ALLLEDGERENTRIES.LIST><LEDGERNAME>B</LEDGERNAME><AMOUNT>99.00</AMOUNT></ALLLEDGERENTRIES.LIST>")
+        #expect(unbalanced.problems().map(\.description) == ["AMOUNT: debits 100.00 and credits 99.00 differ by 1.00"])
+        // Cancelled vouchers have no effect and are not checked.
+        var cancelled = unbalanced
+        cancelled.isCancelled = true
+        #expect(cancelled.problems().isEmpty)
+        #expect(throws: TallyFieldError("DATE", "'20250231' is not a date as YYYYMMDD")) { try voucher("<DATE>20250231</DATE>" + entries) }
+        #expect(throws: TallyFieldError("DATE", "is missing")) { try voucher(entries) }
+        #expect(throws: TallyFieldError("ALLLEDGERENTRIES.LIST[1].AMOUNT", "'1,00.0.0' is not an amount (signed, at most two decimals)")) {
+            try voucher("<DATE>20250401</DATE>" + entries + "<ALLLEDGERENTRIES.LIST><LEDGERNAME>B</LEDGERNAME><AMOUNT>1,00.0.0</AMOUNT></ALLLEDGERENTRIES.LIST>")
+        }
+        let bills = try voucher("<DATE>20250401</DATE><ALLLEDGERENTRIES.LIST><LEDGERNAME>A</LEDGERNAME><AMOUNT>-100.00</AMOUNT><BILLALLOCATIONS.LIST><NAME>X</NAME><BILLTYPE>New Ref</BILLTYPE><AMOUNT>-90.00</AMOUNT></BILLALLOCATIONS.LIST></ALLLEDGERENTRIES.LIST><ALLLEDGERENTRIES.LIST><LEDGERNAME>B</LEDGERNAME><AMOUNT>100.00</AMOUNT></ALLLEDGERENTRIES.LIST>")
+        #expect(bills.problems().map(\.path) == ["ALLLEDGERENTRIES.LIST[0].BILLALLOCATIONS.LIST"])
+    }
+
+    @Test func bad_files_are_refused_with_a_reason() throws {
+        func refusal(_ text: String) -> TallyReadError? {
+            if case let .failure(e) = Result(catching: { try TallyReader.read(TallyBytes(text)) { _ in } }) { return e as? TallyReadError }
+            return nil
+        }
+        #expect(refusal("") == .empty)
+        #expect(refusal("  \r\n ") == .empty)
+        if case .notXML? = refusal("this is not xml at all") {} else { Issue.record("plain text: \(String(describing: refusal("this is not xml at all")))") }
+        if case .notXML? = refusal("<ENVELOPE><BODY></ENVELOPE>") {} else { Issue.record("mismatched tags: \(String(describing: refusal("<ENVELOPE><BODY></ENVELOPE>")))") }
+        #expect(refusal("<DATA><X/></DATA>") == .wrongRoot("DATA"))
+        let full = String(decoding: (try? golden("masters-and-vouchers.xml")) ?? [], as: UTF8.self)
+        let cut = String(full.prefix(full.count / 2))
+        let truncated = refusal(cut)
+        if case .truncated? = truncated {} else if case .notXML? = truncated {} else { Issue.record("truncated: \(String(describing: truncated))") }
+        let laughs = """
+            <?xml version="1.0"?>
+            <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+            <ENVELOPE><BODY>&lol2;</BODY></ENVELOPE>
+            """
+        #expect(refusal(laughs) == .declarationRefused("DOCTYPE", line: 2))
+        let external = "<!DOCTYPE ENVELOPE [<!ENTITY secret SYSTEM \"file:///etc/passwd\">]><ENVELOPE>&secret;</ENVELOPE>"
+        #expect(refusal(external) == .declarationRefused("DOCTYPE", line: 1))
+        // A declaration naming UTF-16 after we transcoded is removed, not fatal.
+        let declared = TallyWriter.utf16LE("<?xml version=\"1.0\" encoding=\"utf-16\"?><ENVELOPE><BODY><DATA><TALLYMESSAGE><GODOWN NAME=\"A\"/></TALLYMESSAGE></DATA></BODY></ENVELOPE>")
+        #expect(try TallyReader.read(TallyBytes(declared)) { _ in }.objects == 1)
+        // One object bigger than the limit stops the read (memory stays bounded by the largest object).
+        #expect(throws: TallyReadError.objectTooLarge("LEDGER", elements: 10)) { try TallyReader.read(TallyBytes(full), maxObjectElements: 10) { _ in } }
+        // A handler's error stops the read and comes out as it was thrown.
+        struct Stop: Error, Equatable {}
+        #expect(throws: Stop()) { try TallyReader.read(TallyBytes(full)) { _ in throw Stop() } }
+    }
+
+    @Test func import_responses_in_both_forms() throws {
+        let legacy = Array("<RESPONSE><CREATED>1</CREATED><ALTERED>0</ALTERED><DELETED>0</DELETED><LASTVCHID>11544</LASTVCHID><LASTMID>0</LASTMID><COMBINED>0</COMBINED><IGNORED>0</IGNORED><ERRORS>0</ERRORS><CANCELLED>0</CANCELLED><EXCEPTIONS>0</EXCEPTIONS></RESPONSE>".utf8)
+        let ok = try TallyImportResponse.parse(legacy)
+        #expect(ok.created == 1 && ok.lastVoucherID == 11544 && ok.succeeded)
+        // A LINEERROR with every counter at zero is a failure (reference §3.3).
+        let failed = try TallyImportResponse.parse(TallyWriter.utf16LE("<ENVELOPE><HEADER><VERSION>1</VERSION><STATUS>1</STATUS></HEADER><BODY><DATA><LINEERROR>Ledger &apos;Sales X&apos; does not exist!</LINEERROR><IMPORTRESULT><CREATED>0</CREATED><ALTERED>0</ALTERED><ERRORS>0</ERRORS></IMPORTRESULT></DATA></BODY></ENVELOPE>"))
+        #expect(!failed.succeeded && failed.lineErrors == ["Ledger 'Sales X' does not exist!"] && failed.created == 0)
+    }
+
+    @Test func scalars() throws {
+        #expect(try TallyScalar.amount(" -48091.00") == -4_809_100)
+        #expect(try TallyScalar.amount("1200.00 Dr") == -120_000 && (try TallyScalar.amount("-1200.00 Cr")) == 120_000)
+        #expect(try TallyScalar.amount("-$8500.00 @ ₹ 83/$ = -₹ 705500.00") == -70_550_000)
+        #expect(throws: TallyScalar.Problem.amount("12.345")) { try TallyScalar.amount("12.345") }
+        #expect(try TallyScalar.quantity(" 670 Pair") == (670_000, "Pair"))
+        #expect(try TallyScalar.quantity(" 5000 UG =  5 MG") == (5_000_000, "UG"))
+        #expect(try TallyScalar.quantity(" 2.5000 Kg") == (2_500, "Kg"))
+        #expect(throws: TallyScalar.Problem.quantity(" 1.2345 Kg")) { try TallyScalar.quantity(" 1.2345 Kg") }
+        #expect(try TallyScalar.rate("57.00/Pair") == (5_700, "Pair"))
+        #expect(try TallyScalar.date("20240229").description == "2024-02-29")
+        #expect(throws: TallyScalar.Problem.date("20230229")) { try TallyScalar.date("20230229") }
+        #expect(TallyScalar.julianDay(45723).description == "2025-03-08")
+        #expect(TallyScalar.formatQuantity(-2_500, unit: "Kg") == " -2.5 Kg")
+        #expect(TallyWriter.escape("Ram & Shyam's <\u{2404} Primary>", attribute: true) == "Ram &amp; Shyam&apos;s &lt;&#4; Primary&gt;")
+    }
+}
