@@ -48,6 +48,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(AddExpiredBatchPolicy())
     app.migrations.add(CreateUnits())
     app.migrations.add(AddUnitsToTradeLines())
+    app.migrations.add(CreateOrderInvoiceLines())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

@@ -73,3 +73,32 @@ extension InventoryTests {
         }
     }
 }
+
+extension InventoryTests {
+    @Test func an_invoice_bills_an_order_directly() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            let order = try await g.f.post("sales-orders", ["date": "2026-07-01", "party": "Pune Retail", "lines": [["item": "USB Keyboard", "quantity": "10", "rate": "1000.00"]]])
+            let orderID = JSONValue.string(order.json["id"]?.stringValue ?? "")
+            func pending() async throws -> [String] {
+                try await g.f.get("reports/order-outstanding?kind=sales").json["rows"]?.arrayValue.map { $0["pending"]?.stringValue ?? "" } ?? []
+            }
+            let invoice = try await g.invoice("sales", "Pune Retail", "2026-07-05", [L("USB Keyboard", "4", "1000.00")], extra: ["order": orderID])
+            #expect(invoice.status == .created, "\(invoice.text)")
+            #expect(try await pending() == ["6"])
+            #expect(try await summary(g, "2026-07-05")["USB Keyboard"]?.0 == "996", "the invoice moved the goods itself")
+            // More than the order awaits, another party's order, an order with notes, a purchase order on a sale: refused, nothing written.
+            let over = try await g.invoice("sales", "Pune Retail", "2026-07-06", [L("USB Keyboard", "7", "1000.00")], extra: ["order": orderID])
+            #expect(over.errorFields == ["lines[0].quantity"] && over.text.contains("awaits only 6"), "\(over.text)")
+            #expect(try await g.invoice("sales", "Sharma Traders", "2026-07-06", [L("USB Keyboard", "1", "1000.00")], extra: ["order": orderID]).errorFields == ["order"])
+            #expect(try await g.invoice("sales", "Pune Retail", "2026-07-06", [L("USB Keyboard", "1", "1000.00")], extra: ["order": orderID, "notes": ["x"]]).errorFields == ["order"])
+            #expect(try await g.invoice("purchase", "Pune Retail", "2026-07-06", [L("USB Keyboard", "1", "1000.00")], extra: ["order": orderID, "number": "P-1"]).errorFields == ["order"])
+            #expect(try await pending() == ["6"])
+            // The order cannot be cancelled while the invoice bills it; cancelling the invoice's voucher frees the quantity.
+            #expect(try await g.f.post("sales-orders/\(order.json["id"]?.stringValue ?? "")/cancel", [:]).status == .conflict)
+            let voucher = invoice.json["voucherId"]?.stringValue ?? ""
+            #expect(try await g.f.post("vouchers/\(voucher)/cancel", ["reason": "wrong party"]).status == .ok)
+            #expect(try await pending() == ["10"])
+        }
+    }
+}

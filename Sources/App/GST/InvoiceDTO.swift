@@ -70,6 +70,8 @@ struct InvoiceRequest: APIRequestBody, Encodable {
     var account: String?
     /// Sales and purchases: delivery or receipt notes (ids) whose goods this invoice bills; their goods already moved.
     var notes: [String]?
+    /// Sales and purchases billing an order directly, without notes: the order's id; the lines count against it.
+    var order: String?
     var lines: [Line]
 
     static let maxLines = 1_000
@@ -88,6 +90,7 @@ struct InvoiceRequest: APIRequestBody, Encodable {
         .optional("narration", .text(min: 0)),
         .optional("account", .string(.init(minLength: 1, maxLength: 200, description: "Advance receipts: the cash or bank ledger, name or id"))),
         .optional("notes", .array(.string(.init(minLength: 1, maxLength: 60, description: "Delivery or receipt note id")))),
+        .optional("order", .string(.init(minLength: 1, maxLength: 60, description: "Sales or purchase order id this invoice bills directly (no notes)"))),
         .required("lines", .array(.object([
             .required("item", .string(.init(minLength: 1, maxLength: 200))),
             .required("quantity", .string(.init(minLength: 1, maxLength: 20))),

@@ -40,6 +40,7 @@ enum InvoicePosting {
         if outward { prepared.presetNumber = computed.invoice.number }
         let posted = try await VoucherPosting.write([prepared], context: context, actor: actor, on: db)[0]
         computed.invoice.voucher_id = posted.id
+        let ordered = try await TradeDocuments.orderLines(for: body, computed: computed, company: company, on: db)
         let notes = try await TradeDocuments.notesForInvoice(body, party: computed.invoice.party_ledger_id, company: company, on: db)
         let moves = try await InvoiceStock.moves(for: &computed, body: body, covered: notes.covered, company: company, on: db)
         let sql = db.sql()
@@ -50,6 +51,7 @@ enum InvoicePosting {
             try await Stock.record(moves, sourceKind: "invoice", sourceID: computed.invoice.id, company: company, on: db)
         }
         try await TradeDocuments.link(notes.ids, invoice: computed.invoice.id, on: db)
+        try await VoucherPosting.insert(ordered, into: "order_invoice_lines", on: sql)
         let registration = try await computed.invoice.registration_id.asyncMap { id in
             try await Registrations.all(company: companyID, on: db).first { $0.id == id }?.gstin
         } ?? nil

@@ -54,6 +54,13 @@ enum TradeController {
                 if let note = try await db.sql().raw("SELECT number FROM trade_documents WHERE order_id = \(bind: row.id) AND active = \(bind: true)").first(decoding: Note.self) {
                     throw APIError.conflict("\(kind.title.capitalized) \(row.number) is fulfilled by note \(note.number); cancel the note first.")
                 }
+                struct Billed: Decodable { var number: String }
+                if let invoice = try await db.sql().raw("""
+                    SELECT i.number FROM order_invoice_lines l JOIN invoices i ON i.id = l.invoice_id JOIN vouchers v ON v.id = i.voucher_id
+                    WHERE l.order_id = \(bind: row.id) AND v.status = 'active'
+                    """).first(decoding: Billed.self) {
+                    throw APIError.conflict("\(kind.title.capitalized) \(row.number) is billed by invoice \(invoice.number); cancel the invoice first.")
+                }
                 try await PeriodLocks.check(date: CalendarDate(row.date)!, company: company, on: db)
                 let before = try await TradeDocuments.load(row.id, company: company, on: db)
                 try await db.sql().update("trade_documents").set("active", to: false).where("id", .equal, row.id).run()

@@ -109,6 +109,45 @@ enum TradeDocuments {
             WHERE d.order_id = \(bind: order) AND d.active = \(bind: true) GROUP BY l.item_id
             """).all(decoding: Done.self)
         for d in done { out[d.item_id, default: 0] -= d.q }
+        // Invoices that billed the order directly count while their voucher is active.
+        let invoiced = try await db.sql().raw("""
+            SELECT l.item_id, CAST(SUM(l.quantity_milli) AS BIGINT) AS q FROM order_invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+            JOIN vouchers v ON v.id = i.voucher_id WHERE l.order_id = \(bind: order) AND v.status = 'active' GROUP BY l.item_id
+            """).all(decoding: Done.self)
+        for d in invoiced { out[d.item_id, default: 0] -= d.q }
+        return out
+    }
+
+    struct OrderInvoiceLine: Codable, Sendable { var id: UUID; var company_id: UUID; var order_id: UUID; var invoice_id: UUID; var item_id: UUID; var quantity_milli: Int64 }
+
+    /// An invoice billing an order directly: a sale bills a sales order, a purchase a purchase order, of the same
+    /// party, for no more of each item than the order still awaits. Notes already fulfil their order, so an
+    /// invoice names notes or an order, not both.
+    static func orderLines(for body: InvoiceRequest, computed: InvoicePosting.Computed, company: Company, on db: any Database) async throws -> [OrderInvoiceLine] {
+        guard let ref = body.order else { return [] }
+        let wanted: TradeKind? = body.kind == .sales ? .salesOrder : body.kind == .purchase ? .purchaseOrder : nil
+        guard let wanted else { throw APIError.validation(field: "order", "only sales and purchase invoices bill an order") }
+        if body.notes?.isEmpty == false { throw APIError.validation(field: "order", "the notes already fulfil their order; name either notes or an order") }
+        let companyID = try company.requireID()
+        guard let order = try await find(ref, company: companyID, on: db), order.kind == wanted.rawValue, order.active else {
+            throw APIError.validation(field: "order", "no active \(wanted.title) '\(ref)'")
+        }
+        guard order.party_ledger_id == computed.invoice.party_ledger_id else { throw APIError.validation(field: "order", "\(wanted.title) \(order.number) is another party's") }
+        var left = try await pending(order: order.id, on: db)
+        var errors: [APIError.FieldError] = []
+        var out: [OrderInvoiceLine] = []
+        for (i, line) in computed.lines.enumerated() {
+            guard let item = computed.items[line.item_id], item.kind == "goods" else { continue }
+            let quantity = Units.inItemUnit(line.quantity_milli, factor: computed.unitFactors[i] ?? 1_000)
+            let awaits = left[item.id] ?? 0
+            if quantity > awaits {
+                errors.append(.init(field: "lines[\(i)].quantity", message: awaits > 0 ? "the order awaits only \(Quantity(thousandths: awaits)) of '\(item.name)'"
+                                                                                        : "'\(item.name)' is not pending on the order"))
+            }
+            left[item.id] = awaits - quantity
+            out.append(OrderInvoiceLine(id: UUID(), company_id: companyID, order_id: order.id, invoice_id: computed.invoice.id, item_id: item.id, quantity_milli: quantity))
+        }
+        guard errors.isEmpty else { throw APIError.validation(errors) }
         return out
     }
 
