@@ -36,6 +36,7 @@ let package = Package(
                 "Ledger",
                 "GSTKit",
                 "StockKit",
+                "TallyXML",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

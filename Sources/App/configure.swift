@@ -49,6 +49,8 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(CreateUnits())
     app.migrations.add(AddUnitsToTradeLines())
     app.migrations.add(CreateOrderInvoiceLines())
+    app.migrations.add(AddOpeningBills())
+    app.migrations.add(CreateTallyLinks())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)
@@ -75,6 +77,8 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.asyncCommands.use(ServeCommand(), as: "serve", isDefault: true)
     app.asyncCommands.use(BenchCommand(), as: "bench")
     app.asyncCommands.use(VerifyBooksCommand(), as: "verify-books")
+    app.asyncCommands.use(ImportTallyCommand(), as: "import-tally")
+    app.asyncCommands.use(ExportTallyCommand(), as: "export-tally")
 }
 
 extension AppConfig {

@@ -88,6 +88,7 @@ func registerCompanyRoutes(_ company: any RoutesBuilder) {
     registerBooksRoutes(company)
     registerGSTRoutes(company)
     registerInventoryRoutes(company)
+    registerTallyRoutes(company)
     do {  // Audit trail
         company.on(.GET, "audit-log", api: .init(summary: "The audit trail, newest first", tag: "Audit",
                                                  access: .company(.auditView),

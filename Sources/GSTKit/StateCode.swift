@@ -1,3 +1,4 @@
+import Foundation
 /// An Indian State / Union Territory code as used in GSTINs and place of supply (gst.md §A1.5).
 public struct StateCode: Hashable, Sendable, CustomStringConvertible {
     /// Two digits, e.g. `"27"`.
@@ -9,6 +10,19 @@ public struct StateCode: Hashable, Sendable, CustomStringConvertible {
     /// `nil` unless `code` is a known GST state or territory code.
     public init?(_ code: String) {
         guard Self.names[code] != nil else { return nil }
+        self.code = code
+    }
+
+    /// By name as Tally and people write it: case, spaces and "&"/"and" do not matter ("Dadra & Nagar Haveli and
+    /// Daman & Diu", "TAMIL NADU"); a few old names map to today's state.
+    public init?(named name: String) {
+        func key(_ s: String) -> String {
+            s.lowercased().replacingOccurrences(of: "&", with: "and").filter { $0.isLetter }
+        }
+        let wanted = key(name)
+        let aliases = ["orissa": "21", "pondicherry": "34", "uttaranchal": "05", "newdelhi": "07", "nctofdelhi": "07"]
+        if let code = aliases[wanted] { self.code = code; return }
+        guard let code = Self.names.first(where: { key($0.value) == wanted })?.key else { return nil }
         self.code = code
     }
 

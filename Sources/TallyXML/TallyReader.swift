@@ -15,7 +15,7 @@ public enum TallyReadError: Error, Equatable, Sendable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case .empty: "the file is empty"
+        case .empty: "is empty"
         case let .notXML(line, column, detail): "is not well-formed XML (line \(line), column \(column)): \(detail)"
         case let .wrongRoot(name): "starts with <\(name)>; a Tally export or response starts with <ENVELOPE>"
         case let .truncated(name): "ends inside <\(name)>: the file is cut short"
@@ -90,7 +90,7 @@ public enum TallyReader {
         if let e = stream.failure { throw e }
         if let e = collector.failure { throw e }
         if let e = collector.parseError {
-            if collector.rootSeen == false && stream.bytesRead - stream.trailerLength <= 0 { throw TallyReadError.empty }
+            if !stream.sawContent { throw TallyReadError.empty }
             throw e
         }
         guard collector.rootSeen else {
@@ -193,7 +193,6 @@ private final class SanitizingStream: InputStream {
     /// XMLParser on Linux never tells libxml2 that input ended, so the end tag of the root may be held back;
     /// a comment after the document (legal there) makes it go through.
     static let trailer = Array("\n<!-- end -->\n".utf8)
-    var trailerLength: Int { Self.trailer.count }
 
     var encoding: TallyEncoding { transcoder.encoding ?? .utf8 }
     var dropped: Int { sanitizer.dropped }

@@ -75,7 +75,7 @@ func decodeAll(_ source: some TallyByteSource) throws -> ([TallyObject], TallyRe
         #expect(sharma.extras.map(\.name) == ["UDF:CUSTOMERCODE.LIST"])
         // Pre-3.0 flat fields; an apostrophe in the name.
         let gupta = try #require(ledgers.first { $0.header.name == "Gupta 'Wholesale' Supplies" })
-        #expect(gupta.gstin == "27ABCDE1234F1ZS" && gupta.state == "Maharashtra" && gupta.address == ["4 Market Yard"] && gupta.openingBalance == 820_050)
+        #expect(gupta.gstin == "27ABCDE1234F1Z0" && gupta.state == "Maharashtra" && gupta.address == ["4 Market Yard"] && gupta.openingBalance == 820_050)
         let sales = try #require(ledgers.first { $0.header.name == "Sales GST 18%" })
         #expect(sales.extras.first?.text == TallyScalar.sentinel + " Applicable")
 
@@ -101,7 +101,7 @@ func decodeAll(_ source: some TallyByteSource) throws -> ([TallyObject], TallyRe
         #expect(widget.openingQuantity == TallyQuantity(thousandths: 50_000, unit: "Nos") && widget.openingRate == TallyRate(paise: 6_000, unit: "Nos"))
         #expect(widget.openingValue == -300_000 && widget.hsn == "84719000" && widget.gstRateBasisPoints == 1_800 && widget.taxability == "Taxable")
         #expect(widget.openingBatches.map { [$0.godown ?? "", $0.batch ?? "", $0.quantity?.text ?? "", $0.expiresOn?.description ?? ""] }
-                == [["Main Location", "W-01", " 30 Nos", "2026-04-01"], ["Back Store", "W-02", " 20 Nos", ""]])
+                == [["Main Location", "W-01", " 30 Nos", "2026-04-01"], ["Back Store", "W-02", " 20 Nos", "2026-09-30"]])
         #expect(widget.openingBatches[0].manufacturedOn?.description == "2025-03-01")
     }
 

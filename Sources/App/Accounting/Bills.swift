@@ -127,11 +127,12 @@ enum Bills {
         let only: SQLQueryString = reference.map { "AND LOWER(b.reference) = \(bind: $0.lowercased())" } ?? ""
         return try await db.sql().raw("""
             SELECT b.id, b.reference,
-                   CAST(COALESCE(SUM(CASE WHEN v.status = 'active' AND a.superseded = \(bind: false) THEN a.amount_paise ELSE 0 END), 0) AS BIGINT) AS outstanding,
-                   CAST(COALESCE(SUM(CASE WHEN v.status = 'active' AND a.superseded = \(bind: false) AND a.type IN ('new', 'advance') THEN 1 ELSE 0 END), 0) AS BIGINT) AS origins
+                   CAST(b.opening_paise + COALESCE(SUM(CASE WHEN v.status = 'active' AND a.superseded = \(bind: false) THEN a.amount_paise ELSE 0 END), 0) AS BIGINT) AS outstanding,
+                   CAST((CASE WHEN b.opening_paise <> 0 THEN 1 ELSE 0 END)
+                        + COALESCE(SUM(CASE WHEN v.status = 'active' AND a.superseded = \(bind: false) AND a.type IN ('new', 'advance') THEN 1 ELSE 0 END), 0) AS BIGINT) AS origins
             FROM bills b LEFT JOIN bill_allocations a ON a.bill_id = b.id LEFT JOIN vouchers v ON v.id = a.voucher_id
             WHERE b.ledger_id = \(bind: ledger) \(only)
-            GROUP BY b.id, b.reference
+            GROUP BY b.id, b.reference, b.opening_paise
             """).all(decoding: Known.self)
     }
 
@@ -155,6 +156,18 @@ enum Bills {
                 state = s
             }
             if let state { context.record(state) }
+        }
+    }
+
+    /// Bills a party owed at books-beginning (imported from Tally's ledger masters): signed debit positive.
+    struct OpeningBill: Sendable { var reference: String; var date: CalendarDate; var dueDate: CalendarDate; var signedAmount: Int64 }
+
+    static func saveOpening(_ bills: [OpeningBill], ledger: UUID, company: UUID, on sql: any SQLDatabase) async throws {
+        for b in bills {
+            try await sql.raw("""
+                INSERT INTO bills (id, company_id, ledger_id, reference, date, due_date, opening_paise)
+                VALUES (\(bind: UUID()), \(bind: company), \(bind: ledger), \(bind: b.reference), \(bind: b.date.description), \(bind: b.dueDate.description), \(bind: b.signedAmount))
+                """).run()
         }
     }
 

@@ -62,43 +62,45 @@ enum ChartController {
         let context = try req.company
         let reference = req.parameters.get("group") ?? ""
         let actor = req.auditActor
-        return try await req.write { db in
-            let company = context.companyID
-            guard var row = try await Chart.group(reference, company: company, on: db) else { throw APIError.notFound("Group") }
-            var all = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })
-            let before = GroupDTO(row, all: all)
-            if let name = body.name?.trimmingCharacters(in: .whitespaces), name != row.name {
-                try await Chart.renameClaim(to: name, entity: row.id, company: company, field: "name", on: db)
-                row.name = name
-            }
-            if let parentRef = body.parent {
-                guard !row.reserved else { throw APIError.validation(field: "parent", "Tally's predefined groups cannot be moved") }
-                guard let parent = try await Chart.group(parentRef, company: company, on: db), parent.active else {
-                    throw APIError.validation(field: "parent", "no active group '\(parentRef)' in this company")
-                }
-                guard !Chart.path(of: parent.id, in: all).contains(row.name), parent.id != row.id else {
-                    throw APIError.validation(field: "parent", "a group cannot be moved under itself or one of its sub-groups")
-                }
-                row.parent_id = parent.id
-                row.nature = parent.nature
-                row.role = parent.role
-                row.is_party_group = parent.is_party_group
-            }
-            if let active = body.active, active != row.active {
-                if !active {
-                    guard !row.reserved else { throw APIError.validation(field: "active", "Tally's predefined groups stay active") }
-                    try await ensureUnused(group: row.id, company: company, on: db)
-                }
-                row.active = active
-            }
-            try await db.sql().update("account_groups").set(model: row).where("id", .equal, row.id).run()
-            all[row.id] = row
-            let after = GroupDTO(row, all: all)
-            try await AuditLog.append(
-                AuditEvent(companyID: company, action: "group.update", entityType: "group", entityID: row.id.uuidString.lowercased(),
-                           before: try JSONValue(encoding: before), after: try JSONValue(encoding: after)), by: actor, on: db)
-            return after
+        return try await req.write { db in try await updateGroup(reference, with: body, company: context.companyID, actor: actor, on: db) }
+    }
+
+    /// Renaming, moving or deactivating a group (the API and Tally imports): audited before and after.
+    static func updateGroup(_ reference: String, with body: UpdateGroupRequest, company: UUID, actor: AuditActor, on db: any Database) async throws -> GroupDTO {
+        guard var row = try await Chart.group(reference, company: company, on: db) else { throw APIError.notFound("Group") }
+        var all = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })
+        let before = GroupDTO(row, all: all)
+        if let name = body.name?.trimmingCharacters(in: .whitespaces), name != row.name {
+            try await Chart.renameClaim(to: name, entity: row.id, company: company, field: "name", on: db)
+            row.name = name
         }
+        if let parentRef = body.parent {
+            guard !row.reserved else { throw APIError.validation(field: "parent", "Tally's predefined groups cannot be moved") }
+            guard let parent = try await Chart.group(parentRef, company: company, on: db), parent.active else {
+                throw APIError.validation(field: "parent", "no active group '\(parentRef)' in this company")
+            }
+            guard !Chart.path(of: parent.id, in: all).contains(row.name), parent.id != row.id else {
+                throw APIError.validation(field: "parent", "a group cannot be moved under itself or one of its sub-groups")
+            }
+            row.parent_id = parent.id
+            row.nature = parent.nature
+            row.role = parent.role
+            row.is_party_group = parent.is_party_group
+        }
+        if let active = body.active, active != row.active {
+            if !active {
+                guard !row.reserved else { throw APIError.validation(field: "active", "Tally's predefined groups stay active") }
+                try await ensureUnused(group: row.id, company: company, on: db)
+            }
+            row.active = active
+        }
+        try await db.sql().update("account_groups").set(model: row).where("id", .equal, row.id).run()
+        all[row.id] = row
+        let after = GroupDTO(row, all: all)
+        try await AuditLog.append(
+            AuditEvent(companyID: company, action: "group.update", entityType: "group", entityID: row.id.uuidString.lowercased(),
+                       before: try JSONValue(encoding: before), after: try JSONValue(encoding: after)), by: actor, on: db)
+        return after
     }
 
     private static func ensureUnused(group: UUID, company: UUID, on db: any Database) async throws {

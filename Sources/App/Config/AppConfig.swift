@@ -14,6 +14,8 @@ public struct AppConfig: Sendable {
     var jwtSecret: String?
     var corsOrigins: [String]
     var maxBodySize: Int
+    /// Tally uploads stream to disk; past this many bytes they are refused (413).
+    var tallyMaxUploadBytes = defaultTallyMaxUpload
     var trustProxy: Bool
     var tls: Bool
     var logLevel: Logger.Level
@@ -22,6 +24,7 @@ public struct AppConfig: Sendable {
     var passwordCost = 12
 
     static let defaultMaxBodySize = 1_048_576
+    static let defaultTallyMaxUpload = 1 << 30
 
     /// Reads the process environment. Each invalid value is reported with the variable's name.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment, production: Bool)
@@ -40,6 +43,13 @@ public struct AppConfig: Sendable {
                 throw StartupError(setting: "FINSYNC_MAX_BODY_BYTES", problem: "must be a whole number of bytes, at least 1024; got '\(raw)'")
             }
             maxBody = n
+        }
+        var tallyMax = defaultTallyMaxUpload
+        if let raw = env["FINSYNC_TALLY_MAX_UPLOAD_BYTES"] {
+            guard let n = Int(raw), n >= 1024 else {
+                throw StartupError(setting: "FINSYNC_TALLY_MAX_UPLOAD_BYTES", problem: "must be a whole number of bytes, at least 1024; got '\(raw)'")
+            }
+            tallyMax = n
         }
         var level: Logger.Level = production ? .notice : .info
         if let raw = env["LOG_LEVEL"] {
@@ -67,6 +77,7 @@ public struct AppConfig: Sendable {
             corsOrigins: (env["FINSYNC_CORS_ORIGINS"] ?? "").split(separator: ",")
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
             maxBodySize: maxBody,
+            tallyMaxUploadBytes: tallyMax,
             trustProxy: env["FINSYNC_TRUST_PROXY"] == "1",
             tls: env["FINSYNC_TLS"] == "1",
             logLevel: level,

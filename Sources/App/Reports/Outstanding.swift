@@ -82,12 +82,17 @@ enum Outstanding {
             return receivable ? g.nature == .assets : g.nature == .liabilities
         }.map { ($0.id, $0) })
         let rows = try await db.sql().raw("""
-            SELECT a.ledger_id, a.bill_id, b.reference, b.date, b.due_date, CAST(SUM(a.amount_paise) AS BIGINT) AS pending
-            FROM bill_allocations a JOIN vouchers v ON v.id = a.voucher_id LEFT JOIN bills b ON b.id = a.bill_id
-            WHERE a.company_id = \(bind: company) AND a.superseded = \(bind: false) AND v.status = 'active'
-              AND v.date <= \(bind: asOf.description)
-            GROUP BY a.ledger_id, a.bill_id, b.reference, b.date, b.due_date
-            HAVING SUM(a.amount_paise) <> 0
+            SELECT ledger_id, bill_id, reference, date, due_date, CAST(SUM(amount) AS BIGINT) AS pending FROM (
+                SELECT a.ledger_id, a.bill_id, b.reference, b.date, b.due_date, a.amount_paise AS amount
+                FROM bill_allocations a JOIN vouchers v ON v.id = a.voucher_id LEFT JOIN bills b ON b.id = a.bill_id
+                WHERE a.company_id = \(bind: company) AND a.superseded = \(bind: false) AND v.status = 'active'
+                  AND v.date <= \(bind: asOf.description)
+                UNION ALL
+                SELECT b.ledger_id, b.id AS bill_id, b.reference, b.date, b.due_date, b.opening_paise AS amount
+                FROM bills b WHERE b.company_id = \(bind: company) AND b.opening_paise <> 0
+            ) x
+            GROUP BY ledger_id, bill_id, reference, date, due_date
+            HAVING SUM(amount) <> 0
             """).all(decoding: Row.self)
         let direction: Int64 = receivable ? 1 : -1
         var byParty: [UUID: [OutstandingDTO.Bill]] = [:]

@@ -44,10 +44,10 @@ extension Route {
 extension RoutesBuilder {
     @discardableResult
     func on<Response: AsyncResponseEncodable & VaporSendableMetatype>(
-        _ method: HTTPMethod, _ path: PathComponent..., api: APIRoute,
+        _ method: HTTPMethod, _ path: PathComponent..., body: HTTPBodyStreamStrategy = .collect, api: APIRoute,
         use handler: @Sendable @escaping (Request) async throws -> Response
     ) -> Route {
-        let route = on(method, path, use: handler)
+        let route = on(method, path, body: body, use: handler)
         route.api = api
         return route
     }
