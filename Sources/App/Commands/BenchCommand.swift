@@ -8,7 +8,7 @@ import Vapor
 /// HTTP connections. Prints requests/s and latency percentiles; it asserts nothing.
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "suite", help: "What to measure: http (API latency), render (page render time), books (posting and reports), gst (invoices and returns) or stock (movements and valuation)")
+        @Argument(name: "suite", help: "What to measure: http (API latency), render (page render time), books (posting and reports), gst (invoices and returns), stock (movements and valuation) or tally (import and export of a generated Tally file)")
         var suite: String
 
         @Option(name: "requests", help: "Requests per scenario (default 5000).")
@@ -17,7 +17,7 @@ struct BenchCommand: AsyncCommand {
         @Option(name: "concurrency", help: "Concurrent connections (default 32).")
         var concurrency: Int?
 
-        @Option(name: "vouchers", help: "books: how many vouchers to generate (default 1,000,000).")
+        @Option(name: "vouchers", help: "books: how many vouchers to generate (default 1,000,000); tally: how many in the generated export (default 100,000).")
         var vouchers: Int?
 
         @Option(name: "invoices", help: "gst: how many sales invoices to generate (default 100,000).")
@@ -53,6 +53,10 @@ struct BenchCommand: AsyncCommand {
                 .run(print: { line in context.console.print(line) })
             context.console.print(report)
             return
+        case "tally":
+            let report = try await TallyBench(app: context.application, vouchers: signature.vouchers ?? 100_000).run(print: { line in context.console.print(line) })
+            context.console.print(report)
+            return
         case "stock":
             let report = try await StockBench(app: context.application, items: signature.items ?? 10_000, godowns: 50,
                                               movements: signature.movements ?? 1_000_000)
@@ -60,7 +64,7 @@ struct BenchCommand: AsyncCommand {
             context.console.print(report)
             return
         default:
-            throw StartupError(setting: "bench", problem: "knows the suites 'http', 'render', 'books', 'gst' and 'stock'; got '\(signature.suite)'")
+            throw StartupError(setting: "bench", problem: "knows the suites 'http', 'render', 'books', 'gst', 'stock' and 'tally'; got '\(signature.suite)'")
         }
         let app = context.application
         try await DatabaseStartup.migrate(app)

@@ -14,6 +14,14 @@ enum BenchSupport {
 
     static func fmt(_ v: Double) -> String { String(format: "%.2f", v) }
 
+    /// The process's peak resident set so far (Linux `VmHWM`), in MiB; 0 where /proc is not there.
+    static func peakRSSMiB() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kb = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kb / 1024
+    }
+
     /// Starts the app's server on a free port, sends each worker's bodies one after another (all workers at once)
     /// as JSON POSTs to `path`, and returns every latency in milliseconds. Any answer but 201 stops the run.
     static func concurrentPosts(app: Application, path: String, userID: UUID, workers: [[Data]]) async throws -> [Double] {

@@ -29,7 +29,8 @@ extension TallyImporter {
         let type = try await ourType(v.typeName, tallyBases: tallyBases, company: companyID, on: db)
         let problems = v.problems()
         if !problems.isEmpty { throw APIError.validation(problems.map { .init(field: $0.path, message: $0.message) }) }
-        var body = try await request(v, type: type, company: companyID, on: db)
+        let posting = try await PostingContext(company: companyID, on: db)
+        var body = try await request(v, type: type, context: posting, on: db)
 
         if let link {
             let before = try await VoucherController.load(link.entity_id.uuidString, company: companyID, on: db)
@@ -41,7 +42,6 @@ extension TallyImporter {
             return Applied(outcome: .updated)
         }
 
-        let posting = try await PostingContext(company: companyID, on: db)
         // Tally's number is kept. Hand-numbered types check it like any manual number; automatic ones take it as
         // given, once per type and year.
         if type.automatic { body.number = nil }
@@ -69,12 +69,12 @@ extension TallyImporter {
 
     /// The API body for a Tally voucher: every posting (ledger lines and inventory lines' accounting allocations)
     /// as a debit or credit by its sign, bill allocations by type.
-    static func request(_ v: TallyVoucher, type: VoucherTypeRow, company: UUID, on db: any Database) async throws -> VoucherRequest {
+    static func request(_ v: TallyVoucher, type: VoucherTypeRow, context: PostingContext, on db: any Database) async throws -> VoucherRequest {
         var errors: [APIError.FieldError] = []
         var entries: [VoucherRequest.Entry] = []
         for (i, p) in v.postings.enumerated() where p.amount != 0 {
             let f = "postings[\(i)]"
-            guard let ledger = try await Chart.ledger(p.ledger, company: company, on: db) else {
+            guard let ledger = try await context.ledger(p.ledger, on: db) else {
                 errors.append(.init(field: f + ".LEDGERNAME", message: "ledger '\(p.ledger)' is not defined in the file or in this company")); continue
             }
             let amount = Money(paise: abs(p.amount)).description

@@ -146,7 +146,24 @@ enum TallyImporter {
         }
         for o in m.others { r.record(kind(o.tag), o.header.name, guid: o.header.guid, .skipped, "\(kind(o.tag).replacingOccurrences(of: "-", with: " "))s are not kept in FinSync360") }
 
-        // Pass 2: vouchers, as they stream by.
+        // Pass 2: vouchers, as they stream by, in chunks (see `chunk`).
+        var pending: [(voucher: TallyVoucher, key: String, name: String)] = []
+        let bases = tallyBases
+        func flush() async {
+            let batch = pending
+            pending.removeAll(keepingCapacity: true)
+            guard !batch.isEmpty else { return }
+            if let outcomes = try? await store.write(on: db, { tx in
+                try await Self.chunk(batch.map { ($0.voucher, $0.key) }, tallyBases: bases, company: company, actor: actor, on: tx)
+            }) {
+                for (item, applied) in zip(batch, outcomes) { r.record("voucher", item.name, guid: item.voucher.guid, applied.outcome, applied.note) }
+                return
+            }
+            for item in batch {
+                let (v, key) = (item.voucher, item.key)
+                await apply("voucher", item.name, guid: v.guid) { tx in try await Self.voucher(v, key: key, tallyBases: bases, company: company, actor: actor, on: tx) }
+            }
+        }
         var keys: Set<String> = []
         var lastDate: CalendarDate?
         _ = try await TallyStream.read(path: path) { node in
@@ -167,9 +184,10 @@ enum TallyImporter {
                 for p in v.postings { tallyBalances[Chart.nameKey(p.ledger), default: 0] -= p.amount }
                 lastDate = max(lastDate ?? v.date.date, v.date.date)
             }
-            let bases = tallyBases
-            await apply("voucher", name, guid: v.guid) { tx in try await Self.voucher(v, key: key, tallyBases: bases, company: company, actor: actor, on: tx) }
+            pending.append((v, key, name))
+            if pending.count == chunkSize { await flush() }
         }
+        await flush()
         r.report.parity = try await parity(tallyBalances, asOf: lastDate ?? Format.today(), company: company, on: db)
 
         let report = r.report

@@ -1,0 +1,67 @@
+import Fluent
+import Foundation
+import Ledger
+import SQLKit
+import TallyXML
+
+/// The fast path for vouchers: a chunk of new vouchers is checked with one shared posting context and written
+/// with one multi-row write in one transaction. Anything unusual in the chunk — a rejection, an amendment, a
+/// number already used — rolls the chunk back, and the caller replays it one voucher per transaction, so every
+/// voucher still gets its own outcome and a rejected one leaves nothing.
+extension TallyImporter {
+    struct ChunkFallback: Error {}
+
+    static let chunkSize = 200
+
+    static func chunk(_ batch: [(voucher: TallyVoucher, key: String)], tallyBases: [String: String], company: Company, actor: AuditActor,
+                      on db: any Database) async throws -> [Applied] {
+        let companyID = try company.requireID()
+        struct Link: Decodable { var guid: String; var alter_id: Int64 }
+        let links = Dictionary(try await db.sql().raw("""
+            SELECT guid, alter_id FROM tally_links WHERE company_id = \(bind: companyID) AND kind = 'voucher' AND guid IN (\(binds: batch.map(\.key)))
+            """).all(decoding: Link.self).map { ($0.guid, $0.alter_id) }, uniquingKeysWith: { a, _ in a })
+        let context = try await PostingContext(company: companyID, preload: true, on: db)
+        var outcomes: [Applied] = []
+        var fresh: [(TallyVoucher, String)] = []
+        var prepared: [VoucherPosting.Prepared] = []
+        var numbers: Set<String> = []
+        for (v, key) in batch {
+            if let alter = links[key] {
+                guard (v.alterID ?? 0) <= alter else { throw ChunkFallback() }  // an amendment: the single path
+                outcomes.append(Applied(outcome: .unchanged))
+                continue
+            }
+            var found = context.type(v.typeName)
+            if found == nil { found = try? await ourType(v.typeName, tallyBases: tallyBases, company: companyID, on: db) }
+            guard let type = found, v.problems().isEmpty, let number = v.number else { throw ChunkFallback() }
+            var body = try await request(v, type: type, context: context, on: db)
+            if type.automatic { body.number = nil }
+            var p = try await VoucherPosting.prepare(body, context: context, on: db)
+            if type.automatic {
+                guard numbers.insert("\(type.id)|\(p.fyStart)|\(number)").inserted else { throw ChunkFallback() }
+                p.presetNumber = number
+            }
+            prepared.append(p)
+            fresh.append((v, key))
+            outcomes.append(Applied(outcome: .created))
+        }
+        guard !prepared.isEmpty else { return outcomes }
+        struct Taken: Decodable { var voucher_type_id: UUID; var fy_start: String; var number: String }
+        let taken = try await db.sql().raw("""
+            SELECT voucher_type_id, fy_start, number FROM vouchers WHERE company_id = \(bind: companyID) AND number IN (\(binds: Array(Set(prepared.compactMap(\.presetNumber)))))
+            """).all(decoding: Taken.self)
+        if taken.contains(where: { numbers.contains("\($0.voucher_type_id)|\($0.fy_start)|\($0.number)") }) { throw ChunkFallback() }
+        let posted = try await VoucherPosting.write(prepared, context: context, actor: actor, on: db)
+        var linkRows: [TallyLinkRow] = []
+        for ((v, key), dto) in zip(fresh, posted) {
+            if v.isCancelled {
+                try await db.sql().raw("UPDATE vouchers SET status = 'cancelled', cancelled_at = \(bind: Date()) WHERE id = \(bind: dto.id)").run()
+            } else if dto.status == "active" {
+                try await recordStock(v, voucher: dto.id, company: company, on: db)
+            }
+            linkRows.append(TallyLinkRow(id: UUID(), company_id: companyID, kind: "voucher", guid: key, alter_id: v.alterID ?? 0, entity_id: dto.id, name: dto.number))
+        }
+        try await VoucherPosting.insert(linkRows, into: "tally_links", on: db.sql())
+        return outcomes
+    }
+}
