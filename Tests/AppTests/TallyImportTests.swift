@@ -197,3 +197,38 @@ struct TallyFixture {
         }
     }
 }
+
+extension TallyImportTests {
+    @Test func the_tally_page_imports_a_file_and_shows_its_report() async throws {
+        try await withApp { app in
+            let t = try await TallyFixture.make(app)
+            let browser = try await WebTestSession.start(for: t.owner.userID, on: app)
+            let base = "/app/c/\(t.company.lowercased())"
+            let page = try await browser.send(.GET, base + "/tally")
+            #expect(page.status == .ok && page.text.contains("enctype=\"multipart/form-data\"") && page.text.contains("Nothing imported yet."))
+            #expect(page.text.contains("/tally/import?_csrf=\(browser.csrf)"))
+            func upload(_ xml: String, csrf: String) async throws -> TestResponse {
+                let boundary = "page-boundary"
+                let form = "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"Masters.xml\"\r\nContent-Type: text/xml\r\n\r\n\(xml)\r\n--\(boundary)--\r\n"
+                var headers: HTTPHeaders = ["Cookie": "\(WebCookies.session)=\(browser.cookie)", "Accept": "text/html"]
+                headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+                let r = try await app.testing().sendRequest(.POST, base + "/tally/import?_csrf=\(csrf)", headers: headers, body: ByteBuffer(string: form))
+                return TestResponse(status: r.status, headers: r.headers, text: r.body.string)
+            }
+            // Without the form's token nothing is read or written.
+            #expect(try await upload(TallyFixture.golden, csrf: "forged").status == .forbidden)
+            #expect(try await t.count(app, "tally_links") == 0)
+            let bad = try await upload("<DATA/>", csrf: browser.csrf)
+            #expect(bad.status == .unprocessableEntity && bad.text.contains("id=\"import-error\"") && bad.text.contains("starts with &lt;DATA&gt;"), "\(bad.text.prefix(300))")
+            let done = try await upload(TallyFixture.golden, csrf: browser.csrf)
+            #expect(done.status == .seeOther)
+            let location = done.headers.first(name: .location) ?? ""
+            let report = try await browser.send(.GET, location)
+            #expect(report.status == .ok && report.text.contains("Import of Masters.xml"), "\(location)")
+            #expect(report.text.contains("Parity: all") && report.text.contains("id=\"import-kinds\"") && report.text.contains("Showroom"))
+            #expect(try await browser.send(.GET, base + "/tally").text.contains("Masters.xml"))
+            let export = try await browser.send(.GET, base + "/tally/export?what=masters")
+            #expect(export.status == .ok && export.text.contains("<LEDGER NAME=\"Sharma Traders\""))
+        }
+    }
+}

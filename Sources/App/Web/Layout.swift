@@ -3,7 +3,7 @@ import Plot
 
 /// What every page shows around its content: who is signed in, which company, where they are.
 struct Chrome: Sendable {
-    enum Section: String, Sendable { case dashboard, vouchers, invoices, stock, accounts, reports, settings, members, audit, notifications }
+    enum Section: String, Sendable { case dashboard, vouchers, invoices, stock, accounts, reports, tally, settings, members, audit, notifications }
 
     struct CompanyLink: Sendable {
         var id: UUID
@@ -67,6 +67,7 @@ enum Layout {
             if company.role.can(.inventoryView) { links.append((.stock, "Stock", base + "/stock")) }
             if company.role.can(.mastersView) { links.append((.accounts, "Accounts", base + "/accounts")) }
             if company.role.can(.reportsView) { links.append((.reports, "Reports", base + "/reports/trial-balance")) }
+            if company.role.can(.mastersView) { links.append((.tally, "Tally", base + "/tally")) }
             if company.role.can(.companyView) { links.append((.members, "Members", base + "/members")) }
             if company.role.can(.settingsEdit) || company.role.can(.companyView) { links.append((.settings, "Settings", base + "/settings")) }
             if company.role.can(.auditView) { links.append((.audit, "Audit log", base + "/audit")) }

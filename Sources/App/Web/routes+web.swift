@@ -41,6 +41,12 @@ func webRoutes(_ app: Application) {
                    use: WebCompanyController.removeMember)
         company.on(.GET, "audit", api: .page("Audit log", .company(.auditView)), use: WebCompanyController.audit)
     }
+    do {  // Tally
+        company.on(.GET, "tally", api: .page("Tally", .company(.mastersView)), use: WebTallyController.home)
+        company.on(.POST, "tally", "import", body: .stream, api: .page("Import from Tally", .company(.mastersEdit)), use: WebTallyController.importFile)
+        company.on(.GET, "tally", "export", api: .page("Export for Tally", .company(.reportsView)), use: TallyController.export)
+        company.on(.GET, "tally", "imports", ":importID", api: .page("Tally import report", .company(.mastersView)), use: WebTallyController.report)
+    }
     do {  // Books
         company.on(.GET, "accounts", api: .page("Chart of accounts", .company(.mastersView)), use: WebBooksController.accounts)
         company.on(.GET, "accounts", "ledgers", "new", api: .page("New ledger", .company(.mastersEdit)), use: WebChartController.newLedger)

@@ -75,7 +75,9 @@ struct WebSessionMiddleware: AsyncMiddleware {
             }
         }
         if request.method == .POST {
-            let sent = (try? request.content.get(String.self, at: "_csrf")) ?? ""
+            // A file upload streams its body to disk, unread here: its form carries the token in the query instead.
+            let streamed = request.headers.contentType?.type == "multipart"
+            let sent = (streamed ? request.query[String.self, at: "_csrf"] : try? request.content.get(String.self, at: "_csrf")) ?? ""
             let expected = request.csrfToken
             guard newAnonymousToken == nil, !expected.isEmpty, constantTimeEqual(sent, expected) else {
                 throw WebError.csrf
