@@ -170,31 +170,37 @@ enum VoucherController {
         let context = try req.company
         let reference = req.parameters.get("voucherID") ?? ""
         let actor = req.auditActor
-        return try await req.write { db in
-            let before = try await load(reference, company: context.companyID, on: db)
-            guard before.status != "cancelled" else { throw APIError.conflict("Voucher \(before.number) is already cancelled.") }
-            try await PeriodLocks.check(date: CalendarDate(before.date)!, company: context.companyID, on: db)
-            try await db.sql().raw("""
-                UPDATE vouchers SET status = 'cancelled', cancelled_at = \(bind: Date()) WHERE id = \(bind: before.id)
-                """).run()
-            if before.status == "active" {
-                try await DayTotals.apply(lines(of: before), date: CalendarDate(before.date)!, company: context.companyID, sign: -1, on: db.sql())
-            }
-            // A cancelled invoice's goods go back (or out) of stock with it.
-            struct Invoice: Decodable { var id: UUID }
-            if let invoice = try await db.sql().raw("SELECT id FROM invoices WHERE voucher_id = \(bind: before.id)").first(decoding: Invoice.self) {
-                try await Stock.deactivate(source: invoice.id, on: db)
-                // The notes it took over can be invoiced again.
-                try await db.sql().update("trade_documents").set("invoice_id", to: SQLLiteral.null).where("invoice_id", .equal, invoice.id).run()
-            }
-            var after = before
-            after.status = "cancelled"
-            try await AuditLog.append(
-                AuditEvent(companyID: context.companyID, action: "voucher.cancel", entityType: "voucher",
-                           entityID: before.id.uuidString.lowercased(), before: try JSONValue(encoding: before),
-                           after: try JSONValue(encoding: after)), by: actor, on: db)
-            return after
+        return try await req.write { db in try await cancel(reference, company: context.companyID, actor: actor, on: db) }
+    }
+
+    /// Cancelling keeps the voucher and its number; its effect on the books, bills and stock goes. The API and a
+    /// Tally sync that finds the voucher deleted there both end here.
+    static func cancel(_ reference: String, company: UUID, actor: AuditActor, on db: any Database) async throws -> VoucherDTO {
+        let before = try await load(reference, company: company, on: db)
+        guard before.status != "cancelled" else { throw APIError.conflict("Voucher \(before.number) is already cancelled.") }
+        try await PeriodLocks.check(date: CalendarDate(before.date)!, company: company, on: db)
+        try await db.sql().raw("""
+            UPDATE vouchers SET status = 'cancelled', cancelled_at = \(bind: Date()) WHERE id = \(bind: before.id)
+            """).run()
+        if before.status == "active" {
+            try await DayTotals.apply(lines(of: before), date: CalendarDate(before.date)!, company: company, sign: -1, on: db.sql())
         }
+        // A cancelled invoice's goods go back (or out) of stock with it.
+        struct Invoice: Decodable { var id: UUID }
+        if let invoice = try await db.sql().raw("SELECT id FROM invoices WHERE voucher_id = \(bind: before.id)").first(decoding: Invoice.self) {
+            try await Stock.deactivate(source: invoice.id, on: db)
+            // The notes it took over can be invoiced again.
+            try await db.sql().update("trade_documents").set("invoice_id", to: SQLLiteral.null).where("invoice_id", .equal, invoice.id).run()
+        }
+        // Stock a voucher moved itself (vouchers imported from Tally with their stock lines).
+        try await Stock.deactivate(source: before.id, on: db)
+        var after = before
+        after.status = "cancelled"
+        try await AuditLog.append(
+            AuditEvent(companyID: company, action: "voucher.cancel", entityType: "voucher",
+                       entityID: before.id.uuidString.lowercased(), before: try JSONValue(encoding: before),
+                       after: try JSONValue(encoding: after)), by: actor, on: db)
+        return after
     }
 
     struct ListRow: Decodable { var id: UUID }

@@ -26,6 +26,9 @@ struct ServeCommand: AsyncCommand {
             let demo = try await DemoData.seed(app)
             context.console.print("Demo ready. Sign in as \(demo.email) with password \(demo.password) (company: \(demo.companyName)).")
         }
+        // Companies with Tally sync set up are synced on their interval while the server runs.
+        let scheduler = Task { await TallySyncScheduler.loop(app) }
+        defer { scheduler.cancel() }
         var arguments = ["serve"]
         if let hostname = signature.hostname { arguments += ["--hostname", hostname] }
         if let port = signature.port { arguments += ["--port", String(port)] }

@@ -16,6 +16,10 @@ public struct AppConfig: Sendable {
     var maxBodySize: Int
     /// Tally uploads stream to disk; past this many bytes they are refused (413).
     var tallyMaxUploadBytes = defaultTallyMaxUpload
+    /// Talking to Tally's server: how long one request may take, how often it is tried, the first pause between tries.
+    var tallyTimeoutSeconds: Int64 = 300
+    var tallyAttempts = 4
+    var tallyRetryPauseMilliseconds: Int64 = 500
     var trustProxy: Bool
     var tls: Bool
     var logLevel: Logger.Level

@@ -167,7 +167,7 @@ enum TallyExporter {
 
     /// One page of vouchers after `after` (date, number, id), with their current entries and bill allocations.
     static func vouchers(company: UUID, from: CalendarDate, to: CalendarDate, after: (String, String, UUID)?, links: [UUID: TallyLinkRow],
-                         on db: any Database) async throws -> [Exported] {
+                         only: UUID? = nil, on db: any Database) async throws -> [Exported] {
         let sql = db.sql()
         struct V: Decodable { var id: UUID; var type_name: String; var number: String; var date: String; var narration: String?; var reference: String?
             var status: String; var post_dated: Bool }
@@ -178,6 +178,7 @@ enum TallyExporter {
             SELECT v.id, t.name AS type_name, v.number, v.date, v.narration, v.reference, v.status, v.post_dated
             FROM vouchers v JOIN voucher_types t ON t.id = v.voucher_type_id
             WHERE v.company_id = \(bind: company) AND v.date >= \(bind: from.description) AND v.date <= \(bind: to.description) \(keyset)
+              \(only.map { "AND v.id = \(bind: $0)" } ?? "" as SQLQueryString)
             ORDER BY v.date, v.number, v.id LIMIT \(unsafeRaw: String(pageSize))
             """).all(decoding: V.self)
         guard !rows.isEmpty else { return [] }

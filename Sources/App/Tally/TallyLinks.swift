@@ -11,6 +11,10 @@ struct TallyLinkRow: Codable, Sendable {
     var alter_id: Int64
     var entity_id: UUID
     var name: String
+    var origin = "tally"
+    var synced_hash: String? = nil
+    var status = "synced"
+    var last_error: String? = nil
 }
 
 /// Which of our rows a Tally object became. Objects without a GUID (hand-written files) are keyed by name.

@@ -19,4 +19,14 @@ func registerTallyRoutes(_ company: any RoutesBuilder) {
     company.on(.GET, "tally", "imports", ":importID", api: .init(summary: "One import's full report", tag: "Tally", access: .company(.mastersView),
                                                                  response: TallyImportDTO.schema),
                use: TallyController.importReport)
+    company.on(.PUT, "tally", "sync", "settings", api: .init(summary: "Set up live sync with Tally's HTTP server (address, company in Tally, rule for conflicts)",
+                                                              tag: "Tally", access: .company(.settingsEdit), request: TallySyncSettingsRequest.schema,
+                                                              response: TallySyncStatusDTO.schema),
+               use: TallySyncController.saveSettings)
+    company.on(.POST, "tally", "sync", "run", api: .init(summary: "Sync with Tally now: pull changes, find deletions, push ours; 502 when Tally could not be used",
+                                                         tag: "Tally", access: .company(.mastersEdit), response: TallySyncStatusDTO.schema),
+               use: TallySyncController.runNow)
+    company.on(.GET, "tally", "sync", "status", api: .init(summary: "Sync settings, the last run, objects by sync status, errors and conflicts",
+                                                           tag: "Tally", access: .company(.mastersView), response: TallySyncStatusDTO.schema),
+               use: TallySyncController.statusRoute)
 }

@@ -14,6 +14,11 @@ struct CreateTallyLinks: AsyncMigration {
             .field("alter_id", .int64, .required)
             .field("entity_id", .uuid, .required)
             .field("name", .string, .required)
+            // Live sync: where the object began, the hash of our copy when last in step with Tally, and how it stands.
+            .field("origin", .string, .required, .sql(.default("tally")))
+            .field("synced_hash", .string)
+            .field("status", .string, .required, .sql(.default("synced")))
+            .field("last_error", .string)
             .unique(on: "company_id", "kind", "guid")
             .create()
         try await database.sql().raw("CREATE INDEX tally_links_entity ON tally_links (entity_id)").run()
