@@ -123,3 +123,23 @@ import Vapor
         }
     }
 }
+
+extension TallySyncTests {
+    @Test func the_tally_page_sets_up_and_runs_a_sync() async throws {
+        try await withApp { app in
+            let (t, fake) = try await setUp(app)
+            defer { Task { try? await fake.stop() } }
+            let browser = try await WebTestSession.start(for: t.owner.userID, on: app)
+            let base = "/app/c/\(t.company.lowercased())"
+            #expect(try await browser.send(.GET, base + "/tally").text.contains("Not set up yet."))
+            let bad = try await browser.send(.POST, base + "/tally/sync", form: ["url": "tally.local", "company": "Anand & Sons Traders", "action": "save"])
+            #expect(bad.status == .unprocessableEntity && bad.text.contains("id=\"f-url-error\""), "\(bad.status)")
+            let ran = try await browser.send(.POST, base + "/tally/sync", form: ["url": fake.url, "company": "Anand & Sons Traders", "conflictRule": "tally",
+                                                                                  "intervalMinutes": "15", "enabled": "on", "action": "run"])
+            #expect(ran.status == .ok && ran.text.contains("Synced with Tally: 4 vouchers pulled"), "\(ran.text.prefix(600))")
+            let status = try await t.get("tally/sync/status").json
+            #expect(status["conflictRule"]?.stringValue == "tally" && status["intervalMinutes"]?.intValue == 15 && status["status"]?.stringValue == "ok")
+            #expect(try await t.get("audit-log?entityType=tally-sync").json["items"]?.arrayValue.count == 1)
+        }
+    }
+}

@@ -45,6 +45,7 @@ func webRoutes(_ app: Application) {
         company.on(.GET, "tally", api: .page("Tally", .company(.mastersView)), use: WebTallyController.home)
         company.on(.POST, "tally", "import", body: .stream, api: .page("Import from Tally", .company(.mastersEdit)), use: WebTallyController.importFile)
         company.on(.GET, "tally", "export", api: .page("Export for Tally", .company(.reportsView)), use: TallyController.export)
+        company.on(.POST, "tally", "sync", api: .page("Tally sync settings", .company(.settingsEdit)), use: WebTallyController.saveSync)
         company.on(.GET, "tally", "imports", ":importID", api: .page("Tally import report", .company(.mastersView)), use: WebTallyController.report)
     }
     do {  // Books

@@ -48,6 +48,47 @@ enum TallyPages {
         return Layout.render(chrome, content)
     }
 
+    /// Live sync: where Tally is, how conflicts are settled, how the last run went, what failed and what conflicted.
+    static func sync(_ s: TallySyncStatusDTO, values v: [String: String], errors e: [String: String], canEdit: Bool, companyID: UUID, csrf: String) -> [HTMLNode] {
+        let base = "/app/c/\(companyID.uuidString.lowercased())"
+        var parts: [HTMLNode] = [el("h2", text: "Live sync with Tally")]
+        let when = { (d: Date?) in d.map { Format.timestamp(ISO8601DateFormatter().string(from: $0)) } ?? "never" }
+        var state = s.configured ? "Last run: \(when(s.lastRunAt)) (\(s.status)); last success: \(when(s.lastSuccessAt))." : "Not set up yet."
+        if let r = s.lastRun {
+            state += " Pulled \(r.vouchers.created) new and \(r.vouchers.updated) changed vouchers, \(r.deletedInTally) deleted in Tally; pushed \(r.pushedVouchers) vouchers and \(r.pushedMasters) masters."
+        }
+        parts.append(el("p", ["class": s.status == "failed" ? "notice error-box" : "hint", "id": "sync-state", "role": "status"], text: state + (s.lastError.map { " Error: \($0)" } ?? "")))
+        if canEdit {
+            parts.append(el("form", ["method": "post", "action": base + "/tally/sync", "class": "card", "id": "sync-settings", "novalidate": nil], [
+                Layout.csrfField(csrf),
+                el("div", ["class": "grid"], [
+                    FormField.input("url", label: "Tally server", value: v["url"] ?? s.url ?? "", error: e["url"],
+                                    extra: [.attribute(named: "placeholder", value: "http://192.168.1.20:9000")]),
+                    FormField.input("company", label: "Company in Tally", value: v["company"] ?? s.company ?? "", error: e["company"]),
+                    FormField.select("conflictRule", label: "When both sides changed", options: [("newest", "the newer change wins"), ("tally", "Tally wins"), ("finsync", "FinSync360 wins")],
+                                     selected: v["conflictRule"] ?? s.conflictRule, error: e["conflictRule"]),
+                    FormField.input("intervalMinutes", label: "Every (minutes)", value: v["intervalMinutes"] ?? "\(s.intervalMinutes)", error: e["intervalMinutes"],
+                                    extra: [.attribute(named: "inputmode", value: "numeric")]),
+                    FormField.checkbox("enabled", label: "Sync on schedule", checked: v["enabled"].map { $0 == "on" } ?? (s.configured ? s.enabled : true)),
+                ]),
+                el("p", ["class": "actions"], [
+                    el("button", ["type": "submit", "name": "action", "value": "save"], text: "Save"),
+                    el("button", ["type": "submit", "name": "action", "value": "run", "class": "secondary"], text: "Save and sync now"),
+                ]),
+            ]))
+        }
+        if !s.errors.isEmpty {
+            parts.append(el("h3", text: "Objects Tally refused"))
+            parts.append(table(id: "sync-errors", headings: ["Kind", "Name", "Error"], numeric: [], rows: s.errors.map { [$0.kind, $0.name, $0.error] }))
+        }
+        if !s.conflicts.isEmpty {
+            parts.append(el("h3", text: "Conflicts"))
+            parts.append(table(id: "sync-conflicts", headings: ["When", "Kind", "Name", "Resolution", "Detail"], numeric: [],
+                               rows: s.conflicts.map { [when($0.detectedAt), $0.kind, $0.name, $0.resolution == "took-tally" ? "took Tally's" : "kept ours", $0.detail] }))
+        }
+        return [el("section", ["class": "card", "id": "tally-sync"], parts)]
+    }
+
     /// One import's report: counts by kind, every rejection and skip with its reason, and the parity check.
     static func report(_ r: TallyImportDTO, companyID: UUID, chrome: Chrome) -> String {
         let t = r.totals
