@@ -287,3 +287,40 @@ def test_stock_summary_drills_into_the_ledger_and_the_bell_opens_notifications(p
     page.click("a.bell")
     page.wait_for_url("**/notifications")
     assert "Nothing needs your attention" in page.locator("main").inner_text()
+
+
+TALLY_EXPORT = """<ENVELOPE><HEADER><TALLYREQUEST>Import Data</TALLYREQUEST></HEADER><BODY><IMPORTDATA>
+<REQUESTDESC><REPORTNAME>All Masters</REPORTNAME></REQUESTDESC><REQUESTDATA>
+<TALLYMESSAGE><LEDGER NAME="Kirana Bank" RESERVEDNAME=""><GUID>e2e-bank</GUID><PARENT>Bank Accounts</PARENT>
+<OPENINGBALANCE>-50000.00</OPENINGBALANCE><ALTERID> 1</ALTERID></LEDGER></TALLYMESSAGE>
+<TALLYMESSAGE><LEDGER NAME="Shop Rent" RESERVEDNAME=""><GUID>e2e-rent</GUID><PARENT>Indirect Expenses</PARENT><ALTERID> 2</ALTERID></LEDGER></TALLYMESSAGE>
+<TALLYMESSAGE><VOUCHER REMOTEID="e2e-v1" VCHTYPE="Payment" ACTION="Create"><DATE>20260501</DATE><GUID>e2e-v1</GUID>
+<VOUCHERTYPENAME>Payment</VOUCHERTYPENAME><VOUCHERNUMBER>7</VOUCHERNUMBER><ALTERID> 3</ALTERID><NARRATION>May rent</NARRATION>
+<ALLLEDGERENTRIES.LIST><LEDGERNAME>Shop Rent</LEDGERNAME><AMOUNT>-12000.00</AMOUNT></ALLLEDGERENTRIES.LIST>
+<ALLLEDGERENTRIES.LIST><LEDGERNAME>Kirana Bank</LEDGERNAME><AMOUNT>12000.00</AMOUNT></ALLLEDGERENTRIES.LIST></VOUCHER></TALLYMESSAGE>
+<TALLYMESSAGE><VOUCHER REMOTEID="e2e-v2" VCHTYPE="Payment" ACTION="Create"><DATE>20260502</DATE><GUID>e2e-v2</GUID>
+<VOUCHERTYPENAME>Payment</VOUCHERTYPENAME><VOUCHERNUMBER>8</VOUCHERNUMBER><ALTERID> 4</ALTERID>
+<ALLLEDGERENTRIES.LIST><LEDGERNAME>Shop Rent</LEDGERNAME><AMOUNT>-500.00</AMOUNT></ALLLEDGERENTRIES.LIST>
+<ALLLEDGERENTRIES.LIST><LEDGERNAME>Nowhere</LEDGERNAME><AMOUNT>500.00</AMOUNT></ALLLEDGERENTRIES.LIST></VOUCHER></TALLYMESSAGE>
+</REQUESTDATA></IMPORTDATA></BODY></ENVELOPE>"""
+
+
+def test_tally_file_upload_shows_its_report(page, tmp_path):
+    sign_up(page, unique_email())
+    company = create_company(page)
+    page.click("nav[aria-label=Company] >> text=Tally")
+    assert page.locator("h1").inner_text() == "Tally"
+    shot(page, "tally")
+    export = tmp_path / "DayBook.xml"
+    # Tally writes its exports in UTF-16 with a byte-order mark.
+    export.write_bytes(TALLY_EXPORT.encode("utf-16"))
+    page.set_input_files("#f-file", str(export))
+    page.click("#tally-import button[type=submit]")
+    page.wait_for_url(re.compile(r".*/tally/imports/.*"))
+    assert page.locator("h1").inner_text() == "Import of DayBook.xml"
+    totals = page.locator("#import-totals").inner_text()
+    assert "3 created" in totals and "1 rejected" in totals and "UTF-16" in totals
+    assert "ledger 'Nowhere' is not defined" in page.locator("#import-problems").inner_text()
+    shot(page, "tally-import-report")
+    page.goto(f"/app/c/{company}/reports/trial-balance?asOf=2026-05-31")
+    assert "Kirana Bank" in page.content() and "38,000.00" in page.content()

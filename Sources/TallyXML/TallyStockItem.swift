@@ -63,12 +63,8 @@ public struct TallyStockItem: Hashable, Sendable {
             var o = TallyOpeningBatch(godown: b.name("GODOWNNAME"), batch: name == "Primary Batch" ? nil : name,
                                       quantity: try b.quantity("OPENINGBALANCE"), rate: try b.rate("OPENINGRATE"), value: try b.amount("OPENINGVALUE"))
             o.manufacturedOn = try b.date("MFDON")
-            // EXPIRYPERIOD is a due date: its JD attribute or its text when that is a date.
-            if let expiry = batch.child("EXPIRYPERIOD") {
-                let text = expiry.text.trimmingWhitespace
-                if let d = try? TallyScalar.date(text) { o.expiresOn = CalendarDateText(d) }
-                else if let jd = expiry.attribute("JD").flatMap({ Int($0.trimmingWhitespace) }) { o.expiresOn = CalendarDateText(TallyScalar.julianDay(jd)) }
-            }
+            b.mark("EXPIRYPERIOD")
+            o.expiresOn = TallyScalar.dueDate(batch.child("EXPIRYPERIOD")).map(CalendarDateText.init)
             openingBatches.append(o)
         }
         extras = r.extras
@@ -115,6 +111,13 @@ public struct TallyStockItem: Hashable, Sendable {
 }
 
 extension TallyScalar {
+    /// A due-date field (`EXPIRYPERIOD`, `ORDERDUEDATE`): its text when that is a date, else its `JD` attribute.
+    static func dueDate(_ node: TallyNode?) -> CalendarDate? {
+        guard let node else { return nil }
+        if let d = try? date(node.text.trimmingWhitespace) { return d }
+        return node.attribute("JD").flatMap { Int($0.trimmingWhitespace) }.map(julianDay)
+    }
+
     /// Tally's due-date `JD`: a day count in which 45723 is 2025-03-08 (VCHKEY's 0xb29b, reference §5.1).
     static func julianDay(_ jd: Int) -> CalendarDate { CalendarDate(dayNumber: jd - 25_568) }
 }

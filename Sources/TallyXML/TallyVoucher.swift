@@ -146,12 +146,8 @@ public struct TallyInventoryEntry: Hashable, Sendable {
             a.billedQuantity = try b.quantity("BILLEDQTY")
             a.destinationGodown = b.name("DESTINATIONGODOWNNAME")
             a.manufacturedOn = try b.date("MFDON")
-            if let expiry = batch.child("EXPIRYPERIOD") {
-                b.mark("EXPIRYPERIOD")
-                let text = expiry.text.trimmingWhitespace
-                if let d = try? TallyScalar.date(text) { a.expiresOn = CalendarDateText(d) }
-                else if let jd = expiry.attribute("JD").flatMap({ Int($0.trimmingWhitespace) }) { a.expiresOn = CalendarDateText(TallyScalar.julianDay(jd)) }
-            }
+            b.mark("EXPIRYPERIOD")
+            a.expiresOn = TallyScalar.dueDate(batch.child("EXPIRYPERIOD")).map(CalendarDateText.init)
             a.orderNumber = b.name("ORDERNO")
             a.trackingNumber = b.name("TRACKINGNUMBER")
             a.extras = b.extras

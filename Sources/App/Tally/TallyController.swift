@@ -94,6 +94,16 @@ enum TallyController {
     }
 }
 
+extension TallyController {
+    /// `--company ID` of the Tally commands: the database migrated and the company found, or one line saying why not.
+    static func company(option raw: String?, app: Application) async throws -> Company {
+        guard let raw, let id = UUID(uuidString: raw) else { throw StartupError(setting: "--company", problem: "give the company's id") }
+        try await DatabaseStartup.migrate(app)
+        guard let company = try await Company.find(id, on: app.db) else { throw StartupError(setting: "--company", problem: "no company \(raw)") }
+        return company
+    }
+}
+
 /// Receives an upload without holding it in memory: the raw body (XML) or the first file of a multipart form is
 /// streamed to a temporary file, and more than `limit` bytes is a 413 as soon as the limit is passed.
 enum TallyUpload {
@@ -169,10 +179,8 @@ struct ImportTallyCommand: AsyncCommand {
     var help: String { "Imports a Tally XML export into a company and prints the report." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let raw = signature.company, let id = UUID(uuidString: raw) else { throw StartupError(setting: "--company", problem: "give the company's id") }
-        try await DatabaseStartup.migrate(context.application)
         let app = context.application
-        guard let company = try await Company.find(id, on: app.db) else { throw StartupError(setting: "--company", problem: "no company \(raw)") }
+        let company = try await TallyController.company(option: signature.company, app: app)
         guard FileManager.default.isReadableFile(atPath: signature.file) else { throw StartupError(setting: "FILE", problem: "cannot read \(signature.file)") }
         let actor = AuditActor(userID: nil, requestID: "cli-import-tally", clientAddress: "cli")
         do {
@@ -213,11 +221,9 @@ struct ExportTallyCommand: AsyncCommand {
     var help: String { "Writes a company's masters and vouchers as XML that Tally imports." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let raw = signature.company, let id = UUID(uuidString: raw) else { throw StartupError(setting: "--company", problem: "give the company's id") }
         guard let what = TallyExporter.What(rawValue: signature.what ?? "all") else { throw StartupError(setting: "--what", problem: "must be masters, vouchers or all") }
-        try await DatabaseStartup.migrate(context.application)
         let app = context.application
-        guard let company = try await Company.find(id, on: app.db) else { throw StartupError(setting: "--company", problem: "no company \(raw)") }
+        let company = try await TallyController.company(option: signature.company, app: app)
         let from = signature.from.flatMap(CalendarDate.init) ?? CalendarDate(company.booksBeginning)!
         let to = signature.to.flatMap(CalendarDate.init) ?? CalendarDate(year: 9999, month: 12, day: 31)!
         guard FileManager.default.createFile(atPath: signature.file, contents: nil), let handle = FileHandle(forWritingAtPath: signature.file) else {

@@ -60,6 +60,7 @@ enum TallyImporter {
         // Pass 1: masters.
         var m = Masters()
         var tallyBalances: [String: Int64] = [:]
+        var ledgerNames: [String: String] = [:]  // as the file spells them, for the parity report
         let summary = try await TallyStream.read(path: path) { node in
             guard node.name != "VOUCHER" else { return }
             do {
@@ -70,6 +71,7 @@ enum TallyImporter {
                         m.ledgers.append(l)
                         r.report.unknownTags += l.extras.count
                         tallyBalances[Chart.nameKey(l.header.name)] = -(l.openingBalance ?? 0)
+                        ledgerNames[Chart.nameKey(l.header.name)] = l.header.name
                     }
                 case let .unit(u): if m.fresh("UNIT", u.header) { m.units.append(u) }
                 case let .stockItem(s): if m.fresh("STOCKITEM", s.header) { m.items.append(s); r.report.unknownTags += s.extras.count }
@@ -181,14 +183,17 @@ enum TallyImporter {
             }
             r.report.unknownTags += v.extras.count
             if !v.isCancelled && !v.isOptional && Chart.nameKey(v.typeName) != "memorandum" {
-                for p in v.postings { tallyBalances[Chart.nameKey(p.ledger), default: 0] -= p.amount }
+                for p in v.postings {
+                    tallyBalances[Chart.nameKey(p.ledger), default: 0] -= p.amount
+                    if ledgerNames[Chart.nameKey(p.ledger)] == nil { ledgerNames[Chart.nameKey(p.ledger)] = p.ledger }
+                }
                 lastDate = max(lastDate ?? v.date.date, v.date.date)
             }
             pending.append((v, key, name))
             if pending.count == chunkSize { await flush() }
         }
         await flush()
-        r.report.parity = try await parity(tallyBalances, asOf: lastDate ?? Format.today(), company: company, on: db)
+        r.report.parity = try await parity(tallyBalances, names: ledgerNames, asOf: lastDate ?? Format.today(), company: company, on: db)
 
         let report = r.report
         try await store.write(on: db) { tx in
@@ -205,7 +210,7 @@ enum TallyImporter {
 
     /// Our balance of every ledger the file names against the file's own figures (openings plus every voucher that
     /// counts), both debit-positive, as of the last voucher date.
-    static func parity(_ tally: [String: Int64], asOf: CalendarDate, company: Company, on db: any Database) async throws -> TallyImportDTO.Parity {
+    static func parity(_ tally: [String: Int64], names: [String: String], asOf: CalendarDate, company: Company, on db: any Database) async throws -> TallyImportDTO.Parity {
         let companyID = try company.requireID()
         let ledgers = Dictionary(try await Chart.ledgers(company: companyID, on: db).map { (Chart.nameKey($0.name), $0) }, uniquingKeysWith: { a, _ in a })
         let from = CalendarDate(company.booksBeginning)!
@@ -214,7 +219,7 @@ enum TallyImporter {
         for (key, expected) in tally.sorted(by: { $0.key < $1.key }) {
             let ours = ledgers[key].map { $0.opening_paise + (moved[$0.id] ?? 0) } ?? 0
             if ours != expected {
-                differences.append(.init(ledger: ledgers[key]?.name ?? key, tally: BalanceDTO(Balance(signed: expected)), ours: BalanceDTO(Balance(signed: ours))))
+                differences.append(.init(ledger: ledgers[key]?.name ?? names[key] ?? key, tally: BalanceDTO(Balance(signed: expected)), ours: BalanceDTO(Balance(signed: ours))))
             }
         }
         return .init(asOf: asOf.description, ledgersCompared: tally.count, agrees: differences.isEmpty, differences: differences)
