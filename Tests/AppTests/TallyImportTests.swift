@@ -146,7 +146,7 @@ struct TallyFixture {
                 TallyFixture.journal(guid: "g-unbalanced", lines: [("Office Rent", "-100.00"), ("HDFC Bank", "99.00")]),
                 TallyFixture.journal(guid: "g-nowhere", lines: [("Office Rent", "-100.00"), ("Nowhere Ledger", "100.00")]),
                 TallyFixture.journal(guid: "g-date", date: "20250231", lines: [("Office Rent", "-100.00"), ("HDFC Bank", "100.00")]),
-                "<TALLYMESSAGE><VOUCHER VCHTYPE=\"Stock Journal\"><DATE>20250502</DATE><GUID>g-stock</GUID><VOUCHERNUMBER>S-1</VOUCHERNUMBER></VOUCHER></TALLYMESSAGE>",
+                "<TALLYMESSAGE><VOUCHER VCHTYPE=\"Sales Order\"><DATE>20250502</DATE><GUID>g-order</GUID><VOUCHERNUMBER>SO-1</VOUCHERNUMBER></VOUCHER></TALLYMESSAGE>",
                 TallyFixture.journal(guid: "g-twice", number: "J-2", lines: [("Office Rent", "-100.00"), ("Gupta 'Wholesale' Supplies", "100.00")]),
                 TallyFixture.journal(guid: "g-twice", number: "J-3", lines: [("Office Rent", "-100.00"), ("Gupta 'Wholesale' Supplies", "100.00")]),
             ].joined())
@@ -155,13 +155,29 @@ struct TallyFixture {
             let rejected = r.json["objects"]?.arrayValue.filter { $0["outcome"]?.stringValue == "rejected" }.compactMap { $0["reason"]?.stringValue } ?? []
             #expect(rejected.count == 5, "\(rejected)")
             for expected in ["debits 100.00 and credits 99.00 differ by 1.00", "ledger 'Nowhere Ledger' is not defined", "'20250231' is not a date",
-                             "'Stock Journal'", "appears twice in the file"] {
+                             "'Sales Order'", "appears twice in the file"] {
                 #expect(rejected.contains { $0.contains(expected) }, "no rejection mentions \(expected): \(rejected)")
             }
             // Only the good journal (the first g-twice) was written; the rejected ones left nothing.
             #expect(r.json["totals"]?["created"]?.intValue == 1)
             let after = (try await t.count(app, "vouchers"), try await t.count(app, "voucher_entries"), try await t.count(app, "bill_allocations"), try await t.count(app, "tally_links"))
             #expect(after.0 == before.0 + 1 && after.1 == before.1 + 2 && after.2 == before.2 && after.3 == before.3 + 1)
+
+            // A Tally stock journal moving five widgets of batch W-01 to the back store becomes our transfer.
+            let transfer = TallyFixture.envelope("""
+                <TALLYMESSAGE><VOUCHER REMOTEID="g-sj" VCHTYPE="Stock Journal" ACTION="Create"><DATE>20250503</DATE><GUID>g-sj</GUID>
+                <VOUCHERTYPENAME>Stock Journal</VOUCHERTYPENAME><VOUCHERNUMBER>1</VOUCHERNUMBER><ALTERID> 9</ALTERID>
+                <INVENTORYENTRIESOUT.LIST><STOCKITEMNAME>Widget</STOCKITEMNAME><ISDEEMEDPOSITIVE>No</ISDEEMEDPOSITIVE><ACTUALQTY> 5 Nos</ACTUALQTY><AMOUNT>300.00</AMOUNT>
+                <BATCHALLOCATIONS.LIST><GODOWNNAME>Main Location</GODOWNNAME><BATCHNAME>W-01</BATCHNAME><ACTUALQTY> 5 Nos</ACTUALQTY><AMOUNT>300.00</AMOUNT></BATCHALLOCATIONS.LIST></INVENTORYENTRIESOUT.LIST>
+                <INVENTORYENTRIESIN.LIST><STOCKITEMNAME>Widget</STOCKITEMNAME><ISDEEMEDPOSITIVE>Yes</ISDEEMEDPOSITIVE><ACTUALQTY> 5 Nos</ACTUALQTY><AMOUNT>-300.00</AMOUNT>
+                <BATCHALLOCATIONS.LIST><GODOWNNAME>Back Store</GODOWNNAME><BATCHNAME>W-01</BATCHNAME><ACTUALQTY> 5 Nos</ACTUALQTY><AMOUNT>-300.00</AMOUNT></BATCHALLOCATIONS.LIST></INVENTORYENTRIESIN.LIST>
+                </VOUCHER></TALLYMESSAGE>
+                """)
+            let moved = try await t.upload(transfer)
+            #expect(moved.json["totals"]?["created"]?.intValue == 1, "\(moved.text.prefix(1200))")
+            let stock = try await t.get("reports/stock-summary?asOf=2025-05-03&by=godown").json["rows"]?.arrayValue ?? []
+            #expect(Set(stock.map { "\($0["godown"]?.stringValue ?? "") \($0["quantity"]?.stringValue ?? "")" }) == ["Main Location 15", "Back Store 25"])
+            #expect(try await t.upload(transfer).json["totals"]?["created"]?.intValue == 0, "imported once")
         }
     }
 

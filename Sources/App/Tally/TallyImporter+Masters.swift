@@ -132,6 +132,9 @@ extension TallyImporter {
             try await TallyLinks.save(kind: "voucher-type", key: key, alterID: m.header.alterID, entity: existing.id, name: existing.name, company: company, on: db)
             return Applied(outcome: .unchanged)
         }
+        if let base, Chart.nameKey(base) == "stock journal" {
+            return Applied(outcome: .skipped, note: "its vouchers become stock journals here")
+        }
         guard let base, let kind = baseKind(base) else {
             return Applied(outcome: .skipped, note: "its base type '\(base ?? m.header.name)' is not an accounting voucher; its vouchers are not imported")
         }

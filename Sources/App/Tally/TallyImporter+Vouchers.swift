@@ -18,12 +18,15 @@ extension TallyImporter {
             base = parent
         }
         if let kind = baseKind(base), let row = try await VoucherPosting.voucherType(kind.rawValue, company: company, on: db) { return row }
-        throw APIError.validation(field: "VCHTYPE", "voucher type '\(name)' (base '\(base)') is not an accounting voucher; stock journals, orders and notes are not imported yet")
+        throw APIError.validation(field: "VCHTYPE", "voucher type '\(name)' (base '\(base)') is not an accounting voucher or a stock journal; orders, notes and physical stock vouchers are not imported yet")
     }
 
     static func voucher(_ v: TallyVoucher, key: String, tallyBases: [String: String], company: Company, actor: AuditActor,
                         on db: any Database) async throws -> Applied {
         let companyID = try company.requireID()
+        if Chart.nameKey(baseName(v.typeName, tallyBases: tallyBases)) == "stock journal" {
+            return try await stockJournal(v, key: key, company: company, actor: actor, on: db)
+        }
         let link = try await TallyLinks.find(kind: "voucher", key: key, company: companyID, on: db)
         if let link, (v.alterID ?? 0) <= link.alter_id { return Applied(outcome: .unchanged) }
         let type = try await ourType(v.typeName, tallyBases: tallyBases, company: companyID, on: db)

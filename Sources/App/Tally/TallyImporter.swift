@@ -135,10 +135,7 @@ enum TallyImporter {
         var tallyBases: [String: String] = [:]
         for t in m.voucherTypes { if let p = t.header.parent { tallyBases[Chart.nameKey(t.header.name)] = p } }
         for t in m.voucherTypes {
-            var base = t.header.parent
-            var hops = 0
-            while let b = base, baseKind(b) == nil, let next = tallyBases[Chart.nameKey(b)], hops < 10 { base = next; hops += 1 }
-            let resolved = base
+            let resolved = t.header.parent.map { baseName($0, tallyBases: tallyBases) }
             await apply("voucher-type", t.header.name, guid: t.header.guid) { tx in try await Self.voucherType(t, base: resolved, company: companyID, actor: actor, on: tx) }
         }
         let context = CompanyContext(companyID: companyID, userID: actor.userID ?? UUID(), role: .owner)
