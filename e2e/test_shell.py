@@ -110,7 +110,9 @@ def test_phone_viewport_has_no_horizontal_scroll(browser, base_url):
               ("stock", f"/app/c/{company}/stock"), ("notifications", f"/app/c/{company}/notifications"),
               ("stock-batches", f"/app/c/{company}/stock/batches"), ("stock-ageing", f"/app/c/{company}/stock/ageing"),
               ("godowns", f"/app/c/{company}/stock/godowns"), ("stock-journal", f"/app/c/{company}/stock/journals/new"),
-              ("stock-orders", f"/app/c/{company}/stock/orders"),
+              ("stock-orders", f"/app/c/{company}/stock/orders"), ("units", f"/app/c/{company}/stock/units"),
+              ("stock-groups", f"/app/c/{company}/stock/groups"), ("stock-count", f"/app/c/{company}/stock/count"),
+              ("tally", f"/app/c/{company}/tally"),
               ("notfound", "/app/c/00000000-0000-0000-0000-000000000000"),
               ("offline", "/offline")]
     for name, path in pages:
