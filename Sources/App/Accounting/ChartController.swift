@@ -154,14 +154,43 @@ enum ChartController {
         var row = LedgerRow(id: UUID(), company_id: company, name: "", group_id: UUID(), opening_paise: 0,
                             bill_wise: false, reserved: false, active: true)
         try await apply(body, to: &row, creating: true, on: db)
+        let openingBills = try body.openingBills.map { try checkOpeningBills($0, for: row, creditPeriod: row.credit_period_days) } ?? []
         try await Chart.claimName(row.name, kind: "ledger", entity: row.id, company: company, field: "name", on: db)
         try await db.sql().insert(into: "ledgers").model(row).run()
+        try await Bills.saveOpening(openingBills, ledger: row.id, company: company, on: db.sql())
         let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })
         let dto = LedgerDTO(row, groups: groups)
         try await AuditLog.append(
             AuditEvent(companyID: company, action: "ledger.create", entityType: "ledger",
                        entityID: row.id.uuidString.lowercased(), after: try JSONValue(encoding: dto)), by: actor, on: db)
         return dto
+    }
+
+    /// Opening bills must belong to a bill-wise ledger, have distinct references and add up to its opening balance.
+    static func checkOpeningBills(_ inputs: [LedgerRequest.OpeningBillInput], for row: LedgerRow, creditPeriod: Int?) throws -> [Bills.OpeningBill] {
+        guard !inputs.isEmpty else { return [] }
+        guard row.bill_wise else { throw APIError.validation(field: "openingBills", "'\(row.name)' is not maintained bill-wise") }
+        var errors: [APIError.FieldError] = []
+        var out: [Bills.OpeningBill] = []
+        var seen: Set<String> = []
+        for (i, b) in inputs.enumerated() {
+            let f = "openingBills[\(i)]"
+            if !seen.insert(b.reference.lowercased()).inserted { errors.append(.init(field: f + ".reference", message: "'\(b.reference)' appears twice")) }
+            guard let date = CalendarDate(b.date) else { errors.append(.init(field: f + ".date", message: "must be a date as YYYY-MM-DD")); continue }
+            let due = b.dueDate.flatMap(CalendarDate.init) ?? date.adding(days: creditPeriod ?? 0)
+            if b.dueDate != nil && CalendarDate(b.dueDate ?? "") == nil { errors.append(.init(field: f + ".dueDate", message: "must be a date as YYYY-MM-DD")) }
+            guard let money = try? Money(parsing: b.amount), money.paise > 0 else {
+                errors.append(.init(field: f + ".amount", message: "must be a positive amount with at most two decimals")); continue
+            }
+            out.append(.init(reference: b.reference, date: date, dueDate: due, signedAmount: Balance(money, b.side).signed))
+        }
+        let total = out.reduce(Int64(0)) { $0 + $1.signedAmount }
+        if errors.isEmpty && total != row.opening_paise {
+            let t = Balance(signed: total), o = Balance(signed: row.opening_paise)
+            errors.append(.init(field: "openingBills", message: "add up to \(t.amount) \(t.side.rawValue) but the opening balance is \(o.amount) \(o.side.rawValue)"))
+        }
+        guard errors.isEmpty else { throw APIError.validation(errors) }
+        return out
     }
 
     /// Renaming keeps the ledger's id (so history follows it); the audit entry shows before and after.
@@ -171,6 +200,7 @@ enum ChartController {
         let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })
         let before = LedgerDTO(row, groups: groups)
         let oldName = row.name
+        if body.openingBills != nil { throw APIError.validation(field: "openingBills", "are given when the ledger is created") }
         try await apply(body, to: &row, creating: false, on: db)
         if row.name != oldName {
             try await Chart.renameClaim(to: row.name, entity: row.id, company: company, field: "name", on: db)

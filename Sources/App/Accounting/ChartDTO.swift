@@ -159,6 +159,16 @@ struct LedgerRequest: APIRequestBody {
     var creditPeriodDays: Int?
     var creditLimit: String?
     var active: Bool?
+    /// Bill-wise ledgers, on create: the bills already open at books-beginning; they add up to the opening balance.
+    var openingBills: [OpeningBillInput]?
+
+    struct OpeningBillInput: Codable, Sendable {
+        var reference: String
+        var date: String
+        var dueDate: String?
+        var amount: String
+        var side: Side
+    }
 
     static let schema = Schema.object([
         .optional("name", .text(max: 200)),
@@ -174,6 +184,11 @@ struct LedgerRequest: APIRequestBody {
         .optional("creditPeriodDays", .integer(minimum: 0, maximum: 3_650)),
         .optional("creditLimit", .string(.init(minLength: 1, maxLength: 20))),
         .optional("active", .boolean),
+        .optional("openingBills", .array(.object([
+            .required("reference", .string(.init(minLength: 1, maxLength: 100))), .required("date", .date), .optional("dueDate", .date),
+            .required("amount", .string(.init(minLength: 1, maxLength: 20))),
+            .required("side", .string(.init(minLength: 2, maxLength: 2, allowed: ["Dr", "Cr"]))),
+        ]))),
     ])
 
     static let createSchema: Schema = {

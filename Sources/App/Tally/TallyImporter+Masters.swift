@@ -67,17 +67,15 @@ extension TallyImporter {
             outcome = (try? JSONValue(encoding: a)) == (try? JSONValue(encoding: b)) ? .unchanged : .updated
         } else {
             guard body.group != nil else { throw APIError.validation(field: "PARENT", "the ledger names no group") }
-            dto = try await ChartController.createLedger(body, company: companyID, actor: actor, on: db)
             let beginning = CalendarDate(company.booksBeginning)!
-            let bills = l.openingBills.map { b in
-                let date = b.date?.date ?? beginning.adding(days: -1)
-                return Bills.OpeningBill(reference: b.name, date: date, dueDate: date.adding(days: b.creditPeriodDays ?? l.creditPeriodDays ?? 0),
-                                         signedAmount: -b.amount)
+            if !l.openingBills.isEmpty {
+                body.openingBills = l.openingBills.map { b in
+                    let date = b.date?.date ?? beginning.adding(days: -1)
+                    return .init(reference: b.name, date: date.description, dueDate: date.adding(days: b.creditPeriodDays ?? l.creditPeriodDays ?? 0).description,
+                                 amount: Money(paise: abs(b.amount)).description, side: b.amount < 0 ? .debit : .credit)
+                }
             }
-            if !bills.isEmpty {
-                guard dto.billWise else { throw APIError.validation(field: "BILLALLOCATIONS.LIST", "opening bills on a ledger that is not bill-wise") }
-                try await Bills.saveOpening(bills, ledger: dto.id, company: companyID, on: db.sql())
-            }
+            dto = try await ChartController.createLedger(body, company: companyID, actor: actor, on: db)
         }
         try await TallyLinks.save(kind: "ledger", key: key, alterID: l.header.alterID, entity: dto.id, name: dto.name, company: companyID, on: db)
         return Applied(outcome: outcome, note: notes.isEmpty ? nil : notes.joined(separator: "; "))
