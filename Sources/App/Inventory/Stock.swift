@@ -89,12 +89,20 @@ enum Stock {
     /// item they touch from the earliest date touched. Issues beyond the stock on hand are refused, each naming
     /// the item, godown, batch and what is available, unless the company allows negative stock.
     static func record(_ moves: [Movement], sourceKind: String, sourceID: UUID, company: Company, on db: any Database) async throws {
-        guard !moves.isEmpty else { return }
+        try await record([(moves, sourceID)], sourceKind: sourceKind, company: company, on: db)
+    }
+
+    /// Movements of several sources at once (a chunk of vouchers imported from Tally): checked in order as if
+    /// recorded one after another, written with one statement, and each item revalued once from its earliest date.
+    static func record(_ sources: [(moves: [Movement], sourceID: UUID)], sourceKind: String, company: Company, on db: any Database) async throws {
+        let all = sources.flatMap { s in s.moves.map { (move: $0, source: s.sourceID) } }
+        guard !all.isEmpty else { return }
+        let moves = all.map(\.move)
         let companyID = try company.requireID()
         if !company.allowNegativeStock {
             var errors: [APIError.FieldError] = []
             struct Place: Hashable { var item: UUID, godown: UUID, batch: UUID? }
-            var pending: [Place: Int64] = [:]  // what earlier lines of this source already took or brought
+            var pending: [Place: Int64] = [:]  // what earlier lines (of this source, or of the sources before it) took or brought
             for m in moves {
                 let place = Place(item: m.item.id, godown: m.godown.id, batch: m.batch?.id)
                 defer { pending[place, default: 0] += m.quantity }
@@ -109,17 +117,18 @@ enum Stock {
         }
         let sql = db.sql()
         struct Max: Decodable { var s: Int64? }
+        var seqs: [UUID: Int64] = [:]
         var rows: [StockMovementRow] = []
-        for (itemID, group) in Dictionary(grouping: moves, by: \.item.id) {
+        for (m, source) in all {
             // Two PostgreSQL transactions posting the same item at once may read the same maximum; replays then
             // break the tie by id, so every replay orders the movements the same way.
-            var seq = try await sql.raw("SELECT MAX(seq) AS s FROM stock_movements WHERE item_id = \(bind: itemID)").first(decoding: Max.self)?.s ?? 0
-            for m in group {
-                seq += 1
-                rows.append(StockMovementRow(id: UUID(), company_id: companyID, item_id: itemID, godown_id: m.godown.id, batch_id: m.batch?.id,
-                                             date: m.date.description, seq: seq, quantity_milli: m.quantity, value_paise: m.quantity > 0 ? m.value : 0,
-                                             valued: m.valued, source_kind: sourceKind, source_id: sourceID, line_no: m.lineNo, active: true))
+            if seqs[m.item.id] == nil {
+                seqs[m.item.id] = try await sql.raw("SELECT MAX(seq) AS s FROM stock_movements WHERE item_id = \(bind: m.item.id)").first(decoding: Max.self)?.s ?? 0
             }
+            seqs[m.item.id, default: 0] += 1
+            rows.append(StockMovementRow(id: UUID(), company_id: companyID, item_id: m.item.id, godown_id: m.godown.id, batch_id: m.batch?.id,
+                                         date: m.date.description, seq: seqs[m.item.id]!, quantity_milli: m.quantity, value_paise: m.quantity > 0 ? m.value : 0,
+                                         valued: m.valued, source_kind: sourceKind, source_id: source, line_no: m.lineNo, active: true))
         }
         try await VoucherPosting.insert(rows, into: "stock_movements", on: sql)
         for (_, group) in Dictionary(grouping: moves, by: \.item.id) {

@@ -11,11 +11,26 @@ import TallyXML
 extension TallyImporter {
     struct ChunkFallback: Error {}
 
+    /// Seconds spent in each stage of the chunked path, summed over an import (the Tally benchmark prints them).
+    final class StageClock: @unchecked Sendable {
+        static let shared = StageClock()
+        private let lock = NSLock()
+        private var seconds: [String: Double] = [:]
+        func add(_ stage: String, since start: ContinuousClock.Instant) {
+            let d = ContinuousClock.now - start
+            let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            lock.withLock { seconds[stage, default: 0] += s }
+        }
+        func take() -> [String: Double] { lock.withLock { defer { seconds = [:] }; return seconds } }
+    }
+
     static let chunkSize = 200
 
     static func chunk(_ batch: [(voucher: TallyVoucher, key: String)], tallyBases: [String: String], company: Company, actor: AuditActor,
                       on db: any Database) async throws -> [Applied] {
         let companyID = try company.requireID()
+        let clock = StageClock.shared
+        var t = ContinuousClock.now
         struct Link: Decodable { var guid: String; var alter_id: Int64 }
         let links = Dictionary(try await db.sql().raw("""
             SELECT guid, alter_id FROM tally_links WHERE company_id = \(bind: companyID) AND kind = 'voucher' AND guid IN (\(binds: batch.map(\.key)))
@@ -45,6 +60,7 @@ extension TallyImporter {
             fresh.append((v, key))
             outcomes.append(Applied(outcome: .created))
         }
+        clock.add("check", since: t); t = .now
         guard !prepared.isEmpty else { return outcomes }
         struct Taken: Decodable { var voucher_type_id: UUID; var fy_start: String; var number: String }
         let taken = try await db.sql().raw("""
@@ -52,16 +68,21 @@ extension TallyImporter {
             """).all(decoding: Taken.self)
         if taken.contains(where: { numbers.contains("\($0.voucher_type_id)|\($0.fy_start)|\($0.number)") }) { throw ChunkFallback() }
         let posted = try await VoucherPosting.write(prepared, context: context, actor: actor, on: db)
+        clock.add("write", since: t); t = .now
         var linkRows: [TallyLinkRow] = []
+        var stock: [(moves: [Stock.Movement], sourceID: UUID)] = []
         for ((v, key), dto) in zip(fresh, posted) {
             if v.isCancelled {
                 try await db.sql().raw("UPDATE vouchers SET status = 'cancelled', cancelled_at = \(bind: Date()) WHERE id = \(bind: dto.id)").run()
             } else if dto.status == "active" {
-                try await recordStock(v, voucher: dto.id, company: company, on: db)
+                stock.append((try await stockMoves(v, company: company, on: db), dto.id))
             }
             linkRows.append(TallyLinkRow(id: UUID(), company_id: companyID, kind: "voucher", guid: key, alter_id: v.alterID ?? 0, entity_id: dto.id, name: dto.number))
         }
+        try await Stock.record(stock, sourceKind: "tally-voucher", company: company, on: db)
+        clock.add("stock", since: t); t = .now
         try await VoucherPosting.insert(linkRows, into: "tally_links", on: db.sql())
+        clock.add("links", since: t)
         return outcomes
     }
 }

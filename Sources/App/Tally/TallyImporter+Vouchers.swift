@@ -112,7 +112,12 @@ extension TallyImporter {
     /// Stock lines: each batch allocation (or the line itself) moves its godown and batch; inward lines come in at
     /// their amount, outward ones go out at cost.
     static func recordStock(_ v: TallyVoucher, voucher: UUID, company: Company, on db: any Database) async throws {
-        guard !v.inventoryEntries.isEmpty else { return }
+        try await Stock.record(try await stockMoves(v, company: company, on: db), sourceKind: "tally-voucher", sourceID: voucher, company: company, on: db)
+    }
+
+    /// The movements a voucher's stock lines stand for, each line's problems by field.
+    static func stockMoves(_ v: TallyVoucher, company: Company, on db: any Database) async throws -> [Stock.Movement] {
+        guard !v.inventoryEntries.isEmpty else { return [] }
         let companyID = try company.requireID()
         var errors: [APIError.FieldError] = []
         var moves: [Stock.Movement] = []
@@ -133,6 +138,6 @@ extension TallyImporter {
             }
         }
         guard errors.isEmpty else { throw APIError.validation(errors) }
-        try await Stock.record(moves, sourceKind: "tally-voucher", sourceID: voucher, company: company, on: db)
+        return moves
     }
 }
