@@ -35,7 +35,8 @@ extension TallyImporter {
         let links = Dictionary(try await db.sql().raw("""
             SELECT guid, alter_id FROM tally_links WHERE company_id = \(bind: companyID) AND kind = 'voucher' AND guid IN (\(binds: batch.map(\.key)))
             """).all(decoding: Link.self).map { ($0.guid, $0.alter_id) }, uniquingKeysWith: { a, _ in a })
-        let context = try await PostingContext(company: companyID, preload: true, on: db)
+        // Bills are looked up one reference at a time: loading every bill of each party (preload) grew with the books.
+        let context = try await PostingContext(company: companyID, on: db)
         var outcomes: [Applied] = []
         var fresh: [(TallyVoucher, String)] = []
         var prepared: [VoucherPosting.Prepared] = []
