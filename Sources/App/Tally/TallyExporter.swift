@@ -44,7 +44,7 @@ enum TallyExporter {
         let groupLinks = try await TallyLinks.byEntity(company: companyID, kind: "group", on: db)
         let groups = try await Chart.groups(company: companyID, on: db)
         let byID = Dictionary(uniqueKeysWithValues: groups.map { ($0.id, $0) })
-        for g in ordered(groups.filter { !$0.reserved && $0.active }, id: \.id, parent: \.parent_id) {
+        for g in parentsFirst(groups.filter { !$0.reserved && $0.active }, key: \.id, parent: \.parent_id) {
             var t = TallyGroup(header: TallyMasterHeader(name: g.name, guid: guid(groupLinks, g.id), parent: g.parent_id.flatMap { byID[$0]?.name }))
             if g.parent_id == nil {
                 t.isRevenue = g.nature.isRevenue
@@ -106,7 +106,7 @@ enum TallyExporter {
             let links = try await TallyLinks.byEntity(company: companyID, kind: tag == "GODOWN" ? "godown" : "stock-group", on: db)
             let rows = try await master.all(company: companyID, on: db)
             let names = Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0.name) })
-            for r in ordered(rows.filter { $0.name != Godowns.main || tag != "GODOWN" }, id: \.id, parent: \.parent_id) {
+            for r in parentsFirst(rows.filter { $0.name != Godowns.main || tag != "GODOWN" }, key: \.id, parent: \.parent_id) {
                 out.append(TallySimpleMaster(tag: tag, header: TallyMasterHeader(name: r.name, guid: guid(links, r.id), parent: r.parent_id.flatMap { names[$0] })).node)
             }
         }
@@ -139,22 +139,6 @@ enum TallyExporter {
                 return b
             }
             out.append(s.node)
-        }
-        return out
-    }
-
-    /// Parents before children.
-    static func ordered<T>(_ rows: [T], id: KeyPath<T, UUID>, parent: KeyPath<T, UUID?>) -> [T] {
-        let ids = Set(rows.map { $0[keyPath: id] })
-        var done: Set<UUID> = []
-        var out: [T] = []
-        var pending = rows
-        while !pending.isEmpty {
-            let ready = pending.filter { r in r[keyPath: parent].map { !ids.contains($0) || done.contains($0) } ?? true }
-            if ready.isEmpty { return out + pending }
-            out += ready
-            done.formUnion(ready.map { $0[keyPath: id] })
-            pending = pending.filter { !done.contains($0[keyPath: id]) }
         }
         return out
     }

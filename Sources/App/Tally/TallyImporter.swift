@@ -120,13 +120,13 @@ enum TallyImporter {
             let known = uqcs
             await apply("unit", u.header.name, guid: u.header.guid) { tx in try await Self.compoundUnit(unit, uqcs: known, company: companyID, actor: actor, on: tx) }
         }
-        for g in dependencyOrder(m.godowns) {
+        for g in parentsFirst(m.godowns, key: { Chart.nameKey($0.header.name) }, parent: { $0.header.parent.map(Chart.nameKey) }) {
             await apply("godown", g.header.name, guid: g.header.guid) { tx in try await Self.nested(g, master: .godowns, kind: "godown", company: companyID, actor: actor, on: tx) }
         }
-        for g in dependencyOrder(m.stockGroups) {
+        for g in parentsFirst(m.stockGroups, key: { Chart.nameKey($0.header.name) }, parent: { $0.header.parent.map(Chart.nameKey) }) {
             await apply("stock-group", g.header.name, guid: g.header.guid) { tx in try await Self.nested(g, master: .stockGroups, kind: "stock-group", company: companyID, actor: actor, on: tx) }
         }
-        for g in dependencyOrder(m.groups, header: \.header) {
+        for g in parentsFirst(m.groups, key: { Chart.nameKey($0.header.name) }, parent: { $0.header.parent.map(Chart.nameKey) }) {
             await apply("group", g.header.name, guid: g.header.guid) { tx in try await Self.group(g, company: companyID, actor: actor, on: tx) }
         }
         for l in m.ledgers {
@@ -222,24 +222,6 @@ enum TallyImporter {
         return .init(asOf: asOf.description, ledgersCompared: tally.count, agrees: differences.isEmpty, differences: differences)
     }
 
-    /// Parents before children; a parent outside the list is left to the create to find (or refuse).
-    static func dependencyOrder<T>(_ items: [T], header: KeyPath<T, TallyMasterHeader>) -> [T] {
-        let names = Set(items.map { Chart.nameKey($0[keyPath: header].name) })
-        var done: Set<String> = []
-        var out: [T] = []
-        var pending = items
-        while !pending.isEmpty {
-            let ready = pending.filter { p in p[keyPath: header].parent.map { !names.contains(Chart.nameKey($0)) || done.contains(Chart.nameKey($0)) } ?? true }
-            if ready.isEmpty { out += pending; break }  // a cycle: each will be refused for its parent
-            out += ready
-            for x in ready { done.insert(Chart.nameKey(x[keyPath: header].name)) }
-            pending = pending.filter { !done.contains(Chart.nameKey($0[keyPath: header].name)) }
-        }
-        return out
-    }
-
-    static func dependencyOrder(_ items: [TallySimpleMaster]) -> [TallySimpleMaster] { dependencyOrder(items, header: \.header) }
-
     /// A compound unit (`Box of 12 Nos`): ours is named the same, in the UQC of its larger unit, made of the smaller.
     static func compoundUnit(_ u: TallyUnit, uqcs: [String: String], company: UUID, actor: AuditActor, on db: any Database) async throws -> Applied {
         let symbol = u.header.name.uppercased()
@@ -254,4 +236,22 @@ enum TallyImporter {
         _ = try await Units.create(body, company: company, actor: actor, on: db)
         return Applied(outcome: .created)
     }
+}
+
+/// Parents before children, for masters that nest (groups, godowns, stock groups), whether read from a file (by
+/// name) or from our tables (by id). A parent outside the list is left to the create to find or refuse; a cycle
+/// comes last, where each of its members is refused for its parent.
+func parentsFirst<T, K: Hashable>(_ items: [T], key: (T) -> K, parent: (T) -> K?) -> [T] {
+    let keys = Set(items.map(key))
+    var done: Set<K> = []
+    var out: [T] = []
+    var pending = items
+    while !pending.isEmpty {
+        let ready = pending.filter { item in parent(item).map { !keys.contains($0) || done.contains($0) } ?? true }
+        if ready.isEmpty { return out + pending }
+        out += ready
+        done.formUnion(ready.map(key))
+        pending = pending.filter { !done.contains(key($0)) }
+    }
+    return out
 }
