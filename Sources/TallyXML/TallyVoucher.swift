@@ -95,6 +95,8 @@ public struct TallyBatchAllocation: Hashable, Sendable {
     public var manufacturedOn: CalendarDateText?
     public var expiresOn: CalendarDateText?
     public var orderNumber: String?
+    /// Orders: when the line is due (`ORDERDUEDATE`, a due-date value like `EXPIRYPERIOD`).
+    public var orderDueDate: CalendarDateText?
     public var trackingNumber: String?
     public var extras: [TallyNode] = []
     public init(godown: String?, batch: String?, amount: Int64?, actualQuantity: TallyQuantity?) {
@@ -149,6 +151,8 @@ public struct TallyInventoryEntry: Hashable, Sendable {
             b.mark("EXPIRYPERIOD")
             a.expiresOn = TallyScalar.dueDate(batch.child("EXPIRYPERIOD")).map(CalendarDateText.init)
             a.orderNumber = b.name("ORDERNO")
+            b.mark("ORDERDUEDATE")
+            a.orderDueDate = TallyScalar.dueDate(batch.child("ORDERDUEDATE")).map(CalendarDateText.init)
             a.trackingNumber = b.name("TRACKINGNUMBER")
             a.extras = b.extras
             batches.append(a)
@@ -172,7 +176,7 @@ public struct TallyInventoryEntry: Hashable, Sendable {
             bb.add("BATCHNAME", a.batch ?? "Primary Batch")
             bb.add("DESTINATIONGODOWNNAME", a.destinationGodown ?? a.godown ?? "Main Location")
             bb.add("MFDON", date: a.manufacturedOn); bb.add("EXPIRYPERIOD", date: a.expiresOn)
-            bb.add("ORDERNO", a.orderNumber); bb.add("TRACKINGNUMBER", a.trackingNumber)
+            bb.add("ORDERNO", a.orderNumber); bb.add("ORDERDUEDATE", date: a.orderDueDate); bb.add("TRACKINGNUMBER", a.trackingNumber)
             bb.add("AMOUNT", amount: a.amount)
             bb.add("ACTUALQTY", a.actualQuantity?.text); bb.add("BILLEDQTY", a.billedQuantity?.text)
             bb.add(a.extras)

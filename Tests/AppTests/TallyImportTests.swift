@@ -146,7 +146,7 @@ struct TallyFixture {
                 TallyFixture.journal(guid: "g-unbalanced", lines: [("Office Rent", "-100.00"), ("HDFC Bank", "99.00")]),
                 TallyFixture.journal(guid: "g-nowhere", lines: [("Office Rent", "-100.00"), ("Nowhere Ledger", "100.00")]),
                 TallyFixture.journal(guid: "g-date", date: "20250231", lines: [("Office Rent", "-100.00"), ("HDFC Bank", "100.00")]),
-                "<TALLYMESSAGE><VOUCHER VCHTYPE=\"Sales Order\"><DATE>20250502</DATE><GUID>g-order</GUID><VOUCHERNUMBER>SO-1</VOUCHERNUMBER></VOUCHER></TALLYMESSAGE>",
+                "<TALLYMESSAGE><VOUCHER VCHTYPE=\"Rejections Out\"><DATE>20250502</DATE><GUID>g-reject</GUID><VOUCHERNUMBER>RO-1</VOUCHERNUMBER></VOUCHER></TALLYMESSAGE>",
                 TallyFixture.journal(guid: "g-twice", number: "J-2", lines: [("Office Rent", "-100.00"), ("Gupta 'Wholesale' Supplies", "100.00")]),
                 TallyFixture.journal(guid: "g-twice", number: "J-3", lines: [("Office Rent", "-100.00"), ("Gupta 'Wholesale' Supplies", "100.00")]),
             ].joined())
@@ -155,7 +155,7 @@ struct TallyFixture {
             let rejected = r.json["objects"]?.arrayValue.filter { $0["outcome"]?.stringValue == "rejected" }.compactMap { $0["reason"]?.stringValue } ?? []
             #expect(rejected.count == 5, "\(rejected)")
             for expected in ["debits 100.00 and credits 99.00 differ by 1.00", "ledger 'Nowhere Ledger' is not defined", "'20250231' is not a date",
-                             "'Sales Order'", "appears twice in the file"] {
+                             "'Rejections Out'", "appears twice in the file"] {
                 #expect(rejected.contains { $0.contains(expected) }, "no rejection mentions \(expected): \(rejected)")
             }
             // Only the good journal (the first g-twice) was written; the rejected ones left nothing.

@@ -8,6 +8,8 @@ struct PhysicalStockRequest: APIRequestBody {
     struct Line: Codable, Sendable {
         var item: String
         var batch: String?
+        /// Where this line was counted, when not the count's godown.
+        var godown: String?
         /// What was counted, up to three decimals; zero is a count too.
         var counted: String
     }
@@ -23,6 +25,7 @@ struct PhysicalStockRequest: APIRequestBody {
         .required("lines", .array(.object([
             .required("item", .string(.init(minLength: 1, maxLength: 200))),
             .optional("batch", .string(.init(minLength: 1, maxLength: 60))),
+            .optional("godown", .string(.init(minLength: 1, maxLength: 200, description: "Name or id, when this line was counted elsewhere than the count's godown"))),
             .required("counted", .string(.init(minLength: 1, maxLength: 20))),
         ]))),
     ])
@@ -45,6 +48,13 @@ enum PhysicalStock {
         for (i, line) in body.lines.enumerated() {
             let f = "lines[\(i)]"
             guard let item = items[line.item], item.kind == "goods" else { errors.append(.init(field: f + ".item", message: "no goods item '\(line.item)' in this company")); continue }
+            var godown = godown
+            if let name = line.godown {
+                guard let found = try await Godowns.find(name, company: companyID, on: db) else {
+                    errors.append(.init(field: f + ".godown", message: "no godown '\(name)' in this company")); continue
+                }
+                godown = found
+            }
             var counted: Int64 = 0
             if line.counted != "0" {
                 do { counted = try Quantity(parsing: line.counted).thousandths } catch { errors.append(.init(field: f + ".counted", message: error.description)); continue }

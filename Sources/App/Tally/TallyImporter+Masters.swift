@@ -133,6 +133,12 @@ extension TallyImporter {
         if let base, Chart.nameKey(base) == "stock journal" {
             return Applied(outcome: .skipped, note: "its vouchers become stock journals here")
         }
+        if let base, let trade = tradeKind(base) {
+            return Applied(outcome: .skipped, note: "its vouchers become \(trade.title)s here")
+        }
+        if let base, Chart.nameKey(base) == "physical stock" {
+            return Applied(outcome: .skipped, note: "its vouchers become physical stock counts here")
+        }
         guard let base, let kind = baseKind(base) else {
             return Applied(outcome: .skipped, note: "its base type '\(base ?? m.header.name)' is not an accounting voucher; its vouchers are not imported")
         }

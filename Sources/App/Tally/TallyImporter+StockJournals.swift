@@ -6,7 +6,8 @@ import TallyXML
 
 /// Tally's stock journals (`INVENTORYENTRIESOUT` / `INVENTORYENTRIESIN`) become ours: a move of the same
 /// quantities between godowns is a transfer, stock going out only is a consumption, stock coming in only is an
-/// adjustment at its amount. A journal that turns some items into others (manufacturing) is refused for now.
+/// adjustment at its amount. A journal that turns some items into others (Tally's manufacturing journal) is a
+/// production: what goes out leaves at cost, what comes in enters at Tally's amount (components plus costs).
 extension TallyImporter {
     /// The base type a Tally voucher type name leads to, through the voucher types in the file.
     static func baseName(_ name: String, tallyBases: [String: String]) -> String {
@@ -45,9 +46,36 @@ extension TallyImporter {
             body.lines = into.map { .init(item: $0.item, quantity: Quantity(thousandths: $0.quantity).description, batch: $0.batch, fromGodown: nil,
                                           toGodown: $0.godown ?? Godowns.main, rate: Money(paise: $0.amount * 1_000 / $0.quantity).description, expiryDate: $0.expiry) }
         } else {
-            throw APIError.validation(field: "INVENTORYENTRIESIN.LIST", "a stock journal that turns some items into others (manufacturing) is not imported yet")
+            return try await manufacturing(v, key: key, out: out.map { ($0.item, $0.godown, $0.batch, $0.quantity, 0, nil) },
+                                           into: into.map { ($0.item, $0.godown, $0.batch, $0.quantity, $0.amount, $0.expiry) }, company: company, actor: actor, on: db)
         }
         let journal = try await StockJournals.post(body, company: company, actor: actor, on: db)
+        try await TallyLinks.save(kind: "stock-journal", key: key, alterID: v.alterID, entity: journal.id, name: "\(v.typeName) \(v.number ?? "")",
+                                  company: companyID, on: db)
+        return Applied(outcome: .created)
+    }
+
+    typealias Part = (item: String, godown: String?, batch: String?, quantity: Int64, amount: Int64, expiry: String?)
+
+    static func manufacturing(_ v: TallyVoucher, key: String, out: [Part], into: [Part], company: Company, actor: AuditActor,
+                              on db: any Database) async throws -> Applied {
+        let companyID = try company.requireID()
+        guard let date = CalendarDate(v.date.description) else { throw APIError.validation(field: "DATE", "is not a date") }
+        let items = try await Items.findMany((out + into).map(\.item), company: companyID, on: db)
+        var errors: [APIError.FieldError] = []
+        var moves: [Stock.Movement] = []
+        for (i, (part, sign)) in (out.map { ($0, Int64(-1)) } + into.map { ($0, Int64(1)) }).enumerated() {
+            let f = "\(sign < 0 ? "INVENTORYENTRIESOUT" : "INVENTORYENTRIESIN").LIST[\(sign < 0 ? i : i - out.count)]"
+            guard let item = items[part.item], item.kind == "goods" else {
+                errors.append(.init(field: f + ".STOCKITEMNAME", message: "item '\(part.item)' is not defined in the file or in this company")); continue
+            }
+            moves += try await StockLines.movements(item: item, sign: sign, quantity: abs(part.quantity), value: sign > 0 ? part.amount : 0, godown: part.godown,
+                                                    batch: part.batch, expiry: part.expiry, manufactured: sign > 0 ? date.description : nil, date: date,
+                                                    lineNo: i, field: f, company: company, errors: &errors, on: db).moves
+        }
+        guard errors.isEmpty else { throw APIError.validation(errors) }
+        let journal = try await StockJournals.save(id: UUID(), kind: .production, date: date, narration: v.narration ?? "Manufacturing journal \(v.number ?? "") from Tally",
+                                                   moves: moves, company: company, actor: actor, on: db)
         try await TallyLinks.save(kind: "stock-journal", key: key, alterID: v.alterID, entity: journal.id, name: "\(v.typeName) \(v.number ?? "")",
                                   company: companyID, on: db)
         return Applied(outcome: .created)

@@ -18,14 +18,18 @@ extension TallyImporter {
             base = parent
         }
         if let kind = baseKind(base), let row = try await VoucherPosting.voucherType(kind.rawValue, company: company, on: db) { return row }
-        throw APIError.validation(field: "VCHTYPE", "voucher type '\(name)' (base '\(base)') is not an accounting voucher or a stock journal; orders, notes and physical stock vouchers are not imported yet")
+        throw APIError.validation(field: "VCHTYPE", "voucher type '\(name)' (base '\(base)') is not one FinSync360 keeps: accounting vouchers, orders, delivery and receipt notes, stock journals and physical stock are imported")
     }
 
     static func voucher(_ v: TallyVoucher, key: String, tallyBases: [String: String], company: Company, actor: AuditActor,
                         on db: any Database) async throws -> Applied {
         let companyID = try company.requireID()
-        if Chart.nameKey(baseName(v.typeName, tallyBases: tallyBases)) == "stock journal" {
-            return try await stockJournal(v, key: key, company: company, actor: actor, on: db)
+        let base = baseName(v.typeName, tallyBases: tallyBases)
+        if let kind = tradeKind(base) { return try await tradeDocument(v, kind: kind, key: key, company: company, actor: actor, on: db) }
+        switch Chart.nameKey(base) {
+        case "stock journal": return try await stockJournal(v, key: key, company: company, actor: actor, on: db)
+        case "physical stock": return try await physicalStock(v, key: key, company: company, actor: actor, on: db)
+        default: break
         }
         let link = try await TallyLinks.find(kind: "voucher", key: key, company: companyID, on: db)
         if let link, (v.alterID ?? 0) <= link.alter_id { return Applied(outcome: .unchanged) }

@@ -152,6 +152,14 @@ enum TallyImporter {
             let batch = pending
             pending.removeAll(keepingCapacity: true)
             guard !batch.isEmpty else { return }
+            // Inventory-only vouchers (orders, notes, stock journals, counts) go one by one; the books' fast path takes the rest.
+            if batch.contains(where: { isInventoryOnly(baseName($0.voucher.typeName, tallyBases: bases)) }) {
+                for item in batch {
+                    let (v, key) = (item.voucher, item.key)
+                    await apply("voucher", item.name, guid: v.guid) { tx in try await Self.voucher(v, key: key, tallyBases: bases, company: company, actor: actor, on: tx) }
+                }
+                return
+            }
             if let outcomes = try? await store.write(on: db, { tx in
                 try await Self.chunk(batch.map { ($0.voucher, $0.key) }, tallyBases: bases, company: company, actor: actor, on: tx)
             }) {
