@@ -60,4 +60,60 @@ import Vapor
             #expect(again.json["totals"]?["created"]?.intValue == 0 && again.json["totals"]?["rejected"]?.intValue == 0, "\(again.json["totals"] ?? .null)")
         }
     }
+
+    @Test func stock_orders_notes_and_journals_make_the_round_trip_too() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            #expect(try await g.f.post("godowns", ["name": "Warehouse B", "parent": "Main Location"]).status == .created)
+            #expect(try await g.f.post("items", [
+                "name": "Cough Syrup", "hsn": "300490", "unit": "BTL", "gstRate": "12", "batchWise": true, "trackExpiry": true, "valuationMethod": "fifo",
+                "openingStock": [["batch": "B1", "quantity": "10", "rate": "50.00", "expiryDate": "2027-07-01"],
+                                 ["batch": "B2", "quantity": "10", "rate": "55.00", "expiryDate": "2027-12-31", "godown": "Warehouse B"]],
+            ]).status == .created)
+            let syrupIn: JSONValue = ["item": "Cough Syrup", "quantity": "20", "rate": "40.00", "batch": "B3", "godown": "Warehouse B", "expiryDate": "2028-01-31"]
+            let purchase = try await g.invoice("purchase", "Gujarat Supplies", "2026-07-02", [syrupIn], extra: ["number": "GS-77"])
+            #expect(purchase.status == .created, "\(purchase.text)")
+            let syrupOut: JSONValue = ["item": "Cough Syrup", "quantity": "3", "rate": "90.00", "batch": "B1"]
+            let sale = try await g.invoice("sales", "Pune Retail", "2026-07-03", [GSTFixture.line("USB Keyboard", "5", "500.00"), syrupOut, GSTFixture.line("Road Freight", "1", "100.00")])
+            #expect(sale.status == .created, "\(sale.text)")
+            #expect(try await g.f.post("stock-journals", ["date": "2026-07-04", "kind": "transfer", "lines": [
+                ["item": "Cough Syrup", "quantity": "6", "batch": "B2", "fromGodown": "Warehouse B", "toGodown": "Main Location"]]]).status == .created)
+            let order = try await g.f.post("sales-orders", ["date": "2026-07-05", "party": "Pune Retail", "lines": [
+                ["item": "USB Keyboard", "quantity": "10", "rate": "480.00", "dueDate": "2026-07-20"]]])
+            #expect(order.status == .created, "\(order.text)")
+            #expect(try await g.f.post("delivery-notes", ["date": "2026-07-06", "party": "Pune Retail", "order": order.json["id"] ?? .null,
+                                                          "lines": [["item": "USB Keyboard", "quantity": "4", "rate": "480.00"]]]).status == .created)
+
+            let export = try await g.f.get("tally/export")
+            #expect(export.status == .ok)
+            #expect(export.text.contains("<ISINVOICE>Yes</ISINVOICE>") && export.text.contains("<ACCOUNTINGALLOCATIONS.LIST>"))
+            #expect(export.text.contains("VCHTYPE=\"Sales Order\"") && export.text.contains("<INVENTORYENTRIESOUT.LIST>"))
+
+            let other = try await g.f.client.createCompany(g.f.owner, name: "Acme Again")
+            let b = TallyFixture(client: g.f.client, owner: g.f.owner, company: other)
+            let imported = try await b.upload(export.text)
+            let rejected = imported.json["objects"]?.arrayValue.filter { $0["outcome"]?.stringValue == "rejected" } ?? []
+            #expect(imported.status == .ok && rejected.isEmpty, "\(rejected)")
+            #expect(imported.json["parity"]?["agrees"]?.boolValue == true, "\(imported.json["parity"] ?? .null)")
+
+            func look(_ path: String, _ f: (JSONValue) -> String) async throws -> (Set<String>, Set<String>) {
+                (Set((try await g.f.get(path).json["rows"]?.arrayValue ?? []).map(f)), Set((try await b.get(path).json["rows"]?.arrayValue ?? []).map(f)))
+            }
+            let tb = try await look("reports/trial-balance?asOf=2026-07-31") { "\($0["ledger"]?.stringValue ?? "") \($0["closing"]?["amount"]?.stringValue ?? "")" }
+            #expect(!tb.0.isEmpty && tb.0 == tb.1, "\(tb.0.symmetricDifference(tb.1))")
+            let stock = try await look("reports/stock-summary?asOf=2026-07-31&by=godown") {
+                "\($0["item"]?.stringValue ?? "") @ \($0["godown"]?.stringValue ?? "") \($0["quantity"]?.stringValue ?? "") \($0["value"]?.stringValue ?? "")"
+            }
+            #expect(stock.0.contains("USB Keyboard @ Main Location 991 297300.00") && stock.0 == stock.1, "\(stock.0) vs \(stock.1)")
+            let batches = try await look("reports/batches") { "\($0["batch"]?.stringValue ?? "") \($0["godown"]?.stringValue ?? "") \($0["quantity"]?.stringValue ?? "") \($0["expiresOn"]?.stringValue ?? "")" }
+            #expect(batches.0.count == 4 && batches.0 == batches.1, "\(batches.0) vs \(batches.1)")
+            let orders = try await b.get("sales-orders").json["items"]?.arrayValue ?? []
+            #expect(orders.count == 1 && orders.first?["lines"]?[0]?["pending"]?.stringValue == "6" && orders.first?["lines"]?[0]?["dueDate"]?.stringValue == "2026-07-20")
+            #expect(try await b.get("delivery-notes").json["items"]?.arrayValue.first?["orderId"] == orders.first?["id"])
+
+            // The second company's own export, imported back into it, changes nothing.
+            let again = try await b.upload(try await b.get("tally/export").text)
+            #expect(again.json["totals"]?["created"]?.intValue == 0 && again.json["totals"]?["rejected"]?.intValue == 0, "\(again.json["totals"] ?? .null)")
+        }
+    }
 }

@@ -7,7 +7,8 @@ import TallyXML
 
 /// Writes the company as Tally import XML (reference §3.1): masters in dependency order, then vouchers of a date
 /// range in pages, each object in its own `TALLYMESSAGE`. What came from Tally keeps its GUID; everything carries
-/// a `REMOTEID` so importing it again updates instead of duplicating. Vouchers go out in Tally's accounting view.
+/// a `REMOTEID` so importing it again updates instead of duplicating. Vouchers go out in Tally's accounting view,
+/// or its invoice view when they moved stock; stock journals, orders and notes go too (TallyExporter+Inventory).
 enum TallyExporter {
     enum What: String, CaseIterable, Sendable { case masters, vouchers, all }
 
@@ -19,15 +20,35 @@ enum TallyExporter {
             for node in try await masters(company: company, on: db) { try await write(TallyWriter.message(node)) }
         }
         if what != .masters {
+            // A week at a time, every kind of voucher merged by date (and within a day by `rank`), so an import of
+            // the file meets stock before it is issued.
             let links = try await TallyLinks.byEntity(company: companyID, kind: "voucher", on: db)
-            var after: (String, String, UUID)? = nil
-            while true {
-                let page = try await vouchers(company: companyID, from: from, to: to, after: after, links: links, on: db)
-                guard let last = page.last else { break }
-                var chunk = ""
-                for v in page { chunk += TallyWriter.message(v.node.node) }
-                try await write(chunk)
-                after = (last.date, last.number, last.id)
+            // Only the weeks that hold something: the range is open-ended by default.
+            struct Span: Decodable { var first: String?; var last: String? }
+            let spans = try await db.sql().raw("""
+                SELECT MIN(date) AS first, MAX(date) AS last FROM vouchers WHERE company_id = \(bind: companyID) AND date >= \(bind: from.description) AND date <= \(bind: to.description)
+                UNION ALL SELECT MIN(date), MAX(date) FROM trade_documents WHERE company_id = \(bind: companyID) AND date >= \(bind: from.description) AND date <= \(bind: to.description)
+                UNION ALL SELECT MIN(date), MAX(date) FROM stock_journals WHERE company_id = \(bind: companyID) AND date >= \(bind: from.description) AND date <= \(bind: to.description)
+                """).all(decoding: Span.self)
+            var start = spans.compactMap { $0.first.flatMap(CalendarDate.init) }.min() ?? to.adding(days: 1)
+            let last = spans.compactMap { $0.last.flatMap(CalendarDate.init) }.max() ?? from
+            while start <= last {
+                let end = min(start.adding(days: 6), last)
+                var week: [Exported] = []
+                var after: (String, String, UUID)? = nil
+                while true {
+                    let page = try await vouchers(company: companyID, from: start, to: end, after: after, links: links, on: db)
+                    guard let last = page.last else { break }
+                    week += page
+                    after = (last.date, last.number, last.id)
+                }
+                week += try await tradeDocuments(company: companyID, from: start, to: end, on: db)
+                week += try await stockJournals(company: companyID, from: start, to: end, on: db)
+                let ordered = week.enumerated().sorted { ($0.element.date, $0.element.rank, $0.offset) < ($1.element.date, $1.element.rank, $1.offset) }
+                for page in stride(from: 0, to: ordered.count, by: pageSize) {
+                    try await write(ordered[page..<min(page + pageSize, ordered.count)].map { TallyWriter.message($0.element.node.node) }.joined())
+                }
+                start = end.adding(days: 1)
             }
         }
         try await write(TallyWriter.footer)
@@ -145,7 +166,7 @@ enum TallyExporter {
 
     // MARK: Vouchers
 
-    struct Exported { var id: UUID; var date: String; var number: String; var node: TallyVoucher }
+    struct Exported { var id: UUID; var date: String; var number: String; var node: TallyVoucher; var rank = 2 }
 
     static let pageSize = 500
 
@@ -167,9 +188,10 @@ enum TallyExporter {
             """).all(decoding: V.self)
         guard !rows.isEmpty else { return [] }
         let ids = rows.map(\.id)
-        struct E: Decodable { var voucher_id: UUID; var line_no: Int; var ledger: String; var amount_paise: Int64 }
+        struct E: Decodable { var voucher_id: UUID; var line_no: Int; var ledger: String; var amount_paise: Int64; var nature: GroupNature }
         let entries = Dictionary(grouping: try await sql.raw("""
-            SELECT e.voucher_id, e.line_no, l.name AS ledger, e.amount_paise FROM voucher_entries e JOIN ledgers l ON l.id = e.ledger_id
+            SELECT e.voucher_id, e.line_no, l.name AS ledger, e.amount_paise, g.nature FROM voucher_entries e JOIN ledgers l ON l.id = e.ledger_id
+            JOIN account_groups g ON g.id = l.group_id
             WHERE e.voucher_id IN (\(binds: ids)) AND e.superseded = \(bind: false) ORDER BY e.line_no
             """).all(decoding: E.self), by: \.voucher_id)
         struct A: Decodable { var voucher_id: UUID; var line_no: Int; var type: String; var reference: String?; var amount_paise: Int64; var due_date: String? }
@@ -177,6 +199,7 @@ enum TallyExporter {
             SELECT a.voucher_id, a.line_no, a.type, b.reference, a.amount_paise, b.due_date FROM bill_allocations a LEFT JOIN bills b ON b.id = a.bill_id
             WHERE a.voucher_id IN (\(binds: ids)) AND a.superseded = \(bind: false) ORDER BY a.id
             """).all(decoding: A.self), by: \.voucher_id)
+        let stock = try await voucherStock(ids, on: db)
         return rows.map { r in
             let date = CalendarDate(r.date)!
             var v = TallyVoucher(typeName: r.type_name, date: date, number: r.number)
@@ -198,7 +221,8 @@ enum TallyExporter {
                 }
                 return entry
             }
-            return Exported(id: r.id, date: r.date, number: r.number, node: v)
+            if let moved = stock[r.id] { invoiceView(&v, stock: moved, revenue: (entries[r.id] ?? []).map(\.nature.isRevenue)) }
+            return Exported(id: r.id, date: r.date, number: r.number, node: v, rank: rank(v))
         }
     }
 }
