@@ -58,4 +58,48 @@ import VaporTesting
             #expect((try await t.count(app, "trade_documents"), try await t.count(app, "stock_journals"), try await t.count(app, "stock_movements")) == counts)
         }
     }
+
+    @Test func godowns_stock_groups_and_items_altered_in_tally_are_altered_here() async throws {
+        try await withApp { app in
+            let t = try await TallyFixture.make(app)
+            #expect(try await t.upload(TallyFixture.golden).status == .ok)
+            let altered = TallyFixture.envelope("""
+                <TALLYMESSAGE><GODOWN NAME="Rear Store"><GUID>5d2b9a10-0000-4000-8000-00000000c001-00000060</GUID><PARENT>Main Location</PARENT><ALTERID> 120</ALTERID></GODOWN></TALLYMESSAGE>
+                <TALLYMESSAGE><STOCKGROUP NAME="Hardware &amp; Tools"><GUID>5d2b9a10-0000-4000-8000-00000000c001-00000061</GUID><PARENT>&#4; Primary</PARENT><ALTERID> 121</ALTERID></STOCKGROUP></TALLYMESSAGE>
+                <TALLYMESSAGE><STOCKITEM NAME="Widget Pro"><GUID>5d2b9a10-0000-4000-8000-00000000c001-00000062</GUID><PARENT>Hardware &amp; Tools</PARENT>
+                <BASEUNITS>Nos</BASEUNITS><ISBATCHWISEON>No</ISBATCHWISEON><COSTINGMETHOD>Avg. Cost</COSTINGMETHOD><ALTERID> 122</ALTERID>
+                <GSTDETAILS.LIST><APPLICABLEFROM>20251001</APPLICABLEFROM><TAXABILITY>Taxable</TAXABILITY><STATEWISEDETAILS.LIST><STATENAME>&#4; Any</STATENAME>
+                <RATEDETAILS.LIST><GSTRATEDUTYHEAD>IGST</GSTRATEDUTYHEAD><GSTRATE> 12</GSTRATE></RATEDETAILS.LIST></STATEWISEDETAILS.LIST></GSTDETAILS.LIST>
+                <HSNDETAILS.LIST><HSNCODE>84718000</HSNCODE></HSNDETAILS.LIST></STOCKITEM></TALLYMESSAGE>
+                """)
+            let r = try await t.upload(altered).json
+            #expect(t.outcome(r, "godown", "Rear Store").0 == "updated" && t.outcome(r, "stock-group", "Hardware & Tools").0 == "updated", "\(r["objects"] ?? .null)")
+            let item = t.outcome(r, "stock-item", "Widget Pro")
+            #expect(item.0 == "updated" && item.1.contains("batch-wise off in Tally; kept as it was"), "\(item)")
+
+            let godowns = try await t.get("godowns").json["items"]?.arrayValue ?? []
+            #expect(godowns.contains { $0["name"]?.stringValue == "Rear Store" && $0["parent"]?.stringValue == "Main Location" } && !godowns.contains { $0["name"]?.stringValue == "Back Store" })
+            let widget = try await t.get("items/Widget%20Pro").json
+            let tools = try await t.get("stock-groups").json["items"]?.arrayValue.first { $0["name"]?.stringValue == "Hardware & Tools" }?["id"]
+            #expect(widget["hsn"]?.stringValue == "84718000" && tools != nil && widget["stockGroupId"] == tools && widget["batchWise"]?.boolValue == true, "\(widget)")
+            #expect(widget["gstRate"]?.stringValue == "12", "the new rate applies from today: \(widget)")
+            // Stock stayed where it was, under the new names.
+            let batches = try await t.get("reports/batches").json["rows"]?.arrayValue ?? []
+            #expect(batches.contains { $0["godown"]?.stringValue == "Rear Store" && $0["quantity"]?.stringValue == "20" && $0["item"]?.stringValue == "Widget Pro" })
+            // The same alterations again change nothing.
+            #expect(try await t.upload(altered).json["totals"]?["updated"]?.intValue == 0)
+            struct N: Decodable { var n: Int }
+            let audits = try await app.db.sql().raw("SELECT COUNT(*) AS n FROM audit_entries WHERE action IN ('godown.update', 'stock-group.update', 'item.update')").first(decoding: N.self)?.n
+            #expect(audits == 3)
+
+            // The same update through the API: a move under itself, Main Location renamed and a taken name are refused.
+            let patch = { (path: String, body: JSONValue) in try await t.client.send(.PATCH, "\(t.base)/\(path)", token: t.owner.accessToken, json: body) }
+            #expect(try await patch("godowns/Main%20Location", ["name": "Front Store"]).errorFields == ["name"])
+            #expect(try await patch("godowns/Main%20Location", ["name": "Main Location", "parent": "Rear Store"]).errorFields == ["parent"])
+            #expect(try await patch("stock-groups/Hardware%20%26%20Tools", ["name": "Tools", "parent": "Nowhere"]).errorFields == ["parent"])
+            #expect(try await patch("godowns/Nowhere", ["name": "X"]).status == .notFound)
+            let renamed = try await patch("stock-groups/Hardware%20%26%20Tools", ["name": "Tools"])
+            #expect(renamed.status == .ok && renamed.json["name"]?.stringValue == "Tools")
+        }
+    }
 }

@@ -314,31 +314,33 @@ enum ItemController {
         let context = try req.company
         let reference = req.parameters.get("item") ?? ""
         let actor = req.auditActor
-        return try await req.write { db in
-            let company = try await CompanyController.find(context, on: db)
-            guard var row = try await Items.find(reference, company: context.companyID, on: db) else { throw APIError.notFound("Item") }
-            let before = ItemDTO(row, rates: try await Items.rates(company: context.companyID, items: [row.id], on: db)[row.id] ?? [], on: Format.today())
-            let oldKey = row.name_key
-            let rate = try await Items.apply(body, to: &row, creating: false, company: company, on: db)
-            if row.name_key != oldKey, try await Items.find(row.name, company: context.companyID, on: db) != nil {
-                throw APIError.validation(field: "name", "an item named '\(row.name)' already exists")
-            }
-            let sql = db.sql()
-            try await sql.update("items").set(model: row).where("id", .equal, row.id).run()
-            if let bom = body.billOfMaterials {
-                try await BillsOfMaterials.save(try await BillsOfMaterials.check(bom, item: row, on: db), item: row, actor: actor, on: db)
-            }
-            if let rate {
-                // Correcting the rate of a date already in the history changes that entry (audited); nothing is removed.
-                try await sql.insert(into: "item_rates").model(rate).onConflict(with: ["item_id", "from_date"]) {
-                    $0.set(excludedValueOf: "rate_milli").set(excludedValueOf: "cess_milli")
-                }.run()
-            }
-            let after = ItemDTO(row, rates: try await Items.rates(company: context.companyID, items: [row.id], on: db)[row.id] ?? [], on: Format.today())
-            try await AuditLog.append(AuditEvent(companyID: context.companyID, action: "item.update", entityType: "item",
-                                                 entityID: row.id.uuidString.lowercased(), before: try JSONValue(encoding: before),
-                                                 after: try JSONValue(encoding: after)), by: actor, on: db)
-            return after
+        return try await req.write { db in try await update(reference, with: body, context: context, actor: actor, on: db) }
+    }
+
+    static func update(_ reference: String, with body: ItemRequest, context: CompanyContext, actor: AuditActor, on db: any Database) async throws -> ItemDTO {
+        let company = try await CompanyController.find(context, on: db)
+        guard var row = try await Items.find(reference, company: context.companyID, on: db) else { throw APIError.notFound("Item") }
+        let before = ItemDTO(row, rates: try await Items.rates(company: context.companyID, items: [row.id], on: db)[row.id] ?? [], on: Format.today())
+        let oldKey = row.name_key
+        let rate = try await Items.apply(body, to: &row, creating: false, company: company, on: db)
+        if row.name_key != oldKey, try await Items.find(row.name, company: context.companyID, on: db) != nil {
+            throw APIError.validation(field: "name", "an item named '\(row.name)' already exists")
         }
+        let sql = db.sql()
+        try await sql.update("items").set(model: row).where("id", .equal, row.id).run()
+        if let bom = body.billOfMaterials {
+            try await BillsOfMaterials.save(try await BillsOfMaterials.check(bom, item: row, on: db), item: row, actor: actor, on: db)
+        }
+        if let rate {
+            // Correcting the rate of a date already in the history changes that entry (audited); nothing is removed.
+            try await sql.insert(into: "item_rates").model(rate).onConflict(with: ["item_id", "from_date"]) {
+                $0.set(excludedValueOf: "rate_milli").set(excludedValueOf: "cess_milli")
+            }.run()
+        }
+        let after = ItemDTO(row, rates: try await Items.rates(company: context.companyID, items: [row.id], on: db)[row.id] ?? [], on: Format.today())
+        try await AuditLog.append(AuditEvent(companyID: context.companyID, action: "item.update", entityType: "item",
+                                             entityID: row.id.uuidString.lowercased(), before: try JSONValue(encoding: before),
+                                             after: try JSONValue(encoding: after)), by: actor, on: db)
+        return after
     }
 }

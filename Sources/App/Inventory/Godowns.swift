@@ -79,6 +79,44 @@ struct NestedMaster: Sendable {
         return dto
     }
 
+    /// Renames or moves one: the body is the name and parent it should have (no parent: at the top). A move under
+    /// itself or its own descendant is refused; Main Location keeps its name, as every default godown names it.
+    func update(_ reference: String, with body: NestedRequest, company: UUID, actor: AuditActor, on db: any Database) async throws -> NestedDTO {
+        guard let row = try await find(reference, company: company, on: db) else { throw APIError.notFound(noun.capitalized) }
+        let name = body.name.trimmingCharacters(in: .whitespaces)
+        var errors: [APIError.FieldError] = []
+        if name.isEmpty { errors.append(.init(field: "name", message: "must not be empty")) }
+        if table == "godowns", row.name == Godowns.main, name != row.name { errors.append(.init(field: "name", message: "Main Location is every company's default godown; it keeps its name")) }
+        if let other = try await find(name, company: company, on: db), other.id != row.id { errors.append(.init(field: "name", message: "a \(noun) named '\(name)' already exists")) }
+        var parent: NestedRow?
+        if let ref = body.parent {
+            parent = try await find(ref, company: company, on: db)
+            if parent == nil { errors.append(.init(field: "parent", message: "no \(noun) '\(ref)' in this company")) }
+            let byID = Dictionary(uniqueKeysWithValues: try await all(company: company, on: db).map { ($0.id, $0) })
+            var at = parent
+            while let p = at {
+                if p.id == row.id { errors.append(.init(field: "parent", message: "'\(ref)' is '\(row.name)' or inside it")); break }
+                at = p.parent_id.flatMap { byID[$0] }
+            }
+        }
+        guard errors.isEmpty else { throw APIError.validation(errors) }
+        let names = Dictionary(uniqueKeysWithValues: try await all(company: company, on: db).map { ($0.id, $0.name) })
+        let before = NestedDTO(id: row.id, name: row.name, parentId: row.parent_id, parent: row.parent_id.flatMap { names[$0] })
+        let after = NestedDTO(id: row.id, name: name, parentId: parent?.id, parent: parent?.name)
+        guard before.name != after.name || before.parentId != after.parentId else { return before }
+        try await db.sql().update(table).set("name", to: name).set("name_key", to: Chart.nameKey(name)).set("parent_id", to: parent?.id).where("id", .equal, row.id).run()
+        try await AuditLog.append(AuditEvent(companyID: company, action: "\(noun.replacingOccurrences(of: " ", with: "-")).update", entityType: noun,
+                                             entityID: row.id.uuidString.lowercased(), before: try JSONValue(encoding: before), after: try JSONValue(encoding: after)),
+                                  by: actor, on: db)
+        return after
+    }
+
+    func update(req: Request) async throws -> NestedDTO {
+        let body = try req.decodeBody(NestedRequest.self)
+        let (company, actor, reference) = (try req.company.companyID, req.auditActor, req.parameters.get("id") ?? "")
+        return try await req.write { db in try await update(reference, with: body, company: company, actor: actor, on: db) }
+    }
+
     func list(req: Request) async throws -> Page<NestedDTO> {
         Page(items: dtos(try await all(company: try req.company.companyID, on: req.db)), nextCursor: nil)
     }

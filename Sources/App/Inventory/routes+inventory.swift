@@ -11,6 +11,10 @@ func registerInventoryRoutes(_ company: any RoutesBuilder) {
                                                       access: .company(.inventoryEdit), request: NestedRequest.schema, response: NestedDTO.schema,
                                                       status: .created),
                    use: { req in try await master.create(req: req) })
+        company.on(.PATCH, .constant(path), ":id", api: .init(summary: "Rename or move one of the \(what.lowercased()): the name and parent it should have",
+                                                              tag: "Inventory", access: .company(.inventoryEdit), request: NestedRequest.schema,
+                                                              response: NestedDTO.schema),
+                   use: { req in try await master.update(req: req) })
     }
     company.on(.GET, "units", api: .init(summary: "Units: simple (a UQC) and compound (a number of a base unit)", tag: "Inventory",
                                          access: .company(.mastersView), response: Page<UnitDTO>.schema(UnitDTO.schema)),

@@ -110,8 +110,13 @@ extension TallyImporter {
     static func nested(_ m: TallySimpleMaster, master: NestedMaster, kind: String, company: UUID, actor: AuditActor, on db: any Database) async throws -> Applied {
         let key = TallyLinks.key(guid: m.header.guid, name: m.header.name)
         if let link = try await TallyLinks.find(kind: kind, key: key, company: company, on: db) {
-            // Renames and moves of godowns and stock groups are not carried over yet; the link keeps the old name.
-            return Applied(outcome: .unchanged, note: (m.header.alterID ?? 0) > link.alter_id ? "changed in Tally; renames and moves are not applied" : nil)
+            guard (m.header.alterID ?? 0) > link.alter_id else { return Applied(outcome: .unchanged) }
+            // Altered in Tally: renamed or moved here too (through the API's update, audited).
+            let before = try await master.find(link.entity_id.uuidString, company: company, on: db)
+            let after = try await master.update(link.entity_id.uuidString, with: NestedRequest(name: m.header.name, parent: m.header.parent),
+                                                company: company, actor: actor, on: db)
+            try await TallyLinks.save(kind: kind, key: key, alterID: m.header.alterID, entity: link.entity_id, name: after.name, company: company, on: db)
+            return Applied(outcome: before?.name == after.name && before?.parent_id == after.parentId ? .unchanged : .updated)
         }
         if let existing = try await master.find(m.header.name, company: company, on: db) {
             try await TallyLinks.save(kind: kind, key: key, alterID: m.header.alterID, entity: existing.id, name: existing.name, company: company, on: db)
@@ -171,7 +176,8 @@ extension TallyImporter {
     static func stockItem(_ s: TallyStockItem, units: [String: String], context: CompanyContext, actor: AuditActor, on db: any Database) async throws -> Applied {
         let key = TallyLinks.key(guid: s.header.guid, name: s.header.name)
         if let link = try await TallyLinks.find(kind: "stock-item", key: key, company: context.companyID, on: db) {
-            return Applied(outcome: .unchanged, note: (s.header.alterID ?? 0) > link.alter_id ? "changed in Tally; item changes are not applied yet" : nil)
+            guard (s.header.alterID ?? 0) > link.alter_id else { return Applied(outcome: .unchanged) }
+            return try await alterItem(s, link: link, units: units, context: context, actor: actor, on: db)
         }
         if let existing = try await Items.find(s.header.name, company: context.companyID, on: db) {
             try await TallyLinks.save(kind: "stock-item", key: key, alterID: s.header.alterID, entity: existing.id, name: existing.name, company: context.companyID, on: db)
@@ -200,6 +206,36 @@ extension TallyImporter {
         let dto = try await ItemController.insert(body, context: context, actor: actor, on: db)
         try await TallyLinks.save(kind: "stock-item", key: key, alterID: s.header.alterID, entity: dto.id, name: dto.name, company: context.companyID, on: db)
         return Applied(outcome: .created)
+    }
+
+    /// An item altered in Tally after it came in: its name, HSN, stock group and GST rate follow (a new rate from
+    /// today, beside the history). What the item's stock already depends on — unit, batches, costing method,
+    /// opening stock — stays, and the report says so.
+    static func alterItem(_ s: TallyStockItem, link: TallyLinkRow, units: [String: String], context: CompanyContext, actor: AuditActor,
+                          on db: any Database) async throws -> Applied {
+        let companyID = context.companyID
+        guard let row = try await Items.find(link.entity_id.uuidString, company: companyID, on: db) else { throw APIError.notFound("Item") }
+        var body = ItemRequest()
+        var notes: [String] = []
+        if row.name != s.header.name { body.name = s.header.name }
+        if let hsn = s.hsn, hsn != row.hsn { body.hsn = hsn }
+        let group = try await row.stock_group_id.asyncMap { try await NestedMaster.stockGroups.find($0.uuidString, company: companyID, on: db)?.name } ?? nil
+        if let parent = s.header.parent, Chart.nameKey(parent) != Chart.nameKey(group ?? "") { body.stockGroup = parent }
+        let today = Format.today()
+        let current = Items.schedule(try await Items.rates(company: companyID, items: [row.id], on: db)[row.id] ?? []).entry(on: today)?.rate.milli
+        if let bp = s.gstRateBasisPoints, current.map({ $0 / 10 }) != bp {
+            body.gstRate = TallyUnits.percent(basisPoints: bp)
+            body.rateFrom = today.description
+        }
+        if let unit = s.baseUnit, let uqc = units[Chart.nameKey(unit)] ?? TallyUnits.uqc(for: unit), uqc != row.unit { notes.append("unit changed to \(uqc) in Tally; kept \(row.unit)") }
+        if let b = s.isBatchWise, b != row.batch_wise { notes.append("batch-wise \(b ? "on" : "off") in Tally; kept as it was") }
+        let fifo = s.costingMethod?.lowercased().contains("fifo") == true
+        if s.costingMethod != nil, fifo != (row.valuation_method == "fifo") { notes.append("costing method changed in Tally; kept \(row.valuation_method)") }
+        let changed = body.name != nil || body.hsn != nil || body.stockGroup != nil || body.gstRate != nil
+        if changed { _ = try await ItemController.update(row.id.uuidString, with: body, context: context, actor: actor, on: db) }
+        try await TallyLinks.save(kind: "stock-item", key: TallyLinks.key(guid: s.header.guid, name: s.header.name), alterID: s.header.alterID, entity: row.id,
+                                  name: body.name ?? row.name, company: companyID, on: db)
+        return Applied(outcome: changed ? .updated : .unchanged, note: notes.isEmpty ? nil : notes.joined(separator: "; "))
     }
 
     private static func openingWithoutBatches(_ s: TallyStockItem) -> [ItemRequest.OpeningStock] {
