@@ -120,6 +120,19 @@ import Vapor
             let refused = try await run(t)
             #expect(refused.json["lastRun"]?["pushFailures"]?.intValue == 1, "\(refused.json["lastRun"] ?? .null)")
             #expect(refused.json["errors"]?[0]?["error"]?.stringValue == "Ledger 'Office Rent' does not exist!", "\(refused.json["errors"] ?? .null)")
+
+            // Tally refuses one of two new masters: the other goes through, the refusal lands on its master.
+            fake.refusedLedger = nil
+            fake.refusedMaster = "Stationery"
+            for name in ["Courier Charges", "Stationery"] {
+                #expect(try await t.client.send(.POST, "\(t.base)/ledgers", token: t.owner.accessToken, json: ["name": .string(name), "group": "Indirect Expenses"]).status == .created)
+            }
+            let masters = try await run(t)
+            #expect(masters.json["status"]?.stringValue == "ok" && masters.json["lastRun"]?["pushedMasters"]?.intValue == 1, "\(masters.json["lastRun"] ?? .null)")
+            #expect(masters.json["lastRun"]?["pushFailures"]?.intValue == 1 && masters.json["lastRun"]?["pushedVouchers"]?.intValue == 1, "\(masters.json["lastRun"] ?? .null)")
+            let errors = masters.json["errors"]?.arrayValue.compactMap { $0["error"]?.stringValue } ?? []
+            #expect(errors == ["Ledger 'Stationery' could not be saved!"], "\(errors)")
+            #expect(fake.masters.contains { $0.attribute("NAME") == "Courier Charges" } && !fake.masters.contains { $0.attribute("NAME") == "Stationery" })
         }
     }
 }

@@ -292,8 +292,8 @@ enum TallySync {
     static let masterKinds = ["GROUP": "group", "LEDGER": "ledger", "GODOWN": "godown", "STOCKGROUP": "stock-group", "STOCKITEM": "stock-item",
                               "VOUCHERTYPE": "voucher-type", "UNIT": "unit"]
 
-    /// Ours to Tally: every master and voucher that Tally has not seen as it is now, one import request for the
-    /// masters and one per voucher (so each voucher's LINEERROR lands on it).
+    /// Ours to Tally: every master and voucher that Tally has not seen as it is now, the masters in one request
+    /// (one each when Tally refuses any) and one request per voucher, so each LINEERROR lands on its object.
     static func push(_ s: TallySyncRow, company: Company, client: TallyClient, report: inout TallySyncReport, store: Store, on db: any Database) async throws {
         let companyID = try company.requireID()
         let sql = db.sql()
@@ -306,20 +306,30 @@ enum TallySync {
             if byKey["\(kind)|\(guid)"]?.synced_hash != hash { masters.append((node, kind, guid, hash)) }
         }
         if !masters.isEmpty {
+            // All at once first; when Tally refuses any of them, one at a time (parents still first), so each
+            // refusal lands on its master and the rest go through. Vouchers naming a refused master fail on their own.
             report.requests += 1
             let (path, summary) = try await client.send(TallyWriter.envelope(.allMasters, company: s.tally_company, objects: masters.map(\.0)))
             try? FileManager.default.removeItem(atPath: path)
-            let answer = TallyImportResponse(summary)
-            guard answer.succeeded else {
-                throw TallyClient.Failure(description: "Tally refused our masters: \(answer.lineErrors.joined(separator: "; "))")
-            }
-            report.pushedMasters = masters.count
-            let sent = masters
-            try await store.write(on: db) { tx in
-                for (node, kind, guid, hash) in sent {
-                    let entity = UUID(uuidString: guid) ?? byKey["\(kind)|\(guid)"]?.entity_id ?? UUID()
-                    try await saveLink(kind: kind, guid: guid, entity: entity, name: node.attribute("NAME") ?? "", hash: hash, existing: byKey["\(kind)|\(guid)"], company: companyID, on: tx)
+            var answers = [(TallyImportResponse(summary), masters)]
+            if !answers[0].0.succeeded {
+                answers = []
+                for m in masters {
+                    report.requests += 1
+                    let (path, summary) = try await client.send(TallyWriter.envelope(.allMasters, company: s.tally_company, objects: [m.0]))
+                    try? FileManager.default.removeItem(atPath: path)
+                    answers.append((TallyImportResponse(summary), [m]))
                 }
+            }
+            for (answer, sent) in answers {
+                try await store.write(on: db) { tx in
+                    for (node, kind, guid, hash) in sent {
+                        let existing = byKey["\(kind)|\(guid)"]
+                        let entity = UUID(uuidString: guid) ?? existing?.entity_id ?? UUID()
+                        try await recordPush(answer, kind: kind, guid: guid, entity: entity, name: node.attribute("NAME") ?? "", hash: hash, existing: existing, company: companyID, on: tx)
+                    }
+                }
+                if answer.succeeded { report.pushedMasters += sent.count } else { report.pushFailures += sent.count }
             }
         }
         let voucherLinks = Dictionary(links.filter { $0.kind == "voucher" }.map { ($0.entity_id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -342,33 +352,25 @@ enum TallySync {
                 let answer = TallyImportResponse(summary)
                 let guid = v.remoteID ?? exported.id.uuidString.lowercased()
                 try await store.write(on: db) { tx in
-                    if answer.succeeded {
-                        try await saveLink(kind: "voucher", guid: guid, entity: exported.id, name: exported.number, hash: hash, existing: link, company: companyID, on: tx)
-                    } else {
-                        let why = answer.lineErrors.isEmpty ? "Tally counted \(answer.errors) error(s) and gave no reason" : answer.lineErrors.joined(separator: "; ")
-                        if let link {
-                            try await tx.sql().raw("UPDATE tally_links SET status = 'error', last_error = \(bind: why) WHERE id = \(bind: link.id)").run()
-                        } else {
-                            var row = TallyLinkRow(id: UUID(), company_id: companyID, kind: "voucher", guid: guid, alter_id: 0, entity_id: exported.id, name: exported.number)
-                            (row.origin, row.status, row.last_error) = ("finsync", "error", why)
-                            try await tx.sql().insert(into: "tally_links").model(row, nilEncodingStrategy: .asNil).run()
-                        }
-                    }
+                    try await recordPush(answer, kind: "voucher", guid: guid, entity: exported.id, name: exported.number, hash: hash, existing: link, company: companyID, on: tx)
                 }
                 if answer.succeeded { report.pushedVouchers += 1 } else { report.pushFailures += 1 }
             }
         }
     }
 
-    private static func saveLink(kind: String, guid: String, entity: UUID, name: String, hash: String, existing: TallyLinkRow?, company: UUID, on db: any Database) async throws {
+    /// What Tally said of one object we sent: synced (with the fingerprint of what it now holds), or its error.
+    private static func recordPush(_ answer: TallyImportResponse, kind: String, guid: String, entity: UUID, name: String, hash: String, existing: TallyLinkRow?,
+                                   company: UUID, on db: any Database) async throws {
+        let why = answer.succeeded ? nil : answer.lineErrors.isEmpty ? "Tally counted \(answer.errors) error(s) and gave no reason" : answer.lineErrors.joined(separator: "; ")
         if let existing {
-            try await db.sql().raw("""
-                UPDATE tally_links SET synced_hash = \(bind: hash), status = 'synced', last_error = NULL WHERE id = \(bind: existing.id)
-                """).run()
+            try await db.sql().raw(answer.succeeded
+                ? "UPDATE tally_links SET synced_hash = \(bind: hash), status = 'synced', last_error = NULL WHERE id = \(bind: existing.id)"
+                : "UPDATE tally_links SET status = 'error', last_error = \(bind: why) WHERE id = \(bind: existing.id)").run()
         } else {
             var row = TallyLinkRow(id: UUID(), company_id: company, kind: kind, guid: guid, alter_id: 0, entity_id: entity, name: name)
             row.origin = "finsync"
-            row.synced_hash = hash
+            if answer.succeeded { row.synced_hash = hash } else { (row.status, row.last_error) = ("error", why) }
             try await db.sql().insert(into: "tally_links").model(row, nilEncodingStrategy: .asNil).run()
         }
     }

@@ -22,6 +22,8 @@ final class FakeTally: @unchecked Sendable {
     var truncateAll = false
     var delay: Duration = .zero
     var refusedLedger: String?
+    /// A master of this name is refused with a LINEERROR.
+    var refusedMaster: String?
 
     init(company: String, export: String) throws {
         self.company = company
@@ -117,6 +119,10 @@ final class FakeTally: @unchecked Sendable {
         let known = Set(masters.filter { $0.name == "LEDGER" }.compactMap { $0.attribute("NAME") }.map { $0.lowercased() })
         for node in objects {
             if node.name != "VOUCHER" {
+                if let refused = refusedMaster, node.attribute("NAME") == refused {
+                    errors.append("\(node.name.capitalized) '\(refused)' could not be saved!")
+                    continue
+                }
                 masters.removeAll { $0.name == node.name && $0.attribute("NAME") == node.attribute("NAME") }
                 masters.append(node)
                 masterAlterID += 1
