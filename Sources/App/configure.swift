@@ -52,6 +52,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(AddOpeningBills())
     app.migrations.add(CreateTallyLinks())
     app.migrations.add(CreateTallySync())
+    app.migrations.add(CreateStockBalances())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

@@ -74,12 +74,25 @@ public enum TallyReader {
     /// The most elements one object may have (a 1,000-line voucher has some 30,000).
     public static let maxObjectElements = 500_000
 
-    public static func read(_ source: some TallyByteSource, maxObjectElements: Int = maxObjectElements,
+    /// Which objects to build and hand over; the others are parsed past (and counted) without building their tree,
+    /// which is most of the work of a pass that wants only the masters, or only the vouchers.
+    public enum Filter: Sendable {
+        case all, only(Set<String>), except(Set<String>)
+        func keeps(_ tag: String) -> Bool {
+            switch self {
+            case .all: true
+            case let .only(tags): tags.contains(tag)
+            case let .except(tags): !tags.contains(tag)
+            }
+        }
+    }
+
+    public static func read(_ source: some TallyByteSource, maxObjectElements: Int = maxObjectElements, filter: Filter = .all,
                             handler: (TallyNode) throws -> Void) throws -> TallyReadSummary {
         let stream = SanitizingStream(source: source)
         let parser = XMLParser(stream: stream)
         let collector = withoutActuallyEscaping(handler) { handler in
-            let collector = Collector(handler: handler, limit: maxObjectElements)
+            let collector = Collector(handler: handler, limit: maxObjectElements, filter: filter)
             parser.delegate = collector
             parser.shouldResolveExternalEntities = false
             _ = parser.parse()
@@ -125,8 +138,11 @@ private final class Collector: XMLParserDelegate {
     var parseError: TallyReadError?
 
     let limit: Int
+    let filter: TallyReader.Filter
+    /// Depth inside an object the filter passes over; 0 when not in one.
+    var skipping = 0
 
-    init(handler: @escaping (TallyNode) throws -> Void, limit: Int) { self.handler = handler; self.limit = limit }
+    init(handler: @escaping (TallyNode) throws -> Void, limit: Int, filter: TallyReader.Filter) { self.handler = handler; self.limit = limit; self.filter = filter }
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
         if !rootSeen {
@@ -135,7 +151,9 @@ private final class Collector: XMLParserDelegate {
         }
         let parent = stack.last
         stack.append(name)
+        if skipping > 0 { skipping += 1; return }
         text = ""
+        if building.isEmpty, parent == "TALLYMESSAGE" || parent == "COLLECTION", !filter.keeps(name) { skipping = 1; return }
         if !building.isEmpty || parent == "TALLYMESSAGE" || parent == "COLLECTION" {
             // Attributes come as a dictionary: sorted, so an object reads the same every time.
             building.append(TallyNode(name, attributes: attributes.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
@@ -145,11 +163,17 @@ private final class Collector: XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
+        if skipping > 0 { return }
         if building.isEmpty { text += string } else { building[building.count - 1].text += string }
     }
 
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
         guard stack.popLast() != nil else { return }
+        if skipping > 0 {
+            skipping -= 1
+            if skipping == 0 { summary.objects += 1; summary.objectsByKind[name, default: 0] += 1 }
+            return
+        }
         if let node = building.popLast() {
             if building.isEmpty {
                 elements = 0

@@ -110,6 +110,7 @@ import Vapor
             let orders = try await b.get("sales-orders").json["items"]?.arrayValue ?? []
             #expect(orders.count == 1 && orders.first?["lines"]?[0]?["pending"]?.stringValue == "6" && orders.first?["lines"]?[0]?["dueDate"]?.stringValue == "2026-07-20")
             #expect(try await b.get("delivery-notes").json["items"]?.arrayValue.first?["orderId"] == orders.first?["id"])
+            #expect(try await StockBalanceTests.mismatches(app.db) == [])
 
             // The second company's own export, imported back into it, changes nothing.
             let again = try await b.upload(try await b.get("tally/export").text)

@@ -56,6 +56,7 @@ import VaporTesting
             let again = try await t.upload(Self.file).json
             #expect(again["totals"]?["created"]?.intValue == 0 && again["totals"]?["rejected"]?.intValue == 2, "\(again["totals"] ?? .null)")
             #expect((try await t.count(app, "trade_documents"), try await t.count(app, "stock_journals"), try await t.count(app, "stock_movements")) == counts)
+            #expect(try await StockBalanceTests.mismatches(app.db) == [])
         }
     }
 

@@ -53,7 +53,10 @@ struct StockBench {
         func flush() async throws {
             let rows = batch
             batch.removeAll(keepingCapacity: true)
-            try await app.store.write(on: app.db) { db in try await VoucherPosting.insert(rows, into: "stock_movements", on: db.sql()) }
+            try await app.store.write(on: app.db) { db in
+                try await VoucherPosting.insert(rows, into: "stock_movements", on: db.sql())
+                try await Stock.addToBalances(rows, on: db.sql())
+            }
         }
         for (i, item) in itemRows.enumerated() {
             var onHand: Int64 = 0

@@ -75,14 +75,53 @@ enum Stock {
 
     static func method(_ item: ItemRow) -> ValuationMethod { ValuationMethod(rawValue: item.valuation_method) ?? .weightedAverage }
 
-    /// Quantity of an item in a godown (and batch, for batch-wise items) at the end of `date`.
+    /// The key of "no batch" in `stock_balances` (a unique key needs a value; NULLs never conflict).
+    static let noBatch = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+
+    struct Place: Hashable { var item: UUID, godown: UUID, batch: UUID? }
+    struct BalanceRow: Decodable { var item_id: UUID; var godown_id: UUID; var batch_key: UUID; var quantity_milli: Int64; var last_date: String
+        var place: Place { Place(item: item_id, godown: godown_id, batch: batch_key == Stock.noBatch ? nil : batch_key) } }
+
+    /// Quantity of an item in a godown (and batch, for batch-wise items) at the end of `date`: the place's running
+    /// balance when nothing moved there after `date` (the usual case), else the sum of its movements up to then.
     static func available(item: UUID, godown: UUID, batch: UUID?, on date: CalendarDate, db: any Database) async throws -> Int64 {
+        let balance = try await db.sql().raw("""
+            SELECT * FROM stock_balances WHERE item_id = \(bind: item) AND godown_id = \(bind: godown) AND batch_key = \(bind: batch ?? noBatch)
+            """).first(decoding: BalanceRow.self)
+        guard let balance else { return 0 }
+        if balance.last_date <= date.description { return balance.quantity_milli }
+        return try await summed(item: item, godown: godown, batch: batch, on: date, db: db)
+    }
+
+    /// The same from the movements themselves.
+    static func summed(item: UUID, godown: UUID, batch: UUID?, on date: CalendarDate, db: any Database) async throws -> Int64 {
         struct Sum: Decodable { var q: Int64? }
         let batchClause: SQLQueryString = batch.map { "AND batch_id = \(bind: $0)" } ?? "AND batch_id IS NULL"
         return try await db.sql().raw("""
             SELECT CAST(SUM(quantity_milli) AS BIGINT) AS q FROM stock_movements
             WHERE item_id = \(bind: item) AND godown_id = \(bind: godown) \(batchClause) AND active = \(bind: true) AND date <= \(bind: date.description)
             """).first(decoding: Sum.self)?.q ?? 0
+    }
+
+    /// Adds movements to their places' running balances (negative quantities take them out again).
+    static func addToBalances(_ rows: [StockMovementRow], on sql: any SQLDatabase) async throws {
+        struct Change: Encodable { var company_id: UUID; var item_id: UUID; var godown_id: UUID; var batch_key: UUID; var quantity_milli: Int64; var last_date: String }
+        var changes: [Place: Change] = [:]
+        for r in rows {
+            let place = Place(item: r.item_id, godown: r.godown_id, batch: r.batch_id)
+            var c = changes[place] ?? Change(company_id: r.company_id, item_id: r.item_id, godown_id: r.godown_id, batch_key: r.batch_id ?? noBatch,
+                                             quantity_milli: 0, last_date: r.date)
+            c.quantity_milli += r.quantity_milli
+            c.last_date = max(c.last_date, r.date)
+            changes[place] = c
+        }
+        let all = Array(changes.values)
+        for start in stride(from: 0, to: all.count, by: 500) {
+            try await sql.insert(into: "stock_balances").models(Array(all[start..<min(start + 500, all.count)])).onConflict(with: ["item_id", "godown_id", "batch_key"]) {
+                $0.set("quantity_milli", to: SQLRaw("stock_balances.quantity_milli + excluded.quantity_milli"))
+                  .set("last_date", to: SQLRaw("CASE WHEN excluded.last_date > stock_balances.last_date THEN excluded.last_date ELSE stock_balances.last_date END"))
+            }.run()
+        }
     }
 
     /// Records movements of one source (an invoice, a stock journal, an item's opening stock) and revalues every
@@ -101,13 +140,20 @@ enum Stock {
         let companyID = try company.requireID()
         if !company.allowNegativeStock {
             var errors: [APIError.FieldError] = []
-            struct Place: Hashable { var item: UUID, godown: UUID, batch: UUID? }
             var pending: [Place: Int64] = [:]  // what earlier lines (of this source, or of the sources before it) took or brought
+            let issuing = Array(Set(moves.filter { $0.quantity < 0 }.map(\.item.id)))
+            let balances = issuing.isEmpty ? [:] : Dictionary(try await db.sql().raw("""
+                SELECT * FROM stock_balances WHERE item_id IN (\(binds: issuing))
+                """).all(decoding: BalanceRow.self).map { ($0.place, $0) }, uniquingKeysWith: { a, _ in a })
             for m in moves {
                 let place = Place(item: m.item.id, godown: m.godown.id, batch: m.batch?.id)
                 defer { pending[place, default: 0] += m.quantity }
                 guard m.quantity < 0 else { continue }
-                let have = try await available(item: m.item.id, godown: m.godown.id, batch: m.batch?.id, on: m.date, db: db) + pending[place, default: 0]
+                var stock: Int64 = 0
+                if let b = balances[place] {
+                    stock = b.last_date <= m.date.description ? b.quantity_milli : try await summed(item: m.item.id, godown: m.godown.id, batch: m.batch?.id, on: m.date, db: db)
+                }
+                let have = stock + pending[place, default: 0]
                 if have + m.quantity < 0 {
                     let batch = m.batch.map { " batch \($0.name)," } ?? ""
                     errors.append(.init(field: m.field + ".quantity", message: "only \(Quantity(thousandths: max(have, 0)).description) of '\(m.item.name)' in \(m.godown.name),\(batch) on \(m.date); \(Quantity(thousandths: -m.quantity).description) asked"))
@@ -117,20 +163,25 @@ enum Stock {
         }
         let sql = db.sql()
         struct Max: Decodable { var s: Int64? }
-        var seqs: [UUID: Int64] = [:]
+        var seqs: [String: Int64] = [:]
         var rows: [StockMovementRow] = []
         for (m, source) in all {
             // Two PostgreSQL transactions posting the same item at once may read the same maximum; replays then
             // break the tie by id, so every replay orders the movements the same way.
-            if seqs[m.item.id] == nil {
-                seqs[m.item.id] = try await sql.raw("SELECT MAX(seq) AS s FROM stock_movements WHERE item_id = \(bind: m.item.id)").first(decoding: Max.self)?.s ?? 0
+            // Movements are ordered by (date, seq): seq only has to grow within the item's day.
+            let day = "\(m.item.id)|\(m.date)"
+            if seqs[day] == nil {
+                seqs[day] = try await sql.raw("""
+                    SELECT MAX(seq) AS s FROM stock_movements WHERE item_id = \(bind: m.item.id) AND date = \(bind: m.date.description)
+                    """).first(decoding: Max.self)?.s ?? 0
             }
-            seqs[m.item.id, default: 0] += 1
+            seqs[day, default: 0] += 1
             rows.append(StockMovementRow(id: UUID(), company_id: companyID, item_id: m.item.id, godown_id: m.godown.id, batch_id: m.batch?.id,
-                                         date: m.date.description, seq: seqs[m.item.id]!, quantity_milli: m.quantity, value_paise: m.quantity > 0 ? m.value : 0,
+                                         date: m.date.description, seq: seqs[day]!, quantity_milli: m.quantity, value_paise: m.quantity > 0 ? m.value : 0,
                                          valued: m.valued, source_kind: sourceKind, source_id: source, line_no: m.lineNo, active: true))
         }
         try await VoucherPosting.insert(rows, into: "stock_movements", on: sql)
+        try await addToBalances(rows, on: sql)
         for (_, group) in Dictionary(grouping: moves, by: \.item.id) {
             try await revalue(item: group[0].item, from: group.map(\.date).min()!, on: db)
             try await noticeLowStock(group[0].item, change: group.filter(\.valued).reduce(0) { $0 + $1.quantity }, on: db)
@@ -160,7 +211,9 @@ enum Stock {
             SELECT item_id, MIN(date) AS date FROM stock_movements WHERE source_id = \(bind: source) AND active = \(bind: true) GROUP BY item_id
             """).all(decoding: Row.self)
         guard !touched.isEmpty else { return }
+        let leaving = try await sql.raw("SELECT * FROM stock_movements WHERE source_id = \(bind: source) AND active = \(bind: true)").all(decoding: StockMovementRow.self)
         try await sql.update("stock_movements").set("active", to: false).where("source_id", .equal, source).run()
+        try await addToBalances(leaving.map { var r = $0; r.quantity_milli = -r.quantity_milli; return r }, on: sql)
         let items = try await db.sql().select().column("*").from("items").where("id", .in, touched.map(\.item_id)).all(decoding: ItemRow.self)
         for t in touched {
             guard let item = items.first(where: { $0.id == t.item_id }), let date = CalendarDate(t.date) else { continue }

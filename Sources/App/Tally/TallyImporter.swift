@@ -58,11 +58,11 @@ enum TallyImporter {
         r.report.source = source
 
         // Pass 1: masters.
+        var passStart = ContinuousClock.now
         var m = Masters()
         var tallyBalances: [String: Int64] = [:]
         var ledgerNames: [String: String] = [:]  // as the file spells them, for the parity report
-        let summary = try await TallyStream.read(path: path) { node in
-            guard node.name != "VOUCHER" else { return }
+        let summary = try await TallyStream.read(path: path, filter: .except(["VOUCHER"])) { node in
             do {
                 switch try TallyObject.decode(node) {
                 case let .group(g): if m.fresh("GROUP", g.header) { m.groups.append(g); r.report.unknownTags += g.extras.count }
@@ -90,6 +90,7 @@ enum TallyImporter {
                 r.record(kind(node.name), node.attribute("NAME") ?? "", guid: node.value("GUID"), .rejected, e.description)
             }
         }
+        StageClock.shared.add("masters pass, reading", since: passStart)
         r.report.encoding = summary.encoding.rawValue
         r.report.controlCharactersDropped = summary.controlCharactersDropped
 
@@ -145,6 +146,8 @@ enum TallyImporter {
         }
         for o in m.others { r.record(kind(o.tag), o.header.name, guid: o.header.guid, .skipped, "\(kind(o.tag).replacingOccurrences(of: "-", with: " "))s are not kept in FinSync360") }
 
+        StageClock.shared.add("masters pass, read and applied", since: passStart)
+        passStart = .now
         // Pass 2: vouchers, as they stream by, in chunks (see `chunk`).
         var pending: [(voucher: TallyVoucher, key: String, name: String)] = []
         let bases = tallyBases
@@ -173,8 +176,7 @@ enum TallyImporter {
         }
         var keys: Set<String> = []
         var lastDate: CalendarDate?
-        _ = try await TallyStream.read(path: path) { node in
-            guard node.name == "VOUCHER" else { return }
+        _ = try await TallyStream.read(path: path, filter: .only(["VOUCHER"])) { node in
             let v: TallyVoucher
             do { v = try TallyVoucher(node: node) } catch {
                 r.record("voucher", node.value("VOUCHERNUMBER") ?? "", guid: node.value("GUID"), .rejected, "\(error)")
@@ -198,6 +200,7 @@ enum TallyImporter {
             if pending.count == chunkSize { await flush() }
         }
         await flush()
+        StageClock.shared.add("voucher pass (all)", since: passStart)
         r.report.parity = try await parity(tallyBalances, names: ledgerNames, asOf: lastDate ?? Format.today(), company: company, on: db)
 
         let report = r.report

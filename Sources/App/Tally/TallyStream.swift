@@ -15,13 +15,13 @@ enum TallyStream {
 
     struct Failed: Error, CustomStringConvertible { let description: String }
 
-    static func read(path: String, window: Int = 256, _ body: (TallyNode) async throws -> Void) async throws -> TallyReadSummary {
+    static func read(path: String, window: Int = 256, filter: TallyReader.Filter = .all, _ body: (TallyNode) async throws -> Void) async throws -> TallyReadSummary {
         let (stream, continuation) = AsyncStream<Event>.makeStream()
         let permits = DispatchSemaphore(value: window)
         let stop = Stop()
         let thread = Thread {
             do {
-                let summary = try TallyReader.read(try TallyFile(path: path)) { node in
+                let summary = try TallyReader.read(try TallyFile(path: path), filter: filter) { node in
                     permits.wait()
                     if stop.value { throw CancellationError() }
                     continuation.yield(.object(node))
