@@ -120,19 +120,32 @@ enum Bills {
         return planned
     }
 
-    struct Known: Decodable { var id: UUID; var reference: String; var outstanding: Int64; var origins: Int64 }
+    struct Known: Decodable { var id: UUID; var ledger_id: UUID; var reference: String; var outstanding: Int64; var origins: Int64 }
 
     /// Every bill of a party (or the one with `reference`) with its outstanding and whether an active voucher still creates it.
     static func all(ledger: UUID, reference: String? = nil, on db: any Database) async throws -> [Known] {
         let only: SQLQueryString = reference.map { "AND LOWER(b.reference) = \(bind: $0.lowercased())" } ?? ""
-        return try await db.sql().raw("""
-            SELECT b.id, b.reference,
+        return try await known(where: "b.ledger_id = \(bind: ledger) \(only)", on: db)
+    }
+
+    /// The bills named by (party, reference) pairs, in one query (a chunk of imported vouchers asks for many).
+    static func named(_ pairs: [(ledger: UUID, reference: String)], on db: any Database) async throws -> [Known] {
+        guard !pairs.isEmpty else { return [] }
+        let wanted = Set(pairs.map { "\($0.ledger)|\($0.reference.lowercased())" })
+        return try await known(where: """
+            b.ledger_id IN (\(binds: Array(Set(pairs.map(\.ledger))))) AND LOWER(b.reference) IN (\(binds: Array(Set(pairs.map { $0.reference.lowercased() }))))
+            """, on: db).filter { wanted.contains("\($0.ledger_id)|\($0.reference.lowercased())") }
+    }
+
+    private static func known(where condition: SQLQueryString, on db: any Database) async throws -> [Known] {
+        try await db.sql().raw("""
+            SELECT b.id, b.ledger_id, b.reference,
                    CAST(b.opening_paise + COALESCE(SUM(CASE WHEN v.status = 'active' AND a.superseded = \(bind: false) THEN a.amount_paise ELSE 0 END), 0) AS BIGINT) AS outstanding,
                    CAST((CASE WHEN b.opening_paise <> 0 THEN 1 ELSE 0 END)
                         + COALESCE(SUM(CASE WHEN v.status = 'active' AND a.superseded = \(bind: false) AND a.type IN ('new', 'advance') THEN 1 ELSE 0 END), 0) AS BIGINT) AS origins
             FROM bills b LEFT JOIN bill_allocations a ON a.bill_id = b.id LEFT JOIN vouchers v ON v.id = a.voucher_id
-            WHERE b.ledger_id = \(bind: ledger) \(only)
-            GROUP BY b.id, b.reference, b.opening_paise
+            WHERE \(condition)
+            GROUP BY b.id, b.ledger_id, b.reference, b.opening_paise
             """).all(decoding: Known.self)
     }
 

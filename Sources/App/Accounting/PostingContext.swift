@@ -86,6 +86,17 @@ final class PostingContext {
         return bills[key(reference, ledger)] ?? nil
     }
 
+    /// Looks up, in one query, every bill a batch is about to name; each is then answered from memory.
+    func preloadBills(_ wanted: [(ledger: UUID, reference: String)], on db: any Database) async throws {
+        let missing = wanted.filter { bills[key($0.reference, $0.ledger)] == nil && !billsLoaded.contains($0.ledger) }
+        guard !allLedgersLoaded, !missing.isEmpty else { return }
+        for m in missing { bills[key(m.reference, m.ledger)] = .some(nil) }
+        for b in try await Bills.named(missing, on: db) {
+            bills[key(b.reference, b.ledger_id)] = .some(BillState(id: b.id, ledgerID: b.ledger_id, reference: b.reference, outstanding: b.outstanding,
+                                                                   hasOrigin: b.origins > 0, existsInDatabase: true))
+        }
+    }
+
     func record(_ state: BillState) { bills[key(state.reference, state.ledgerID)] = .some(state) }
 
     /// The bill as already looked up (nil when never looked up or known not to exist).

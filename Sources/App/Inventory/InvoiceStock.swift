@@ -65,14 +65,15 @@ enum StockLines {
 
     static func movements(item: ItemRow, sign: Int64, quantity: Int64, value: Int64, godown godownRef: String?, batch batchRef: String?,
                           expiry: String?, manufactured: String?, date: CalendarDate, lineNo i: Int, field f: String, company: Company,
-                          errors: inout [APIError.FieldError], on db: any Database) async throws -> Result {
+                          lookups: StockLookups? = nil, errors: inout [APIError.FieldError], on db: any Database) async throws -> Result {
         let godownName = godownRef ?? Godowns.main
-        guard let godown = try await Godowns.find(godownName, company: try company.requireID(), on: db) else {
+        guard let godown = try await StockLookups.godown(godownName, company: try company.requireID(), in: lookups, on: db) else {
             errors.append(.init(field: f + ".godown", message: "no godown '\(godownName)' in this company")); return Result()
         }
         var result = Result(godown: godown.id)
         if sign > 0 {
-            let batch = try await ItemStock.receiptBatch(item: item, name: batchRef, expiry: expiry, manufactured: manufactured, field: f, errors: &errors, on: db)
+            let batch = try await ItemStock.receiptBatch(item: item, name: batchRef, expiry: expiry, manufactured: manufactured, field: f, lookups: lookups,
+                                                         errors: &errors, on: db)
             result.batch = batch?.id
             result.moves = [Stock.Movement(item: item, godown: godown, batch: batch, date: date, quantity: quantity, value: value, lineNo: i, field: f)]
             return result
@@ -83,7 +84,7 @@ enum StockLines {
             return result
         }
         if let name = batchRef {
-            guard let batch = try await Batches.find(item: item.id, name: name, on: db) else {
+            guard let batch = try await StockLookups.batch(item: item.id, name: name, in: lookups, on: db) else {
                 errors.append(.init(field: f + ".batch", message: "'\(item.name)' has no batch '\(name)'")); return result
             }
             if let expiry = batch.expiry, expiry < date {
@@ -106,5 +107,36 @@ enum StockLines {
             errors.append(.init(field: f + ".batch", message: "name the batch to issue '\(item.name)' beyond its stock"))
         }
         return result
+    }
+}
+
+/// Godowns, batches and items already looked up in one transaction: a chunk of imported vouchers names the same
+/// few again and again. It holds only rows read or created inside that transaction and is dropped with it.
+final class StockLookups: @unchecked Sendable {
+    private var godowns: [String: GodownRow] = [:]
+    private var batches: [String: BatchRow] = [:]
+    private var items: [String: ItemRow] = [:]
+
+    static func godown(_ name: String, company: UUID, in cache: StockLookups?, on db: any Database) async throws -> GodownRow? {
+        if let hit = cache?.godowns[Chart.nameKey(name)] { return hit }
+        let row = try await Godowns.find(name, company: company, on: db)
+        if let row { cache?.godowns[Chart.nameKey(name)] = row }
+        return row
+    }
+
+    static func batch(item: UUID, name: String, in cache: StockLookups?, on db: any Database) async throws -> BatchRow? {
+        if let hit = cache?.batches["\(item)|\(name)"] { return hit }
+        let row = try await Batches.find(item: item, name: name, on: db)
+        if let row { cache?.remember(row) }
+        return row
+    }
+
+    func remember(_ batch: BatchRow) { batches["\(batch.item_id)|\(batch.name)"] = batch }
+
+    static func item(_ name: String, company: UUID, in cache: StockLookups?, on db: any Database) async throws -> ItemRow? {
+        if let hit = cache?.items[Chart.nameKey(name)] { return hit }
+        let row = try await Items.find(name, company: company, on: db)
+        if let row { cache?.items[Chart.nameKey(name)] = row }
+        return row
     }
 }

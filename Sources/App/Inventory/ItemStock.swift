@@ -55,7 +55,7 @@ enum ItemStock {
 
     /// The batch a receipt goes into: required for batch-wise items (created on its first receipt, with its dates),
     /// refused for others. Errors are added under `field`.
-    static func receiptBatch(item: ItemRow, name: String?, expiry: String?, manufactured: String?, field: String,
+    static func receiptBatch(item: ItemRow, name: String?, expiry: String?, manufactured: String?, field: String, lookups: StockLookups? = nil,
                              errors: inout [APIError.FieldError], on db: any Database) async throws -> BatchRow? {
         guard item.batch_wise else {
             if name != nil { errors.append(.init(field: field + ".batch", message: "'\(item.name)' is not kept in batches")) }
@@ -67,7 +67,7 @@ enum ItemStock {
         let expires = expiry.flatMap(CalendarDate.init), made = manufactured.flatMap(CalendarDate.init)
         if expiry != nil, expires == nil { errors.append(.init(field: field + ".expiryDate", message: "must be a date as YYYY-MM-DD")) }
         if manufactured != nil, made == nil { errors.append(.init(field: field + ".manufacturingDate", message: "must be a date as YYYY-MM-DD")) }
-        if let existing = try await Batches.find(item: item.id, name: name, on: db) {
+        if let existing = try await StockLookups.batch(item: item.id, name: name, in: lookups, on: db) {
             if let expires, existing.expiry != expires {
                 errors.append(.init(field: field + ".expiryDate", message: "batch \(name) expires on \(existing.expires_on ?? "no date"), not \(expires)"))
             }
@@ -78,6 +78,8 @@ enum ItemStock {
         }
         if let made, let expires, made > expires { errors.append(.init(field: field + ".expiryDate", message: "is before the manufacturing date \(made)")) }
         guard errors.isEmpty else { return nil }
-        return try await Batches.create(item: item, name: name, manufactured: made, expires: expires, on: db)
+        let created = try await Batches.create(item: item, name: name, manufactured: made, expires: expires, on: db)
+        lookups?.remember(created)
+        return created
     }
 }

@@ -162,19 +162,18 @@ enum Stock {
             guard errors.isEmpty else { throw APIError.validation(errors) }
         }
         let sql = db.sql()
-        struct Max: Decodable { var s: Int64? }
+        // Movements are ordered by (date, seq): seq only has to grow within the item's day. One query finds where
+        // each (item, day) of the batch stands.
+        struct Max: Decodable { var item_id: UUID; var date: String; var s: Int64? }
         var seqs: [String: Int64] = [:]
+        for m in try await sql.raw("""
+            SELECT item_id, date, MAX(seq) AS s FROM stock_movements
+            WHERE item_id IN (\(binds: Array(Set(moves.map(\.item.id))))) AND date IN (\(binds: Array(Set(moves.map(\.date.description)))))
+            GROUP BY item_id, date
+            """).all(decoding: Max.self) { seqs["\(m.item_id)|\(m.date)"] = m.s ?? 0 }
         var rows: [StockMovementRow] = []
         for (m, source) in all {
-            // Two PostgreSQL transactions posting the same item at once may read the same maximum; replays then
-            // break the tie by id, so every replay orders the movements the same way.
-            // Movements are ordered by (date, seq): seq only has to grow within the item's day.
             let day = "\(m.item.id)|\(m.date)"
-            if seqs[day] == nil {
-                seqs[day] = try await sql.raw("""
-                    SELECT MAX(seq) AS s FROM stock_movements WHERE item_id = \(bind: m.item.id) AND date = \(bind: m.date.description)
-                    """).first(decoding: Max.self)?.s ?? 0
-            }
             seqs[day, default: 0] += 1
             rows.append(StockMovementRow(id: UUID(), company_id: companyID, item_id: m.item.id, godown_id: m.godown.id, batch_id: m.batch?.id,
                                          date: m.date.description, seq: seqs[day]!, quantity_milli: m.quantity, value_paise: m.quantity > 0 ? m.value : 0,
@@ -182,24 +181,20 @@ enum Stock {
         }
         try await VoucherPosting.insert(rows, into: "stock_movements", on: sql)
         try await addToBalances(rows, on: sql)
-        for (_, group) in Dictionary(grouping: moves, by: \.item.id) {
-            try await revalue(item: group[0].item, from: group.map(\.date).min()!, on: db)
-            try await noticeLowStock(group[0].item, change: group.filter(\.valued).reduce(0) { $0 + $1.quantity }, on: db)
+        let touched = Dictionary(grouping: moves, by: \.item.id)
+        let latest = try await revalue(items: touched.values.map { $0[0].item }, from: moves.map(\.date).min()!, on: db).latest
+        for (id, group) in touched {
+            try await noticeLowStock(group[0].item, change: group.filter(\.valued).reduce(0) { $0 + $1.quantity }, now: latest[id]?.quantity ?? 0, on: db)
         }
     }
 
     /// A notice when this change took the item from above its reorder level to at or below it: once per crossing,
     /// not on every sale while it stays low.
-    static func noticeLowStock(_ item: ItemRow, change: Int64, on db: any Database) async throws {
-        guard let level = item.reorder_level_milli, change < 0 else { return }
-        struct Latest: Decodable { var quantity_milli: Int64; var date: String }
-        guard let now = try await db.sql().raw("""
-            SELECT quantity_milli, date FROM stock_positions WHERE item_id = \(bind: item.id) ORDER BY date DESC LIMIT 1
-            """).first(decoding: Latest.self), now.quantity_milli <= level, now.quantity_milli - change > level
-        else { return }
+    static func noticeLowStock(_ item: ItemRow, change: Int64, now quantity: Int64, on db: any Database) async throws {
+        guard let level = item.reorder_level_milli, change < 0, quantity <= level, quantity - change > level else { return }
         try await Notifications.raise(company: item.company_id, kind: "low-stock", key: "low-stock:\(item.id.uuidString.lowercased()):\(UUID().uuidString.lowercased())",
                                       title: "\(item.name) is at its reorder level",
-                                      body: "\(Quantity(thousandths: max(now.quantity_milli, 0))) left; reorder level \(Quantity(thousandths: level)).",
+                                      body: "\(Quantity(thousandths: max(quantity, 0))) left; reorder level \(Quantity(thousandths: level)).",
                                       link: "reports/reorder", on: db)
     }
 
@@ -215,10 +210,7 @@ enum Stock {
         try await sql.update("stock_movements").set("active", to: false).where("source_id", .equal, source).run()
         try await addToBalances(leaving.map { var r = $0; r.quantity_milli = -r.quantity_milli; return r }, on: sql)
         let items = try await db.sql().select().column("*").from("items").where("id", .in, touched.map(\.item_id)).all(decoding: ItemRow.self)
-        for t in touched {
-            guard let item = items.first(where: { $0.id == t.item_id }), let date = CalendarDate(t.date) else { continue }
-            try await revalue(item: item, from: date, on: db)
-        }
+        if let from = touched.compactMap({ CalendarDate($0.date) }).min() { try await revalue(items: items, from: from, on: db) }
     }
 
     /// The item's position at the end of `date` (empty before its first movement).
@@ -233,18 +225,32 @@ enum Stock {
     /// purchase never touches other items or earlier days. Returns how many movements were replayed.
     @discardableResult
     static func revalue(item: ItemRow, from: CalendarDate, on db: any Database) async throws -> Int {
-        let start = try await position(item, asOf: from.adding(days: -1), on: db)
-        let replay = Replay(start: start, company: item.company_id, item: item.id)
-        try await BulkRows.stream("""
-            SELECT date, quantity_milli, value_paise FROM stock_movements
-            WHERE item_id = \(bind: item.id) AND active = \(bind: true) AND valued = \(bind: true) AND date >= \(bind: from.description)
-            ORDER BY date, seq, id
-            """, on: db) { row in try replay.add(date: row.string("date"), quantity: row.int("quantity_milli"), value: row.int("value_paise")) }
-        replay.finish()
+        try await revalue(items: [item], from: from, on: db).replayed
+    }
+
+    /// The same for several items from one day, in four statements whatever their number (a posting's lines, a
+    /// chunk of imported vouchers). Returns how many movements were replayed and each item's latest position.
+    @discardableResult
+    static func revalue(items: [ItemRow], from: CalendarDate, on db: any Database) async throws -> (replayed: Int, latest: [UUID: StockPosition]) {
+        guard !items.isEmpty else { return (0, [:]) }
         let sql = db.sql()
-        try await sql.delete(from: "stock_positions").where("item_id", .equal, item.id).where("date", .greaterThanOrEqual, from.description).run()
-        try await VoucherPosting.insert(replay.positions, into: "stock_positions", on: sql)
-        return replay.count
+        let ids = items.map(\.id)
+        let starts = Dictionary(try await sql.raw("""
+            SELECT p.* FROM stock_positions p WHERE p.item_id IN (\(binds: ids)) AND p.date = (
+                SELECT MAX(q.date) FROM stock_positions q WHERE q.item_id = p.item_id AND q.date <= \(bind: from.adding(days: -1).description))
+            """).all(decoding: StockPositionRow.self).map { ($0.item_id, $0) }, uniquingKeysWith: { a, _ in a })
+        let replays = Dictionary(uniqueKeysWithValues: items.map { item in
+            (item.id, Replay(start: starts[item.id]?.position(method(item)) ?? StockPosition(method: method(item)), company: item.company_id, item: item.id))
+        })
+        try await BulkRows.stream("""
+            SELECT item_id, date, quantity_milli, value_paise FROM stock_movements
+            WHERE item_id IN (\(binds: ids)) AND active = \(bind: true) AND valued = \(bind: true) AND date >= \(bind: from.description)
+            ORDER BY item_id, date, seq, id
+            """, on: db) { row in try replays[row.uuid("item_id")]?.add(date: row.string("date"), quantity: row.int("quantity_milli"), value: row.int("value_paise")) }
+        for r in replays.values { r.finish() }
+        try await sql.delete(from: "stock_positions").where("item_id", .in, ids).where("date", .greaterThanOrEqual, from.description).run()
+        try await VoucherPosting.insert(replays.values.flatMap(\.positions), into: "stock_positions", on: sql)
+        return (replays.values.reduce(0) { $0 + $1.count }, replays.mapValues(\.position))
     }
 
     /// Positions at each day's end, built as rows stream in one at a time and read once the query has finished.

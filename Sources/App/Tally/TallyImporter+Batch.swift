@@ -37,6 +37,14 @@ extension TallyImporter {
             """).all(decoding: Link.self).map { ($0.guid, $0.alter_id) }, uniquingKeysWith: { a, _ in a })
         // Bills are looked up one reference at a time: loading every bill of each party (preload) grew with the books.
         let context = try await PostingContext(company: companyID, on: db)
+        var named: [(ledger: UUID, reference: String)] = []
+        for (v, _) in batch where !v.isCancelled {
+            for p in v.postings where !p.bills.isEmpty {
+                guard let ledger = try await context.ledger(p.ledger, on: db) else { continue }
+                named += p.bills.compactMap { b in b.name.map { (ledger.id, $0) } }
+            }
+        }
+        try await context.preloadBills(named, on: db)
         var outcomes: [Applied] = []
         var fresh: [(TallyVoucher, String)] = []
         var prepared: [VoucherPosting.Prepared] = []
@@ -72,11 +80,12 @@ extension TallyImporter {
         clock.add("write", since: t); t = .now
         var linkRows: [TallyLinkRow] = []
         var stock: [(moves: [Stock.Movement], sourceID: UUID)] = []
+        let lookups = StockLookups()
         for ((v, key), dto) in zip(fresh, posted) {
             if v.isCancelled {
                 try await db.sql().raw("UPDATE vouchers SET status = 'cancelled', cancelled_at = \(bind: Date()) WHERE id = \(bind: dto.id)").run()
             } else if dto.status == "active" {
-                stock.append((try await stockMoves(v, company: company, on: db), dto.id))
+                stock.append((try await stockMoves(v, company: company, lookups: lookups, on: db), dto.id))
             }
             linkRows.append(TallyLinkRow(id: UUID(), company_id: companyID, kind: "voucher", guid: key, alter_id: v.alterID ?? 0, entity_id: dto.id, name: dto.number))
         }

@@ -120,14 +120,14 @@ extension TallyImporter {
     }
 
     /// The movements a voucher's stock lines stand for, each line's problems by field.
-    static func stockMoves(_ v: TallyVoucher, company: Company, on db: any Database) async throws -> [Stock.Movement] {
+    static func stockMoves(_ v: TallyVoucher, company: Company, lookups: StockLookups? = nil, on db: any Database) async throws -> [Stock.Movement] {
         guard !v.inventoryEntries.isEmpty else { return [] }
         let companyID = try company.requireID()
         var errors: [APIError.FieldError] = []
         var moves: [Stock.Movement] = []
         for (i, line) in v.inventoryEntries.enumerated() {
             let f = "\(line.list)[\(i)]"
-            guard let item = try await Items.find(line.item, company: companyID, on: db), item.kind == "goods" else {
+            guard let item = try await StockLookups.item(line.item, company: companyID, in: lookups, on: db), item.kind == "goods" else {
                 errors.append(.init(field: f + ".STOCKITEMNAME", message: "item '\(line.item)' is not defined in the file or in this company")); continue
             }
             let sign: Int64 = line.isInward ? 1 : -1
@@ -137,7 +137,7 @@ extension TallyImporter {
             for part in parts where part.quantity != 0 {
                 let r = try await StockLines.movements(item: item, sign: sign, quantity: abs(part.quantity), value: sign > 0 ? part.amount : 0, godown: part.godown,
                                                        batch: part.batch, expiry: part.expiry, manufactured: part.made, date: v.date.date, lineNo: i, field: f,
-                                                       company: company, errors: &errors, on: db)
+                                                       company: company, lookups: lookups, errors: &errors, on: db)
                 moves += r.moves
             }
         }
