@@ -161,8 +161,5 @@ enum CompanyRules {
 
 extension JSONValue {
     /// A snapshot of an API value for the audit trail.
-    init(encoding value: some Encodable) throws {
-        let data = try JSONEncoder().encode(value)
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
-    }
+    init(encoding value: some Encodable) throws { self = try JSONValueEncoder.encode(value) }
 }
