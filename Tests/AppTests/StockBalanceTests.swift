@@ -12,7 +12,7 @@ import Testing
         struct Row: Decodable { var item_id: UUID; var godown_id: UUID; var batch_key: UUID; var q: Int64 }
         let sums = try await db.sql().raw("""
             SELECT item_id, godown_id, COALESCE(batch_id, \(bind: Stock.noBatch)) AS batch_key, CAST(SUM(quantity_milli) AS BIGINT) AS q
-            FROM stock_movements WHERE active = \(bind: true) GROUP BY item_id, godown_id, COALESCE(batch_id, \(bind: Stock.noBatch))
+            FROM stock_movements WHERE active = \(bind: true) GROUP BY item_id, godown_id, batch_id
             """).all(decoding: Row.self)
         let kept = try await db.sql().raw("SELECT item_id, godown_id, batch_key, quantity_milli AS q FROM stock_balances").all(decoding: Row.self)
         func key(_ r: Row) -> String { "\(r.item_id)|\(r.godown_id)|\(r.batch_key)" }

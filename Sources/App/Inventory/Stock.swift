@@ -163,7 +163,8 @@ enum Stock {
         }
         let sql = db.sql()
         // Movements are ordered by (date, seq): seq only has to grow within the item's day. One query finds where
-        // each (item, day) of the batch stands.
+        // each (item, day) of the batch stands. Two PostgreSQL transactions posting the same item and day at once
+        // may read the same maximum; replays then break the tie by id, so every replay orders them the same way.
         struct Max: Decodable { var item_id: UUID; var date: String; var s: Int64? }
         var seqs: [String: Int64] = [:]
         for m in try await sql.raw("""

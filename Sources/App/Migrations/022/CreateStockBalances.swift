@@ -21,7 +21,7 @@ struct CreateStockBalances: AsyncMigration {
         try await database.sql().raw("""
             INSERT INTO stock_balances (company_id, item_id, godown_id, batch_key, quantity_milli, last_date)
             SELECT company_id, item_id, godown_id, COALESCE(batch_id, \(bind: Stock.noBatch)), CAST(SUM(quantity_milli) AS BIGINT), MAX(date)
-            FROM stock_movements WHERE active = \(bind: true) GROUP BY company_id, item_id, godown_id, COALESCE(batch_id, \(bind: Stock.noBatch))
+            FROM stock_movements WHERE active = \(bind: true) GROUP BY company_id, item_id, godown_id, batch_id
             """).run()
     }
 
