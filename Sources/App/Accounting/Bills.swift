@@ -157,7 +157,7 @@ enum Bills {
             guard let reference = a.reference, a.type != .onAccount else { continue }
             var state = context.cached(reference, ledger: a.ledgerID)
             if a.type == .new || a.type == .advance {
-                let id = state?.id ?? UUID()
+                let id = state?.id ?? .timeOrdered()
                 planned[i].billID = id
                 planned[i].newBill = BillRow(id: id, company_id: context.companyID, ledger_id: a.ledgerID, reference: reference,
                                              date: date.description, due_date: (a.dueDate ?? date).description,

@@ -196,7 +196,7 @@ enum VoucherPosting {
                 firstNumber[key] = n + 1
                 number = VoucherNumbering.format(prefix: p.type.prefix, suffix: p.type.suffix, width: p.type.width, fyStart: p.fyStart, sequence: n)
             }
-            let v = VoucherRow(id: UUID(), company_id: context.companyID, voucher_type_id: p.type.id, kind: p.type.kind, number: number,
+            let v = VoucherRow(id: .timeOrdered(), company_id: context.companyID, voucher_type_id: p.type.id, kind: p.type.kind, number: number,
                                date: p.date.description, fy_start: p.fyStart.description, narration: p.narration, reference: p.reference,
                                status: p.status, total_paise: p.total, created_by: actor.userID, post_dated: p.postDated)
             vouchers.append(v)
@@ -248,14 +248,14 @@ enum VoucherPosting {
 
     static func allocationRows(_ p: Prepared, voucher: UUID, company: UUID) -> [AllocationRow] {
         p.allocations.map { a in
-            AllocationRow(id: UUID(), company_id: company, voucher_id: voucher, ledger_id: a.ledgerID, bill_id: a.billID,
+            AllocationRow(id: .timeOrdered(), company_id: company, voucher_id: voucher, ledger_id: a.ledgerID, bill_id: a.billID,
                           type: a.type.rawValue, amount_paise: a.signedAmount, superseded: false, line_no: a.line)
         }
     }
 
     static func entryRows(voucher: VoucherRow, lines: [(UUID, VoucherLine)]) -> [EntryRow] {
         lines.enumerated().map { i, l in
-            EntryRow(id: UUID(), company_id: voucher.company_id, voucher_id: voucher.id, line_no: i, ledger_id: l.0,
+            EntryRow(id: .timeOrdered(), company_id: voucher.company_id, voucher_id: voucher.id, line_no: i, ledger_id: l.0,
                      amount_paise: l.1.side == .debit ? l.1.amount.paise : -l.1.amount.paise, date: voucher.date, number: voucher.number)
         }
     }

@@ -176,7 +176,7 @@ enum Stock {
         for (m, source) in all {
             let day = "\(m.item.id)|\(m.date)"
             seqs[day, default: 0] += 1
-            rows.append(StockMovementRow(id: UUID(), company_id: companyID, item_id: m.item.id, godown_id: m.godown.id, batch_id: m.batch?.id,
+            rows.append(StockMovementRow(id: .timeOrdered(), company_id: companyID, item_id: m.item.id, godown_id: m.godown.id, batch_id: m.batch?.id,
                                          date: m.date.description, seq: seqs[day]!, quantity_milli: m.quantity, value_paise: m.quantity > 0 ? m.value : 0,
                                          valued: m.valued, source_kind: sourceKind, source_id: source, line_no: m.lineNo, active: true))
         }

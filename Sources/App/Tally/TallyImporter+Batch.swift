@@ -87,7 +87,7 @@ extension TallyImporter {
             } else if dto.status == "active" {
                 stock.append((try await stockMoves(v, company: company, lookups: lookups, on: db), dto.id))
             }
-            linkRows.append(TallyLinkRow(id: UUID(), company_id: companyID, kind: "voucher", guid: key, alter_id: v.alterID ?? 0, entity_id: dto.id, name: dto.number))
+            linkRows.append(TallyLinkRow(id: .timeOrdered(), company_id: companyID, kind: "voucher", guid: key, alter_id: v.alterID ?? 0, entity_id: dto.id, name: dto.number))
         }
         try await Stock.record(stock, sourceKind: "tally-voucher", company: company, on: db)
         clock.add("stock", since: t); t = .now

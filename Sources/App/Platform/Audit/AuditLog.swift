@@ -46,7 +46,7 @@ enum AuditLog {
             SELECT seq, hash FROM audit_entries WHERE chain_key = \(bind: chain) ORDER BY seq DESC LIMIT 1
             """).first(decoding: ChainHead.self)
         var row = AuditRow(
-            id: UUID(), chainKey: chain, seq: (last?.seq ?? 0) + 1, companyID: event.companyID, actorID: actor.userID,
+            id: .timeOrdered(), chainKey: chain, seq: (last?.seq ?? 0) + 1, companyID: event.companyID, actorID: actor.userID,
             at: AuditTimestamp.string(from: date), action: event.action, entityType: event.entityType,
             entityID: event.entityID, beforeJSON: event.before?.canonical, afterJSON: event.after?.canonical,
             requestID: actor.requestID, clientAddress: actor.clientAddress,
@@ -75,7 +75,7 @@ enum AuditLog {
             }
             let head = heads[chain]!
             var row = AuditRow(
-                id: UUID(), chainKey: chain, seq: head.seq + 1, companyID: event.companyID, actorID: actor.userID, at: at,
+                id: .timeOrdered(), chainKey: chain, seq: head.seq + 1, companyID: event.companyID, actorID: actor.userID, at: at,
                 action: event.action, entityType: event.entityType, entityID: event.entityID, beforeJSON: event.before?.canonical,
                 afterJSON: event.after?.canonical, requestID: actor.requestID, clientAddress: actor.clientAddress,
                 prevHash: head.hash, hash: "")
