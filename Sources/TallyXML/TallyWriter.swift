@@ -56,23 +56,27 @@ public enum TallyWriter {
         header(report, company: company) + objects.map(message).joined() + footer
     }
 
+    private static let pads = (0..<64).map { String(repeating: " ", count: $0 + 2) }
+
     public static func write(_ node: TallyNode, depth: Int, into s: inout String) {
-        let pad = String(repeating: " ", count: depth + 2)
-        s += pad + "<" + node.name
-        for (k, v) in node.attributes { s += " \(k)=\"\(escape(v, attribute: true))\"" }
+        let pad = depth < pads.count ? pads[depth] : String(repeating: " ", count: depth + 2)
+        s += pad; s += "<"; s += node.name
+        for (k, v) in node.attributes { s += " "; s += k; s += "=\""; s += escape(v, attribute: true); s += "\"" }
         if node.children.isEmpty {
-            s += node.text.isEmpty ? "/>\r\n" : ">" + escape(node.text) + "</" + node.name + ">\r\n"
+            if node.text.isEmpty { s += "/>\r\n" } else { s += ">"; s += escape(node.text); s += "</"; s += node.name; s += ">\r\n" }
             return
         }
         s += ">\r\n"
         for c in node.children { write(c, depth: depth + 1, into: &s) }
-        s += pad + "</" + node.name + ">\r\n"
+        s += pad; s += "</"; s += node.name; s += ">\r\n"
     }
 
-    /// XML escaping, and `␄` back to Tally's `&#4;`.
+    /// XML escaping, and `␄` back to Tally's `&#4;`. Most values need none and are returned as they are.
     public static func escape(_ text: String, attribute: Bool = false) -> String {
+        // `␄` is E2 90 84 in UTF-8: its first byte is the only one of these above ASCII.
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 == 0xE2 }) else { return text }
         var out = ""
-        out.reserveCapacity(text.utf8.count)
+        out.reserveCapacity(text.utf8.count + 16)
         for ch in text.unicodeScalars {
             switch ch {
             case "&": out += "&amp;"

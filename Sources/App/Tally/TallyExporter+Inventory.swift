@@ -12,9 +12,16 @@ import TallyXML
 extension TallyExporter {
     /// One recorded movement, with what the export needs beside it. `billed` is the line's taxable value when an
     /// invoice of ours moved it (an outward movement's own value is its cost, not what it sold for).
-    struct StockRow: Decodable {
+    struct StockRow {
         var owner: UUID; var line_no: Int; var item: String; var unit: String; var godown: String; var batch: String?
         var expires_on: String?; var manufactured_on: String?; var quantity_milli: Int64; var value_paise: Int64; var billed: Int64?
+
+        init(_ r: any BulkRows.Row) throws {
+            owner = try r.uuid("owner"); line_no = Int(try r.int("line_no")); item = try r.string("item"); unit = try r.string("unit")
+            godown = try r.string("godown"); batch = try r.optionalString("batch"); expires_on = try r.optionalString("expires_on")
+            manufactured_on = try r.optionalString("manufactured_on"); quantity_milli = try r.int("quantity_milli"); value_paise = try r.int("value_paise")
+            billed = try r.optionalInt("billed")
+        }
     }
 
     static let stockColumns: SQLQueryString = """
@@ -26,7 +33,7 @@ extension TallyExporter {
 
     /// The movements of these vouchers: imported ones moved stock under the voucher, our invoices under the invoice.
     static func voucherStock(_ ids: [UUID], on db: any Database) async throws -> [UUID: [StockRow]] {
-        let rows = try await db.sql().raw("""
+        let rows = try await BulkRows.all("""
             SELECT m.source_id AS owner, \(stockColumns), CAST(NULL AS BIGINT) AS billed, m.seq FROM stock_movements m \(stockJoins)
             WHERE m.source_kind = 'tally-voucher' AND m.active = \(bind: true) AND m.source_id IN (\(binds: ids))
             UNION ALL
@@ -35,17 +42,17 @@ extension TallyExporter {
             LEFT JOIN invoice_lines il ON il.invoice_id = i.id AND il.line_no = m.line_no
             WHERE i.voucher_id IN (\(binds: ids))
             ORDER BY line_no, seq
-            """).all(decoding: StockRow.self)
+            """, on: db, StockRow.init)
         return Dictionary(grouping: rows, by: \.owner)
     }
 
     /// The movements of stock journals or notes, by their id.
     static func sourceStock(_ ids: [UUID], on db: any Database) async throws -> [UUID: [StockRow]] {
         guard !ids.isEmpty else { return [:] }
-        return Dictionary(grouping: try await db.sql().raw("""
+        return Dictionary(grouping: try await BulkRows.all("""
             SELECT m.source_id AS owner, \(stockColumns), CAST(NULL AS BIGINT) AS billed FROM stock_movements m \(stockJoins)
             WHERE m.active = \(bind: true) AND m.source_id IN (\(binds: ids)) ORDER BY m.line_no, m.seq
-            """).all(decoding: StockRow.self), by: \.owner)
+            """, on: db, StockRow.init), by: \.owner)
     }
 
     /// Stock lines from movements: one per line, item and direction, a batch allocation per movement. The line's

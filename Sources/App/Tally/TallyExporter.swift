@@ -179,26 +179,35 @@ enum TallyExporter {
         let keyset: SQLQueryString = after.map { a in
             "AND (v.date > \(bind: a.0) OR (v.date = \(bind: a.0) AND (v.number > \(bind: a.1) OR (v.number = \(bind: a.1) AND v.id > \(bind: a.2)))))"
         } ?? ""
-        let rows = try await sql.raw("""
+        let rows = try await BulkRows.all("""
             SELECT v.id, t.name AS type_name, v.number, v.date, v.narration, v.reference, v.status, v.post_dated
             FROM vouchers v JOIN voucher_types t ON t.id = v.voucher_type_id
             WHERE v.company_id = \(bind: company) AND v.date >= \(bind: from.description) AND v.date <= \(bind: to.description) \(keyset)
               \(only.map { "AND v.id = \(bind: $0)" } ?? "" as SQLQueryString)
             ORDER BY v.date, v.number, v.id LIMIT \(unsafeRaw: String(pageSize))
-            """).all(decoding: V.self)
+            """, on: db) { r in
+            V(id: try r.uuid("id"), type_name: try r.string("type_name"), number: try r.string("number"), date: try r.string("date"),
+              narration: try r.optionalString("narration"), reference: try r.optionalString("reference"), status: try r.string("status"), post_dated: try r.bool("post_dated"))
+        }
         guard !rows.isEmpty else { return [] }
         let ids = rows.map(\.id)
         struct E: Decodable { var voucher_id: UUID; var line_no: Int; var ledger: String; var amount_paise: Int64; var nature: GroupNature }
-        let entries = Dictionary(grouping: try await sql.raw("""
+        let entries = Dictionary(grouping: try await BulkRows.all("""
             SELECT e.voucher_id, e.line_no, l.name AS ledger, e.amount_paise, g.nature FROM voucher_entries e JOIN ledgers l ON l.id = e.ledger_id
             JOIN account_groups g ON g.id = l.group_id
             WHERE e.voucher_id IN (\(binds: ids)) AND e.superseded = \(bind: false) ORDER BY e.line_no
-            """).all(decoding: E.self), by: \.voucher_id)
+            """, on: db) { r in
+            E(voucher_id: try r.uuid("voucher_id"), line_no: Int(try r.int("line_no")), ledger: try r.string("ledger"), amount_paise: try r.int("amount_paise"),
+              nature: GroupNature(rawValue: try r.string("nature")) ?? .assets)
+        }, by: \.voucher_id)
         struct A: Decodable { var voucher_id: UUID; var line_no: Int; var type: String; var reference: String?; var amount_paise: Int64; var due_date: String? }
-        let allocations = Dictionary(grouping: try await sql.raw("""
+        let allocations = Dictionary(grouping: try await BulkRows.all("""
             SELECT a.voucher_id, a.line_no, a.type, b.reference, a.amount_paise, b.due_date FROM bill_allocations a LEFT JOIN bills b ON b.id = a.bill_id
             WHERE a.voucher_id IN (\(binds: ids)) AND a.superseded = \(bind: false) ORDER BY a.id
-            """).all(decoding: A.self), by: \.voucher_id)
+            """, on: db) { r in
+            A(voucher_id: try r.uuid("voucher_id"), line_no: Int(try r.int("line_no")), type: try r.string("type"), reference: try r.optionalString("reference"),
+              amount_paise: try r.int("amount_paise"), due_date: try r.optionalString("due_date"))
+        }, by: \.voucher_id)
         let stock = try await voucherStock(ids, on: db)
         return rows.map { r in
             let date = CalendarDate(r.date)!

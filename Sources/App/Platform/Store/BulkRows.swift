@@ -11,6 +11,7 @@ enum BulkRows {
     /// One row's columns by name, with the few types bulk readers need.
     protocol Row {
         func int(_ column: String) throws -> Int64
+        func optionalInt(_ column: String) throws -> Int64?
         func string(_ column: String) throws -> String
         func optionalString(_ column: String) throws -> String?
         func uuid(_ column: String) throws -> UUID
@@ -43,6 +44,16 @@ enum BulkRows {
         if let error = failure.withLockedValue({ $0 }) { throw error }
     }
 
+    /// Every row, made into a `T` by `make` as it streams past (for pages of a few thousand rows read often).
+    static func all<T: Sendable>(_ query: SQLQueryString, on db: any Database, _ make: @escaping @Sendable (any Row) throws -> T) async throws -> [T] {
+        let rows = NIOLockedValueBox<[T]>([])
+        try await stream(query, on: db) { row in
+            let value = try make(row)
+            rows.withLockedValue { $0.append(value) }
+        }
+        return rows.withLockedValue { $0 }
+    }
+
     struct Missing: Error, CustomStringConvertible {
         var column: String
         var description: String { "column '\(column)' is missing or of another type" }
@@ -53,6 +64,10 @@ enum BulkRows {
         func int(_ column: String) throws -> Int64 {
             guard case .integer(let v)? = row.column(column) else { throw Missing(column: column) }
             return Int64(v)
+        }
+        func optionalInt(_ column: String) throws -> Int64? {
+            if case .null? = row.column(column) { return nil }
+            return try int(column)
         }
         func string(_ column: String) throws -> String {
             guard case .text(let v)? = row.column(column) else { throw Missing(column: column) }
@@ -78,6 +93,7 @@ enum BulkRows {
     private struct DecodedValues: Row {
         let row: any SQLRow
         func int(_ column: String) throws -> Int64 { try row.decode(column: column, as: Int64.self) }
+        func optionalInt(_ column: String) throws -> Int64? { try row.decode(column: column, as: Int64?.self) }
         func string(_ column: String) throws -> String { try row.decode(column: column, as: String.self) }
         func optionalString(_ column: String) throws -> String? { try row.decode(column: column, as: String?.self) }
         func uuid(_ column: String) throws -> UUID { try row.decode(column: column, as: UUID.self) }
