@@ -31,6 +31,9 @@ enum TallyImporter {
         }
     }
 
+    /// A voucher the reader could not decode, with what the report says of it.
+    struct RefusedVoucher: Error, Sendable { var number: String; var guid: String?; var reason: String }
+
     /// The masters of a file, gathered in the first pass (a few thousand at most), newest AlterID per GUID.
     struct Masters {
         var groups: [TallyGroup] = [], ledgers: [TallyLedger] = [], units: [TallyUnit] = [], items: [TallyStockItem] = []
@@ -155,31 +158,41 @@ enum TallyImporter {
             let batch = pending
             pending.removeAll(keepingCapacity: true)
             guard !batch.isEmpty else { return }
-            // Inventory-only vouchers (orders, notes, stock journals, counts) go one by one; the books' fast path takes the rest.
-            if batch.contains(where: { isInventoryOnly(baseName($0.voucher.typeName, tallyBases: bases)) }) {
-                for item in batch {
+            // In file order: runs of books vouchers take the fast path; inventory-only ones (orders, notes, stock
+            // journals, counts), and a run the fast path gave back, go one by one.
+            var start = 0
+            while start < batch.count {
+                let inventory = isInventoryOnly(baseName(batch[start].voucher.typeName, tallyBases: bases))
+                var end = start + 1
+                while end < batch.count, isInventoryOnly(baseName(batch[end].voucher.typeName, tallyBases: bases)) == inventory { end += 1 }
+                let run = Array(batch[start..<end])
+                start = end
+                if !inventory, let outcomes = try? await store.write(on: db, { tx in
+                    try await Self.chunk(run.map { ($0.voucher, $0.key) }, tallyBases: bases, company: company, actor: actor, on: tx)
+                }) {
+                    for (item, applied) in zip(run, outcomes) { r.record("voucher", item.name, guid: item.voucher.guid, applied.outcome, applied.note) }
+                    continue
+                }
+                for item in run {
                     let (v, key) = (item.voucher, item.key)
                     await apply("voucher", item.name, guid: v.guid) { tx in try await Self.voucher(v, key: key, tallyBases: bases, company: company, actor: actor, on: tx) }
                 }
-                return
-            }
-            if let outcomes = try? await store.write(on: db, { tx in
-                try await Self.chunk(batch.map { ($0.voucher, $0.key) }, tallyBases: bases, company: company, actor: actor, on: tx)
-            }) {
-                for (item, applied) in zip(batch, outcomes) { r.record("voucher", item.name, guid: item.voucher.guid, applied.outcome, applied.note) }
-                return
-            }
-            for item in batch {
-                let (v, key) = (item.voucher, item.key)
-                await apply("voucher", item.name, guid: v.guid) { tx in try await Self.voucher(v, key: key, tallyBases: bases, company: company, actor: actor, on: tx) }
             }
         }
         var keys: Set<String> = []
         var lastDate: CalendarDate?
-        _ = try await TallyStream.read(path: path, filter: .only(["VOUCHER"])) { node in
+        // Vouchers are decoded on the reader's thread, beside the posting.
+        let decode: @Sendable (TallyNode) -> Result<TallyVoucher, RefusedVoucher> = { node in
+            do { return .success(try TallyVoucher(node: node)) } catch {
+                return .failure(RefusedVoucher(number: node.value("VOUCHERNUMBER") ?? "", guid: node.value("GUID"), reason: "\(error)"))
+            }
+        }
+        _ = try await TallyStream.read(path: path, filter: .only(["VOUCHER"]), transform: decode) { decoded in
             let v: TallyVoucher
-            do { v = try TallyVoucher(node: node) } catch {
-                r.record("voucher", node.value("VOUCHERNUMBER") ?? "", guid: node.value("GUID"), .rejected, "\(error)")
+            switch decoded {
+            case let .success(voucher): v = voucher
+            case let .failure(refused):
+                r.record("voucher", refused.number, guid: refused.guid, .rejected, refused.reason)
                 return
             }
             let name = "\(v.typeName) \(v.number ?? "(no number)") of \(v.date)"

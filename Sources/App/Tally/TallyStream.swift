@@ -4,7 +4,7 @@ import TallyXML
 /// Runs the synchronous streaming reader on a thread of its own and hands each object to async code, never more
 /// than `window` objects ahead of it, so a 100 MB export is read with the memory of a few hundred objects.
 enum TallyStream {
-    private enum Event: Sendable { case object(TallyNode), done(TallyReadSummary), failed(TallyReadError?, String) }
+    private enum Event<T: Sendable>: Sendable { case object(T), done(TallyReadSummary), failed(TallyReadError?, String) }
 
     private final class Stop: @unchecked Sendable {
         private let lock = NSLock()
@@ -16,7 +16,13 @@ enum TallyStream {
     struct Failed: Error, CustomStringConvertible { let description: String }
 
     static func read(path: String, window: Int = 256, filter: TallyReader.Filter = .all, _ body: (TallyNode) async throws -> Void) async throws -> TallyReadSummary {
-        let (stream, continuation) = AsyncStream<Event>.makeStream()
+        try await read(path: path, window: window, filter: filter, transform: { $0 }, body)
+    }
+
+    /// The same, with `transform` (decoding an object, say) run on the reader's thread, beside the caller's work.
+    static func read<T: Sendable>(path: String, window: Int = 256, filter: TallyReader.Filter = .all, transform: @escaping @Sendable (TallyNode) -> T,
+                                  _ body: (T) async throws -> Void) async throws -> TallyReadSummary {
+        let (stream, continuation) = AsyncStream<Event<T>>.makeStream()
         let permits = DispatchSemaphore(value: window)
         let stop = Stop()
         let thread = Thread {
@@ -24,7 +30,7 @@ enum TallyStream {
                 let summary = try TallyReader.read(try TallyFile(path: path), filter: filter) { node in
                     permits.wait()
                     if stop.value { throw CancellationError() }
-                    continuation.yield(.object(node))
+                    continuation.yield(.object(transform(node)))
                 }
                 continuation.yield(.done(summary))
             } catch let e as TallyReadError {
