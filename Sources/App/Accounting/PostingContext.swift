@@ -60,6 +60,23 @@ final class PostingContext {
         return row
     }
 
+    /// Looks up, in one query, every ledger a batch names, so each is then answered from memory (a name costs two
+    /// queries when asked for alone).
+    func preloadLedgers(_ names: [String], on db: any Database) async throws {
+        guard !allLedgersLoaded else { return }
+        let keys = Array(Set(names.map(Chart.nameKey)).filter { ledgersByKey[$0] == nil })
+        guard !keys.isEmpty else { return }
+        let rows = try await db.sql().raw("""
+            SELECT l.*, n.name_key AS looked_up FROM ledgers l JOIN account_names n ON n.entity_id = l.id AND n.kind = 'ledger'
+            WHERE n.company_id = \(bind: companyID) AND n.name_key IN (\(binds: keys))
+            """).all()
+        for row in rows {
+            let ledger = try row.decode(model: LedgerRow.self)
+            ledgersByID[ledger.id] = ledger
+            ledgersByKey[try row.decode(column: "looked_up", as: String.self)] = ledger
+        }
+    }
+
     func type(_ reference: String) -> VoucherTypeRow? { typesByKey[VoucherPosting.typeKey(reference)] }
 
     private func key(_ reference: String, _ ledger: UUID) -> String { ledger.uuidString + "|" + reference.lowercased() }

@@ -133,6 +133,13 @@ final class StockLookups: @unchecked Sendable {
 
     func remember(_ batch: BatchRow) { batches["\(batch.item_id)|\(batch.name)"] = batch }
 
+    /// Reads every item a batch names in one query.
+    func preloadItems(_ names: [String], company: UUID, on db: any Database) async throws {
+        let missing = Array(Set(names).filter { items[Chart.nameKey($0)] == nil })
+        guard !missing.isEmpty else { return }
+        for (name, row) in try await Items.findMany(missing, company: company, on: db) { items[Chart.nameKey(name)] = row }
+    }
+
     static func item(_ name: String, company: UUID, in cache: StockLookups?, on db: any Database) async throws -> ItemRow? {
         if let hit = cache?.items[Chart.nameKey(name)] { return hit }
         let row = try await Items.find(name, company: company, on: db)

@@ -37,6 +37,7 @@ extension TallyImporter {
             """).all(decoding: Link.self).map { ($0.guid, $0.alter_id) }, uniquingKeysWith: { a, _ in a })
         // Bills are looked up one reference at a time: loading every bill of each party (preload) grew with the books.
         let context = try await PostingContext(company: companyID, on: db)
+        try await context.preloadLedgers(batch.flatMap { $0.voucher.postings.map(\.ledger) }, on: db)
         var named: [(ledger: UUID, reference: String)] = []
         for (v, _) in batch where !v.isCancelled {
             for p in v.postings where !p.bills.isEmpty {
@@ -81,6 +82,7 @@ extension TallyImporter {
         var linkRows: [TallyLinkRow] = []
         var stock: [(moves: [Stock.Movement], sourceID: UUID)] = []
         let lookups = StockLookups()
+        try await lookups.preloadItems(fresh.flatMap { $0.0.inventoryEntries.map(\.item) }, company: companyID, on: db)
         for ((v, key), dto) in zip(fresh, posted) {
             if v.isCancelled {
                 try await db.sql().raw("UPDATE vouchers SET status = 'cancelled', cancelled_at = \(bind: Date()) WHERE id = \(bind: dto.id)").run()
