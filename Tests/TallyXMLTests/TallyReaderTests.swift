@@ -207,4 +207,28 @@ func decodeAll(_ source: some TallyByteSource) throws -> ([TallyObject], TallyRe
         #expect(TallyScalar.formatQuantity(-2_500, unit: "Kg") == " -2.5 Kg")
         #expect(TallyWriter.escape("Ram & Shyam's <\u{2404} Primary>", attribute: true) == "Ram &amp; Shyam&apos;s &lt;&#4; Primary&gt;")
     }
+
+    @Test func a_filter_hands_over_only_the_objects_a_pass_wants_and_still_counts_all() throws {
+        let bytes = try golden("masters-and-vouchers.xml")
+        var vouchers: [String] = []
+        let only = try TallyReader.read(Trickle(bytes: bytes, step: 4096), filter: .only(["VOUCHER"])) { vouchers.append($0.name) }
+        #expect(vouchers == ["VOUCHER", "VOUCHER", "VOUCHER", "VOUCHER"])
+        #expect(only.objects == 22 && only.objectsByKind["LEDGER"] == 7, "skipped objects are counted")
+        var masters: [String] = []
+        let except = try TallyReader.read(TallyBytes(bytes), filter: .except(["VOUCHER"])) { masters.append($0.name) }
+        #expect(masters.count == 18 && !masters.contains("VOUCHER") && except.objects == 22)
+        // A skipped object that is cut short is still a truncated file.
+        let cut = Array(bytes[..<(bytes.count - 400)])
+        #expect(throws: TallyReadError.self) { try TallyReader.read(TallyBytes(cut), filter: .only(["LEDGER"])) { _ in } }
+    }
+
+    @Test func order_lines_keep_their_due_date_through_write_and_read() throws {
+        let file = String(decoding: try golden("inventory-vouchers.xml"), as: UTF8.self)
+        let (nodes, _) = try TallyReader.objects(file)
+        let order = try TallyVoucher(node: try #require(nodes.first { $0.name == "VOUCHER" }))
+        #expect(order.inventoryEntries.first?.batches.first?.orderDueDate?.description == "2025-05-15")
+        #expect(order.inventoryEntries.first?.batches.first?.orderNumber == "SO-1")
+        let (again, _) = try TallyReader.objects(TallyWriter.envelope(.vouchers, company: nil, objects: [order.node]))
+        #expect(try TallyVoucher(node: try #require(again.first)) == order)
+    }
 }
