@@ -88,11 +88,11 @@ struct NestedMaster: Sendable {
         if name.isEmpty { errors.append(.init(field: "name", message: "must not be empty")) }
         if table == "godowns", row.name == Godowns.main, name != row.name { errors.append(.init(field: "name", message: "Main Location is every company's default godown; it keeps its name")) }
         if let other = try await find(name, company: company, on: db), other.id != row.id { errors.append(.init(field: "name", message: "a \(noun) named '\(name)' already exists")) }
+        let byID = Dictionary(uniqueKeysWithValues: try await all(company: company, on: db).map { ($0.id, $0) })
         var parent: NestedRow?
         if let ref = body.parent {
             parent = try await find(ref, company: company, on: db)
             if parent == nil { errors.append(.init(field: "parent", message: "no \(noun) '\(ref)' in this company")) }
-            let byID = Dictionary(uniqueKeysWithValues: try await all(company: company, on: db).map { ($0.id, $0) })
             var at = parent
             while let p = at {
                 if p.id == row.id { errors.append(.init(field: "parent", message: "'\(ref)' is '\(row.name)' or inside it")); break }
@@ -100,8 +100,7 @@ struct NestedMaster: Sendable {
             }
         }
         guard errors.isEmpty else { throw APIError.validation(errors) }
-        let names = Dictionary(uniqueKeysWithValues: try await all(company: company, on: db).map { ($0.id, $0.name) })
-        let before = NestedDTO(id: row.id, name: row.name, parentId: row.parent_id, parent: row.parent_id.flatMap { names[$0] })
+        let before = NestedDTO(id: row.id, name: row.name, parentId: row.parent_id, parent: row.parent_id.flatMap { byID[$0]?.name })
         let after = NestedDTO(id: row.id, name: name, parentId: parent?.id, parent: parent?.name)
         guard before.name != after.name || before.parentId != after.parentId else { return before }
         try await db.sql().update(table).set("name", to: name).set("name_key", to: Chart.nameKey(name)).set("parent_id", to: parent?.id).where("id", .equal, row.id).run()

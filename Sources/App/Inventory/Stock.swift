@@ -202,16 +202,12 @@ enum Stock {
     /// Takes a source's movements out of stock (a cancelled invoice or journal) and revalues their items.
     static func deactivate(source: UUID, on db: any Database) async throws {
         let sql = db.sql()
-        struct Row: Decodable { var item_id: UUID; var date: String }
-        let touched = try await sql.raw("""
-            SELECT item_id, MIN(date) AS date FROM stock_movements WHERE source_id = \(bind: source) AND active = \(bind: true) GROUP BY item_id
-            """).all(decoding: Row.self)
-        guard !touched.isEmpty else { return }
         let leaving = try await sql.raw("SELECT * FROM stock_movements WHERE source_id = \(bind: source) AND active = \(bind: true)").all(decoding: StockMovementRow.self)
+        guard let from = leaving.compactMap({ CalendarDate($0.date) }).min() else { return }
         try await sql.update("stock_movements").set("active", to: false).where("source_id", .equal, source).run()
         try await addToBalances(leaving.map { var r = $0; r.quantity_milli = -r.quantity_milli; return r }, on: sql)
-        let items = try await db.sql().select().column("*").from("items").where("id", .in, touched.map(\.item_id)).all(decoding: ItemRow.self)
-        if let from = touched.compactMap({ CalendarDate($0.date) }).min() { try await revalue(items: items, from: from, on: db) }
+        let items = try await sql.select().column("*").from("items").where("id", .in, Array(Set(leaving.map(\.item_id)))).all(decoding: ItemRow.self)
+        try await revalue(items: items, from: from, on: db)
     }
 
     /// The item's position at the end of `date` (empty before its first movement).

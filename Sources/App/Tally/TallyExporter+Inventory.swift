@@ -155,6 +155,7 @@ extension TallyExporter {
             SELECT id, number, date, narration FROM stock_journals WHERE company_id = \(bind: company) AND active = \(bind: true)
               AND date >= \(bind: from.description) AND date <= \(bind: to.description) ORDER BY date, number
             """).all(decoding: J.self)
+        guard !rows.isEmpty else { return [] }
         let links = try await TallyLinks.byEntity(company: company, kind: "stock-journal", on: db)
         let stock = try await sourceStock(rows.map(\.id), on: db)
         return rows.compactMap { r in
@@ -186,7 +187,7 @@ extension TallyExporter {
         let orderIDs = Array(Set(rows.compactMap(\.order_id) + rows.filter { TradeKind(rawValue: $0.kind)?.stockSign == 0 }.map(\.id)))
         let orders = orderIDs.isEmpty ? [] : try await sql.raw("SELECT id, kind, number FROM trade_documents WHERE id IN (\(binds: orderIDs))").all(decoding: O.self)
         func number(_ id: UUID, _ kind: String, _ n: Int64) -> String {
-            links[id].map(\.name).flatMap { $0.isEmpty ? nil : $0 } ?? "\(kind == TradeKind.salesOrder.rawValue ? "SO" : kind == TradeKind.purchaseOrder.rawValue ? "PO" : kind == TradeKind.deliveryNote.rawValue ? "DN" : "RN")-\(n)"
+            links[id].map(\.name).flatMap { $0.isEmpty ? nil : $0 } ?? "\(["sales-order": "SO", "purchase-order": "PO", "delivery-note": "DN"][kind] ?? "RN")-\(n)"
         }
         let orderNumbers = Dictionary(uniqueKeysWithValues: orders.map { ($0.id, number($0.id, $0.kind, $0.number)) })
         struct L: Decodable { var document_id: UUID; var line_no: Int; var item: String; var unit: String; var quantity_milli: Int64; var rate_paise: Int64

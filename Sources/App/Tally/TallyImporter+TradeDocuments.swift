@@ -21,6 +21,12 @@ extension TallyImporter {
         tradeKind(base) != nil || ["stock journal", "physical stock"].contains(Chart.nameKey(base))
     }
 
+    /// False for Tally's vouchers that touch no ledger balance even when they carry ledger lines (orders, notes,
+    /// stock journals, counts, rejections, material in and out): the parity check leaves them out.
+    static func movesBooks(_ base: String) -> Bool {
+        !isInventoryOnly(base) && !["rejections in", "rejections out", "material in", "material out"].contains(Chart.nameKey(base))
+    }
+
     static func tradeDocument(_ v: TallyVoucher, kind: TradeKind, key: String, company: Company, actor: AuditActor, on db: any Database) async throws -> Applied {
         let companyID = try company.requireID()
         if try await TallyLinks.find(kind: kind.rawValue, key: key, company: companyID, on: db) != nil {

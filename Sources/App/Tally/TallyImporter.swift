@@ -202,7 +202,7 @@ enum TallyImporter {
                 return
             }
             r.report.unknownTags += v.extras.count
-            if !v.isCancelled && !v.isOptional && Chart.nameKey(v.typeName) != "memorandum" {
+            if !v.isCancelled && !v.isOptional && Chart.nameKey(v.typeName) != "memorandum" && movesBooks(baseName(v.typeName, tallyBases: bases)) {
                 for p in v.postings {
                     tallyBalances[Chart.nameKey(p.ledger), default: 0] -= p.amount
                     if ledgerNames[Chart.nameKey(p.ledger)] == nil { ledgerNames[Chart.nameKey(p.ledger)] = p.ledger }
