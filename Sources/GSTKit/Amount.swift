@@ -6,7 +6,7 @@ import Ledger
 /// The portal wants numbers, not strings. Writing them through `Double` is exact here: every paise count below
 /// 2^53 divided by 100 prints (shortest round-trip form) as its own two-decimal text. `Decimal` gave the same text
 /// at several times the cost, which a month of 100,000 invoices noticed.
-public struct Amount: Codable, Sendable, Hashable, Comparable, AdditiveArithmetic, ExpressibleByIntegerLiteral, CustomStringConvertible {
+public struct Amount: Codable, Sendable, Hashable, Comparable, ExpressibleByIntegerLiteral, CustomStringConvertible {
     public var paise: Int64
 
     public init(paise: Int64) { self.paise = paise }
@@ -14,8 +14,10 @@ public struct Amount: Codable, Sendable, Hashable, Comparable, AdditiveArithmeti
     public init(integerLiteral rupees: Int64) { paise = rupees * 100 }
 
     public static let zero = Amount(paise: 0)
-    public static func + (a: Amount, b: Amount) -> Amount { Amount(paise: a.paise + b.paise) }
-    public static func - (a: Amount, b: Amount) -> Amount { Amount(paise: a.paise - b.paise) }
+    /// Checked, as `Money`'s are: a return's sums throw rather than trap.
+    public static func + (a: Amount, b: Amount) throws(AmountOverflow) -> Amount { Amount(paise: try Checked.add(a.paise, b.paise)) }
+    public static func - (a: Amount, b: Amount) throws(AmountOverflow) -> Amount { Amount(paise: try Checked.subtract(a.paise, b.paise)) }
+    public static func += (a: inout Amount, b: Amount) throws(AmountOverflow) { a = try a + b }
     public static func < (a: Amount, b: Amount) -> Bool { a.paise < b.paise }
 
     public var description: String { Money(paise: paise).description }
@@ -27,7 +29,10 @@ public struct Amount: Codable, Sendable, Hashable, Comparable, AdditiveArithmeti
 
     public init(from decoder: any Decoder) throws {
         let rupees = try decoder.singleValueContainer().decode(Double.self)
-        paise = Int64((rupees * 100).rounded())
+        guard let exact = Int64(exactly: (rupees * 100).rounded()), exact.magnitude <= Money.limit.paise.magnitude else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an amount within \(Money.limitText)"))
+        }
+        paise = exact
     }
 }
 
@@ -40,11 +45,11 @@ extension TaxRate {
 public struct TaxSums: Sendable, Equatable {
     public var taxable: Int64 = 0, igst: Int64 = 0, cgst: Int64 = 0, sgst: Int64 = 0, cess: Int64 = 0
     public init() {}
-    public mutating func add(_ t: LineTax, sign: Int64) {
-        taxable += sign * t.taxable
-        igst += sign * t.igst
-        cgst += sign * t.cgst
-        sgst += sign * t.sgst
-        cess += sign * t.cess
+    public mutating func add(_ t: LineTax, sign: Int64) throws(AmountOverflow) {
+        taxable = try Checked.add(taxable, Checked.multiply(sign, t.taxable))
+        igst = try Checked.add(igst, Checked.multiply(sign, t.igst))
+        cgst = try Checked.add(cgst, Checked.multiply(sign, t.cgst))
+        sgst = try Checked.add(sgst, Checked.multiply(sign, t.sgst))
+        cess = try Checked.add(cess, Checked.multiply(sign, t.cess))
     }
 }

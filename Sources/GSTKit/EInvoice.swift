@@ -92,6 +92,10 @@ extension EInvoice {
         -> Result<EInvoice, Problems> {
         var problems: [PayloadProblem] = []
         func check(_ ok: Bool, _ field: String, _ rule: String) { if !ok { problems.append(.init(field: field, rule: rule)) } }
+        // Every figure below is added without checks once the document is known to add up at all.
+        guard (try? GSTDocument.checkSummable([d])) != nil else {
+            return .failure(Problems(list: [.init(field: "ItemList", rule: "the document's figures are too large to add up")]))
+        }
 
         let supTyp: String
         switch d.supplyType {

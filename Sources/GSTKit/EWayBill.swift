@@ -44,6 +44,10 @@ public struct EWayBill: Codable, Sendable, Equatable {
                              threshold: Int64 = defaultThreshold) -> Result<EWayBill, EInvoice.Problems> {
         var problems: [PayloadProblem] = []
         func check(_ ok: Bool, _ field: String, _ rule: String) { if !ok { problems.append(.init(field: field, rule: rule)) } }
+        // Every figure below is added without checks once the document is known to add up at all.
+        guard (try? GSTDocument.checkSummable([d])) != nil else {
+            return .failure(EInvoice.Problems(list: [.init(field: "itemList", rule: "the document's figures are too large to add up")]))
+        }
         let goods = d.lines.filter { !HSNCode.isService($0.hsn) }
         check(!goods.isEmpty, "itemList", "an e-way bill moves goods; this document has only services")
         check(goods.count <= 250, "itemList", "at most 250 items")

@@ -10,19 +10,19 @@ public struct ReturnPeriod: Hashable, Sendable, CustomStringConvertible {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard text.count == 7, parts.count == 2, parts[0].count == 4, parts[1].count == 2,
             parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }), let y = Int(parts[0]), let m = Int(parts[1]),
-            (2017...9999).contains(y), (1...12).contains(m)
+            (2017...2199).contains(y), (1...12).contains(m)
         else { return nil }
         year = y
         month = m
     }
 
-    public var first: CalendarDate { CalendarDate(year: year, month: month, day: 1)! }
+    public var first: CalendarDate { CalendarDate(year: year, month: month, day: 1) ?? .earliest }
     public var last: CalendarDate { first.monthEnd }
     public var description: String { first.monthKey }
     public var portal: String { String(description.suffix(2)) + String(year) }
     public func contains(_ date: CalendarDate) -> Bool { first <= date && date <= last }
     /// HSN rows are split into B2B and B2C tabs for periods from May 2025 (gst.md §A3.2).
-    public var splitsHSN: Bool { first >= CalendarDate(year: 2025, month: 5, day: 1)! }
+    public var splitsHSN: Bool { year > 2025 || (year == 2025 && month >= 5) }
 }
 
 /// An invoice or note as the returns see it: everything already decided and settled in paise, so every
@@ -127,5 +127,23 @@ public struct GSTDocument: Sendable {
     public var isB2CL: Bool {
         kind != .advanceReceipt && kind != .advanceAdjustment && !partyRegistration.isRegistered && !supplyType.isZeroRated && placeOfSupply != "96" && isInterState
             && value > GSTR1.b2clThreshold(on: date)
+    }
+
+    /// Checks that every figure of these documents, added up by magnitude, fits an `Int64`. Each section of a
+    /// return adds up a subset of these figures with signs, so no partial sum can be larger than this total:
+    /// after this check the builders' plain additions cannot overflow, and before it nothing is built.
+    public static func checkSummable(_ documents: [GSTDocument]) throws(AmountOverflow) {
+        var money: Int64 = 0, quantity: Int64 = 0
+        for d in documents {
+            money = try Checked.add(money, Int64(clamping: d.value.magnitude))
+            for l in d.lines {
+                for figure in [l.tax.taxable, l.tax.igst, l.tax.cgst, l.tax.sgst, l.tax.cess, l.unitPrice, l.discount] {
+                    money = try Checked.add(money, Int64(clamping: figure.magnitude))
+                }
+                quantity = try Checked.add(quantity, Int64(clamping: (l.quantity?.thousandths ?? 0).magnitude))
+            }
+        }
+        // One more doubling of headroom: a section may subtract notes from invoices.
+        _ = try Checked.add(money, money)
     }
 }

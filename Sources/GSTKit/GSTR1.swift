@@ -83,7 +83,8 @@ public struct GSTR1: Codable, Sendable, Equatable {
 extension GSTR1 {
     /// Builds the return of `filer` for `period` from outward documents dated in it (cancelled ones count only
     /// in Table 13). Credit notes carry positive amounts; `ntty` says which way they go.
-    public static func build(filer: GSTIN, period: ReturnPeriod, documents: [GSTDocument], version: String = defaultVersion) -> GSTR1 {
+    public static func build(filer: GSTIN, period: ReturnPeriod, documents: [GSTDocument], version: String = defaultVersion) throws -> GSTR1 {
+        try GSTDocument.checkSummable(documents)
         let docs = documents.filter { $0.direction == .outward && period.contains($0.date) }
         let live = docs.filter { !$0.cancelled }
         var out = GSTR1(gstin: filer.value, fp: period.portal, version: version, hash: "hash")
@@ -143,7 +144,7 @@ extension GSTR1 {
                 // Small B2C supplies and notes against them are reported net, per place of supply and rate.
                 let inter = d.isInterState
                 for line in taxable {
-                    b2cs[PlaceRate(inter: inter, pos: d.placeOfSupply, rate: line.tax.rate.milli), default: TaxSums()].add(line.tax, sign: d.sign)
+                    try b2cs[PlaceRate(inter: inter, pos: d.placeOfSupply, rate: line.tax.rate.milli), default: TaxSums()].add(line.tax, sign: d.sign)
                 }
             }
         }
@@ -176,7 +177,7 @@ extension GSTR1 {
             })
         }
         // Advances are not supplies yet: no HSN row until the invoice.
-        out.hsn = hsnSummary(live.filter { !$0.kind.isAdvance }, period: period)
+        out.hsn = try hsnSummary(live.filter { !$0.kind.isAdvance }, period: period)
         out.doc_issue = documentsIssued(docs)
         return out
     }
@@ -208,7 +209,7 @@ extension GSTR1 {
 
     /// Table 12: one row per HSN × UQC × rate; from May 2025 in a B2B and a B2C tab (unregistered and overseas
     /// recipients in B2C). Services use UQC `NA` and no quantity.
-    static func hsnSummary(_ docs: [GSTDocument], period: ReturnPeriod) -> HSN? {
+    static func hsnSummary(_ docs: [GSTDocument], period: ReturnPeriod) throws -> HSN? {
         struct Key: Hashable { var b2c: Bool; var hsn: String; var uqc: String; var rate: Int64 }
         struct Row { var desc: Substring; var qty: Int64 = 0; var sums = TaxSums() }
         var rows: [Key: Row] = [:]
@@ -217,8 +218,11 @@ extension GSTR1 {
             for l in d.lines {
                 let service = l.hsn.hasPrefix("99")
                 let key = Key(b2c: b2c, hsn: l.hsn, uqc: service ? "NA" : l.uqc, rate: l.tax.rate.milli)
-                rows[key, default: Row(desc: l.description.prefix(30))].sums.add(l.tax, sign: d.sign)
-                if !service { rows[key]!.qty += d.sign * (l.quantity?.thousandths ?? 0) }
+                try rows[key, default: Row(desc: l.description.prefix(30))].sums.add(l.tax, sign: d.sign)
+                if !service, var row = rows[key] {
+                    row.qty = try Checked.add(row.qty, Checked.multiply(d.sign, l.quantity?.thousandths ?? 0))
+                    rows[key] = row
+                }
             }
         }
         guard !rows.isEmpty else { return nil }

@@ -44,11 +44,12 @@ extension GSTR3B {
     public typealias Sources = [String: [String]]
 
     /// Builds the return; `sources` (which documents make up each figure) only when asked, as it costs a set insert per line.
-    public static func build(filer: GSTIN, period: ReturnPeriod, documents: [GSTDocument], sources wanted: Bool = true) -> (GSTR3B, Sources) {
+    public static func build(filer: GSTIN, period: ReturnPeriod, documents: [GSTDocument], sources wanted: Bool = true) throws -> (GSTR3B, Sources) {
+        try GSTDocument.checkSummable(documents)
         var paise: [String: TaxSums] = [:]
         var sources: [String: Set<String>] = [:]
-        func add(_ path: String, _ d: GSTDocument, _ t: LineTax) {
-            paise[path, default: TaxSums()].add(t, sign: d.sign)
+        func add(_ path: String, _ d: GSTDocument, _ t: LineTax) throws {
+            try paise[path, default: TaxSums()].add(t, sign: d.sign)
             if wanted { sources[path, default: []].insert(d.id) }
         }
         for d in documents where !d.cancelled && period.contains(d.date) {
@@ -57,32 +58,32 @@ extension GSTR3B {
                 let t = l.tax
                 switch (d.direction, t.treatment) {
                 case (.outward, .billOfSupply): continue
-                case (.outward, .nilRated), (.outward, .exempt): add("sup_details.osup_nil_exmp", d, t)
-                case (.outward, .nonGST): add("sup_details.osup_nongst", d, t)
-                case (.outward, .zeroRatedWithTax), (.outward, .zeroRatedWithoutTax): add("sup_details.osup_zero", d, t)
+                case (.outward, .nilRated), (.outward, .exempt): try add("sup_details.osup_nil_exmp", d, t)
+                case (.outward, .nonGST): try add("sup_details.osup_nongst", d, t)
+                case (.outward, .zeroRatedWithTax), (.outward, .zeroRatedWithoutTax): try add("sup_details.osup_zero", d, t)
                 case (.outward, _):
                     // Outward reverse-charge supplies are paid by the recipient, so they stay out of our liability.
                     guard !d.reverseCharge else { continue }
-                    add("sup_details.osup_det", d, t)
+                    try add("sup_details.osup_det", d, t)
                     if inter {
                         switch d.partyRegistration {
-                        case .unregistered, .consumer: add("inter_sup.unreg_details.\(d.placeOfSupply)", d, t)
-                        case .composition: add("inter_sup.comp_details.\(d.placeOfSupply)", d, t)
-                        case .uin: add("inter_sup.uin_details.\(d.placeOfSupply)", d, t)
+                        case .unregistered, .consumer: try add("inter_sup.unreg_details.\(d.placeOfSupply)", d, t)
+                        case .composition: try add("inter_sup.comp_details.\(d.placeOfSupply)", d, t)
+                        case .uin: try add("inter_sup.uin_details.\(d.placeOfSupply)", d, t)
                         default: break
                         }
                     }
-                case (.inward, .nilRated), (.inward, .exempt): add("inward_sup.GST.\(inter ? "inter" : "intra")", d, t)
-                case (.inward, .nonGST): add("inward_sup.NONGST.\(inter ? "inter" : "intra")", d, t)
+                case (.inward, .nilRated), (.inward, .exempt): try add("inward_sup.GST.\(inter ? "inter" : "intra")", d, t)
+                case (.inward, .nonGST): try add("inward_sup.NONGST.\(inter ? "inter" : "intra")", d, t)
                 case (.inward, _) where d.partyRegistration == .composition:
-                    add("inward_sup.GST.\(inter ? "inter" : "intra")", d, t)
+                    try add("inward_sup.GST.\(inter ? "inter" : "intra")", d, t)
                 case (.inward, _) where d.reverseCharge:
-                    add("sup_details.isup_rev", d, t)
-                    add(d.partyRegistration == .overseas ? "itc_elg.itc_avl.IMPS" : "itc_elg.itc_avl.ISRC", d, t)
+                    try add("sup_details.isup_rev", d, t)
+                    try add(d.partyRegistration == .overseas ? "itc_elg.itc_avl.IMPS" : "itc_elg.itc_avl.ISRC", d, t)
                 case (.inward, _) where d.partyRegistration == .overseas:
-                    add("itc_elg.itc_avl.IMPG", d, t)
+                    try add("itc_elg.itc_avl.IMPG", d, t)
                 case (.inward, _):
-                    add("itc_elg.itc_avl.OTH", d, t)
+                    try add("itc_elg.itc_avl.OTH", d, t)
                 }
             }
         }
@@ -108,7 +109,7 @@ extension GSTR3B {
         sup.isup_rev = taxes("sup_details.isup_rev")
         sup.osup_nongst = Value(txval: taxes("sup_details.osup_nongst").txval)
         let available = ["IMPG", "IMPS", "ISRC", "ISD", "OTH"].map(credit)
-        let net = available.reduce(into: Credit()) { c, r in c.iamt += r.iamt; c.camt += r.camt; c.samt += r.samt; c.csamt += r.csamt }
+        let net = try available.reduce(into: Credit()) { c, r in try c.iamt += r.iamt; try c.camt += r.camt; try c.samt += r.samt; try c.csamt += r.csamt }
         let itc = ITC(itc_avl: available, itc_rev: [CreditRow(ty: "RUL"), CreditRow(ty: "OTH")], itc_net: net,
                       itc_inelg: [CreditRow(ty: "RUL"), CreditRow(ty: "OTH")])
         let inward = Inward(isup_details: ["GST", "NONGST"].map { ty in

@@ -101,7 +101,7 @@ public struct SupplyContext: Sendable {
 /// The per-line decision in the order gst.md §A2.1 gives.
 public enum TaxEngine {
     public static func tax(taxable: Int64, taxability: Taxability, rate: TaxRate, cessRate: TaxRate = .zero,
-                           context c: SupplyContext) -> LineTax {
+                           context c: SupplyContext) throws(AmountOverflow) -> LineTax {
         var line = LineTax(treatment: .intraState, taxable: taxable, rate: rate, cessRate: cessRate)
         if c.supplierIsComposition { line.treatment = .billOfSupply; line.rate = .zero; line.cessRate = .zero; return line }
         switch taxability {
@@ -117,18 +117,18 @@ public enum TaxEngine {
             guard c.supplyType.withPayment else { line.treatment = .zeroRatedWithoutTax; line.rate = .zero; line.cessRate = .zero; return line }
             // Exports and SEZ supplies are inter-state whatever the states (IGST Act s.7(5), s.16).
             line.treatment = .zeroRatedWithTax
-            line.igst = rate.of(taxable)
+            line.igst = try rate.of(taxable)
         } else if c.isInterState {
             line.treatment = .interState
-            line.igst = rate.of(taxable)
+            line.igst = try rate.of(taxable)
         } else {
             line.treatment = .intraState
             // Each half rounded on its own, so CGST and SGST are always equal.
-            line.cgst = rate.half.of(taxable)
-            line.sgst = rate.half.of(taxable)
+            line.cgst = try rate.half.of(taxable)
+            line.sgst = try rate.half.of(taxable)
             line.usesUTGST = c.supplierState.isUnionTerritoryWithoutLegislature
         }
-        line.cess = cessRate.of(taxable)
+        line.cess = try cessRate.of(taxable)
         return line
     }
 

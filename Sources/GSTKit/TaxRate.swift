@@ -27,7 +27,8 @@ public struct TaxRate: Hashable, Comparable, Sendable, CustomStringConvertible {
         else { throw .notANumber(text) }
         let fraction = parts.count == 2 ? String(parts[1]) : ""
         guard fraction.count <= 2 else { throw .tooManyDecimals }
-        let milli = Int64(parts[0])! * 1000 + Int64((fraction + "000").prefix(3))!
+        guard let whole = Int64(parts[0]), let thousandths = Int64((fraction + "000").prefix(3)) else { throw .notANumber(text) }
+        let milli = whole * 1000 + thousandths  // at most 999,999: three digits before the point, three after
         guard milli <= 100_000 else { throw .outOfRange }
         self.milli = milli
     }
@@ -50,12 +51,10 @@ public struct TaxRate: Hashable, Comparable, Sendable, CustomStringConvertible {
         return s
     }
 
-    /// `amount × rate / 100`, rounded half away from zero to the paisa.
-    public func of(_ paise: Int64) -> Int64 {
-        let numerator = paise * milli
-        let (q, r) = numerator.quotientAndRemainder(dividingBy: 100_000)
-        if abs(r) * 2 >= 100_000 { return q + (numerator < 0 ? -1 : 1) }
-        return q
+    /// `amount × rate / 100`, rounded half away from zero to the paisa. A rate is at most 100%, so the tax never
+    /// exceeds the amount and cannot overflow; a rate built outside `init(parsing:)` is checked all the same.
+    public func of(_ paise: Int64) throws(AmountOverflow) -> Int64 {
+        try Checked.multiplyDivide(paise, milli, by: 100_000)
     }
 
     public static func < (a: TaxRate, b: TaxRate) -> Bool { a.milli < b.milli }
@@ -102,7 +101,7 @@ public struct Quantity: Hashable, Sendable, CustomStringConvertible {
         case notANumber, tooManyDecimals, notPositive
         public var description: String {
             switch self {
-            case .notANumber: "is not a quantity like \"10\" or \"2.5\""
+            case .notANumber: "is not a quantity like \"10\" or \"2.5\" (at most 999999999999.999)"
             case .tooManyDecimals: "has more than three decimal places"
             case .notPositive: "must be more than zero"
             }
@@ -117,7 +116,8 @@ public struct Quantity: Hashable, Sendable, CustomStringConvertible {
         else { throw .notANumber }
         let fraction = parts.count == 2 ? String(parts[1]) : ""
         guard fraction.count <= 3 else { throw .tooManyDecimals }
-        let value = Int64(parts[0])! * 1000 + Int64((fraction + "000").prefix(3))!
+        guard let whole = Int64(parts[0]), let part = Int64((fraction + "000").prefix(3)) else { throw .notANumber }
+        let value = whole * 1000 + part  // below 10¹⁵: twelve digits before the point, three after
         guard value > 0 else { throw .notPositive }
         thousandths = value
     }
@@ -134,10 +134,16 @@ public struct Quantity: Hashable, Sendable, CustomStringConvertible {
         return s
     }
 
-    /// quantity × unit price, rounded half up to the paisa.
-    public func times(_ pricePaise: Int64) -> Int64 {
-        let (q, r) = (thousandths * pricePaise).quotientAndRemainder(dividingBy: 1000)
-        return r * 2 >= 1000 ? q + 1 : q
+    /// The largest quantity accepted: 999,999,999,999.999 of any unit.
+    public static let limit = Quantity(thousandths: 999_999_999_999_999)
+
+    /// quantity × unit price, rounded half up to the paisa; throws when the product passes `Money.limit`.
+    public func times(_ pricePaise: Int64) throws(AmountOverflow) -> Int64 {
+        let value = try Checked.multiplyDivide(thousandths, pricePaise, by: 1000)
+        guard value.magnitude <= Money.limit.paise.magnitude else {
+            throw AmountOverflow("quantity × rate is more than the limit of \(Money.limitText)")
+        }
+        return value
     }
 }
 

@@ -22,7 +22,7 @@ public struct Balance: Hashable, Sendable, CustomStringConvertible {
     public var amount: Money { Money(paise: signed.magnitude > UInt64(Int64.max) ? Int64.max : Int64(signed.magnitude)) }
     public var description: String { "\(amount) \(side.rawValue)" }
 
-    public static func + (a: Balance, b: Balance) -> Balance { Balance(signed: a.signed + b.signed) }
+    public static func + (a: Balance, b: Balance) throws(AmountOverflow) -> Balance { Balance(signed: try Checked.add(a.signed, b.signed)) }
 }
 
 /// The four natures every group and ledger has, from which reports place it.

@@ -6,6 +6,15 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public static let zero = Money(paise: 0)
 
+    /// The largest amount any single figure, voucher or invoice total or running balance may reach:
+    /// ₹10,00,00,00,00,000.00 (10¹³ rupees, 10¹⁵ paise). Far above any real business, and a thousand of them
+    /// still add up inside an `Int64`, so checked sums of a voucher's lines cannot overflow before the check.
+    public static let limit = Money(paise: 1_000_000_000_000_000)
+    public static let limitText = "₹10,00,00,00,00,000.00"
+
+    /// True when the amount is within ±`limit`.
+    public var isWithinLimit: Bool { paise.magnitude <= Self.limit.paise.magnitude }
+
     public enum ParseError: Error, Equatable, Sendable, CustomStringConvertible {
         case empty, notANumber, tooManyDecimals, outOfRange
         public var description: String {
@@ -13,12 +22,13 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
             case .empty: "is empty"
             case .notANumber: "is not a decimal amount like \"1180.00\""
             case .tooManyDecimals: "has more than two decimal places"
-            case .outOfRange: "is too large"
+            case .outOfRange: "is more than the limit of \(Money.limitText)"
             }
         }
     }
 
-    /// Parses the API's decimal-string form: `"1180"`, `"1180.5"`, `"-12.05"`. No grouping, no exponent.
+    /// Parses the API's decimal-string form: `"1180"`, `"1180.5"`, `"-12.05"`. No grouping, no exponent; at most
+    /// `limit` either way.
     public init(parsing text: String) throws(ParseError) {
         var s = Substring(text)
         guard !s.isEmpty else { throw .empty }
@@ -36,7 +46,7 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
         let paiseFraction = Int64(fraction.padding(toLength: 2, withPad: "0", startingAt: 0)) ?? 0
         let (scaled, o1) = rupees.multipliedReportingOverflow(by: 100)
         let (total, o2) = scaled.addingReportingOverflow(paiseFraction)
-        guard !o1, !o2 else { throw .outOfRange }
+        guard !o1, !o2, total <= Self.limit.paise else { throw .outOfRange }
         self.paise = negative ? -total : total
     }
 
@@ -47,8 +57,9 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var indianGrouped: String { Self.format(paise, grouping: true) }
 
     public static func < (lhs: Money, rhs: Money) -> Bool { lhs.paise < rhs.paise }
-    public static func + (lhs: Money, rhs: Money) -> Money { Money(paise: lhs.paise + rhs.paise) }
-    public static func - (lhs: Money, rhs: Money) -> Money { Money(paise: lhs.paise - rhs.paise) }
+    /// Sums and differences are checked: past what an `Int64` holds they throw instead of trapping.
+    public static func + (lhs: Money, rhs: Money) throws(AmountOverflow) -> Money { Money(paise: try Checked.add(lhs.paise, rhs.paise)) }
+    public static func - (lhs: Money, rhs: Money) throws(AmountOverflow) -> Money { Money(paise: try Checked.subtract(lhs.paise, rhs.paise)) }
 
     private static func format(_ paise: Int64, grouping: Bool) -> String {
         let magnitude = paise.magnitude

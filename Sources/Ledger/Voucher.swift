@@ -68,8 +68,16 @@ public enum VoucherRules {
         var issues: [VoucherIssue] = []
         if lines.count < 2 { issues.append(.init("entries", "a voucher needs at least two entries, got \(lines.count)")) }
         if lines.count > maxEntries { issues.append(.init("entries", "at most \(maxEntries) entries per voucher, got \(lines.count)")) }
-        let debits = lines.filter { $0.side == .debit }.reduce(Int64(0)) { $0 + $1.amount.paise }
-        let credits = lines.filter { $0.side == .credit }.reduce(Int64(0)) { $0 + $1.amount.paise }
+        for (i, line) in lines.enumerated() where !line.amount.isWithinLimit {
+            issues.append(.init("entries[\(i)]", "is more than the limit of \(Money.limitText)"))
+        }
+        guard let debits = try? Checked.sum(lines.lazy.filter { $0.side == .debit }.map(\.amount.paise)),
+              let credits = try? Checked.sum(lines.lazy.filter { $0.side == .credit }.map(\.amount.paise)),
+              debits <= Money.limit.paise, credits <= Money.limit.paise
+        else {
+            issues.append(.init("entries", "the voucher's total is more than the limit of \(Money.limitText)"))
+            return issues
+        }
         if debits != credits {
             let diff = Money(paise: debits - credits)
             issues.append(.init("entries", "debits (\(Money(paise: debits))) and credits (\(Money(paise: credits))) differ by \(diff)"))

@@ -58,81 +58,108 @@ public struct StockPosition: Sendable, Equatable {
     }
 
     /// Applies one movement and returns its value: the given cost for an inward movement, the cost taken out of
-    /// stock (positive) for an outward one.
+    /// stock (positive) for an outward one. Throws, leaving the position as it was, when the position's quantity
+    /// or value would pass what an `Int64` holds: the books refuse such a movement rather than trap.
     @discardableResult
-    public mutating func apply(_ m: StockMovement) -> Int64 {
+    public mutating func apply(_ m: StockMovement) throws(StockOverflow) -> Int64 {
+        var next = self
+        let cost: Int64
         if m.quantity >= 0 {
-            receive(m.quantity, value: m.value)
-            return m.value
+            try next.receive(m.quantity, value: m.value)
+            cost = m.value
+        } else {
+            guard m.quantity != .min else { throw StockOverflow() }
+            cost = try next.issue(-m.quantity)
         }
-        return issue(-m.quantity)
+        self = next
+        return cost
     }
 
-    private mutating func receive(_ q: Int64, value v: Int64) {
-        guard q > 0 else { value += v; return }
+    private mutating func receive(_ q: Int64, value v: Int64) throws(StockOverflow) {
+        guard q > 0 else { value = try add(value, v); return }
         if quantity < 0 {
             // Stock was negative: the receipt first covers what was issued without stock, at this receipt's rate.
-            let covered = min(q, -quantity)
-            let coveredValue = Self.share(v, of: q, taking: covered)
+            let covered = quantity == .min ? q : min(q, -quantity)
+            let coveredValue = try Self.share(v, of: q, taking: covered)
             // The difference between what the issue was costed at and this receipt's cost stays in the value, so
             // the value is always exactly receipts less issues.
-            quantity += covered
-            value += coveredValue
+            quantity = try add(quantity, covered)
+            value = try add(value, coveredValue)
             lastRate = (v, q)
-            if covered < q { receive(q - covered, value: v - coveredValue) }
+            if covered < q { try receive(q - covered, value: subtract(v, coveredValue)) }
             return
         }
-        quantity += q
-        value += v
+        quantity = try add(quantity, q)
+        value = try add(value, v)
         lastRate = (v, q)
         if method == .fifo { layers.append(Layer(quantity: q, value: v)) }
     }
 
-    private mutating func issue(_ q: Int64) -> Int64 {
+    private mutating func issue(_ q: Int64) throws(StockOverflow) -> Int64 {
         var cost: Int64 = 0
         var wanted = q
         switch method {
         case .fifo:
             while wanted > 0, !layers.isEmpty {
                 let take = min(wanted, layers[0].quantity)
-                let part = take == layers[0].quantity ? layers[0].value : Self.share(layers[0].value, of: layers[0].quantity, taking: take)
+                let part = take == layers[0].quantity ? layers[0].value : try Self.share(layers[0].value, of: layers[0].quantity, taking: take)
                 layers[0].quantity -= take
-                layers[0].value -= part
+                layers[0].value = try subtract(layers[0].value, part)
                 if layers[0].quantity == 0 { layers.removeFirst() }
-                cost += part
+                cost = try add(cost, part)
                 wanted -= take
-                quantity -= take
-                value -= part
+                quantity = try subtract(quantity, take)
+                value = try subtract(value, part)
             }
         case .weightedAverage:
             let take = min(wanted, max(quantity, 0))
             if take > 0 {
                 // The last units out take whatever value is left, so a position that reaches zero is worth zero.
-                let part = take == quantity ? value : Self.share(value, of: quantity, taking: take)
-                cost += part
+                let part = take == quantity ? value : try Self.share(value, of: quantity, taking: take)
+                cost = try add(cost, part)
                 wanted -= take
-                quantity -= take
-                value -= part
+                quantity = try subtract(quantity, take)
+                value = try subtract(value, part)
             }
         }
         if wanted > 0 {
             // Issued without stock (only where the company allows negative stock): costed at the last known rate.
-            let part = lastRate.quantity > 0 ? Self.share(lastRate.value, of: lastRate.quantity, taking: wanted) : 0
-            cost += part
-            quantity -= wanted
-            value -= part
+            let part = lastRate.quantity > 0 ? try Self.share(lastRate.value, of: lastRate.quantity, taking: wanted) : 0
+            cost = try add(cost, part)
+            quantity = try subtract(quantity, wanted)
+            value = try subtract(value, part)
         }
         return cost
     }
 
-    /// `value × taking / of`, rounded half up, without overflow for any quantity and value the books can hold.
-    public static func share(_ value: Int64, of quantity: Int64, taking: Int64) -> Int64 {
+    /// `value × taking / of`, rounded half up, computed in 128 bits; throws only when the share itself does not fit.
+    public static func share(_ value: Int64, of quantity: Int64, taking: Int64) throws(StockOverflow) -> Int64 {
+        guard quantity != 0 else { throw StockOverflow() }
         let product = Int128(value) * Int128(taking)
         let (q, r) = product.quotientAndRemainder(dividingBy: Int128(quantity))
         let half = r.magnitude * 2 >= UInt128(quantity.magnitude)
-        return Int64(q + (half ? (product < 0 ? -1 : 1) : 0))
+        guard let result = Int64(exactly: q + (half ? (product < 0 ? -1 : 1) : 0)) else { throw StockOverflow() }
+        return result
     }
 
     /// Unit rate in paise (rounded), for reports.
-    public var rate: Int64 { quantity > 0 ? Self.share(value, of: quantity, taking: 1000) : 0 }
+    public var rate: Int64 { quantity > 0 ? (try? Self.share(value, of: quantity, taking: 1000)) ?? 0 : 0 }
+}
+
+/// A stock quantity or value past what the books can hold; the App answers it as a 422.
+public struct StockOverflow: Error, Equatable, Sendable, CustomStringConvertible {
+    public init() {}
+    public var description: String { "the item's stock quantity or value would be too large to hold" }
+}
+
+private func add(_ a: Int64, _ b: Int64) throws(StockOverflow) -> Int64 {
+    let (r, o) = a.addingReportingOverflow(b)
+    if o { throw StockOverflow() }
+    return r
+}
+
+private func subtract(_ a: Int64, _ b: Int64) throws(StockOverflow) -> Int64 {
+    let (r, o) = a.subtractingReportingOverflow(b)
+    if o { throw StockOverflow() }
+    return r
 }

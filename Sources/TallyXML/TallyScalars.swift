@@ -10,8 +10,8 @@ public enum TallyScalar {
         case amount(String), date(String), quantity(String), rate(String), logical(String)
         public var description: String {
             switch self {
-            case let .amount(s): "'\(s)' is not an amount (signed, at most two decimals)"
-            case let .date(s): "'\(s)' is not a date as YYYYMMDD"
+            case let .amount(s): "'\(s)' is not an amount (signed, at most two decimals, at most ₹10,00,00,00,00,000.00)"
+            case let .date(s): "'\(s)' is not a date as YYYYMMDD from 19000101 to 21991231"
             case let .quantity(s): "'\(s)' is not a quantity (a number with at most three decimals, then the unit)"
             case let .rate(s): "'\(s)' is not a rate as price/unit"
             case let .logical(s): "'\(s)' is not Yes or No"
@@ -47,7 +47,7 @@ public enum TallyScalar {
     public static func date(_ raw: String) throws(Problem) -> CalendarDate {
         let t = raw.trimmingWhitespace
         guard t.count == 8, t.allSatisfy(\.isASCII), let y = Int(t.prefix(4)), let m = Int(t.dropFirst(4).prefix(2)), let d = Int(t.suffix(2)),
-              let date = CalendarDate(year: y, month: m, day: d) else { throw .date(raw) }
+              let date = CalendarDate(accepting: y, m, d) else { throw .date(raw) }
         return date
     }
 

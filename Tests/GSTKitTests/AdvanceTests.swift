@@ -23,7 +23,7 @@ import Testing
     ]
 
     @Test func advances_fill_tables_11A_and_11B_by_place_and_rate_and_nothing_else() throws {
-        let r1 = GSTR1.build(filer: GoldenMonth.filer, period: ReturnPeriod("2025-08")!, documents: Self.documents)
+        let r1 = try GSTR1.build(filer: GoldenMonth.filer, period: ReturnPeriod("2025-08")!, documents: Self.documents)
         let json = try jsonObject(try JSONEncoder().encode(r1))
         let at = try #require(json["at"] as? [NSDictionary])
         #expect(at.map { $0["pos"] as? String } == ["27", "29"])
@@ -40,8 +40,8 @@ import Testing
         #expect((row.from, row.to, row.totnum, row.net_issue) == ("ADV-1", "ADV-2", 2, 2))
     }
 
-    @Test func gstr3b_counts_advances_received_less_adjusted_in_3_1_a() {
-        let (r3, sources) = GSTR3B.build(filer: GoldenMonth.filer, period: ReturnPeriod("2025-08")!, documents: Self.documents)
+    @Test func gstr3b_counts_advances_received_less_adjusted_in_3_1_a() throws {
+        let (r3, sources) = try GSTR3B.build(filer: GoldenMonth.filer, period: ReturnPeriod("2025-08")!, documents: Self.documents)
         let t = r3.sup_details.osup_det
         #expect([t.txval, t.iamt, t.camt, t.samt, t.csamt] == [9_000, 1_080, 270, 270, 0])
         // The unregistered buyer is in our own state, so Table 3.2 has nothing.

@@ -20,8 +20,8 @@ import Testing
         let quarter = try TaxRate(parsing: "0.25")
         #expect(quarter.half.description == "0.125")
         // 0.125% of ₹3.33 = 0.41625 paise → 0; of ₹4.00 = 0.5 paise → 1 (half up).
-        #expect(quarter.half.of(333) == 0)
-        #expect(quarter.half.of(400) == 1)
+        #expect(try quarter.half.of(333) == 0)
+        #expect(try quarter.half.of(400) == 1)
         #expect(try TaxRate(parsing: "18").of(5_000_00) == 900_00)
         #expect(try TaxRate(parsing: "9").of(1_05) == 9)  // 9.45 paise → 9
         #expect(try TaxRate(parsing: "9").of(-1_06) == -10)  // -9.54 → -10 (half away from zero)
@@ -48,7 +48,7 @@ import Testing
     @Test func quantities_have_three_decimals_and_multiply_to_the_paisa() throws {
         let q = try Quantity(parsing: "2.125")
         #expect(q.thousandths == 2_125)
-        #expect(q.times(333) == 708)  // 707.625 → 708
+        #expect(try q.times(333) == 708)  // 707.625 → 708
         #expect(throws: Quantity.ParseError.tooManyDecimals) { try Quantity(parsing: "1.0005") }
         #expect(throws: Quantity.ParseError.notPositive) { try Quantity(parsing: "-1") }
         #expect(throws: Quantity.ParseError.notPositive) { try Quantity(parsing: "0") }
@@ -59,50 +59,50 @@ import Testing
     let mh = StateCode("27")!
     let eighteen = try! TaxRate(parsing: "18")
 
-    @Test func intra_state_splits_into_equal_halves() {
-        let line = TaxEngine.tax(taxable: 5_000_00, taxability: .taxable, rate: eighteen, context: .init(supplierState: mh, placeOfSupply: "27"))
+    @Test func intra_state_splits_into_equal_halves() throws {
+        let line = try TaxEngine.tax(taxable: 5_000_00, taxability: .taxable, rate: eighteen, context: .init(supplierState: mh, placeOfSupply: "27"))
         #expect(line.treatment == .intraState)
         #expect(line.cgst == 450_00 && line.sgst == 450_00 && line.igst == 0)
         #expect(line.invoiceValue == 5_900_00)
         // An odd paisa still gives equal halves: 9% of ₹0.05 is 0.45 paise → 0 each.
-        let odd = TaxEngine.tax(taxable: 5, taxability: .taxable, rate: eighteen, context: .init(supplierState: mh, placeOfSupply: "27"))
+        let odd = try TaxEngine.tax(taxable: 5, taxability: .taxable, rate: eighteen, context: .init(supplierState: mh, placeOfSupply: "27"))
         #expect(odd.cgst == odd.sgst)
     }
 
-    @Test func inter_state_is_igst_and_a_ut_without_legislature_uses_utgst() {
-        let inter = TaxEngine.tax(taxable: 10_000_00, taxability: .taxable, rate: eighteen, context: .init(supplierState: mh, placeOfSupply: "29"))
+    @Test func inter_state_is_igst_and_a_ut_without_legislature_uses_utgst() throws {
+        let inter = try TaxEngine.tax(taxable: 10_000_00, taxability: .taxable, rate: eighteen, context: .init(supplierState: mh, placeOfSupply: "29"))
         #expect(inter.treatment == .interState && inter.igst == 1_800_00 && inter.cgst == 0)
-        let chandigarh = TaxEngine.tax(taxable: 100_00, taxability: .taxable, rate: eighteen,
+        let chandigarh = try TaxEngine.tax(taxable: 100_00, taxability: .taxable, rate: eighteen,
                                        context: .init(supplierState: StateCode("04")!, placeOfSupply: "04"))
         #expect(chandigarh.usesUTGST && chandigarh.sgst == 9_00)
-        let delhi = TaxEngine.tax(taxable: 100_00, taxability: .taxable, rate: eighteen, context: .init(supplierState: StateCode("07")!, placeOfSupply: "07"))
+        let delhi = try TaxEngine.tax(taxable: 100_00, taxability: .taxable, rate: eighteen, context: .init(supplierState: StateCode("07")!, placeOfSupply: "07"))
         #expect(!delhi.usesUTGST)
     }
 
-    @Test func zero_rated_supplies_are_igst_or_nothing_whatever_the_state() {
-        let sez = TaxEngine.tax(taxable: 1_000_00, taxability: .taxable, rate: eighteen,
+    @Test func zero_rated_supplies_are_igst_or_nothing_whatever_the_state() throws {
+        let sez = try TaxEngine.tax(taxable: 1_000_00, taxability: .taxable, rate: eighteen,
                                 context: .init(supplierState: mh, placeOfSupply: "27", supplyType: .sezWithPayment))
         #expect(sez.treatment == .zeroRatedWithTax && sez.igst == 180_00 && sez.cgst == 0)
-        let lut = TaxEngine.tax(taxable: 1_000_00, taxability: .taxable, rate: eighteen, cessRate: TaxRate(milli: 12_000),
+        let lut = try TaxEngine.tax(taxable: 1_000_00, taxability: .taxable, rate: eighteen, cessRate: TaxRate(milli: 12_000),
                                 context: .init(supplierState: mh, placeOfSupply: "96", supplyType: .exportWithoutPayment))
         #expect(lut.treatment == .zeroRatedWithoutTax && lut.tax == 0)
-        let deemed = TaxEngine.tax(taxable: 1_000_00, taxability: .taxable, rate: eighteen,
+        let deemed = try TaxEngine.tax(taxable: 1_000_00, taxability: .taxable, rate: eighteen,
                                    context: .init(supplierState: mh, placeOfSupply: "27", supplyType: .deemedExport))
         #expect(deemed.treatment == .intraState && deemed.cgst == 90_00)
     }
 
-    @Test func nil_exempt_non_gst_and_composition_charge_nothing() {
+    @Test func nil_exempt_non_gst_and_composition_charge_nothing() throws {
         for (taxability, treatment) in [(Taxability.nilRated, Treatment.nilRated), (.exempt, .exempt), (.nonGST, .nonGST)] {
-            let line = TaxEngine.tax(taxable: 500_00, taxability: taxability, rate: eighteen, context: .init(supplierState: mh, placeOfSupply: "29"))
+            let line = try TaxEngine.tax(taxable: 500_00, taxability: taxability, rate: eighteen, context: .init(supplierState: mh, placeOfSupply: "29"))
             #expect(line.treatment == treatment && line.tax == 0 && line.invoiceValue == 500_00)
         }
-        let composition = TaxEngine.tax(taxable: 500_00, taxability: .taxable, rate: eighteen,
+        let composition = try TaxEngine.tax(taxable: 500_00, taxability: .taxable, rate: eighteen,
                                         context: .init(supplierState: mh, placeOfSupply: "27", supplierIsComposition: true))
         #expect(composition.treatment == .billOfSupply && composition.tax == 0)
     }
 
-    @Test func cess_is_added_unsplit_and_reverse_charge_keeps_tax_off_the_invoice_value() {
-        let line = TaxEngine.tax(taxable: 1_000_00, taxability: .taxable, rate: TaxRate(milli: 28_000), cessRate: TaxRate(milli: 12_000),
+    @Test func cess_is_added_unsplit_and_reverse_charge_keeps_tax_off_the_invoice_value() throws {
+        let line = try TaxEngine.tax(taxable: 1_000_00, taxability: .taxable, rate: TaxRate(milli: 28_000), cessRate: TaxRate(milli: 12_000),
                                  context: .init(supplierState: mh, placeOfSupply: "27", reverseCharge: true))
         #expect(line.cgst == 140_00 && line.sgst == 140_00 && line.cess == 120_00)
         #expect(line.reverseCharge && line.invoiceValue == 1_000_00)

@@ -4,7 +4,7 @@ import Testing
 @Suite struct MoneyTests {
     @Test(arguments: [
         ("1180.00", Int64(118_000)), ("1180", 118_000), ("0.5", 50), ("-12.05", -1_205), ("0", 0),
-        ("92233720368547758.07", Int64.max),
+        ("10000000000000.00", Money.limit.paise), ("-10000000000000", -Money.limit.paise),
     ])
     func parses_decimal_strings(text: String, paise: Int64) throws {
         #expect(try Money(parsing: text).paise == paise)
@@ -13,6 +13,8 @@ import Testing
     @Test(arguments: [
         ("", Money.ParseError.empty), ("1,180.00", .notANumber), ("1.005", .tooManyDecimals), ("abc", .notANumber),
         ("1.", .notANumber), (".5", .notANumber), ("1e3", .notANumber), ("92233720368547758.08", .outOfRange),
+        ("92233720368547758.07", .outOfRange), ("10000000000000.01", .outOfRange), ("-10000000000000.01", .outOfRange),
+        ("9223372036854775807", .outOfRange), ("123456789012345678901234567890", .outOfRange),
         ("--1", .notANumber),
     ])
     func rejects_malformed_amounts(text: String, error: Money.ParseError) {

@@ -41,8 +41,8 @@ import Testing
         #expect(CalendarDate("2026-01-15")!.financialYearStart(month: 1).description == "2026-01-01")
     }
 
-    @Test func balances_carry_their_side() {
-        let b = Balance(Money(paise: 500), .credit) + Balance(Money(paise: 200), .debit)
+    @Test func balances_carry_their_side() throws {
+        let b = try Balance(Money(paise: 500), .credit) + Balance(Money(paise: 200), .debit)
         #expect(b.side == .credit)
         #expect(b.amount == Money(paise: 300))
         #expect(Balance.zero.side == .debit)

@@ -141,10 +141,17 @@ func decodeAll(_ source: some TallyByteSource) throws -> ([TallyObject], TallyRe
         var cancelled = unbalanced
         cancelled.isCancelled = true
         #expect(cancelled.problems().isEmpty)
-        #expect(throws: TallyFieldError("DATE", "'20250231' is not a date as YYYYMMDD")) { try voucher("<DATE>20250231</DATE>" + entries) }
+        #expect(throws: TallyFieldError("DATE", "'20250231' is not a date as YYYYMMDD from 19000101 to 21991231")) { try voucher("<DATE>20250231</DATE>" + entries) }
         #expect(throws: TallyFieldError("DATE", "is missing")) { try voucher(entries) }
-        #expect(throws: TallyFieldError("ALLLEDGERENTRIES.LIST[1].AMOUNT", "'1,00.0.0' is not an amount (signed, at most two decimals)")) {
+        #expect(throws: TallyFieldError("ALLLEDGERENTRIES.LIST[1].AMOUNT", "'1,00.0.0' is not an amount (signed, at most two decimals, at most ₹10,00,00,00,00,000.00)")) {
             try voucher("<DATE>20250401</DATE>" + entries + "<ALLLEDGERENTRIES.LIST><LEDGERNAME>B</LEDGERNAME><AMOUNT>1,00.0.0</AMOUNT></ALLLEDGERENTRIES.LIST>")
+        }
+        // A 19-digit amount and dates past the accepted range are refused by field, never trapped on.
+        #expect(throws: TallyFieldError("ALLLEDGERENTRIES.LIST[1].AMOUNT", "'-1234567890123456789' is not an amount (signed, at most two decimals, at most ₹10,00,00,00,00,000.00)")) {
+            try voucher("<DATE>20250401</DATE>" + entries + "<ALLLEDGERENTRIES.LIST><LEDGERNAME>B</LEDGERNAME><AMOUNT>-1234567890123456789</AMOUNT></ALLLEDGERENTRIES.LIST>")
+        }
+        for far in ["99991231", "00010101", "22000101"] {
+            #expect(throws: TallyFieldError("DATE", "'\(far)' is not a date as YYYYMMDD from 19000101 to 21991231")) { try voucher("<DATE>\(far)</DATE>" + entries) }
         }
         let bills = try voucher("<DATE>20250401</DATE><ALLLEDGERENTRIES.LIST><LEDGERNAME>A</LEDGERNAME><AMOUNT>-100.00</AMOUNT><BILLALLOCATIONS.LIST><NAME>X</NAME><BILLTYPE>New Ref</BILLTYPE><AMOUNT>-90.00</AMOUNT></BILLALLOCATIONS.LIST></ALLLEDGERENTRIES.LIST><ALLLEDGERENTRIES.LIST><LEDGERNAME>B</LEDGERNAME><AMOUNT>100.00</AMOUNT></ALLLEDGERENTRIES.LIST>")
         #expect(bills.problems().map(\.path) == ["ALLLEDGERENTRIES.LIST[0].BILLALLOCATIONS.LIST"])

@@ -176,9 +176,9 @@ enum ChartController {
         for (i, b) in inputs.enumerated() {
             let f = "openingBills[\(i)]"
             if !seen.insert(b.reference.lowercased()).inserted { errors.append(.init(field: f + ".reference", message: "'\(b.reference)' appears twice")) }
-            guard let date = CalendarDate(b.date) else { errors.append(.init(field: f + ".date", message: "must be a date as YYYY-MM-DD")); continue }
+            guard let date = CalendarDate(b.date) else { errors.append(.init(field: f + ".date", message: "must be " + CalendarDate.acceptedDescription)); continue }
             let due = b.dueDate.flatMap(CalendarDate.init) ?? date.adding(days: creditPeriod ?? 0)
-            if b.dueDate != nil && CalendarDate(b.dueDate ?? "") == nil { errors.append(.init(field: f + ".dueDate", message: "must be a date as YYYY-MM-DD")) }
+            if b.dueDate != nil && CalendarDate(b.dueDate ?? "") == nil { errors.append(.init(field: f + ".dueDate", message: "must be " + CalendarDate.acceptedDescription)) }
             guard let money = try? Money(parsing: b.amount), money.paise > 0 else {
                 errors.append(.init(field: f + ".amount", message: "must be a positive amount with at most two decimals")); continue
             }

@@ -38,7 +38,7 @@ final class PostingContext {
     init(company: UUID, preload: Bool = false, on db: any Database) async throws {
         guard let row = try await Company.find(company, on: db) else { throw APIError.notFound("Company") }
         companyID = company
-        booksBeginning = CalendarDate(row.booksBeginning)!
+        booksBeginning = (try CalendarDate(stored: row.booksBeginning))
         fyMonth = CalendarDate(row.financialYearStart)?.month ?? 4
         lock = try await PeriodLocks.current(company: company, on: db)
         groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })

@@ -102,7 +102,7 @@ enum VoucherController {
     /// is checked like a new voucher, day totals move only for vouchers that count, and the audit entry shows both.
     static func replace(_ before: VoucherDTO, with body: VoucherRequest, action: String, company: UUID, actor: AuditActor,
                         on db: any Database) async throws -> VoucherDTO {
-        try await PeriodLocks.check(date: CalendarDate(before.date)!, company: company, on: db)
+        try await PeriodLocks.check(date: (try CalendarDate(stored: before.date)), company: company, on: db)
         let sql = db.sql()
         // An invoice's voucher follows its computed lines; changing the voucher alone would make them disagree.
         struct Invoice: Decodable { var number: String }
@@ -121,11 +121,11 @@ enum VoucherController {
         }
         amendment.number = type.automatic ? nil : before.number
         let p = try await VoucherPosting.prepare(amendment, context: posting, amending: before.id, on: db)
-        guard p.fyStart.description == CalendarDate(before.date)!.financialYearStart(month: p.fyStart.month).description else {
+        guard p.fyStart.description == (try CalendarDate(stored: before.date)).financialYearStart(month: p.fyStart.month).description else {
             throw APIError.validation(field: "date", "must stay in the financial year of the original voucher")
         }
         if before.status == "active" {
-            try await DayTotals.apply(lines(of: before), date: CalendarDate(before.date)!, company: company, sign: -1, on: sql)
+            try await DayTotals.apply(lines(of: before), date: (try CalendarDate(stored: before.date)), company: company, sign: -1, on: sql)
         }
         try await sql.raw("UPDATE voucher_entries SET superseded = \(bind: true) WHERE voucher_id = \(bind: before.id)").run()
         try await sql.raw("""
@@ -178,12 +178,12 @@ enum VoucherController {
     static func cancel(_ reference: String, company: UUID, actor: AuditActor, on db: any Database) async throws -> VoucherDTO {
         let before = try await load(reference, company: company, on: db)
         guard before.status != "cancelled" else { throw APIError.conflict("Voucher \(before.number) is already cancelled.") }
-        try await PeriodLocks.check(date: CalendarDate(before.date)!, company: company, on: db)
+        try await PeriodLocks.check(date: (try CalendarDate(stored: before.date)), company: company, on: db)
         try await db.sql().raw("""
             UPDATE vouchers SET status = 'cancelled', cancelled_at = \(bind: Date()) WHERE id = \(bind: before.id)
             """).run()
         if before.status == "active" {
-            try await DayTotals.apply(lines(of: before), date: CalendarDate(before.date)!, company: company, sign: -1, on: db.sql())
+            try await DayTotals.apply(lines(of: before), date: (try CalendarDate(stored: before.date)), company: company, sign: -1, on: db.sql())
         }
         // A cancelled invoice's goods go back (or out) of stock with it.
         struct Invoice: Decodable { var id: UUID }
@@ -219,7 +219,7 @@ enum VoucherController {
         for (name, op) in [("from", SQLBinaryOperator.greaterThanOrEqual), ("to", .lessThanOrEqual)] {
             if let raw = req.query[String.self, at: name] {
                 if CalendarDate(raw) != nil { select.where(SQLColumn("date"), op, SQLBind(raw)) }
-                else { errors.append(.init(field: name, message: "must be a date as YYYY-MM-DD")) }
+                else { errors.append(.init(field: name, message: "must be " + CalendarDate.acceptedDescription)) }
             }
         }
         if let ledgerRef = req.query[String.self, at: "ledger"] {

@@ -69,7 +69,7 @@ enum VoucherPosting {
         let type = context.type(body.type)
         if type == nil { errors.append(.init(field: "type", message: "no voucher type '\(body.type)' in this company")) }
 
-        guard let date = CalendarDate(body.date) else { throw APIError.validation(field: "date", "must be a date as YYYY-MM-DD") }
+        guard let date = CalendarDate(body.date) else { throw APIError.validation(field: "date", "must be " + CalendarDate.acceptedDescription) }
         if date < context.booksBeginning {
             errors.append(.init(field: "date", message: "is before the books begin (\(context.booksBeginning))"))
         }

@@ -44,9 +44,9 @@ enum DemoData {
                 AuditEvent(companyID: companyID, action: "company.create", entityType: "company",
                            entityID: companyID.uuidString.lowercased(), after: try JSONValue(encoding: CompanyDTO(company))),
                 by: withUser, on: db)
-            try await DemoBooks.seed(company: companyID, fyStart: CalendarDate(fyStart)!, actor: withUser, on: db)
-            try await DemoGST.seed(company: company, fyStart: CalendarDate(fyStart)!, actor: withUser, on: db)
-            try await DemoStock.seed(company: company, fyStart: CalendarDate(fyStart)!, actor: withUser, on: db)
+            try await DemoBooks.seed(company: companyID, fyStart: (try CalendarDate(stored: fyStart)), actor: withUser, on: db)
+            try await DemoGST.seed(company: company, fyStart: (try CalendarDate(stored: fyStart)), actor: withUser, on: db)
+            try await DemoStock.seed(company: company, fyStart: (try CalendarDate(stored: fyStart)), actor: withUser, on: db)
             return Info(email: email, password: password, companyName: companyName, companyID: companyID)
         }
     }

@@ -98,7 +98,7 @@ struct GSTBench {
         func lap() -> Double { let now = ContinuousClock.now; defer { t = now }; return seconds(now - t) }
         let docs1 = try await GSTReturns.documents(company: companyID, registration: registration.id, from: period.first, to: period.last, on: app.db)
         let load1 = lap()
-        let built1 = GSTR1.build(filer: filer, period: period, documents: docs1)
+        let built1 = try GSTR1.build(filer: filer, period: period, documents: docs1)
         let build1 = lap()
         let r1 = try GSTReturns.encoder.encode(built1)
         let encode1 = lap()

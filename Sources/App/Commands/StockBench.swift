@@ -70,7 +70,7 @@ struct StockBench {
                 onHand += qty
                 batch.append(StockMovementRow(id: UUID(), company_id: companyID, item_id: item.id, godown_id: godownRows[g.next(0...(godownRows.count - 1))].id,
                                               batch_id: nil, date: day.description, seq: Int64(k + 1), quantity_milli: qty,
-                                              value_paise: receive ? Quantity(thousandths: q).times(Int64(g.next(1_000...9_000))) : 0,
+                                              value_paise: receive ? try Quantity(thousandths: q).times(Int64(g.next(1_000...9_000))) : 0,
                                               valued: true, source_kind: "bench", source_id: item.id, line_no: k, active: true))
                 if batch.count == 5_000 { try await flush() }
             }

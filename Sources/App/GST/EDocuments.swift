@@ -27,7 +27,7 @@ enum EDocuments {
         guard let registrationID = inv.registration_id,
             let reg = try await Registrations.all(company: company, on: req.db).first(where: { $0.id == registrationID })
         else { throw APIError.validation(field: "registration", "the invoice was issued without a GST registration (bill of supply)") }
-        let date = CalendarDate(inv.date)!
+        let date = (try CalendarDate(stored: inv.date))
         guard let document = try await GSTReturns.documents(company: company, registration: registrationID, from: date, to: date, on: req.db)
             .first(where: { $0.id == inv.id.uuidString.lowercased() })
         else { throw APIError.notFound("Invoice") }

@@ -100,7 +100,7 @@ enum InvoiceController {
         for (name, op) in [("from", SQLBinaryOperator.greaterThanOrEqual), ("to", .lessThanOrEqual)] {
             if let raw = req.query[String.self, at: name] {
                 if CalendarDate(raw) != nil { select.where(SQLColumn("date"), op, SQLBind(raw)) }
-                else { errors.append(.init(field: name, message: "must be a date as YYYY-MM-DD")) }
+                else { errors.append(.init(field: name, message: "must be " + CalendarDate.acceptedDescription)) }
             }
         }
         guard errors.isEmpty else { throw APIError.validation(errors) }

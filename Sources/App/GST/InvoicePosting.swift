@@ -30,7 +30,7 @@ enum InvoicePosting {
         }
         let outward = computed.invoice.direction == "outward"
         // Outward documents take the next number of their voucher series now, so the bill can carry it.
-        let fyStart = CalendarDate(computed.invoice.fy_start)!
+        let fyStart = (try CalendarDate(stored: computed.invoice.fy_start))
         if outward {
             let sequence = try await VoucherPosting.reserveNumbers(type: type.id, fyStart: fyStart, count: 1, on: db.sql())
             computed.invoice.number = VoucherNumbering.format(prefix: type.prefix, suffix: type.suffix, width: type.width, fyStart: fyStart, sequence: sequence)
@@ -69,7 +69,7 @@ enum InvoicePosting {
                         on db: any Database) async throws -> Computed {
         let companyID = try company.requireID()
         var errors: [APIError.FieldError] = []
-        guard let date = CalendarDate(body.date) else { throw APIError.validation(field: "date", "must be a date as YYYY-MM-DD") }
+        guard let date = CalendarDate(body.date) else { throw APIError.validation(field: "date", "must be " + CalendarDate.acceptedDescription) }
         guard (1...InvoiceRequest.maxLines).contains(body.lines.count) else {
             throw APIError.validation(field: "lines", "give 1 to \(InvoiceRequest.maxLines) lines, got \(body.lines.count)")
         }
@@ -85,7 +85,7 @@ enum InvoicePosting {
                 let wanted = body.kind == .advanceAdjustment ? "advance receipt" : "sales or purchase invoice"
                 throw APIError.validation(field: "originalInvoice", "no \(wanted) '\(ref)' in this company")
             }
-            if CalendarDate(o.date)! > date {
+            if (try CalendarDate(stored: o.date)) > date {
                 let what = body.kind == .advanceAdjustment ? "advance" : "original invoice"
                 errors.append(.init(field: "date", message: "is before the \(what)'s date (\(o.date))"))
             }
@@ -201,10 +201,15 @@ enum InvoicePosting {
             if let raw = input.discount {
                 do { discount = try Money(parsing: raw).paise } catch { errors.append(.init(field: f + ".discount", message: error.description)) }
             }
-            let amount = quantity.times(price)
-            if discount < 0 || discount > amount { errors.append(.init(field: f + ".discount", message: "must be between 0 and the line amount \(Money(paise: amount))")) }
-            let t = TaxEngine.tax(taxable: amount - discount, taxability: Taxability(rawValue: item.taxability) ?? .taxable, rate: entry.rate,
-                                  cessRate: entry.cess, context: tax)
+            let amount: Int64, t: LineTax
+            do { amount = try quantity.times(price) } catch {
+                errors.append(.init(field: f + ".quantity", message: "× rate is more than the limit of \(Money.limitText) for a line")); continue
+            }
+            if discount < 0 || discount > amount { errors.append(.init(field: f + ".discount", message: "must be between 0 and the line amount \(Money(paise: amount))")); continue }
+            do {
+                t = try TaxEngine.tax(taxable: amount - discount, taxability: Taxability(rawValue: item.taxability) ?? .taxable, rate: entry.rate,
+                                      cessRate: entry.cess, context: tax)
+            } catch { errors.append(.init(field: f, message: error.description)); continue }
             lines.append(InvoiceLineRow(id: UUID(), invoice_id: invoiceID, company_id: companyID, line_no: i, item_id: item.id,
                                         description: input.description ?? item.name, hsn: item.hsn, uqc: lineUQC,
                                         quantity_milli: quantity.thousandths, price_paise: price, discount_paise: discount, taxable_paise: t.taxable,
@@ -215,9 +220,16 @@ enum InvoicePosting {
             errors.append(.init(field: "lines", message: "every line needs a value above zero after discount"))
         }
 
-        let taxable = lines.reduce(Int64(0)) { $0 + $1.taxable_paise }
-        let taxAmount = lines.reduce(Int64(0)) { $0 + $1.cgst_paise + $1.sgst_paise + $1.igst_paise + $1.cess_paise }
-        let value = taxable + (reverseCharge ? 0 : taxAmount)
+        // Every line is within the limit; their sums are checked against it too, so nothing below can overflow.
+        var taxable: Int64 = 0, taxAmount: Int64 = 0, value: Int64 = 0
+        do {
+            taxable = try Checked.sum(lines.map(\.taxable_paise))
+            taxAmount = try Checked.sum(lines.flatMap { [$0.cgst_paise, $0.sgst_paise, $0.igst_paise, $0.cess_paise] })
+            value = try Checked.add(taxable, reverseCharge ? 0 : taxAmount)
+            guard value <= Money.limit.paise else { throw AmountOverflow() }
+        } catch {
+            errors.append(.init(field: "lines", message: "the invoice's total is more than the limit of \(Money.limitText)"))
+        }
         let roundOff = body.roundOff == true ? (value + 50) / 100 * 100 - value : 0
         let fyStart = date.financialYearStart(month: context.fyMonth)
 
@@ -228,7 +240,7 @@ enum InvoicePosting {
                 SELECT CAST(SUM(i.total_paise) AS BIGINT) AS s FROM invoices i JOIN vouchers v ON v.id = i.voucher_id
                 WHERE i.original_invoice_id = \(bind: o.id) AND i.kind = 'credit-note' AND v.status = 'active'
                 """).first(decoding: Sum.self)?.s ?? 0
-            if earlier + value + roundOff > o.total_paise {
+            if earlier > o.total_paise || value + roundOff > o.total_paise - earlier {
                 errors.append(.init(field: "lines", message: "the note (\(Money(paise: value + roundOff))) with earlier notes (\(Money(paise: earlier))) exceeds the original invoice's \(Money(paise: o.total_paise))"))
             }
         }
@@ -240,7 +252,7 @@ enum InvoicePosting {
                 SELECT CAST(SUM(i.taxable_paise) AS BIGINT) AS s FROM invoices i JOIN vouchers v ON v.id = i.voucher_id
                 WHERE i.original_invoice_id = \(bind: o.id) AND i.kind = 'advance-adjustment' AND v.status = 'active'
                 """).first(decoding: Sum.self)?.s ?? 0
-            if earlier + taxable > o.taxable_paise {
+            if (try? Checked.add(earlier, taxable)).map({ $0 > o.taxable_paise }) ?? true {
                 errors.append(.init(field: "lines", message: "the adjustment (\(Money(paise: taxable))) with earlier adjustments (\(Money(paise: earlier))) exceeds the advance's \(Money(paise: o.taxable_paise))"))
             }
         }

@@ -241,7 +241,7 @@ enum Items {
         var rate: ItemRateRow?
         let taxability = Taxability(rawValue: row.taxability) ?? .taxable
         if body.gstRate != nil || body.cessRate != nil || creating {
-            let from = body.rateFrom.flatMap(CalendarDate.init) ?? CalendarDate(company.booksBeginning)!
+            let from = try body.rateFrom.flatMap(CalendarDate.init) ?? (CalendarDate(stored: company.booksBeginning))
             var gst = TaxRate.zero, cess = TaxRate.zero
             if let raw = body.gstRate {
                 do { gst = try TaxRate(parsing: raw) } catch { errors.append(.init(field: "gstRate", message: error.description)) }

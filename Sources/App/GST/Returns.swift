@@ -88,7 +88,7 @@ enum GSTReturns {
             var d = GSTDocument(
                 id: id.lowercased(), direction: try row.string("direction") == "inward" ? .inward : .outward,
                 kind: kind.documentKind, series: "\(kind.rawValue)|\(try row.string("fy_start"))", number: try row.string("number"),
-                date: CalendarDate(date) ?? CalendarDate(year: 1970, month: 1, day: 1)!, partyName: try row.string("party_name"),
+                date: CalendarDate(date) ?? CalendarDate.earliest, partyName: try row.string("party_name"),
                 partyGSTIN: try row.optionalString("party_gstin"),
                 partyRegistration: Registration(rawValue: try row.string("party_registration")) ?? .unregistered,
                 supplierState: try row.string("supplier_state"), placeOfSupply: try row.string("place_of_supply"),
@@ -128,14 +128,14 @@ enum GSTReturns {
     @Sendable static func gstr1(req: Request) async throws -> Response {
         let q = try await query(req, on: req.db)
         let docs = try await documents(company: req.company.companyID, registration: q.registration.id, from: q.period.first, to: q.period.last, on: req.db)
-        let built = GSTR1.build(filer: try GSTIN(q.registration.gstin), period: q.period, documents: docs)
+        let built = try GSTR1.build(filer: try GSTIN(q.registration.gstin), period: q.period, documents: docs)
         return try portalJSON(built, filename: "GSTR-1-\(q.registration.gstin)-\(q.period.portal).json")
     }
 
     @Sendable static func gstr3b(req: Request) async throws -> Response {
         let q = try await query(req, on: req.db)
         let docs = try await taxSummary(company: req.company.companyID, registration: q.registration.id, from: q.period.first, to: q.period.last, on: req.db)
-        let (built, _) = GSTR3B.build(filer: try GSTIN(q.registration.gstin), period: q.period, documents: docs, sources: false)
+        let (built, _) = try GSTR3B.build(filer: try GSTIN(q.registration.gstin), period: q.period, documents: docs, sources: false)
         return try portalJSON(built, filename: "GSTR-3B-\(q.registration.gstin)-\(q.period.portal).json")
     }
 
@@ -215,7 +215,7 @@ enum GSTReturns {
     @Sendable static func gstr3bSources(req: Request) async throws -> SourcesDTO {
         let q = try await query(req, on: req.db)
         let docs = try await documents(company: req.company.companyID, registration: q.registration.id, from: q.period.first, to: q.period.last, on: req.db)
-        let (_, sources) = GSTR3B.build(filer: try GSTIN(q.registration.gstin), period: q.period, documents: docs)
+        let (_, sources) = try GSTR3B.build(filer: try GSTIN(q.registration.gstin), period: q.period, documents: docs)
         let byID = Dictionary(uniqueKeysWithValues: docs.map { ($0.id, $0) })
         return SourcesDTO(period: q.period.description, gstin: q.registration.gstin, figures: sources.mapValues { ids in
             ids.compactMap { byID[$0] }.map { SourceDTO(invoiceId: $0.id, number: $0.number, date: $0.date.description, party: $0.partyName) }

@@ -41,32 +41,32 @@ enum GSTReports {
         let q = try await GSTReturns.query(req, on: req.db)
         let docs = try await GSTReturns.documents(company: company, registration: q.registration.id, from: q.period.first, to: q.period.last, on: req.db)
         let filer = try GSTIN(q.registration.gstin)
-        let r1 = GSTR1.build(filer: filer, period: q.period, documents: docs)
-        let r3 = GSTR3B.build(filer: filer, period: q.period, documents: docs).0
+        let r1 = try GSTR1.build(filer: filer, period: q.period, documents: docs)
+        let r3 = try GSTR3B.build(filer: filer, period: q.period, documents: docs).0
 
         // GSTR-1 outward tax per head, from the sections as they will be uploaded.
         var one: [String: Amount] = ["IGST": 0, "CGST": 0, "SGST": 0, "Cess": 0]
-        func add(_ d: GSTR1.ItemDetail, _ sign: Int64) {
+        func add(_ d: GSTR1.ItemDetail, _ sign: Int64) throws {
             func signed(_ a: Amount?) -> Amount { Amount(paise: sign * (a?.paise ?? 0)) }
-            one["IGST"]! += signed(d.iamt); one["CGST"]! += signed(d.camt); one["SGST"]! += signed(d.samt); one["Cess"]! += signed(d.csamt)
+            try one["IGST"]! += signed(d.iamt); try one["CGST"]! += signed(d.camt); try one["SGST"]! += signed(d.samt); try one["Cess"]! += signed(d.csamt)
         }
-        for inv in (r1.b2b ?? []).flatMap(\.inv) where inv.rchrg == "N" { inv.itms.forEach { add($0.itm_det, 1) } }
-        (r1.b2cl ?? []).flatMap(\.inv).flatMap(\.itms).forEach { add($0.itm_det, 1) }
-        for row in r1.b2cs ?? [] { one["IGST"]! += row.iamt; one["CGST"]! += row.camt; one["SGST"]! += row.samt; one["Cess"]! += row.csamt }
-        for note in (r1.cdnr ?? []).flatMap(\.nt) where note.rchrg == "N" { note.itms.forEach { add($0.itm_det, note.ntty == "C" ? -1 : 1) } }
-        for note in r1.cdnur ?? [] { note.itms.forEach { add($0.itm_det, note.ntty == "C" ? -1 : 1) } }
-        for item in (r1.exp ?? []).flatMap(\.inv).flatMap(\.itms) { one["IGST"]! += item.iamt; one["Cess"]! += item.csamt }
+        for inv in (r1.b2b ?? []).flatMap(\.inv) where inv.rchrg == "N" { try inv.itms.forEach { try add($0.itm_det, 1) } }
+        try (r1.b2cl ?? []).flatMap(\.inv).flatMap(\.itms).forEach { try add($0.itm_det, 1) }
+        for row in r1.b2cs ?? [] { try one["IGST"]! += row.iamt; try one["CGST"]! += row.camt; try one["SGST"]! += row.samt; try one["Cess"]! += row.csamt }
+        for note in (r1.cdnr ?? []).flatMap(\.nt) where note.rchrg == "N" { try note.itms.forEach { try add($0.itm_det, note.ntty == "C" ? -1 : 1) } }
+        for note in r1.cdnur ?? [] { try note.itms.forEach { try add($0.itm_det, note.ntty == "C" ? -1 : 1) } }
+        for item in (r1.exp ?? []).flatMap(\.inv).flatMap(\.itms) { try one["IGST"]! += item.iamt; try one["Cess"]! += item.csamt }
         // Tax on advances received is owed now; adjusting it against the invoice takes it back.
         for (rows, sign) in [(r1.at ?? [], Int64(1)), (r1.txpd ?? [], -1)] {
             for item in rows.flatMap(\.itms) {
                 func signed(_ a: Amount) -> Amount { Amount(paise: sign * a.paise) }
-                one["IGST"]! += signed(item.iamt); one["CGST"]! += signed(item.camt); one["SGST"]! += signed(item.samt); one["Cess"]! += signed(item.csamt)
+                try one["IGST"]! += signed(item.iamt); try one["CGST"]! += signed(item.camt); try one["SGST"]! += signed(item.samt); try one["Cess"]! += signed(item.csamt)
             }
         }
 
         let s = r3.sup_details
-        let outward: [String: Amount] = ["IGST": s.osup_det.iamt + s.osup_zero.iamt, "CGST": s.osup_det.camt, "SGST": s.osup_det.samt,
-                                          "Cess": s.osup_det.csamt + s.osup_zero.csamt]
+        let outward: [String: Amount] = ["IGST": try s.osup_det.iamt + s.osup_zero.iamt, "CGST": s.osup_det.camt, "SGST": s.osup_det.samt,
+                                          "Cess": try s.osup_det.csamt + s.osup_zero.csamt]
         let reverse: [String: Amount] = ["IGST": s.isup_rev.iamt, "CGST": s.isup_rev.camt, "SGST": s.isup_rev.samt, "Cess": s.isup_rev.csamt]
 
         // The books: credits less debits on the output tax ledgers over the month.
@@ -77,11 +77,11 @@ enum GSTReports {
         for l in ledgers where l.name.hasPrefix("Output ") {
             let head = l.name.dropFirst("Output ".count).split(separator: " ").first.map(String.init) ?? ""
             guard let key = ["IGST": "IGST", "CGST": "CGST", "SGST": "SGST", "UTGST": "SGST", "Cess": "Cess"][head], let m = sums[l.id] else { continue }
-            books[key]! += Amount(paise: m.credit - m.debit)
+            try books[key]! += Amount(paise: Checked.subtract(m.credit, m.debit))
         }
         func text(_ a: Amount) -> String { a.description }
-        let rows = ["IGST", "CGST", "SGST", "Cess"].map { head in
-            TieOutRow(head: head, gstr1: text(one[head]!), gstr3bOutward: text(outward[head]!), gstr3bReverseCharge: text(reverse[head]!),
+        let rows = try ["IGST", "CGST", "SGST", "Cess"].map { head in
+            try TieOutRow(head: head, gstr1: text(one[head]!), gstr3bOutward: text(outward[head]!), gstr3bReverseCharge: text(reverse[head]!),
                       books: text(books[head]!), agrees: one[head]! == outward[head]! && books[head]! == outward[head]! + reverse[head]!)
         }
         let registrations = try await Registrations.all(company: company, on: req.db).count
@@ -138,7 +138,7 @@ enum GSTReports {
         let q = try await GSTReturns.query(req, on: req.db)
         let docs = try await GSTReturns.documents(company: req.company.companyID, registration: q.registration.id, from: q.period.first,
                                                   to: q.period.last, on: req.db)
-        let hsn = GSTR1.build(filer: try GSTIN(q.registration.gstin), period: q.period, documents: docs).hsn ?? GSTR1.HSN()
+        let hsn = try GSTR1.build(filer: try GSTIN(q.registration.gstin), period: q.period, documents: docs).hsn ?? GSTR1.HSN()
         return try GSTReturns.portalJSON(hsn, filename: "HSN-\(q.registration.gstin)-\(q.period.portal).json")
     }
 }

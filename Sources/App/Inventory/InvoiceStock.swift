@@ -39,13 +39,13 @@ enum InvoiceStock {
                 continue
             }
             // In the item's own unit when the line was billed in a compound one.
-            let inItemUnit = Units.inItemUnit(c.lines[i].quantity_milli, factor: c.unitFactors[i] ?? 1_000)
+            let inItemUnit = try Units.inItemUnit(c.lines[i].quantity_milli, factor: c.unitFactors[i] ?? 1_000)
             let fromNotes = min(covered[item.id, default: 0], inItemUnit)
             covered[item.id, default: 0] -= fromNotes
             let quantity = inItemUnit - fromNotes
             guard quantity > 0 else { continue }
-            let value = sign < 0 ? 0 : body.kind == .purchase ? StockPosition.share(c.lines[i].taxable_paise, of: inItemUnit, taking: quantity)
-                : Quantity(thousandths: quantity).times(try await Stock.position(item, asOf: date, on: db).rate)
+            let value = sign < 0 ? 0 : body.kind == .purchase ? try StockPosition.share(c.lines[i].taxable_paise, of: inItemUnit, taking: quantity)
+                : try Quantity(thousandths: quantity).times(try await Stock.position(item, asOf: date, on: db).rate)
             let line = try await StockLines.movements(item: item, sign: sign, quantity: quantity, value: value, godown: input.godown, batch: input.batch,
                                                       expiry: input.expiryDate, manufactured: input.manufacturingDate, date: date, lineNo: i, field: f,
                                                       company: company, errors: &errors, on: db)

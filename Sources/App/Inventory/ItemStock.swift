@@ -47,7 +47,7 @@ enum ItemStock {
             let batch = try await receiptBatch(item: item, name: line.batch, expiry: line.expiryDate, manufactured: line.manufacturingDate,
                                                field: f, errors: &errors, on: db)
             moves.append(Stock.Movement(item: item, godown: godown, batch: batch, date: beginning, quantity: quantity,
-                                        value: Quantity(thousandths: quantity).times(rate), lineNo: i, field: f))
+                                        value: try Quantity(thousandths: quantity).times(rate), lineNo: i, field: f))
         }
         guard errors.isEmpty else { throw APIError.validation(errors) }
         try await Stock.record(moves, sourceKind: "opening", sourceID: item.id, company: company, on: db)
@@ -65,8 +65,8 @@ enum ItemStock {
             errors.append(.init(field: field + ".batch", message: "'\(item.name)' is kept in batches: name the batch")); return nil
         }
         let expires = expiry.flatMap(CalendarDate.init), made = manufactured.flatMap(CalendarDate.init)
-        if expiry != nil, expires == nil { errors.append(.init(field: field + ".expiryDate", message: "must be a date as YYYY-MM-DD")) }
-        if manufactured != nil, made == nil { errors.append(.init(field: field + ".manufacturingDate", message: "must be a date as YYYY-MM-DD")) }
+        if expiry != nil, expires == nil { errors.append(.init(field: field + ".expiryDate", message: "must be " + CalendarDate.acceptedDescription)) }
+        if manufactured != nil, made == nil { errors.append(.init(field: field + ".manufacturingDate", message: "must be " + CalendarDate.acceptedDescription)) }
         if let existing = try await StockLookups.batch(item: item.id, name: name, in: lookups, on: db) {
             if let expires, existing.expiry != expires {
                 errors.append(.init(field: field + ".expiryDate", message: "batch \(name) expires on \(existing.expires_on ?? "no date"), not \(expires)"))

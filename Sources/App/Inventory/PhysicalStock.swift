@@ -36,7 +36,7 @@ struct PhysicalStockRequest: APIRequestBody {
 enum PhysicalStock {
     static func post(_ body: PhysicalStockRequest, company: Company, actor: AuditActor, on db: any Database) async throws -> StockJournalDTO {
         let companyID = try company.requireID()
-        guard let date = CalendarDate(body.date) else { throw APIError.validation(field: "date", "must be a date as YYYY-MM-DD") }
+        guard let date = CalendarDate(body.date) else { throw APIError.validation(field: "date", "must be " + CalendarDate.acceptedDescription) }
         guard (1...5_000).contains(body.lines.count) else { throw APIError.validation(field: "lines", "give 1 to 5,000 lines, got \(body.lines.count)") }
         var errors: [APIError.FieldError] = []
         let godownName = body.godown ?? Godowns.main
@@ -70,7 +70,7 @@ enum PhysicalStock {
             let books = try await Stock.available(item: item.id, godown: godown.id, batch: batch?.id, on: date, db: db)
             let difference = counted - books
             guard difference != 0 else { continue }
-            let value = difference > 0 ? Quantity(thousandths: difference).times(try await Stock.position(item, asOf: date, on: db).rate) : 0
+            let value = difference > 0 ? try Quantity(thousandths: difference).times(try await Stock.position(item, asOf: date, on: db).rate) : 0
             moves.append(.init(item: item, godown: godown, batch: batch, date: date, quantity: difference, value: value, lineNo: i, field: f))
         }
         guard errors.isEmpty else { throw APIError.validation(errors) }

@@ -20,9 +20,9 @@ enum Production {
         for b in bom {
             guard let component = components.first(where: { $0.id == b.component_id }) else { continue }
             // Per unit × units made, to the thousandth (half up).
-            let needed = (b.quantity_milli * quantity + 500) / 1000
+            let needed = try Checked.multiplyDivide(b.quantity_milli, quantity, by: 1000)
             guard needed > 0 else { continue }
-            cost += Quantity(thousandths: needed).times(try await Stock.position(component, asOf: date, on: db).rate)
+            cost = try Checked.add(cost, Quantity(thousandths: needed).times(try await Stock.position(component, asOf: date, on: db).rate))
             if component.batch_wise {
                 guard let picked = try await Batches.proposeFEFO(item: component, godown: from.id, quantity: needed, on: date, db: db) else {
                     errors.append(.init(field: f + ".quantity", message: "the unexpired batches of '\(component.name)' in \(from.name) hold less than the \(Quantity(thousandths: needed)) needed"))

@@ -262,10 +262,10 @@ enum Stock {
             self.company = company
             self.item = item
         }
-        func add(date: String, quantity: Int64, value: Int64) {
+        func add(date: String, quantity: Int64, value: Int64) throws {
             if let day, day != date { positions.append(StockPositionRow(company: company, item: item, date: day, position)) }
             day = date
-            position.apply(StockMovement(quantity: quantity, value: value))
+            try position.apply(StockMovement(quantity: quantity, value: value))
             count += 1
         }
         func finish() {

@@ -83,7 +83,7 @@ enum StockJournals {
 
     static func post(_ body: StockJournalRequest, company: Company, actor: AuditActor, on db: any Database) async throws -> StockJournalDTO {
         let companyID = try company.requireID()
-        guard let date = CalendarDate(body.date) else { throw APIError.validation(field: "date", "must be a date as YYYY-MM-DD") }
+        guard let date = CalendarDate(body.date) else { throw APIError.validation(field: "date", "must be " + CalendarDate.acceptedDescription) }
         var errors: [APIError.FieldError] = []
         if let beginning = CalendarDate(company.booksBeginning), date < beginning {
             errors.append(.init(field: "date", message: "is before books-beginning \(beginning)"))
@@ -102,7 +102,7 @@ enum StockJournals {
             var entered: Int64 = 0
             do { entered = try Quantity(parsing: line.quantity).thousandths } catch { errors.append(.init(field: f + ".quantity", message: error.description)) }
             let factor = try await Units.resolve(line.unit, item: item, field: f, company: companyID, errors: &errors, on: db)?.factor ?? 1_000
-            let quantity = Units.inItemUnit(entered, factor: factor)
+            let quantity = try Units.inItemUnit(entered, factor: factor)
             func godown(_ field: String, _ ref: String?) async throws -> GodownRow? {
                 guard let ref else { return nil }
                 let g = try await Godowns.find(ref, company: companyID, on: db)
@@ -158,7 +158,7 @@ enum StockJournals {
                     let inBatch = try await ItemStock.receiptBatch(item: item, name: line.batch, expiry: line.expiryDate, manufactured: nil, field: f,
                                                                    errors: &errors, on: db)
                     moves.append(.init(item: item, godown: to, batch: inBatch, date: date, quantity: quantity,
-                                       value: Quantity(thousandths: entered).times(rate), lineNo: i, field: f))
+                                       value: try Quantity(thousandths: entered).times(rate), lineNo: i, field: f))
                 }
             }
         }
@@ -228,7 +228,7 @@ enum StockJournalController {
         return try await req.write { db in
             let before = try await StockJournals.load(id, company: company, on: db)
             guard before.status == "active" else { throw APIError.conflict("Stock journal \(before.number) is already cancelled.") }
-            try await PeriodLocks.check(date: CalendarDate(before.date)!, company: company, on: db)
+            try await PeriodLocks.check(date: (try CalendarDate(stored: before.date)), company: company, on: db)
             try await db.sql().update("stock_journals").set("active", to: false).where("id", .equal, id).run()
             try await Stock.deactivate(source: id, on: db)
             let after = try await StockJournals.load(id, company: company, on: db)

@@ -92,7 +92,7 @@ enum StockReports {
 
     /// What all the company's stock was worth at the end of `date`.
     static func value(company: UUID, asOf date: CalendarDate, on db: any Database) async throws -> Int64 {
-        try await positions(company: company, asOf: date, on: db).reduce(0) { $0 + $1.value_paise }
+        try Checked.sum(try await positions(company: company, asOf: date, on: db).map(\.value_paise))
     }
 
     /// The items' opening stock entered at books-beginning.
@@ -116,7 +116,7 @@ enum StockReports {
 
     static func date(_ req: Request, _ name: String, default value: CalendarDate, errors: inout [APIError.FieldError]) -> CalendarDate {
         guard let raw = req.query[String.self, at: name] else { return value }
-        guard let d = CalendarDate(raw) else { errors.append(.init(field: name, message: "must be a date as YYYY-MM-DD")); return value }
+        guard let d = CalendarDate(raw) else { errors.append(.init(field: name, message: "must be " + CalendarDate.acceptedDescription)); return value }
         return d
     }
 
@@ -132,14 +132,14 @@ enum StockReports {
         guard errors.isEmpty else { throw APIError.validation(errors) }
         let sql = req.db.sql()
         let positions = try await positions(company: company, asOf: asOf, on: req.db)
-        func rate(_ p: ItemPosition) -> Int64 { p.quantity_milli > 0 ? StockPosition.share(p.value_paise, of: p.quantity_milli, taking: 1000) : 0 }
+        func rate(_ p: ItemPosition) throws -> Int64 { p.quantity_milli > 0 ? try StockPosition.share(p.value_paise, of: p.quantity_milli, taking: 1000) : 0 }
         var rows: [StockSummaryDTO.Row] = []
         var total: Int64 = 0
         if by == "item" {
             for p in positions where p.quantity_milli != 0 || p.value_paise != 0 {
                 rows.append(.init(item: p.name, itemId: p.item_id, group: nil, godown: nil, quantity: quantityText(p.quantity_milli), unit: p.unit,
-                                  rate: Money(paise: rate(p)).description, value: Money(paise: p.value_paise).description))
-                total += p.value_paise
+                                  rate: Money(paise: try rate(p)).description, value: Money(paise: p.value_paise).description))
+                total = try Checked.add(total, p.value_paise)
             }
         } else if by == "group" {
             let groups = Dictionary(uniqueKeysWithValues: try await NestedMaster.stockGroups.all(company: company, on: req.db).map { ($0.id, $0.name) })
@@ -148,15 +148,15 @@ enum StockReports {
                 .all(decoding: Member.self).map { ($0.id, $0.stock_group_id) })
             let byGroup = Dictionary(grouping: positions.filter { $0.quantity_milli != 0 || $0.value_paise != 0 }) { membership[$0.item_id] ?? nil }
             for (groupID, members) in byGroup {
-                let value = members.reduce(0) { $0 + $1.value_paise }
+                let value = try Checked.sum(members.map(\.value_paise))
                 let units = Set(members.map(\.unit))
-                let quantity = members.reduce(0) { $0 + $1.quantity_milli }
+                let quantity = try Checked.sum(members.map(\.quantity_milli))
                 let name = groupID.flatMap { groups[$0] } ?? "(no group)"
                 rows.append(.init(item: name, itemId: nil, group: name, godown: nil, quantity: units.count == 1 ? quantityText(quantity) : "",
                                   unit: units.count == 1 ? units.first! : "",
-                                  rate: units.count == 1 && quantity > 0 ? Money(paise: StockPosition.share(value, of: quantity, taking: 1000)).description : "",
+                                  rate: units.count == 1 && quantity > 0 ? Money(paise: try StockPosition.share(value, of: quantity, taking: 1000)).description : "",
                                   value: Money(paise: value).description))
-                total += value
+                total = try Checked.add(total, value)
             }
             rows.sort { $0.item < $1.item }
         } else {
@@ -169,10 +169,10 @@ enum StockReports {
             let byItem = Dictionary(uniqueKeysWithValues: positions.map { ($0.item_id, $0) })
             for place in places where place.q != 0 {
                 guard let p = byItem[place.item_id] else { continue }
-                let value = Quantity(thousandths: max(place.q, 0)).times(rate(p))
+                let value = try Quantity(thousandths: max(place.q, 0)).times(rate(p))
                 rows.append(.init(item: p.name, itemId: p.item_id, group: nil, godown: place.godown, quantity: quantityText(place.q), unit: p.unit,
-                                  rate: Money(paise: rate(p)).description, value: Money(paise: value).description))
-                total += value
+                                  rate: Money(paise: try rate(p)).description, value: Money(paise: value).description))
+                total = try Checked.add(total, value)
             }
         }
         return StockSummaryDTO(asOf: asOf.description, by: by, rows: rows, totalValue: Money(paise: total).description)
@@ -203,9 +203,9 @@ enum StockReports {
             ORDER BY m.date, m.seq, m.id
             """).all(decoding: Move.self)
         var balanceQuantity = opening.quantity
-        let rows = moves.map { m -> StockLedgerDTO.Row in
-            let value = m.valued ? position.apply(StockMovement(quantity: m.quantity_milli, value: m.value_paise)) : 0
-            balanceQuantity += m.quantity_milli
+        let rows = try moves.map { m -> StockLedgerDTO.Row in
+            let value = m.valued ? try position.apply(StockMovement(quantity: m.quantity_milli, value: m.value_paise)) : 0
+            balanceQuantity = try Checked.add(balanceQuantity, m.quantity_milli)
             return .init(date: m.date, source: m.source_kind, sourceId: m.source_id, godown: m.godown, batch: m.batch,
                          inward: m.quantity_milli > 0 ? quantityText(m.quantity_milli) : nil, outward: m.quantity_milli < 0 ? quantityText(-m.quantity_milli) : nil,
                          value: Money(paise: value).description, balanceQuantity: quantityText(balanceQuantity), balanceValue: Money(paise: position.value).description)
@@ -281,7 +281,7 @@ enum StockReports {
             guard let level = item.reorder_level_milli else { return nil }
             let q = stock[item.id] ?? 0
             guard q <= level else { return nil }
-            let order = max(level - q, item.minimum_order_milli ?? 0, 1)
+            let order = max((try? Checked.subtract(level, q)) ?? .max, item.minimum_order_milli ?? 0, 1)
             return .init(item: item.name, itemId: item.id, quantity: quantityText(q), reorderLevel: quantityText(level), suggestedOrder: quantityText(order))
         }.sorted { $0.item < $1.item })
     }

@@ -61,7 +61,7 @@ enum TradeController {
                     """).first(decoding: Billed.self) {
                     throw APIError.conflict("\(kind.title.capitalized) \(row.number) is billed by invoice \(invoice.number); cancel the invoice first.")
                 }
-                try await PeriodLocks.check(date: CalendarDate(row.date)!, company: company, on: db)
+                try await PeriodLocks.check(date: (try CalendarDate(stored: row.date)), company: company, on: db)
                 let before = try await TradeDocuments.load(row.id, company: company, on: db)
                 try await db.sql().update("trade_documents").set("active", to: false).where("id", .equal, row.id).run()
                 try await Stock.deactivate(source: row.id, on: db)

@@ -138,7 +138,7 @@ enum TradeDocuments {
         var out: [OrderInvoiceLine] = []
         for (i, line) in computed.lines.enumerated() {
             guard let item = computed.items[line.item_id], item.kind == "goods" else { continue }
-            let quantity = Units.inItemUnit(line.quantity_milli, factor: computed.unitFactors[i] ?? 1_000)
+            let quantity = try Units.inItemUnit(line.quantity_milli, factor: computed.unitFactors[i] ?? 1_000)
             let awaits = left[item.id] ?? 0
             if quantity > awaits {
                 errors.append(.init(field: "lines[\(i)].quantity", message: awaits > 0 ? "the order awaits only \(Quantity(thousandths: awaits)) of '\(item.name)'"
@@ -153,7 +153,7 @@ enum TradeDocuments {
 
     static func post(_ kind: TradeKind, _ body: TradeRequest, company: Company, actor: AuditActor, on db: any Database) async throws -> TradeDTO {
         let companyID = try company.requireID()
-        guard let date = CalendarDate(body.date) else { throw APIError.validation(field: "date", "must be a date as YYYY-MM-DD") }
+        guard let date = CalendarDate(body.date) else { throw APIError.validation(field: "date", "must be " + CalendarDate.acceptedDescription) }
         guard (1...1_000).contains(body.lines.count) else { throw APIError.validation(field: "lines", "give 1 to 1,000 lines, got \(body.lines.count)") }
         var errors: [APIError.FieldError] = []
         guard let party = try await Chart.ledger(body.party, company: companyID, on: db) else { throw APIError.validation(field: "party", "no ledger '\(body.party)' in this company") }
@@ -178,10 +178,10 @@ enum TradeDocuments {
             var entered: Int64 = 0, rate: Int64 = 0
             do { entered = try Quantity(parsing: line.quantity).thousandths } catch { errors.append(.init(field: f + ".quantity", message: error.description)); continue }
             let factor = try await Units.resolve(line.unit, item: item, field: f, company: companyID, errors: &errors, on: db)?.factor ?? 1_000
-            let quantity = Units.inItemUnit(entered, factor: factor)
+            let quantity = try Units.inItemUnit(entered, factor: factor)
             do { rate = try Money(parsing: line.rate).paise } catch { errors.append(.init(field: f + ".rate", message: error.description)) }
             if rate < 0 { errors.append(.init(field: f + ".rate", message: "must not be negative")) }
-            if line.dueDate != nil && CalendarDate(line.dueDate ?? "") == nil { errors.append(.init(field: f + ".dueDate", message: "must be a date as YYYY-MM-DD")) }
+            if line.dueDate != nil && CalendarDate(line.dueDate ?? "") == nil { errors.append(.init(field: f + ".dueDate", message: "must be " + CalendarDate.acceptedDescription)) }
             if var p = pending {
                 let left = p[item.id] ?? 0
                 if quantity > left {

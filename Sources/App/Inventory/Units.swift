@@ -65,7 +65,7 @@ enum Units {
         var current = start
         for _ in 0..<8 {  // a chain of units is short; a longer one is a mistake
             guard let base = current.base_symbol?.uppercased(), let c = current.conversion_milli else { return nil }
-            factor = StockPosition.share(factor, of: 1_000, taking: c)
+            factor = try StockPosition.share(factor, of: 1_000, taking: c)
             if base == itemUnit.uppercased() { return (factor, start.uqc) }
             guard let next = units[base] else { return nil }
             current = next
@@ -85,8 +85,8 @@ enum Units {
     }
 
     /// A quantity given in a line's unit, in the item's own unit (stock moves and orders are kept in it).
-    static func inItemUnit(_ quantity: Int64, factor: Int64) -> Int64 {
-        factor == 1_000 ? quantity : StockPosition.share(quantity, of: 1_000, taking: factor)
+    static func inItemUnit(_ quantity: Int64, factor: Int64) throws -> Int64 {
+        factor == 1_000 ? quantity : try StockPosition.share(quantity, of: 1_000, taking: factor)
     }
 
     @Sendable static func list(req: Request) async throws -> Page<UnitDTO> {

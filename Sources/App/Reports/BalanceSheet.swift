@@ -72,7 +72,7 @@ enum BalanceSheet {
         let context = try req.company
         var asOf = Format.today()
         if let raw = req.query[String.self, at: "asOf"] {
-            guard let d = CalendarDate(raw) else { throw APIError.validation(field: "asOf", "must be a date as YYYY-MM-DD") }
+            guard let d = CalendarDate(raw) else { throw APIError.validation(field: "asOf", "must be " + CalendarDate.acceptedDescription) }
             asOf = d
         }
         return try await compute(company: try await CompanyController.find(context, on: req.db), asOf: asOf, on: req.db)

@@ -59,7 +59,7 @@ enum JournalExport {
     @Sendable static func export(req: Request) async throws -> Response {
         let context = try req.company
         let company = try await CompanyController.find(context, on: req.db)
-        let (from, to) = try ReportDates.range(req, defaultFrom: CalendarDate(company.booksBeginning)!, defaultTo: Format.today())
+        let (from, to) = try ReportDates.range(req, defaultFrom: (try CalendarDate(stored: company.booksBeginning)), defaultTo: Format.today())
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/plain; charset=utf-8")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"books-\(from)-\(to).journal\"")

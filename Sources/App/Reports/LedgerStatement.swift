@@ -77,7 +77,7 @@ enum LedgerStatement {
         // Income and expense ledgers restart each financial year; balance-sheet ledgers carry everything before.
         let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: companyID, on: db).map { ($0.id, $0) })
         let revenue = groups[ledger.group_id]?.nature.isRevenue == true
-        let carryFrom = revenue ? from.financialYearStart(month: fyMonth) : CalendarDate(year: 1900, month: 1, day: 1)!
+        let carryFrom = revenue ? from.financialYearStart(month: fyMonth) : CalendarDate.earliest
         let before = try await Movements.between(company: companyID, from: carryFrom, to: from.adding(days: -1), ledger: ledger.id, on: db)[ledger.id] ?? 0
         let opening = (revenue ? 0 : ledger.opening_paise) + before
 

@@ -137,7 +137,7 @@ enum Outstanding {
         if !["receivable", "payable"].contains(kind) { errors.append(.init(field: "kind", message: "must be receivable or payable")) }
         var asOf = Format.today()
         if let raw = req.query[String.self, at: "asOf"] {
-            if let d = CalendarDate(raw) { asOf = d } else { errors.append(.init(field: "asOf", message: "must be a date as YYYY-MM-DD")) }
+            if let d = CalendarDate(raw) { asOf = d } else { errors.append(.init(field: "asOf", message: "must be " + CalendarDate.acceptedDescription)) }
         }
         guard errors.isEmpty else { throw APIError.validation(errors) }
         return try await compute(company: context.companyID, receivable: kind == "receivable", asOf: asOf, on: req.db)

@@ -115,7 +115,7 @@ enum ReportDates {
         func date(_ name: String, _ fallback: CalendarDate) -> CalendarDate {
             guard let raw = req.query[String.self, at: name] else { return fallback }
             guard let d = CalendarDate(raw) else {
-                errors.append(.init(field: name, message: "must be a date as YYYY-MM-DD"))
+                errors.append(.init(field: name, message: "must be " + CalendarDate.acceptedDescription))
                 return fallback
             }
             return d

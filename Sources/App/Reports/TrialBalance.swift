@@ -65,7 +65,7 @@ enum TrialBalance {
         let fyStart = asOf.financialYearStart(month: CalendarDate(company.financialYearStart)?.month ?? 4)
         let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: companyID, on: db).map { ($0.id, $0) })
         let ledgers = try await Chart.ledgers(company: companyID, on: db)
-        let beginning = CalendarDate(year: 1900, month: 1, day: 1)!
+        let beginning = CalendarDate.earliest
         let prior = try await Movements.sums(company: companyID, from: beginning, to: fyStart.adding(days: -1), on: db)
         let period = try await Movements.sums(company: companyID, from: fyStart, to: asOf, on: db)
         let priorBy = prior.mapValues { $0.debit - $0.credit }
@@ -125,7 +125,7 @@ enum TrialBalance {
         let context = try req.company
         var asOf = Format.today()
         if let raw = req.query[String.self, at: "asOf"] {
-            guard let d = CalendarDate(raw) else { throw APIError.validation(field: "asOf", "must be a date as YYYY-MM-DD") }
+            guard let d = CalendarDate(raw) else { throw APIError.validation(field: "asOf", "must be " + CalendarDate.acceptedDescription) }
             asOf = d
         }
         let company = try await CompanyController.find(context, on: req.db)

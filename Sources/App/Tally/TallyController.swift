@@ -39,11 +39,11 @@ enum TallyController {
         if what == nil { errors.append(.init(field: "what", message: "must be masters, vouchers or all")) }
         func date(_ key: String, _ fallback: CalendarDate) -> CalendarDate {
             guard let raw = req.query[String.self, at: key] else { return fallback }
-            guard let d = CalendarDate(raw) else { errors.append(.init(field: key, message: "must be a date as YYYY-MM-DD")); return fallback }
+            guard let d = CalendarDate(raw) else { errors.append(.init(field: key, message: "must be " + CalendarDate.acceptedDescription)); return fallback }
             return d
         }
         let from = date("from", CalendarDate(company.booksBeginning) ?? Format.today())
-        let to = date("to", CalendarDate(year: 9999, month: 12, day: 31)!)
+        let to = date("to", CalendarDate.distantFuture)
         if from > to { errors.append(.init(field: "to", message: "is before from")) }
         guard errors.isEmpty, let what else { throw APIError.validation(errors) }
         let db = req.db
@@ -224,8 +224,8 @@ struct ExportTallyCommand: AsyncCommand {
         guard let what = TallyExporter.What(rawValue: signature.what ?? "all") else { throw StartupError(setting: "--what", problem: "must be masters, vouchers or all") }
         let app = context.application
         let company = try await TallyController.company(option: signature.company, app: app)
-        let from = signature.from.flatMap(CalendarDate.init) ?? CalendarDate(company.booksBeginning)!
-        let to = signature.to.flatMap(CalendarDate.init) ?? CalendarDate(year: 9999, month: 12, day: 31)!
+        let from = try signature.from.flatMap(CalendarDate.init) ?? (CalendarDate(stored: company.booksBeginning))
+        let to = signature.to.flatMap(CalendarDate.init) ?? CalendarDate.distantFuture
         guard FileManager.default.createFile(atPath: signature.file, contents: nil), let handle = FileHandle(forWritingAtPath: signature.file) else {
             throw StartupError(setting: "FILE", problem: "cannot write \(signature.file)")
         }

@@ -57,7 +57,7 @@ extension TallyExporter {
 
     /// Stock lines from movements: one per line, item and direction, a batch allocation per movement. The line's
     /// amount is what came in, what an invoice billed, or (`known` false) the issue's cost for want of better.
-    static func inventoryEntries(_ rows: [StockRow], inList: String, outList: String) -> [(entry: TallyInventoryEntry, known: Bool, line: Int)] {
+    static func inventoryEntries(_ rows: [StockRow], inList: String, outList: String) throws -> [(entry: TallyInventoryEntry, known: Bool, line: Int)] {
         var order: [String] = []
         var groups: [String: [StockRow]] = [:]
         for r in rows {
@@ -65,11 +65,11 @@ extension TallyExporter {
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(r)
         }
-        return order.map { key in
-            let parts = groups[key]!
+        return try order.map { key in
+            let parts = groups[key] ?? []
             let inward = parts[0].quantity_milli > 0, unit = parts[0].unit
-            let quantity = parts.reduce(Int64(0)) { $0 + abs($1.quantity_milli) }
-            let cost = parts.reduce(Int64(0)) { $0 + abs($1.value_paise) }
+            let quantity = try Checked.sum(parts.map { Int64(clamping: $0.quantity_milli.magnitude) })
+            let cost = try Checked.sum(parts.map { Int64(clamping: $0.value_paise.magnitude) })
             let known = inward || parts[0].billed != nil
             let amount = inward ? cost : parts[0].billed ?? cost
             var e = TallyInventoryEntry(list: inward ? inList : outList, item: parts[0].item, inward: inward, rate: nil, amount: nil,
@@ -80,31 +80,31 @@ extension TallyExporter {
                 b.manufacturedOn = p.manufactured_on.flatMap(CalendarDate.init).map(CalendarDateText.init)
                 return b
             }
-            setAmount(&e, amount, inward ? parts.map(\.value_paise) : nil)
+            try setAmount(&e, amount, inward ? parts.map(\.value_paise) : nil)
             return (e, known, parts[0].line_no)
         }
     }
 
     /// A stock line's amount in Tally's sign (stock in is a debit, negative), its rate, and its batches' shares
     /// (their own values when given, else by quantity with the last taking the remainder).
-    static func setAmount(_ e: inout TallyInventoryEntry, _ amount: Int64, _ values: [Int64]? = nil) {
+    static func setAmount(_ e: inout TallyInventoryEntry, _ amount: Int64, _ values: [Int64]? = nil) throws {
         let sign: Int64 = e.isInward ? -1 : 1
         let quantity = e.actualQuantity?.thousandths ?? 0
         e.amount = sign * amount
-        e.rate = quantity == 0 ? nil : TallyRate(paise: amount * 1_000 / quantity, unit: e.actualQuantity?.unit ?? "")
+        e.rate = quantity == 0 ? nil : TallyRate(paise: try Checked.multiplyDivideTruncating(amount, 1_000, by: quantity), unit: e.actualQuantity?.unit ?? "")
         var left = amount
         for i in e.batches.indices {
-            let share = values.map { abs($0[i]) } ?? (i == e.batches.count - 1 ? left : quantity == 0 ? 0 : amount * (e.batches[i].actualQuantity?.thousandths ?? 0) / quantity)
+            let share = try values.map { Int64(clamping: $0[i].magnitude) } ?? (i == e.batches.count - 1 ? left : quantity == 0 ? 0 : Checked.multiplyDivideTruncating(amount, e.batches[i].actualQuantity?.thousandths ?? 0, by: quantity))
             e.batches[i].amount = sign * share
-            left -= share
+            left = try Checked.subtract(left, share)
         }
     }
 
     /// Tally's invoice view of a voucher that moved stock: each stock line takes its amount out of the goods ledger
     /// lines (income or expense ledgers on the line's side) as accounting allocations, and only what is left of
     /// those lines stays a ledger entry, so the voucher's postings are the same amounts on the same ledgers.
-    static func invoiceView(_ v: inout TallyVoucher, stock: [StockRow], revenue: [Bool]) {
-        var lines = inventoryEntries(stock, inList: "ALLINVENTORYENTRIES.LIST", outList: "ALLINVENTORYENTRIES.LIST")
+    static func invoiceView(_ v: inout TallyVoucher, stock: [StockRow], revenue: [Bool]) throws {
+        var lines = try inventoryEntries(stock, inList: "ALLINVENTORYENTRIES.LIST", outList: "ALLINVENTORYENTRIES.LIST")
         guard !lines.isEmpty else { return }
         var left = v.ledgerEntries.map(\.amount)
         func goods(_ j: Int, outward: Bool) -> Bool { revenue[j] && (outward ? left[j] > 0 : left[j] < 0) }
@@ -112,12 +112,13 @@ extension TallyExporter {
         for outward in [true, false] {
             let unknown = lines.indices.filter { !lines[$0].known && lines[$0].entry.isInward != outward }
             guard !unknown.isEmpty, let pool = v.ledgerEntries.indices.filter({ goods($0, outward: outward) }).max(by: { abs(left[$0]) < abs(left[$1]) }) else { continue }
-            let total = unknown.reduce(Int64(0)) { $0 + (lines[$1].entry.actualQuantity?.thousandths ?? 0) }
-            var rest = abs(left[pool])
+            let total = try Checked.sum(unknown.map { lines[$0].entry.actualQuantity?.thousandths ?? 0 })
+            var rest = Int64(clamping: left[pool].magnitude)
             for (n, i) in unknown.enumerated() {
-                let share = n == unknown.count - 1 || total == 0 ? rest : abs(left[pool]) * (lines[i].entry.actualQuantity?.thousandths ?? 0) / total
-                setAmount(&lines[i].entry, share)
-                rest -= share
+                let share = n == unknown.count - 1 || total == 0 ? rest
+                    : try Checked.multiplyDivideTruncating(Int64(clamping: left[pool].magnitude), lines[i].entry.actualQuantity?.thousandths ?? 0, by: total)
+                try setAmount(&lines[i].entry, share)
+                rest = try Checked.subtract(rest, share)
             }
         }
         for i in lines.indices {
@@ -158,13 +159,13 @@ extension TallyExporter {
         guard !rows.isEmpty else { return [] }
         let links = try await TallyLinks.byEntity(company: company, kind: "stock-journal", on: db)
         let stock = try await sourceStock(rows.map(\.id), on: db)
-        return rows.compactMap { r in
-            var v = TallyVoucher(typeName: "Stock Journal", date: CalendarDate(r.date)!, number: "SJ-\(r.number)")
+        return try rows.compactMap { r in
+            var v = TallyVoucher(typeName: "Stock Journal", date: (try CalendarDate(stored: r.date)), number: "SJ-\(r.number)")
             v.guid = links[r.id]?.guid ?? r.id.uuidString.lowercased()
             v.remoteID = v.guid
             v.view = "Consumption Voucher View"
             v.narration = r.narration
-            v.inventoryEntries = inventoryEntries(stock[r.id] ?? [], inList: "INVENTORYENTRIESIN.LIST", outList: "INVENTORYENTRIESOUT.LIST").map(\.entry)
+            v.inventoryEntries = try inventoryEntries(stock[r.id] ?? [], inList: "INVENTORYENTRIESIN.LIST", outList: "INVENTORYENTRIESOUT.LIST").map(\.entry)
             return v.inventoryEntries.isEmpty ? nil : Exported(id: r.id, date: r.date, number: v.number ?? "", node: v, rank: rank(v))
         }
     }
@@ -197,9 +198,9 @@ extension TallyExporter {
             FROM trade_document_lines l JOIN items i ON i.id = l.item_id WHERE l.document_id IN (\(binds: rows.map(\.id))) ORDER BY l.line_no
             """).all(decoding: L.self), by: \.document_id)
         let stock = try await sourceStock(rows.filter { TradeKind(rawValue: $0.kind)?.stockSign != 0 }.map(\.id), on: db)
-        return rows.compactMap { r in
+        return try rows.compactMap { r in
             guard let kind = TradeKind(rawValue: r.kind) else { return nil }
-            var v = TallyVoucher(typeName: kind.title.capitalized, date: CalendarDate(r.date)!, number: number(r.id, r.kind, r.number))
+            var v = TallyVoucher(typeName: kind.title.capitalized, date: (try CalendarDate(stored: r.date)), number: number(r.id, r.kind, r.number))
             v.guid = links[r.id]?.guid ?? r.id.uuidString.lowercased()
             v.remoteID = v.guid
             v.view = "Invoice Voucher View"
@@ -208,23 +209,23 @@ extension TallyExporter {
             v.narration = r.narration
             let docLines = lines[r.id] ?? []
             if kind.stockSign == 0 {
-                v.inventoryEntries = docLines.map { l in
-                    let amount = Quantity(thousandths: l.entered_quantity_milli ?? l.quantity_milli).times(l.rate_paise)
+                v.inventoryEntries = try docLines.map { l in
+                    let amount = try Quantity(thousandths: l.entered_quantity_milli ?? l.quantity_milli).times(l.rate_paise)
                     var e = TallyInventoryEntry(item: l.item, inward: kind == .purchaseOrder, rate: nil, amount: nil,
                                                 quantity: TallyQuantity(thousandths: l.quantity_milli, unit: l.unit))
                     var b = TallyBatchAllocation(godown: nil, batch: nil, amount: nil, actualQuantity: e.actualQuantity)
                     b.orderNumber = v.number
                     b.orderDueDate = l.due_date.flatMap(CalendarDate.init).map(CalendarDateText.init)
                     e.batches = [b]
-                    setAmount(&e, amount)
+                    try setAmount(&e, amount)
                     return e
                 }
             } else {
-                let rates = Dictionary(docLines.map { ($0.line_no, $0.quantity_milli == 0 ? 0 : Quantity(thousandths: $0.entered_quantity_milli ?? $0.quantity_milli).times($0.rate_paise) * 1_000 / $0.quantity_milli) },
+                let rates = Dictionary(try docLines.map { ($0.line_no, $0.quantity_milli == 0 ? 0 : try Checked.multiplyDivideTruncating(Quantity(thousandths: $0.entered_quantity_milli ?? $0.quantity_milli).times($0.rate_paise), 1_000, by: $0.quantity_milli)) },
                                        uniquingKeysWith: { a, _ in a })
-                v.inventoryEntries = inventoryEntries(stock[r.id] ?? [], inList: "ALLINVENTORYENTRIES.LIST", outList: "ALLINVENTORYENTRIES.LIST").map { line in
+                v.inventoryEntries = try inventoryEntries(stock[r.id] ?? [], inList: "ALLINVENTORYENTRIES.LIST", outList: "ALLINVENTORYENTRIES.LIST").map { line in
                     var e = line.entry
-                    setAmount(&e, Quantity(thousandths: e.actualQuantity?.thousandths ?? 0).times(rates[line.line] ?? 0))
+                    try setAmount(&e, Quantity(thousandths: e.actualQuantity?.thousandths ?? 0).times(rates[line.line] ?? 0))
                     for i in e.batches.indices { e.batches[i].orderNumber = r.order_id.flatMap { orderNumbers[$0] } }
                     return e
                 }

@@ -92,8 +92,8 @@ enum TallyExporter {
             t.address = l.address.map { $0.split(separator: "\n").map(String.init) } ?? []
             t.pincode = l.pincode
             if let c = l.contact { t.extras.append(.leaf("LEDGERCONTACT", c)) }
-            t.openingBills = (openings[l.id] ?? []).map { b in
-                let date = CalendarDate(b.date)!
+            t.openingBills = try (openings[l.id] ?? []).map { b in
+                let date = (try CalendarDate(stored: b.date))
                 return TallyOpeningBill(name: b.reference, date: CalendarDateText(date), creditPeriodDays: CalendarDate(b.due_date).map { $0 - date },
                                         amount: -b.opening_paise)
             }
@@ -209,8 +209,8 @@ enum TallyExporter {
               amount_paise: try r.int("amount_paise"), due_date: try r.optionalString("due_date"))
         }, by: \.voucher_id)
         let stock = try await voucherStock(ids, on: db)
-        return rows.map { r in
-            let date = CalendarDate(r.date)!
+        return try rows.map { r in
+            let date = (try CalendarDate(stored: r.date))
             var v = TallyVoucher(typeName: r.type_name, date: date, number: r.number)
             v.guid = links[r.id]?.guid ?? r.id.uuidString.lowercased()
             v.remoteID = v.guid
@@ -230,7 +230,7 @@ enum TallyExporter {
                 }
                 return entry
             }
-            if let moved = stock[r.id] { invoiceView(&v, stock: moved, revenue: (entries[r.id] ?? []).map(\.nature.isRevenue)) }
+            if let moved = stock[r.id] { try invoiceView(&v, stock: moved, revenue: (entries[r.id] ?? []).map(\.nature.isRevenue)) }
             return Exported(id: r.id, date: r.date, number: r.number, node: v, rank: rank(v))
         }
     }

@@ -67,7 +67,7 @@ extension TallyImporter {
             outcome = (try? JSONValue(encoding: a)) == (try? JSONValue(encoding: b)) ? .unchanged : .updated
         } else {
             guard body.group != nil else { throw APIError.validation(field: "PARENT", "the ledger names no group") }
-            let beginning = CalendarDate(company.booksBeginning)!
+            let beginning = (try CalendarDate(stored: company.booksBeginning))
             if !l.openingBills.isEmpty {
                 body.openingBills = l.openingBills.map { b in
                     let date = b.date?.date ?? beginning.adding(days: -1)

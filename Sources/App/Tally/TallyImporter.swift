@@ -234,7 +234,7 @@ enum TallyImporter {
     static func parity(_ tally: [String: Int64], names: [String: String], asOf: CalendarDate, company: Company, on db: any Database) async throws -> TallyImportDTO.Parity {
         let companyID = try company.requireID()
         let ledgers = Dictionary(try await Chart.ledgers(company: companyID, on: db).map { (Chart.nameKey($0.name), $0) }, uniquingKeysWith: { a, _ in a })
-        let from = CalendarDate(company.booksBeginning)!
+        let from = (try CalendarDate(stored: company.booksBeginning))
         let moved = try await Movements.between(company: companyID, from: from, to: asOf, on: db)
         var differences: [TallyImportDTO.ParityRow] = []
         for (key, expected) in tally.sorted(by: { $0.key < $1.key }) {

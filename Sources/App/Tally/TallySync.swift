@@ -121,7 +121,7 @@ enum TallySync {
         }
 
         // 3. Vouchers altered since the last run, month by month; then what Tally no longer has.
-        let first = info.booksFrom ?? CalendarDate(company.booksBeginning)!
+        let first = try info.booksFrom ?? (CalendarDate(stored: company.booksBeginning))
         let last = max(info.lastVoucherDate ?? Format.today(), first)
         if info.voucherAlterID > s.voucher_alter_id {
             var seen: Set<String> = []
@@ -176,7 +176,7 @@ enum TallySync {
                 }
                 guard (v.alterID ?? 0) > link.alter_id else { return (.unchanged, false) }
                 let theirs = fingerprint(v)
-                let ours = try await TallyExporter.vouchers(company: companyID, from: CalendarDate(year: 1900, month: 1, day: 1)!, to: CalendarDate(year: 9999, month: 12, day: 31)!,
+                let ours = try await TallyExporter.vouchers(company: companyID, from: CalendarDate.earliest, to: CalendarDate.distantFuture,
                                                             after: nil, links: [link.entity_id: link], only: link.entity_id, on: tx).first.map { fingerprint($0.node) }
                 func accept(alter: Int64?, hash: String?) async throws {
                     try await tx.sql().raw("""
@@ -273,7 +273,7 @@ enum TallySync {
             SELECT * FROM tally_links WHERE company_id = \(bind: company) AND synced_hash IS NULL AND origin = 'tally' AND kind = 'voucher'
             """).all(decoding: TallyLinkRow.self)
         for link in fresh {
-            guard let v = try await TallyExporter.vouchers(company: company, from: CalendarDate(year: 1900, month: 1, day: 1)!, to: CalendarDate(year: 9999, month: 12, day: 31)!,
+            guard let v = try await TallyExporter.vouchers(company: company, from: CalendarDate.earliest, to: CalendarDate.distantFuture,
                                                            after: nil, links: [link.entity_id: link], only: link.entity_id, on: db).first else { continue }
             try await db.sql().raw("UPDATE tally_links SET synced_hash = \(bind: fingerprint(v.node)) WHERE id = \(bind: link.id)").run()
         }
@@ -335,7 +335,7 @@ enum TallySync {
         let voucherLinks = Dictionary(links.filter { $0.kind == "voucher" }.map { ($0.entity_id, $0) }, uniquingKeysWith: { a, _ in a })
         var after: (String, String, UUID)?
         while true {
-            let page = try await TallyExporter.vouchers(company: companyID, from: CalendarDate(company.booksBeginning)!, to: CalendarDate(year: 9999, month: 12, day: 31)!,
+            let page = try await TallyExporter.vouchers(company: companyID, from: (try CalendarDate(stored: company.booksBeginning)), to: CalendarDate.distantFuture,
                                                         after: after, links: voucherLinks, on: db)
             guard let lastRow = page.last else { break }
             after = (lastRow.date, lastRow.number, lastRow.id)

@@ -36,7 +36,7 @@ func esc(_ s: String) -> String { HTMLText.escape(s) }
 enum Format {
     /// ₹1,23,45,678.00
     static func rupees(_ money: Money) -> String {
-        money.paise < 0 ? "-₹" + Money(paise: -money.paise).indianGrouped : "₹" + money.indianGrouped
+        money.paise < 0 ? "-₹" + Money(paise: 0 &- money.paise).indianGrouped : "₹" + money.indianGrouped
     }
 
     /// 25-11-2026
@@ -45,6 +45,9 @@ enum Format {
         return String(s.suffix(2)) + "-" + String(s.dropFirst(5).prefix(2)) + "-" + String(s.prefix(4))
     }
 
+    /// A DTO's `YYYY-MM-DD` text as 25-11-2026; anything else is shown as it is rather than stopping the page.
+    static func date(text: String) -> String { CalendarDate(text).map(date) ?? text }
+
     static let india = TimeZone(identifier: "Asia/Kolkata")!
 
     /// Today's date in India, which is what "today" means for the books.
@@ -52,7 +55,7 @@ enum Format {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = india
         let c = calendar.dateComponents([.year, .month, .day], from: now)
-        return CalendarDate(year: c.year ?? 2026, month: c.month ?? 1, day: c.day ?? 1)!
+        return CalendarDate(year: c.year ?? 2026, month: c.month ?? 1, day: c.day ?? 1) ?? .earliest
     }
 
     /// An audit timestamp (ISO-8601 UTC, `2026-11-25T02:00:00.000Z`) as Indian Standard Time:

@@ -184,7 +184,7 @@ enum WebBooksController {
     @Sendable static func balanceSheet(req: Request) async throws -> Response {
         let (context, dto, model) = try await company(req)
         let bs = try await BalanceSheet.report(req: req)
-        let from = CalendarDate(bs.asOf)!.financialYearStart(month: CalendarDate(model.financialYearStart)?.month ?? 4).description
+        let from = (try CalendarDate(stored: bs.asOf)).financialYearStart(month: CalendarDate(model.financialYearStart)?.month ?? 4).description
         return WebForm.page(StatementPages.balanceSheet(bs, from: from, companyID: context.companyID,
                                                         chrome: req.chrome("Balance sheet", section: .reports, company: dto)))
     }

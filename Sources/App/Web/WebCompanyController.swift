@@ -156,7 +156,7 @@ enum WebCompanyController {
         let today = Format.today()
         let receivable = try await Outstanding.compute(company: context.companyID, receivable: true, asOf: today, on: db)
         let payable = try await Outstanding.compute(company: context.companyID, receivable: false, asOf: today, on: db)
-        let monthStart = CalendarDate(year: today.year, month: today.month, day: 1)!
+        let monthStart = today.monthStart
         let sales = try await ProfitAndLoss.compute(company: company, from: monthStart, to: today, on: db).dto
         let salesTotal = sales.tradingIncome.filter { $0.group == "Sales Accounts" }.reduce(Int64(0)) { $0 + ((try? Money(parsing: $1.amount).paise) ?? 0) }
         let tb = try await TrialBalance.compute(company: company, asOf: today, on: db)

@@ -157,8 +157,8 @@ enum WebGSTController {
                 let docs = try await GSTReturns.documents(company: context.companyID, registration: q.registration.id, from: q.period.first,
                                                           to: q.period.last, on: req.db)
                 let filer = try GSTIN(q.registration.gstin)
-                model.gstr1 = GSTR1.build(filer: filer, period: q.period, documents: docs)
-                model.gstr3b = GSTR3B.build(filer: filer, period: q.period, documents: docs).0
+                model.gstr1 = try GSTR1.build(filer: filer, period: q.period, documents: docs)
+                model.gstr3b = try GSTR3B.build(filer: filer, period: q.period, documents: docs).0
                 model.issues = GSTR1.validate(filer: filer, period: q.period, documents: docs, turnoverAbove5Crore: q.registration.turnover_above_5cr)
             } catch let e as APIError where e.status.code < 500 {
                 model.error = e.fields.map { "\($0.field) \($0.message)" }.joined(separator: "; ")

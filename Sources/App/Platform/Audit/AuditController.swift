@@ -133,7 +133,7 @@ enum AuditController {
         for (name, keyPath) in [("from", \Filter.from), ("to", \Filter.to)] {
             if let raw = req.query[String.self, at: name] {
                 filter[keyPath: keyPath] = CalendarDate(raw)
-                if filter[keyPath: keyPath] == nil { errors.append(.init(field: name, message: "must be a date as YYYY-MM-DD")) }
+                if filter[keyPath: keyPath] == nil { errors.append(.init(field: name, message: "must be " + CalendarDate.acceptedDescription)) }
             }
         }
         if let raw = req.query[String.self, at: "limit"] {

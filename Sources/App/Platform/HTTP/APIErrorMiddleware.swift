@@ -1,4 +1,6 @@
+import Ledger
 import NIOConcurrencyHelpers
+import StockKit
 import Vapor
 
 /// Turns every error into the one JSON error shape. Client mistakes keep their status; anything unexpected
@@ -65,6 +67,11 @@ struct APIErrorMiddleware: AsyncMiddleware {
                 return e
             }
             return APIError(status: .notFound, code: "not_found", message: "No such route: \(request.url.path)")
+        case let e as AmountOverflow:
+            // Figures past what the books can hold: the request's numbers, not our fault (ARCHITECTURE.md §4).
+            return .validation(field: e.field.isEmpty ? "amount" : e.field, e.message)
+        case let e as StockOverflow:
+            return .validation(field: "quantity", e.description)
         case is ConnectionPoolTimeoutError:
             // Every database connection stayed busy past the pool's wait: overload, not a fault. Nothing was written.
             var e = APIError(status: .serviceUnavailable, code: "busy", message: "The database is too busy to take this request now; try again in a moment (a write with the same Idempotency-Key if it was one).")

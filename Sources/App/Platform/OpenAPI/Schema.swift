@@ -98,7 +98,7 @@ extension Schema {
     static func formatProblem(_ format: String, _ s: String) -> String? {
         switch format {
         case "date":
-            return CalendarDate(s) == nil ? "must be a date as YYYY-MM-DD" : nil
+            return CalendarDate(s) == nil ? "must be " + CalendarDate.acceptedDescription : nil
         case "uuid":
             return UUID(uuidString: s) == nil ? "must be a UUID" : nil
         case "email":

@@ -127,7 +127,7 @@ enum TrialBalancePage {
                 el("div", ["class": "field"], [el("button", ["type": "submit"], text: "Show")]),
                 el("div", ["class": "field"], [el("a", ["href": "/api/v1/companies/\(companyID.uuidString.lowercased())/reports/trial-balance?asOf=\(tb.asOf)&format=csv"], text: "Download CSV")]),
             ]),
-            el("p", ["class": "hint"], text: "From \(Format.date(CalendarDate(tb.from)!)) to \(Format.date(CalendarDate(tb.asOf)!)). Choose a ledger for its entries."),
+            el("p", ["class": "hint"], text: "From \(Format.date(text: tb.from)) to \(Format.date(text: tb.asOf)). Choose a ledger for its entries."),
             el("div", ["class": "table-wrap"], [el("table", ["id": "trial-balance", "class": "stack"], [
                 el("thead", [:], [el("tr", [:], ["Ledger", "Group", "Opening", "Debit", "Credit", "Closing"].map { h in
                     el("th", ["scope": "col", "class": ["Ledger", "Group"].contains(h) ? "" : "num"], text: h)
@@ -144,7 +144,7 @@ enum LedgerStatementPage {
         func bal(_ b: BalanceDTO) -> String { "\(Format.rupees((try? Money(parsing: b.amount)) ?? .zero)) \(b.side.rawValue)" }
         var rows = "<tr><td colspan=\"5\">Opening balance</td><td class=\"num\" data-label=\"Balance\">\(esc(bal(s.broughtForward)))</td></tr>"
         for l in s.lines {
-            rows += "<tr><td class=\"num\" data-label=\"Date\">\(esc(Format.date(CalendarDate(l.date)!)))</td>"
+            rows += "<tr><td class=\"num\" data-label=\"Date\">\(esc(Format.date(text: l.date)))</td>"
             rows += "<td data-label=\"Voucher\"><a href=\"\(base)/vouchers/\(l.voucherId.uuidString.lowercased())\">\(esc(l.type)) <code>\(esc(l.number))</code></a></td><td data-label=\"Narration\">\(esc(l.narration ?? ""))</td>"
             rows += "<td class=\"num\" data-label=\"Debit\">\(esc(l.debit.flatMap { try? Money(parsing: $0) }.map(Format.rupees) ?? ""))</td>"
             rows += "<td class=\"num\" data-label=\"Credit\">\(esc(l.credit.flatMap { try? Money(parsing: $0) }.map(Format.rupees) ?? ""))</td>"
@@ -153,7 +153,7 @@ enum LedgerStatementPage {
         var content: [HTMLNode] = [
             el("h1", text: s.ledger),
             ReportsNav.render(base: base, current: "ledger"),
-            el("p", ["class": "hint"], text: "Ledger statement from \(Format.date(CalendarDate(s.from)!)) to \(Format.date(CalendarDate(s.to)!)); closing \(bal(s.closing))."),
+            el("p", ["class": "hint"], text: "Ledger statement from \(Format.date(text: s.from)) to \(Format.date(text: s.to)); closing \(bal(s.closing))."),
             el("div", ["class": "table-wrap"], [el("table", ["id": "statement", "class": "stack"], [
                 el("thead", [:], [el("tr", [:], ["Date", "Voucher", "Narration", "Debit", "Credit", "Balance"].map { h in
                     el("th", ["scope": "col", "class": ["Voucher", "Narration"].contains(h) ? "" : "num"], text: h)
@@ -189,7 +189,7 @@ enum OutstandingPage {
         return Layout.render(chrome, [
             el("h1", text: o.kind == "receivable" ? "Receivables" : "Payables"),
             ReportsNav.render(base: base, current: o.kind),
-            el("p", ["class": "hint"], text: "Bill-wise as of \(Format.date(CalendarDate(o.asOf)!)); total \(Format.rupees((try? Money(parsing: o.pending)) ?? .zero))."),
+            el("p", ["class": "hint"], text: "Bill-wise as of \(Format.date(text: o.asOf)); total \(Format.rupees((try? Money(parsing: o.pending)) ?? .zero))."),
             el("section", ["class": "grid", "aria-label": "Ageing"], bucketRow),
             el("div", ["class": "table-wrap"], [el("table", ["id": "outstanding", "class": "stack"], [
                 el("thead", [:], [el("tr", [:], ["Party", "Bill", "Due", "Overdue days", "Age", "Pending"].map { h in

@@ -297,13 +297,17 @@ enum GSTReturnsPage {
                 }))
             }
             func money(_ a: Amount) -> String { Format.rupees(Money(paise: a.paise)) }
+            // The return was built only after its documents were found to add up (GSTDocument.checkSummable),
+            // so these sums fit; a failure would show as zero rather than stop the page.
+            func total<T>(_ xs: [T], _ figure: (T) -> Amount) -> Amount { Amount(paise: (try? Checked.sum(xs.map { figure($0).paise })) ?? 0) }
+            func total(_ xs: Amount...) -> Amount { total(xs) { $0 } }
             let sections: [(String, Int, Amount)] = [
-                ("B2B invoices", (r1.b2b ?? []).reduce(0) { $0 + $1.inv.count }, (r1.b2b ?? []).flatMap(\.inv).flatMap(\.itms).reduce(0) { $0 + $1.itm_det.txval }),
-                ("B2C large", (r1.b2cl ?? []).reduce(0) { $0 + $1.inv.count }, (r1.b2cl ?? []).flatMap(\.inv).flatMap(\.itms).reduce(0) { $0 + $1.itm_det.txval }),
-                ("B2C small (rows)", r1.b2cs?.count ?? 0, (r1.b2cs ?? []).reduce(0) { $0 + $1.txval }),
-                ("Credit/debit notes, registered", (r1.cdnr ?? []).reduce(0) { $0 + $1.nt.count }, (r1.cdnr ?? []).flatMap(\.nt).flatMap(\.itms).reduce(0) { $0 + $1.itm_det.txval }),
-                ("Credit/debit notes, unregistered", r1.cdnur?.count ?? 0, (r1.cdnur ?? []).flatMap(\.itms).reduce(0) { $0 + $1.itm_det.txval }),
-                ("Exports", (r1.exp ?? []).reduce(0) { $0 + $1.inv.count }, (r1.exp ?? []).flatMap(\.inv).flatMap(\.itms).reduce(0) { $0 + $1.txval }),
+                ("B2B invoices", (r1.b2b ?? []).reduce(0) { $0 + $1.inv.count }, total((r1.b2b ?? []).flatMap(\.inv).flatMap(\.itms)) { $0.itm_det.txval }),
+                ("B2C large", (r1.b2cl ?? []).reduce(0) { $0 + $1.inv.count }, total((r1.b2cl ?? []).flatMap(\.inv).flatMap(\.itms)) { $0.itm_det.txval }),
+                ("B2C small (rows)", r1.b2cs?.count ?? 0, total((r1.b2cs ?? [])) { $0.txval }),
+                ("Credit/debit notes, registered", (r1.cdnr ?? []).reduce(0) { $0 + $1.nt.count }, total((r1.cdnr ?? []).flatMap(\.nt).flatMap(\.itms)) { $0.itm_det.txval }),
+                ("Credit/debit notes, unregistered", r1.cdnur?.count ?? 0, total((r1.cdnur ?? []).flatMap(\.itms)) { $0.itm_det.txval }),
+                ("Exports", (r1.exp ?? []).reduce(0) { $0 + $1.inv.count }, total((r1.exp ?? []).flatMap(\.inv).flatMap(\.itms)) { $0.txval }),
             ]
             content.append(el("h2", text: "GSTR-1"))
             content.append(el("table", ["class": "stack", "id": "gstr1-summary"], [
@@ -316,12 +320,12 @@ enum GSTReturnsPage {
             if let r3 = m.gstr3b {
                 let s = r3.sup_details
                 let rows: [(String, Amount, Amount)] = [
-                    ("3.1(a) Outward taxable", s.osup_det.txval, s.osup_det.iamt + s.osup_det.camt + s.osup_det.samt + s.osup_det.csamt),
-                    ("3.1(b) Zero-rated", s.osup_zero.txval, s.osup_zero.iamt + s.osup_zero.csamt),
+                    ("3.1(a) Outward taxable", s.osup_det.txval, total(s.osup_det.iamt, s.osup_det.camt, s.osup_det.samt, s.osup_det.csamt)),
+                    ("3.1(b) Zero-rated", s.osup_zero.txval, total(s.osup_zero.iamt, s.osup_zero.csamt)),
                     ("3.1(c) Nil-rated and exempt", s.osup_nil_exmp.txval, 0),
-                    ("3.1(d) Inward, reverse charge", s.isup_rev.txval, s.isup_rev.iamt + s.isup_rev.camt + s.isup_rev.samt + s.isup_rev.csamt),
+                    ("3.1(d) Inward, reverse charge", s.isup_rev.txval, total(s.isup_rev.iamt, s.isup_rev.camt, s.isup_rev.samt, s.isup_rev.csamt)),
                     ("3.1(e) Non-GST", s.osup_nongst.txval, 0),
-                    ("4(C) Net ITC", 0, r3.itc_elg.itc_net.iamt + r3.itc_elg.itc_net.camt + r3.itc_elg.itc_net.samt + r3.itc_elg.itc_net.csamt),
+                    ("4(C) Net ITC", 0, total(r3.itc_elg.itc_net.iamt, r3.itc_elg.itc_net.camt, r3.itc_elg.itc_net.samt, r3.itc_elg.itc_net.csamt)),
                 ]
                 content.append(el("h2", text: "GSTR-3B"))
                 content.append(el("table", ["class": "stack", "id": "gstr3b-summary"], [

@@ -17,7 +17,7 @@ enum PeriodLocksPage {
             el("h1", text: "Period locks"),
             ReportsNav.render(base: "/app/c/\(m.companyID.uuidString.lowercased())", current: "period-locks"),
             el("p", ["class": current == nil ? "notice ok" : "notice warn", "role": "status", "id": "lock-status"],
-               text: current.map { "The books are locked through \(Format.date(CalendarDate($0)!)): nothing dated on or before it can be posted, amended or cancelled." }
+               text: current.map { "The books are locked through \(Format.date(text: $0)): nothing dated on or before it can be posted, amended or cancelled." }
                    ?? "The books are open: no period is locked."),
         ]
         if m.canLock {
@@ -39,7 +39,7 @@ enum PeriodLocksPage {
         }
         var rows = ""
         for l in m.locks {
-            rows += "<tr><td class=\"num\" data-label=\"Locked through\">\(esc(Format.date(CalendarDate(l.lockedThrough)!)))</td>"
+            rows += "<tr><td class=\"num\" data-label=\"Locked through\">\(esc(Format.date(text: l.lockedThrough)))</td>"
             rows += "<td data-label=\"Reason\">\(esc(l.reason))</td><td data-label=\"State\">\(l.active ? "in force" : "lifted")</td></tr>"
         }
         content.append(el("h2", text: "History"))
