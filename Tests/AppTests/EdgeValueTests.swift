@@ -211,6 +211,7 @@ enum Sample {
             }
         case .integer(let minimum, _): return .int(minimum ?? 1)
         case .boolean: return .bool(false)
+        case .any: return .null
         case .array(let element): return .array([value(element)])
         case .object(let properties):
             return .object(Dictionary(uniqueKeysWithValues: properties.map { ($0.name, value($0.schema)) }))

@@ -51,7 +51,7 @@ struct AuditEntryDTO: APIResponseBody {
     static let schema = Schema.ref("AuditEntry", .object([
         .required("id", .uuid), .required("seq", .integer()), .required("at", .dateTime),
         .required("actorId", .nullable(.uuid)), .required("action", .string()), .required("entityType", .string()),
-        .required("entityId", .string()), .required("before", .nullable(.object([]))), .required("after", .nullable(.object([]))),
+        .required("entityId", .string()), .required("before", .any), .required("after", .any),
         .required("requestId", .string()), .required("clientAddress", .string()), .required("hash", .string()),
     ]))
 }

@@ -27,6 +27,33 @@ struct APIRoute: Sendable {
         var name: String
         var schema: Schema
         var description: String
+
+        /// A query value is a short token (a date, an id, a kind, a cursor): capping free strings keeps every URL
+        /// far inside what the HTTP parser accepts, so an over-long one gets a 422 naming it, not a dropped connection.
+        static let maxLength = 200
+
+        init(name: String, schema: Schema, description: String) {
+            self.name = name
+            self.description = description
+            if case .string(var rule) = schema, rule.maxLength > Self.maxLength {
+                rule.maxLength = Self.maxLength
+                self.schema = .string(rule)
+            } else {
+                self.schema = schema
+            }
+        }
+    }
+
+    /// Holds every declared query parameter to its declared length (422 naming each over-long one) before the
+    /// handler runs; what a value means (a date, a cursor, a limit) the handler checks and names itself.
+    func validateQuery(_ request: Request) throws {
+        var errors: [APIError.FieldError] = []
+        for parameter in query {
+            guard case .string(let rule) = parameter.schema, let raw = request.query[String.self, at: parameter.name],
+                  raw.count > rule.maxLength else { continue }
+            errors.append(.init(field: parameter.name, message: "must be at most \(rule.maxLength) characters, got \(raw.count)"))
+        }
+        if !errors.isEmpty { throw APIError.validation(errors) }
     }
 
     var capability: Capability? {
@@ -47,7 +74,10 @@ extension RoutesBuilder {
         _ method: HTTPMethod, _ path: PathComponent..., body: HTTPBodyStreamStrategy = .collect, api: APIRoute,
         use handler: @Sendable @escaping (Request) async throws -> Response
     ) -> Route {
-        let route = on(method, path, body: body, use: handler)
+        let route = on(method, path, body: body) { request in
+            try api.validateQuery(request)
+            return try await handler(request)
+        }
         route.api = api
         return route
     }

@@ -45,7 +45,11 @@ enum OpenAPIDocument {
             } else {
                 responses[status] = ["description": "Success"]
             }
-            responses["default"] = ["description": "Error", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
+            // Every status a route can answer, each in the one error shape, so a client (and the fuzz's
+            // status_code_conformance) knows them all; 500 is never meant to happen and is not promised.
+            for (code, meaning) in Self.errorStatuses(for: api) {
+                responses[code] = ["description": .string(meaning), "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
+            }
             operation["responses"] = .object(responses)
             switch api?.access {
             case .user, .company: operation["security"] = .array([["bearerAuth": .array([])]])
@@ -79,6 +83,20 @@ enum OpenAPIDocument {
         ]
     }
 
+    /// The error answers of a route: malformed or invalid input, conflicts, limits and overload for all; sign-in
+    /// and access for protected ones.
+    static func errorStatuses(for api: APIRoute?) -> [(String, String)] {
+        var out = [("400", "Malformed request (bad JSON, a query parameter of the wrong type)"),
+                   ("404", "Not found, or not yours"), ("405", "Method not allowed here"), ("409", "Conflict with the current state (a lock, a duplicate, an import already running)"),
+                   ("413", "Request body too large"), ("415", "Unsupported media type"), ("422", "Invalid fields, each named"),
+                   ("429", "Rate limited; see Retry-After"), ("503", "Busy; retry after Retry-After")]
+        switch api?.access {
+        case .user, .company: out += [("401", "Not signed in, or the token expired"), ("403", "Your role does not allow this")]
+        case .open, nil: out += [("401", "Wrong credentials or token"), ("403", "Refused")]
+        }
+        return out.sorted { $0.0 < $1.0 }
+    }
+
     static func render(_ schema: Schema, into components: inout [String: JSONValue]) -> JSONValue {
         switch schema {
         case .ref(let name, let inner):
@@ -104,6 +122,8 @@ enum OpenAPIDocument {
             return .object(out)
         case .boolean:
             return ["type": "boolean"]
+        case .any:
+            return [:]
         case .array(let element):
             return ["type": "array", "items": render(element, into: &components)]
         case .object(let properties):

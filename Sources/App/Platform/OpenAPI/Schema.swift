@@ -11,6 +11,8 @@ indirect enum Schema: Sendable {
     case object([Property])
     case nullable(Schema)
     case ref(String, Schema)
+    /// Any JSON value (audit snapshots hold whatever the entity looked like).
+    case any
 
     struct StringRule: Sendable {
         var minLength = 0
@@ -73,6 +75,8 @@ extension Schema {
             if let maximum, i > maximum { fail("must be at most \(maximum)") }
         case .boolean:
             guard case .bool = value else { return fail("must be true or false, got \(value.typeName)") }
+        case .any:
+            return
         case .array(let element):
             guard case .array(let items) = value else { return fail("must be an array, got \(value.typeName)") }
             for (i, item) in items.enumerated() { element.validate(item, at: "\(path)[\(i)]", into: &errors) }
