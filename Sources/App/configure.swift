@@ -53,6 +53,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(CreateTallyLinks())
     app.migrations.add(CreateTallySync())
     app.migrations.add(CreateStockBalances())
+    app.migrations.add(AddIdempotencyClaims())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

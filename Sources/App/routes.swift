@@ -32,7 +32,10 @@ func routes(_ app: Application) throws {
                 use: AuthController.logout)
     }
 
-    let user = api.grouped(UserAuthMiddleware(), IdempotencyMiddleware())
+    // Idempotency runs after the access checks, so a remembered response is replayed only to someone who may still
+    // make that request (a member removed since gets 404, not the old answer).
+    let signedIn = api.grouped(UserAuthMiddleware())
+    let user = signedIn.grouped(IdempotencyMiddleware())
     user.on(.GET, "me", api: .init(summary: "The signed-in user and their companies", tag: "Auth", access: .user,
                                    response: MeResponse.schema),
             use: AuthController.me)
@@ -51,7 +54,7 @@ func routes(_ app: Application) throws {
                 use: CompanyController.list)
     }
 
-    let company = user.grouped("companies", ":companyID").grouped(CompanyAccessMiddleware())
+    let company = signedIn.grouped("companies", ":companyID").grouped(CompanyAccessMiddleware(), IdempotencyMiddleware())
     registerCompanyRoutes(company)
 
     webRoutes(app)

@@ -227,4 +227,41 @@ import VaporTesting
             #expect(try await f.client.send(.POST, "\(f.base)/vouchers", token: f.owner.accessToken, json: body).status == .created)
         }
     }
+
+    @Test func twenty_concurrent_requests_with_one_key_make_one_voucher_and_nineteen_replays() async throws {
+        try await withApp { app in
+            let f = try await BooksFixture.make(app)
+            let body: JSONValue = ["type": "sales", "date": "2026-05-01",
+                                   "entries": [BooksFixture.entry("Sharma Traders", dr: "10.00"), BooksFixture.entry("Sales", cr: "10.00")]]
+            let answers = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                for _ in 0..<20 {
+                    group.addTask { try await f.client.send(.POST, "\(f.base)/vouchers", token: f.owner.accessToken, json: body, headers: ["Idempotency-Key": "race"]) }
+                }
+                var all: [TestResponse] = []
+                for try await r in group { all.append(r) }
+                return all
+            }
+            #expect(answers.map(\.status.code) == Array(repeating: 201, count: 20), "\(answers.map(\.text))")
+            #expect(answers.filter { $0.headers.first(name: "Idempotent-Replayed") == "true" }.count == 19)
+            #expect(Set(answers.compactMap { $0.json["id"]?.stringValue }).count == 1)
+            #expect(try await f.get("vouchers").json["items"]?.arrayValue.count == 1)
+        }
+    }
+
+    @Test func the_key_covers_the_query_and_a_replay_goes_only_to_who_may_still_ask() async throws {
+        try await withApp { app in
+            let f = try await BooksFixture.make(app)
+            let clerk = try await f.client.register("clerk@example.com")
+            #expect(try await f.client.addMember(f.owner, company: f.company, email: "clerk@example.com", role: "accountant").status == .created)
+            let body: JSONValue = ["type": "sales", "date": "2026-05-01",
+                                   "entries": [BooksFixture.entry("Sharma Traders", dr: "10.00"), BooksFixture.entry("Sales", cr: "10.00")]]
+            let first = try await f.client.send(.POST, "\(f.base)/vouchers", token: clerk.accessToken, json: body, headers: ["Idempotency-Key": "k"])
+            #expect(first.status == .created)
+            let otherQuery = try await f.client.send(.POST, "\(f.base)/vouchers?draft=1", token: clerk.accessToken, json: body, headers: ["Idempotency-Key": "k"])
+            #expect(otherQuery.errorCode == "idempotency_key_reused")
+            #expect(try await f.client.send(.DELETE, "\(f.base)/members/\(clerk.userID)", token: f.owner.accessToken).status.code < 300)
+            let replay = try await f.client.send(.POST, "\(f.base)/vouchers", token: clerk.accessToken, json: body, headers: ["Idempotency-Key": "k"])
+            #expect(replay.status == .notFound, "a removed member was answered \(replay.status.code)")
+        }
+    }
 }

@@ -72,6 +72,11 @@ struct APIErrorMiddleware: AsyncMiddleware {
             return .validation(field: e.field.isEmpty ? "amount" : e.field, e.message)
         case let e as StockOverflow:
             return .validation(field: "quantity", e.description)
+        case let e where DatabaseContention.isContention(e):
+            // The write could not get its lock or snapshot even after retrying: contention, nothing was written.
+            var e = APIError(status: .serviceUnavailable, code: "busy", message: "The books are busy with other writes; try again in a moment (with the same Idempotency-Key).")
+            e.headers.replaceOrAdd(name: .retryAfter, value: "1")
+            return e
         case is ConnectionPoolTimeoutError:
             // Every database connection stayed busy past the pool's wait: overload, not a fault. Nothing was written.
             var e = APIError(status: .serviceUnavailable, code: "busy", message: "The database is too busy to take this request now; try again in a moment (a write with the same Idempotency-Key if it was one).")

@@ -1,4 +1,6 @@
 import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
 import Vapor
 
 /// The one way to write: a database transaction, serialised per process on SQLite.
@@ -16,8 +18,35 @@ final class Store: Sendable {
     func write<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T)
         async throws -> T
     {
-        guard let gate else { return try await db.transaction(body) }
-        return try await gate.withLock { try await db.transaction(body) }
+        let claim = IdempotencyClaim.current
+        let sqlite = gate != nil
+        @Sendable func transaction() async throws -> T {
+            try await db.transaction { tx in
+                // Fluent begins SQLite transactions deferred; a write as the first statement takes the write lock
+                // at once (waiting under busy_timeout), as BEGIN IMMEDIATE would, so the transaction can never
+                // fail later trying to upgrade a read snapshot another writer has moved past.
+                if sqlite { try await tx.sql().raw("DELETE FROM idempotency_keys WHERE 1 = 0").run() }
+                // The request's Idempotency-Key is spent in the same transaction as its change: both or neither.
+                try await claim?.markApplied(on: tx.sql())
+                return try await body(tx)
+            }
+        }
+        return try await Store.retryingBusy {
+            guard let gate else { return try await transaction() }
+            return try await gate.withLock { try await transaction() }
+        }
+    }
+
+    /// Runs `body` again (up to three times, briefly apart) when the database reports a lock it could not get in
+    /// time or a serialisation failure; after that the error goes up and is answered 503 with Retry-After.
+    static func retryingBusy<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            do { return try await body() } catch where DatabaseContention.isContention(error) && attempt < 3 {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(20 * attempt))
+            }
+        }
     }
 }
 
@@ -72,5 +101,14 @@ extension Request {
 
     var auditActor: AuditActor {
         AuditActor(userID: storage[AuthenticatedUserKey.self], requestID: requestID, clientAddress: clientAddress)
+    }
+}
+
+/// Database answers that mean "try again": SQLite's busy or locked, PostgreSQL's serialisation failure or deadlock.
+enum DatabaseContention {
+    static func isContention(_ error: any Error) -> Bool {
+        if let e = error as? SQLiteError { return e.reason == .busy || e.reason == .locked }
+        if let e = error as? PSQLError, let state = e.serverInfo?[.sqlState] { return state == "40001" || state == "40P01" || state == "55P03" }
+        return false
     }
 }
