@@ -80,6 +80,8 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.asyncCommands.use(ServeCommand(), as: "serve", isDefault: true)
     app.asyncCommands.use(BenchCommand(), as: "bench")
     app.asyncCommands.use(VerifyBooksCommand(), as: "verify-books")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
+    app.asyncCommands.use(RestoreCommand(), as: "restore")
     app.asyncCommands.use(ImportTallyCommand(), as: "import-tally")
     app.asyncCommands.use(ExportTallyCommand(), as: "export-tally")
 }

@@ -29,6 +29,8 @@ struct ServeCommand: AsyncCommand {
         // Companies with Tally sync set up are synced on their interval while the server runs.
         let scheduler = Task { await TallySyncScheduler.loop(app) }
         defer { scheduler.cancel() }
+        let backups = app.config.backupDirectory.map { directory in Task { await BackupScheduler.loop(app, directory: directory) } }
+        defer { backups?.cancel() }
         var arguments = ["serve"]
         if let hostname = signature.hostname { arguments += ["--hostname", hostname] }
         if let port = signature.port { arguments += ["--port", String(port)] }

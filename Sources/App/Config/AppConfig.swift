@@ -26,6 +26,8 @@ public struct AppConfig: Sendable {
     var jsonLogs: Bool
     /// bcrypt cost. Never below 12 in a running server; tests lower it only to keep the suite fast.
     var passwordCost = 12
+    /// FINSYNC_BACKUP_DIR: where `finsync backup` writes by default, and what turns on daily backups in `serve`.
+    var backupDirectory: String?
 
     static let defaultMaxBodySize = 1_048_576
     static let defaultTallyMaxUpload = 1 << 30
@@ -74,7 +76,7 @@ public struct AppConfig: Sendable {
         if let secret, secret.utf8.count < 32 {
             throw StartupError(setting: "FINSYNC_JWT_SECRET", problem: "must be at least 32 bytes long")
         }
-        return AppConfig(
+        var config = AppConfig(
             database: database,
             dataDirectory: dataDirectory,
             jwtSecret: secret,
@@ -87,6 +89,8 @@ public struct AppConfig: Sendable {
             logLevel: level,
             jsonLogs: jsonLogs
         )
+        config.backupDirectory = env["FINSYNC_BACKUP_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        return config
     }
 
     static func parseDatabaseURL(_ raw: String) throws(StartupError) -> URL {
