@@ -54,6 +54,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(CreateTallySync())
     app.migrations.add(CreateStockBalances())
     app.migrations.add(AddIdempotencyClaims())
+    app.migrations.add(CreateErrorEvents())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)
@@ -72,6 +73,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
             allowedOrigin: .any(config.corsOrigins), allowedMethods: [.GET, .POST, .PATCH, .PUT, .DELETE, .OPTIONS],
             allowedHeaders: [.accept, .authorization, .contentType, .origin, "X-Request-ID", "Idempotency-Key"])))
     }
+    app.errorTracker = ErrorTracker(registry: app.metricsRegistry, sentry: config.sentryDSN)
     app.middleware.use(APIErrorMiddleware(methodIndex: methodIndex))
 
     try routes(app)
@@ -82,6 +84,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.asyncCommands.use(VerifyBooksCommand(), as: "verify-books")
     app.asyncCommands.use(BackupCommand(), as: "backup")
     app.asyncCommands.use(RestoreCommand(), as: "restore")
+    app.asyncCommands.use(ErrorsCommand(), as: "errors")
     app.asyncCommands.use(ImportTallyCommand(), as: "import-tally")
     app.asyncCommands.use(ExportTallyCommand(), as: "export-tally")
 }

@@ -28,6 +28,8 @@ public struct AppConfig: Sendable {
     var passwordCost = 12
     /// FINSYNC_BACKUP_DIR: where `finsync backup` writes by default, and what turns on daily backups in `serve`.
     var backupDirectory: String?
+    /// FINSYNC_SENTRY_DSN: server errors are also sent to this Sentry-compatible endpoint.
+    var sentryDSN: SentryDSN?
 
     static let defaultMaxBodySize = 1_048_576
     static let defaultTallyMaxUpload = 1 << 30
@@ -90,6 +92,12 @@ public struct AppConfig: Sendable {
             jsonLogs: jsonLogs
         )
         config.backupDirectory = env["FINSYNC_BACKUP_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        if let raw = env["FINSYNC_SENTRY_DSN"], !raw.isEmpty {
+            guard let dsn = SentryDSN(raw) else {
+                throw StartupError(setting: "FINSYNC_SENTRY_DSN", problem: "is not a DSN like https://KEY@HOST/PROJECT")
+            }
+            config.sentryDSN = dsn
+        }
         return config
     }
 

@@ -10,9 +10,15 @@ struct APIErrorMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
-            return try await next.respond(to: request)
+            let response = try await next.respond(to: request)
+            if response.status.code >= 500 {
+                await request.application.errorTracker.record(Abort(response.status), status: response.status, request: request)
+            }
+            return response
         } catch {
-            return response(for: error, on: request)
+            let response = response(for: error, on: request)
+            if response.status.code >= 500 { await request.application.errorTracker.record(error, status: response.status, request: request) }
+            return response
         }
     }
 
