@@ -9,7 +9,7 @@ enum ChartController {
     @Sendable static func listGroups(req: Request) async throws -> Page<GroupDTO> {
         let groups = try await Chart.groups(company: req.company.companyID, on: req.db)
         let all = Dictionary(uniqueKeysWithValues: groups.map { ($0.id, $0) })
-        return Page(items: groups.map { GroupDTO($0, all: all) }, nextCursor: nil)
+        return try OffsetPaging(req).page(groups.map { GroupDTO($0, all: all) })
     }
 
     @Sendable static func showGroup(req: Request) async throws -> GroupDTO {
@@ -121,7 +121,7 @@ enum ChartController {
     @Sendable static func listLedgers(req: Request) async throws -> Page<LedgerDTO> {
         let company = try req.company.companyID
         let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: req.db).map { ($0.id, $0) })
-        return Page(items: try await Chart.ledgers(company: company, on: req.db).map { LedgerDTO($0, groups: groups) }, nextCursor: nil)
+        return try OffsetPaging(req).page(try await Chart.ledgers(company: company, on: req.db).map { LedgerDTO($0, groups: groups) })
     }
 
     @Sendable static func showLedger(req: Request) async throws -> LedgerDTO {

@@ -29,7 +29,7 @@ enum PeriodLocks {
     }
 
     @Sendable static func list(req: Request) async throws -> Page<PeriodLockDTO> {
-        Page(items: try await all(company: req.company.companyID, on: req.db), nextCursor: nil)
+        try OffsetPaging(req).page(try await all(company: req.company.companyID, on: req.db))
     }
 
     static func all(company: UUID, on db: any Database) async throws -> [PeriodLockDTO] {

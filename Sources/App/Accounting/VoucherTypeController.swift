@@ -46,7 +46,7 @@ enum VoucherTypeController {
     @Sendable static func list(req: Request) async throws -> Page<VoucherTypeDTO> {
         let rows = try await req.db.sql().raw("SELECT * FROM voucher_types WHERE company_id = \(bind: req.company.companyID) ORDER BY name")
             .all(decoding: VoucherTypeRow.self)
-        return Page(items: rows.map(VoucherTypeDTO.init), nextCursor: nil)
+        return try OffsetPaging(req).page(rows.map(VoucherTypeDTO.init))
     }
 
     @Sendable static func create(req: Request) async throws -> Response {

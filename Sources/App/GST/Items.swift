@@ -265,7 +265,7 @@ enum ItemController {
         let company = try req.company.companyID
         let rows = try await req.db.sql().raw("SELECT * FROM items WHERE company_id = \(bind: company) ORDER BY name_key").all(decoding: ItemRow.self)
         let rates = try await Items.rates(company: company, on: req.db)
-        return Page(items: rows.map { ItemDTO($0, rates: rates[$0.id] ?? [], on: Format.today()) }, nextCursor: nil)
+        return try OffsetPaging(req).page(rows.map { ItemDTO($0, rates: rates[$0.id] ?? [], on: Format.today()) })
     }
 
     @Sendable static func show(req: Request) async throws -> ItemDTO {

@@ -132,7 +132,7 @@ enum Registrations {
             _ = try? await resolve(nil, company: company, actor: actor, on: db)
             return try await all(company: context.companyID, on: db)
         }
-        return Page(items: rows.map(RegistrationDTO.init), nextCursor: nil)
+        return try OffsetPaging(req).page(rows.map(RegistrationDTO.init))
     }
 
     @Sendable static func add(req: Request) async throws -> Response {

@@ -117,7 +117,7 @@ struct NestedMaster: Sendable {
     }
 
     func list(req: Request) async throws -> Page<NestedDTO> {
-        Page(items: dtos(try await all(company: try req.company.companyID, on: req.db)), nextCursor: nil)
+        try OffsetPaging(req).page(dtos(try await all(company: try req.company.companyID, on: req.db)))
     }
 
     func create(req: Request) async throws -> Response {

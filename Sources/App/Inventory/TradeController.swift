@@ -21,13 +21,14 @@ enum TradeController {
     static func list(_ kind: TradeKind) -> @Sendable (Request) async throws -> Page<TradeDTO> {
         { req in
             let company = try req.company.companyID
+            let paging = try OffsetPaging(req)
             struct ID: Decodable { var id: UUID }
             let ids = try await req.db.sql().raw("""
-                SELECT id FROM trade_documents WHERE company_id = \(bind: company) AND kind = \(bind: kind.rawValue) ORDER BY number DESC LIMIT 200
+                SELECT id FROM trade_documents WHERE company_id = \(bind: company) AND kind = \(bind: kind.rawValue) ORDER BY number DESC, id LIMIT \(bind: paging.limit + 1) OFFSET \(bind: paging.offset)
                 """).all(decoding: ID.self)
             var items: [TradeDTO] = []
-            for i in ids { items.append(try await TradeDocuments.load(i.id, company: company, on: req.db)) }
-            return Page(items: items, nextCursor: nil)
+            for i in ids.prefix(paging.limit) { items.append(try await TradeDocuments.load(i.id, company: company, on: req.db)) }
+            return Page(items: items, nextCursor: paging.next(fetched: ids.count))
         }
     }
 

@@ -90,7 +90,7 @@ enum Units {
     }
 
     @Sendable static func list(req: Request) async throws -> Page<UnitDTO> {
-        Page(items: try await all(company: try req.company.companyID, on: req.db).map(UnitDTO.init), nextCursor: nil)
+        try OffsetPaging(req).page(try await all(company: try req.company.companyID, on: req.db).map(UnitDTO.init))
     }
 
     @Sendable static func create(req: Request) async throws -> Response {

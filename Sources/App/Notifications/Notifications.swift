@@ -50,10 +50,10 @@ enum Notifications {
         }
     }
 
-    static func list(company: UUID, unreadOnly: Bool, on db: any Database) async throws -> [NotificationDTO] {
+    static func list(company: UUID, unreadOnly: Bool, limit: Int = 200, offset: Int = 0, on db: any Database) async throws -> [NotificationDTO] {
         let unread: SQLQueryString = unreadOnly ? "AND read_at IS NULL" : ""
         return try await db.sql().raw("""
-            SELECT * FROM notifications WHERE company_id = \(bind: company) \(unread) ORDER BY created_at DESC LIMIT 200
+            SELECT * FROM notifications WHERE company_id = \(bind: company) \(unread) ORDER BY created_at DESC, id LIMIT \(bind: limit) OFFSET \(bind: offset)
             """).all(decoding: Row.self).map {
             NotificationDTO(id: $0.id, kind: $0.kind, title: $0.title, body: $0.body, link: $0.link, createdAt: $0.created_at, read: $0.read_at != nil)
         }
@@ -66,10 +66,12 @@ enum NotificationController {
     @Sendable static func list(req: Request) async throws -> Page<NotificationDTO> {
         let context = try req.company
         let unread = req.query[Bool.self, at: "unread"] ?? false
+        let paging = try OffsetPaging(req)
         try await req.write { db in
             try await Notifications.checkExpiringBatches(company: try await CompanyController.find(context, on: db), today: Format.today(), on: db)
         }
-        return Page(items: try await Notifications.list(company: context.companyID, unreadOnly: unread, on: req.db), nextCursor: nil)
+        let rows = try await Notifications.list(company: context.companyID, unreadOnly: unread, limit: paging.limit + 1, offset: paging.offset, on: req.db)
+        return Page(items: Array(rows.prefix(paging.limit)), nextCursor: paging.next(fetched: rows.count))
     }
 
     @Sendable static func markRead(req: Request) async throws -> NotificationDTO {

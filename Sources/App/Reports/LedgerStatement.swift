@@ -61,7 +61,7 @@ enum LedgerStatement {
         let fyMonth = CalendarDate(company.financialYearStart)?.month ?? 4
         let today = Format.today()
         let (from, to) = try ReportDates.range(req, defaultFrom: today.financialYearStart(month: fyMonth), defaultTo: today)
-        let paging = try OffsetPaging(req, defaultLimit: 100, maxLimit: 1_000)
+        let paging = try OffsetPaging(req)
         return try await compute(company: company, ledgerReference: ref, from: from, to: to, limit: paging.limit, offset: paging.offset,
                                  on: req.db)
     }
@@ -121,13 +121,14 @@ enum DayBook {
         let context = try req.company
         let today = Format.today()
         let (from, to) = try ReportDates.range(req, defaultFrom: today, defaultTo: today)
+        let paging = try OffsetPaging(req)
         struct Row: Decodable { var id: UUID }
         let ids = try await req.db.sql().raw("""
             SELECT id FROM vouchers WHERE company_id = \(bind: context.companyID)
-            AND date >= \(bind: from.description) AND date <= \(bind: to.description) ORDER BY date, created_at, number LIMIT 1001
+            AND date >= \(bind: from.description) AND date <= \(bind: to.description) ORDER BY date, created_at, number, id LIMIT \(bind: paging.limit + 1) OFFSET \(bind: paging.offset)
             """).all(decoding: Row.self)
         var items: [VoucherDTO] = []
-        for row in ids.prefix(1_000) { items.append(try await VoucherController.load(row.id.uuidString, company: context.companyID, on: req.db)) }
-        return Page(items: items, nextCursor: nil)
+        for row in ids.prefix(paging.limit) { items.append(try await VoucherController.load(row.id.uuidString, company: context.companyID, on: req.db)) }
+        return Page(items: items, nextCursor: paging.next(fetched: ids.count))
     }
 }

@@ -75,7 +75,7 @@ enum TallyController {
     /// Earlier imports, newest first; `…/tally/imports/{id}` gives one report whole.
     @Sendable static func imports(req: Request) async throws -> Page<ImportSummaryDTO> {
         let reports = try await stored(company: try req.company.companyID, id: nil, on: req.db)
-        return Page(items: reports.map { ImportSummaryDTO(id: $0.0.id, createdAt: $0.1, source: $0.0.source, totals: $0.0.totals) }, nextCursor: nil)
+        return try OffsetPaging(req).page(reports.map { ImportSummaryDTO(id: $0.0.id, createdAt: $0.1, source: $0.0.source, totals: $0.0.totals) })
     }
 
     @Sendable static func importReport(req: Request) async throws -> TallyImportDTO {

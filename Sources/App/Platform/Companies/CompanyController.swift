@@ -37,7 +37,7 @@ enum CompanyController {
 
     @Sendable static func list(req: Request) async throws -> Page<CompanyDTO> {
         let companies = try await query(memberOf: try req.authenticatedUserID, on: req.db)
-        return Page(items: try companies.map(CompanyDTO.init), nextCursor: nil)
+        return try OffsetPaging(req).page(try companies.map(CompanyDTO.init))
     }
 
     /// Companies where the user is an active member, by name.

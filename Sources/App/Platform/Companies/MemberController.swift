@@ -29,7 +29,7 @@ struct MemberDTO: APIResponseBody {
 
 enum MemberController {
     @Sendable static func list(req: Request) async throws -> Page<MemberDTO> {
-        Page(items: try await query(company: try req.company, on: req.db), nextCursor: nil)
+        try OffsetPaging(req).page(try await query(company: try req.company, on: req.db))
     }
 
     static func query(company: CompanyContext, on db: any Database) async throws -> [MemberDTO] {

@@ -24,4 +24,16 @@ struct OffsetPaging: Sendable {
     }
 
     func next(fetched: Int) -> String? { fetched > limit ? String(offset + limit) : nil }
+
+    /// Every list's bounds (ARCHITECTURE.md §5): 100 rows unless asked, never more than 500.
+    static let defaultLimit = 100
+    static let maxLimit = 500
+
+    init(_ req: Request) throws { try self.init(req, defaultLimit: Self.defaultLimit, maxLimit: Self.maxLimit) }
+
+    /// A page of rows already in hand (short master lists), with a real `nextCursor` while rows remain.
+    func page<Item>(_ all: [Item]) -> Page<Item> {
+        let start = min(offset, all.count), end = min(start + limit, all.count)
+        return Page(items: Array(all[start..<end]), nextCursor: end < all.count ? String(end) : nil)
+    }
 }
