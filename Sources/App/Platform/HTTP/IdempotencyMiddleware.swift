@@ -17,7 +17,7 @@ import Vapor
 ///   then told the change was applied, never runs it twice).
 struct IdempotencyMiddleware: AsyncMiddleware {
     /// How long a retry waits for the first request with its key before answering 409.
-    static let waitLimit: Duration = .seconds(30)
+    static let waitLimit: Duration = .seconds(10)
     /// A claim older than this that changed nothing belonged to a process that died.
     static let staleAfter: TimeInterval = 120
 
@@ -137,3 +137,17 @@ struct IdempotencyClaim: Sendable {
             """).run()
     }
 }
+
+extension IdempotencyClaim {
+    /// At start on SQLite, where this process is the only writer: claims still running belonged to the process
+    /// that stopped. Those that changed nothing are released (a retry runs); those whose change committed without
+    /// its answer get a final 409 answer, so a retry learns at once that it was applied.
+    static func settleAbandoned(on sql: any SQLDatabase) async throws {
+        try await sql.raw("DELETE FROM idempotency_keys WHERE status = 0 AND applied = \(bind: false)").run()
+        let body = #"{"error":{"code":"idempotent_request_applied","message":"The request with this Idempotency-Key was applied, but the server stopped before answering; look the result up instead of retrying."}}"#
+        try await sql.raw("""
+            UPDATE idempotency_keys SET status = 409, content_type = 'application/json', body = \(bind: body) WHERE status = 0 AND applied = \(bind: true)
+            """).run()
+    }
+}
+
