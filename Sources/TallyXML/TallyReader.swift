@@ -12,6 +12,9 @@ public enum TallyReadError: Error, Equatable, Sendable, CustomStringConvertible 
     case truncated(insideOf: String)
     case declarationRefused(String, line: Int)
     case objectTooLarge(String, elements: Int)
+    case textTooLong(String, bytes: Int)
+    case attributeTooLong(String, bytes: Int)
+    case tooDeep(String, depth: Int)
 
     public var description: String {
         switch self {
@@ -21,6 +24,9 @@ public enum TallyReadError: Error, Equatable, Sendable, CustomStringConvertible 
         case let .truncated(name): "ends inside <\(name)>: the file is cut short"
         case let .declarationRefused(what, line): "declares \(what) on line \(line); DTDs and entities are refused (entity expansion, external entities)"
         case let .objectTooLarge(name, n): "has a <\(name)> of more than \(n) elements"
+        case let .textTooLong(name, n): "has a <\(name)> whose text is longer than \(n) bytes"
+        case let .attributeTooLong(name, n): "has a <\(name)> with an attribute longer than \(n) bytes"
+        case let .tooDeep(name, n): "nests elements deeper than \(n) levels (at <\(name)>)"
         }
     }
 }
@@ -37,6 +43,8 @@ public struct TallyReadSummary: Sendable, Equatable {
     public var envelope: [String: String] = [:]
     /// `LINEERROR`s of an import response, in order.
     public var lineErrors: [String] = []
+    /// `LINEERROR`s past `TallyReader.maxLineErrors`, counted and not kept.
+    public var lineErrorsNotKept = 0
     public var bytesRead = 0
 }
 
@@ -73,6 +81,14 @@ public struct TallyFile: TallyByteSource {
 public enum TallyReader {
     /// The most elements one object may have (a 1,000-line voucher has some 30,000).
     public static let maxObjectElements = 500_000
+    /// The longest text one element may hold (a narration, an address): far above Tally's own field lengths.
+    public static let maxTextBytes = 64 * 1024
+    /// The longest attribute value (Tally's are names, GUIDs and ACTION words).
+    public static let maxAttributeBytes = 4 * 1024
+    /// The deepest nesting (a voucher's batch allocations sit about 8 levels down).
+    public static let maxDepth = 64
+    /// `LINEERROR`s an import response may have kept; the rest are counted.
+    public static let maxLineErrors = 1_000
 
     /// Which objects to build and hand over; the others are parsed past (and counted) without building their tree,
     /// which is most of the work of a pass that wants only the masters, or only the vouchers.
@@ -151,6 +167,10 @@ private final class Collector: XMLParserDelegate {
         }
         let parent = stack.last
         stack.append(name)
+        if stack.count > TallyReader.maxDepth { return stop(parser, TallyReadError.tooDeep(name, depth: TallyReader.maxDepth)) }
+        if attributes.values.contains(where: { $0.utf8.count > TallyReader.maxAttributeBytes }) {
+            return stop(parser, TallyReadError.attributeTooLong(name, bytes: TallyReader.maxAttributeBytes))
+        }
         if skipping > 0 { skipping += 1; return }
         text = ""
         if building.isEmpty, parent == "TALLYMESSAGE" || parent == "COLLECTION", !filter.keeps(name) { skipping = 1; return }
@@ -165,6 +185,8 @@ private final class Collector: XMLParserDelegate {
     func parser(_ parser: XMLParser, foundCharacters string: String) {
         if skipping > 0 { return }
         if building.isEmpty { text += string } else { building[building.count - 1].text += string }
+        let held = building.isEmpty ? text.utf8.count : building[building.count - 1].text.utf8.count
+        if held > TallyReader.maxTextBytes { stop(parser, TallyReadError.textTooLong(stack.last ?? "?", bytes: TallyReader.maxTextBytes)) }
     }
 
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
@@ -186,7 +208,9 @@ private final class Collector: XMLParserDelegate {
             return
         }
         let value = text.trimmingWhitespace
-        if name == "LINEERROR" { summary.lineErrors.append(value) } else if !value.isEmpty, summary.envelope.count < 200 { summary.envelope[name] = value }
+        if name == "LINEERROR" {
+            if summary.lineErrors.count < TallyReader.maxLineErrors { summary.lineErrors.append(value) } else { summary.lineErrorsNotKept += 1 }
+        } else if !value.isEmpty, summary.envelope.count < 200 { summary.envelope[name] = value }
         text = ""
     }
 

@@ -239,3 +239,32 @@ func decodeAll(_ source: some TallyByteSource) throws -> ([TallyObject], TallyRe
         #expect(try TallyVoucher(node: try #require(again.first)) == order)
     }
 }
+
+@Suite struct TallyReaderLimitTests {
+    static func envelope(_ body: String) -> String {
+        "<ENVELOPE><BODY><DATA><TALLYMESSAGE>\(body)</TALLYMESSAGE></DATA></BODY></ENVELOPE>"
+    }
+
+    @Test func a_text_node_an_attribute_and_nesting_are_capped_with_a_clear_error() {
+        let long = String(repeating: "x", count: TallyReader.maxTextBytes + 1)
+        #expect(throws: TallyReadError.textTooLong("NARRATION", bytes: TallyReader.maxTextBytes)) {
+            try TallyReader.objects(Self.envelope("<VOUCHER><NARRATION>\(long)</NARRATION></VOUCHER>"))
+        }
+        let attribute = String(repeating: "a", count: TallyReader.maxAttributeBytes + 1)
+        #expect(throws: TallyReadError.attributeTooLong("VOUCHER", bytes: TallyReader.maxAttributeBytes)) {
+            try TallyReader.objects(Self.envelope("<VOUCHER REMOTEID=\"\(attribute)\"></VOUCHER>"))
+        }
+        let deep = String(repeating: "<A>", count: 70) + String(repeating: "</A>", count: 70)
+        #expect(throws: TallyReadError.self) { try TallyReader.objects(Self.envelope("<VOUCHER>\(deep)</VOUCHER>")) }
+        // Just inside every limit reads.
+        let fits = String(repeating: "x", count: TallyReader.maxTextBytes)
+        #expect((try? TallyReader.objects(Self.envelope("<VOUCHER><NARRATION>\(fits)</NARRATION></VOUCHER>")))?.0.count == 1)
+    }
+
+    @Test func line_errors_past_the_limit_are_counted_not_kept() throws {
+        let errors = String(repeating: "<LINEERROR>bad</LINEERROR>", count: TallyReader.maxLineErrors + 500)
+        let (_, summary) = try TallyReader.objects("<RESPONSE>\(errors)</RESPONSE>")
+        #expect(summary.lineErrors.count == TallyReader.maxLineErrors)
+        #expect(summary.lineErrorsNotKept == 500)
+    }
+}

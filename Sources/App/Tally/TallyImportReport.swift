@@ -58,6 +58,8 @@ struct TallyImportDTO: APIResponseBody {
     var parity: Parity?
 
     static let listLimit = 2_000
+    /// Rejected and skipped objects listed with their reasons at most; the rest are counted in the totals.
+    static let problemListLimit = 10_000
 
     static let schema = Schema.ref("TallyImport", .object([
         .required("id", .uuid), .required("source", .text()), .required("encoding", .string()), .required("totals", Counts.schema),

@@ -24,7 +24,10 @@ enum TallyImporter {
                 c.add(outcome)
                 report.byKind.append(c)
             }
-            if outcome == .rejected || outcome == .skipped || report.objectsListed < TallyImportDTO.listLimit {
+            // Rejections and skips are listed first and longest, but a report holds its size too: past the limits
+            // objects are only counted (the totals above always count every one).
+            let limit = outcome == .rejected || outcome == .skipped ? TallyImportDTO.problemListLimit : TallyImportDTO.listLimit
+            if report.objectsListed < limit {
                 report.objects.append(.init(kind: kind, name: name, guid: guid, outcome: outcome, reason: reason))
                 report.objectsListed += 1
             }
@@ -57,7 +60,22 @@ enum TallyImporter {
 
     static func run(path: String, source: String, company: Company, actor: AuditActor, store: Store, on db: any Database) async throws -> TallyImportDTO {
         let companyID = try company.requireID()
+        let id = UUID()
+        try await ImportSlots.shared.acquire(id, company: companyID)
+        do {
+            let report = try await run(id: id, path: path, source: source, company: company, companyID: companyID, actor: actor, store: store, on: db)
+            await ImportSlots.shared.release(id, company: companyID)
+            return report
+        } catch {
+            await ImportSlots.shared.release(id, company: companyID)
+            throw error
+        }
+    }
+
+    private static func run(id: UUID, path: String, source: String, company: Company, companyID: UUID, actor: AuditActor, store: Store,
+                            on db: any Database) async throws -> TallyImportDTO {
         var r = Recorder()
+        r.report.id = id
         r.report.source = source
 
         // Pass 1: masters.
