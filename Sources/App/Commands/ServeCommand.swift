@@ -32,6 +32,8 @@ struct ServeCommand: AsyncCommand {
         defer { scheduler.cancel() }
         let backups = app.config.backupDirectory.map { directory in Task { await BackupScheduler.loop(app, directory: directory) } }
         defer { backups?.cancel() }
+        let housekeeping = Task { await Housekeeping.loop(app) }
+        defer { housekeeping.cancel() }
         var arguments = ["serve"]
         if let hostname = signature.hostname { arguments += ["--hostname", hostname] }
         if let port = signature.port { arguments += ["--port", String(port)] }
