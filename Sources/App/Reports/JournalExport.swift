@@ -9,7 +9,16 @@ import Vapor
 enum JournalExport {
     static let differenceAccount = "Equity:Opening Balance Difference"
 
+    /// The whole journal in memory: for tests and small books. The endpoint streams `write` instead.
     static func journal(company: Company, from: CalendarDate, to: CalendarDate, on db: any Database) async throws -> String {
+        var out = ""
+        try await write(company: company, from: from, to: to, on: db) { out += $0 }
+        return out
+    }
+
+    /// Hands the journal over a page of vouchers at a time, so memory stays bounded by the page, not the books.
+    static func write(company: Company, from: CalendarDate, to: CalendarDate, pageSize: Int = 500, on db: any Database,
+                      _ emit: (String) async throws -> Void) async throws {
         let companyID = try company.requireID()
         let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: companyID, on: db).map { ($0.id, $0) })
         let ledgers = try await Chart.ledgers(company: companyID, on: db)
@@ -17,36 +26,44 @@ enum JournalExport {
             (l.id, (Chart.path(of: l.group_id, in: groups) + [l.name]).map(accountPart).joined(separator: ":"))
         })
         var out = "; FinSync360 journal of \(company.name.replacingOccurrences(of: "\n", with: " ")), \(from) to \(to)\n\n"
-        let openings = ledgers.filter { $0.opening_paise != 0 }.sorted { accounts[$0.id]! < accounts[$1.id]! }
+        let openings = ledgers.filter { $0.opening_paise != 0 }.sorted { (accounts[$0.id] ?? "") < (accounts[$1.id] ?? "") }
         if !openings.isEmpty {
             out += "\(company.booksBeginning) * Opening balances\n"
             var sum: Int64 = 0
             for l in openings {
-                out += "    \(accounts[l.id]!)  \(amount(l.opening_paise))\n"
-                sum += l.opening_paise
+                out += "    \(accounts[l.id] ?? "Unknown")  \(amount(l.opening_paise))\n"
+                sum = try Checked.add(sum, l.opening_paise)
             }
-            if sum != 0 { out += "    \(differenceAccount)  \(amount(-sum))\n" }
+            if sum != 0 { out += "    \(differenceAccount)  \(amount(0 &- sum))\n" }
             out += "\n"
         }
-        struct Row: Decodable { var id: UUID; var date: String; var number: String; var narration: String?; var ledger_id: UUID; var amount_paise: Int64 }
-        let rows = try await db.sql().raw("""
-            SELECT v.id, v.date, v.number, v.narration, e.ledger_id, e.amount_paise
-            FROM vouchers v JOIN voucher_entries e ON e.voucher_id = v.id
-            WHERE v.company_id = \(bind: companyID) AND v.status = 'active' AND e.superseded = \(bind: false)
-              AND v.date >= \(bind: from.description) AND v.date <= \(bind: to.description)
-            ORDER BY v.date, v.number, e.line_no
-            """).all(decoding: Row.self)
-        var current: UUID?
-        for r in rows {
-            if r.id != current {
-                if current != nil { out += "\n" }
-                current = r.id
-                let narration = (r.narration ?? "").replacingOccurrences(of: "\n", with: " ")
-                out += "\(r.date) * (\(r.number)) \(narration)\n"
+        try await emit(out)
+        struct Voucher: Decodable { var id: UUID; var date: String; var number: String; var narration: String? }
+        struct Entry: Decodable { var voucher_id: UUID; var ledger_id: UUID; var amount_paise: Int64 }
+        var after: Voucher?
+        while true {
+            let keyset: SQLQueryString = after.map {
+                "AND (date > \(bind: $0.date) OR (date = \(bind: $0.date) AND (number > \(bind: $0.number) OR (number = \(bind: $0.number) AND id > \(bind: $0.id)))))"
+            } ?? ""
+            let vouchers = try await db.sql().raw("""
+                SELECT id, date, number, narration FROM vouchers
+                WHERE company_id = \(bind: companyID) AND status = 'active' AND date >= \(bind: from.description) AND date <= \(bind: to.description) \(keyset)
+                ORDER BY date, number, id LIMIT \(bind: pageSize)
+                """).all(decoding: Voucher.self)
+            guard let last = vouchers.last else { return }
+            let entries = Dictionary(grouping: try await db.sql().raw("""
+                SELECT voucher_id, ledger_id, amount_paise FROM voucher_entries
+                WHERE voucher_id IN (\(binds: vouchers.map(\.id))) AND superseded = \(bind: false) ORDER BY line_no
+                """).all(decoding: Entry.self), by: \.voucher_id)
+            var chunk = ""
+            for v in vouchers {
+                chunk += "\(v.date) * (\(v.number)) \((v.narration ?? "").replacingOccurrences(of: "\n", with: " "))\n"
+                for e in entries[v.id] ?? [] { chunk += "    \(accounts[e.ledger_id] ?? "Unknown")  \(amount(e.amount_paise))\n" }
+                chunk += "\n"
             }
-            out += "    \(accounts[r.ledger_id] ?? "Unknown")  \(amount(r.amount_paise))\n"
+            try await emit(chunk)
+            after = last
         }
-        return out
     }
 
     /// hledger reads `:` as the account separator and two spaces as the end of the name.
@@ -63,6 +80,14 @@ enum JournalExport {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/plain; charset=utf-8")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"books-\(from)-\(to).journal\"")
-        return Response(status: .ok, headers: headers, body: .init(string: try await journal(company: company, from: from, to: to, on: req.db)))
+        let db = req.db
+        return Response(status: .ok, headers: headers, body: .init(asyncStream: { writer in
+            do {
+                try await write(company: company, from: from, to: to, on: db) { try await writer.write(.buffer(ByteBuffer(string: $0))) }
+                try await writer.write(.end)
+            } catch {
+                try await writer.write(.error(error))
+            }
+        }))
     }
 }
