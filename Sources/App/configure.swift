@@ -55,6 +55,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(CreateStockBalances())
     app.migrations.add(AddIdempotencyClaims())
     app.migrations.add(CreateErrorEvents())
+    app.migrations.add(CreateAuditCheckpoints())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

@@ -99,7 +99,9 @@ func registerCompanyRoutes(_ company: any RoutesBuilder) {
                                                  query: AuditController.queryParameters),
                    use: AuditController.list)
         company.on(.GET, "audit-log", "verify", api: .init(summary: "Check the audit hash chain", tag: "Audit",
-                                                           access: .company(.auditView), response: AuditVerifyDTO.schema),
+                                                           access: .company(.auditView), response: AuditVerifyDTO.schema,
+                                                           query: [.init(name: "full", schema: .string(.init(allowed: ["true", "false"])),
+                                                                         description: "true walks the whole chain; by default only what came since the last verified checkpoint")]),
                    use: AuditController.verify)
     }
 }

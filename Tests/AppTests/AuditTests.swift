@@ -102,6 +102,49 @@ import Vapor
         }
     }
 
+    @Test func verification_resumes_from_its_checkpoint_and_the_full_walk_still_sees_everything() async throws {
+        try await withApp { app in
+            let client = TestClient(app: app)
+            let owner = try await client.register()
+            let company = try await client.createCompany(owner)
+            let verify = "/api/v1/companies/\(company)/audit-log/verify"
+            for i in 0..<3 { _ = try await client.send(.PATCH, "/api/v1/companies/\(company)", token: owner.accessToken, json: ["name": .string("N\(i)")]) }
+            let first = try await client.send(.GET, verify, token: owner.accessToken)
+            #expect(first.json["ok"]?.boolValue == true)
+            let n = try #require(first.json["entries"]?.intValue)
+            struct C: Decodable { var seq: Int64 }
+            let sql = app.db.sql()
+            #expect(try await sql.raw("SELECT seq FROM audit_checkpoints WHERE chain_key = \(bind: company.lowercased())").first(decoding: C.self)?.seq == n)
+            _ = try await client.send(.PATCH, "/api/v1/companies/\(company)", token: owner.accessToken, json: ["name": "N9"])
+            let second = try await client.send(.GET, verify, token: owner.accessToken)
+            #expect(second.json["entries"]?.intValue == n + 1)
+            #expect(try await sql.raw("SELECT seq FROM audit_checkpoints WHERE chain_key = \(bind: company.lowercased())").first(decoding: C.self)?.seq == n + 1)
+
+            // An entry before the checkpoint altered: the incremental check passes it by, the full walk names it.
+            let target = try #require(try await sql.raw("SELECT * FROM audit_entries WHERE chain_key = \(bind: company.lowercased()) AND seq = 2")
+                .first(decoding: AuditRow.self))
+            if TestDatabase.isPostgres {
+                try await sql.raw("ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only").run()
+            } else {
+                try await sql.raw("DROP TRIGGER audit_entries_no_update").run()
+            }
+            try await sql.raw("UPDATE audit_entries SET after_json = '{\"name\":\"Forged\"}' WHERE id = \(bind: target.id)").run()
+            #expect(try await client.send(.GET, verify, token: owner.accessToken).json["ok"]?.boolValue == true)
+            let full = try await client.send(.GET, verify + "?full=true", token: owner.accessToken)
+            #expect(full.json["ok"]?.boolValue == false && full.json["brokenAt"]?.stringValue == target.id.uuidString.lowercased())
+            try await sql.raw("UPDATE audit_entries SET after_json = \(bind: target.afterJSON) WHERE id = \(bind: target.id)").run()
+            // The checkpoint's own entry altered: the incremental check sees that at once.
+            try await sql.raw("UPDATE audit_entries SET hash = 'x' || hash WHERE chain_key = \(bind: company.lowercased()) AND seq = \(bind: n + 1)").run()
+            let broken = try await client.send(.GET, verify, token: owner.accessToken)
+            #expect(broken.json["ok"]?.boolValue == false)
+            #expect(broken.json["reason"]?.stringValue?.contains("no longer has the hash") == true)
+            try await sql.raw("UPDATE audit_entries SET hash = substr(hash, 2) WHERE chain_key = \(bind: company.lowercased()) AND seq = \(bind: n + 1)").run()
+            if TestDatabase.isPostgres {
+                try await sql.raw("ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only").run()
+            }
+        }
+    }
+
     @Test func the_database_refuses_to_update_or_delete_audit_rows() async throws {
         try await withApp { app in
             let client = TestClient(app: app)
