@@ -2,9 +2,8 @@ import Foundation
 
 /// Imports hold their size in time too: one Tally import at a time per company (a second one is 409 naming the
 /// import that is running) and at most `perServer` at once in this process, whatever their source (upload, web
-/// form, sync, command).
+/// form, sync, command). One per server process: `Store.imports`.
 actor ImportSlots {
-    static let shared = ImportSlots()
     /// Each import streams its file and posts in chunks on one core; two at once keep a 2-core server answering.
     static let perServer = 2
 

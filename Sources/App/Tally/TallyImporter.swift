@@ -61,13 +61,13 @@ enum TallyImporter {
     static func run(path: String, source: String, company: Company, actor: AuditActor, store: Store, on db: any Database) async throws -> TallyImportDTO {
         let companyID = try company.requireID()
         let id = UUID()
-        try await ImportSlots.shared.acquire(id, company: companyID)
+        try await store.imports.acquire(id, company: companyID)
         do {
             let report = try await run(id: id, path: path, source: source, company: company, companyID: companyID, actor: actor, store: store, on: db)
-            await ImportSlots.shared.release(id, company: companyID)
+            await store.imports.release(id, company: companyID)
             return report
         } catch {
-            await ImportSlots.shared.release(id, company: companyID)
+            await store.imports.release(id, company: companyID)
             throw error
         }
     }

@@ -10,6 +10,8 @@ import Vapor
 /// from colliding. PostgreSQL needs no gate: row locks and advisory locks serialise what must be serialised.
 final class Store: Sendable {
     private let gate: AsyncGate?
+    /// The Tally imports this process is running (one per company, a few per server): imports are writes too.
+    let imports = ImportSlots()
 
     init(serialiseWrites: Bool) {
         gate = serialiseWrites ? AsyncGate() : nil
