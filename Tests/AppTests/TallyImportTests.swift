@@ -193,8 +193,26 @@ struct TallyFixture {
                 #expect(r.text.contains(words) || (words == "cut short" && r.text.contains("not well-formed")), "\(words): \(r.text)")
             }
             #expect(try await t.upload("").errorFields == ["file"])
-            let imports = try await t.count(app, "tally_imports"), links = try await t.count(app, "tally_links")
-            #expect(imports == 0 && links == 0)
+            // Each refused file is on record as a failed import with its reason; nothing else was written.
+            let links = try await t.count(app, "tally_links")
+            #expect(links == 0)
+            let history = try await t.get("tally/imports").json["items"]?.arrayValue ?? []
+            #expect(history.count == 5)  // the empty upload never started an import
+            for summary in history {
+                let report = try await t.get("tally/imports/\(summary["id"]?.stringValue ?? "")").json
+                #expect(report["status"]?.stringValue == "failed" && report["failure"]?.stringValue?.isEmpty == false, "\(report)")
+                #expect(report["totals"]?["created"]?.intValue == 0)
+            }
+            // An import the server did not finish (killed meanwhile) is reported failed when it starts again.
+            var running = TallyImporter.Recorder().report
+            running.source = "killed.xml"
+            running.status = "running"
+            let company = try #require(UUID(uuidString: t.company))
+            try await TallyImporter.save(running, company: company, actor: AuditActor(userID: nil, requestID: "t", clientAddress: "t"), new: true,
+                                         store: app.store, on: app.db)
+            try await TallyImporter.settleInterrupted(on: app.db)
+            let settled = try await t.get("tally/imports/\(running.id.uuidString)").json
+            #expect(settled["status"]?.stringValue == "failed" && settled["failure"]?.stringValue?.contains("server stopped") == true, "\(settled)")
 
             // Over the upload limit: 413, and nothing is imported.
             app.config.tallyMaxUploadBytes = 4_096

@@ -22,7 +22,10 @@ struct ServeCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await DatabaseStartup.migrate(app)
-        if case .sqlite = app.config.database { try await IdempotencyClaim.settleAbandoned(on: app.db.sql()) }
+        if case .sqlite = app.config.database {
+            try await IdempotencyClaim.settleAbandoned(on: app.db.sql())
+            try await TallyImporter.settleInterrupted(on: app.db)
+        }
         if signature.demo {
             let demo = try await DemoData.seed(app)
             context.console.print("Demo ready. Sign in as \(demo.email) with password \(demo.password) (company: \(demo.companyName)).")

@@ -56,6 +56,10 @@ struct TallyImportDTO: APIResponseBody {
     var unknownTags: Int
     var controlCharactersDropped: Int
     var parity: Parity?
+    /// `running` while it goes, `completed`, or `failed` with `failure` (an error, or the server stopped meanwhile:
+    /// what came in before stays, each voucher whole, and importing the file again continues, recognising it by GUID).
+    var status: String? = "completed"
+    var failure: String?
 
     static let listLimit = 2_000
     /// Rejected and skipped objects listed with their reasons at most; the rest are counted in the totals.
@@ -70,6 +74,7 @@ struct TallyImportDTO: APIResponseBody {
             .optional("reason", .nullable(.text())),
         ]))),
         .required("objectsListed", .integer()), .required("unknownTags", .integer()), .required("controlCharactersDropped", .integer()),
+        .optional("status", .nullable(.string(.init(allowed: ["running", "completed", "failed"])))), .optional("failure", .nullable(.text())),
         .optional("parity", .nullable(.object([
             .required("asOf", .date), .required("ledgersCompared", .integer()), .required("agrees", .boolean),
             .required("differences", .array(.object([.required("ledger", .text()), .required("tally", BalanceDTO.schema), .required("ours", BalanceDTO.schema)]))),

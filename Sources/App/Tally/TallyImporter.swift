@@ -63,12 +63,50 @@ enum TallyImporter {
         let id = UUID()
         try await store.imports.acquire(id, company: companyID)
         do {
+            // On record from the start, so an import the server did not finish is reported, never silently half there.
+            var started = Recorder().report
+            started.id = id
+            started.source = source
+            started.status = "running"
+            try await save(started, company: companyID, actor: actor, new: true, store: store, on: db)
             let report = try await run(id: id, path: path, source: source, company: company, companyID: companyID, actor: actor, store: store, on: db)
             await store.imports.release(id, company: companyID)
             return report
         } catch {
+            var failed = Recorder().report
+            failed.id = id
+            failed.source = source
+            failed.status = "failed"
+            failed.failure = String(describing: error).prefix(500).description
+            try? await save(failed, company: companyID, actor: actor, new: false, store: store, on: db)
             await store.imports.release(id, company: companyID)
             throw error
+        }
+    }
+
+    /// The import's row: inserted when it starts, its report written over it when it ends.
+    static func save(_ report: TallyImportDTO, company: UUID, actor: AuditActor, new: Bool, store: Store, on db: any Database) async throws {
+        let text = try JSONValue(encoding: report).canonical
+        try await store.write(on: db) { tx in
+            if new {
+                try await tx.sql().raw("""
+                    INSERT INTO tally_imports (id, company_id, created_at, created_by, source, report)
+                    VALUES (\(bind: report.id), \(bind: company), \(bind: Date()), \(bind: actor.userID), \(bind: report.source), \(bind: text))
+                    """).run()
+            } else {
+                try await tx.sql().raw("UPDATE tally_imports SET report = \(bind: text) WHERE id = \(bind: report.id)").run()
+            }
+        }
+    }
+
+    /// At start on SQLite (the only writer): imports left `running` by a server that stopped are reported failed.
+    static func settleInterrupted(on db: any Database) async throws {
+        struct Row: Decodable { var id: UUID; var report: String }
+        for row in try await db.sql().raw("SELECT id, report FROM tally_imports").all(decoding: Row.self) where row.report.contains(#""status":"running""#) {
+            guard var report = try? JSONDecoder().decode(TallyImportDTO.self, from: Data(row.report.utf8)) else { continue }
+            report.status = "failed"
+            report.failure = "the server stopped during the import; what came in before is kept, each voucher whole, and importing the same file again continues it"
+            try await db.sql().raw("UPDATE tally_imports SET report = \(bind: try JSONValue(encoding: report).canonical) WHERE id = \(bind: row.id)").run()
         }
     }
 
@@ -234,15 +272,14 @@ enum TallyImporter {
         StageClock.shared.add("voucher pass (all)", since: passStart)
         r.report.parity = try await parity(tallyBalances, names: ledgerNames, asOf: lastDate ?? Format.today(), company: company, on: db)
 
-        let report = r.report
+        var report = r.report
+        report.status = "completed"
+        let finished = report
         try await store.write(on: db) { tx in
-            let text = try JSONValue(encoding: report).canonical
-            try await tx.sql().raw("""
-                INSERT INTO tally_imports (id, company_id, created_at, created_by, source, report)
-                VALUES (\(bind: report.id), \(bind: companyID), \(bind: Date()), \(bind: actor.userID), \(bind: source), \(bind: text))
-                """).run()
-            try await AuditLog.append(AuditEvent(companyID: companyID, action: "tally.import", entityType: "tally-import", entityID: report.id.uuidString.lowercased(),
-                                                 after: try JSONValue(encoding: report.totals)), by: actor, on: tx)
+            let text = try JSONValue(encoding: finished).canonical
+            try await tx.sql().raw("UPDATE tally_imports SET report = \(bind: text) WHERE id = \(bind: finished.id)").run()
+            try await AuditLog.append(AuditEvent(companyID: companyID, action: "tally.import", entityType: "tally-import", entityID: finished.id.uuidString.lowercased(),
+                                                 after: try JSONValue(encoding: finished.totals)), by: actor, on: tx)
         }
         return report
     }
