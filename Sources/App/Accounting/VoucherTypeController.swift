@@ -54,7 +54,8 @@ enum VoucherTypeController {
         let context = try req.company
         let actor = req.auditActor
         let dto = try await req.write { db in
-            let name = body.name.trimmingCharacters(in: .whitespaces)
+            let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !name.isEmpty else { throw APIError.validation(field: "name", "must not be blank") }
             let existing = try await VoucherPosting.voucherType(name, company: context.companyID, on: db)
             if VoucherKind(rawValue: name) != nil || existing != nil {
                 throw APIError.validation(field: "name", "'\(name)' is already a voucher type in this company")

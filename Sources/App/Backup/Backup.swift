@@ -74,25 +74,24 @@ enum Backup {
         return f.string(from: date)
     }
 
+    /// The last entry of every audit chain: asked of the live database, and of a SQLite copy opened on its own.
+    static let headsQuery = """
+        SELECT a.chain_key, a.seq, a.hash FROM audit_entries a
+        JOIN (SELECT chain_key, MAX(seq) AS seq FROM audit_entries GROUP BY chain_key) m ON m.chain_key = a.chain_key AND m.seq = a.seq
+        ORDER BY a.chain_key
+        """
+
     /// The last entry of every audit chain.
     static func heads(on sql: any SQLDatabase) async throws -> [ChainHead] {
         struct Row: Decodable { var chain_key: String; var seq: Int64; var hash: String }
-        return try await sql.raw("""
-            SELECT a.chain_key, a.seq, a.hash FROM audit_entries a
-            JOIN (SELECT chain_key, MAX(seq) AS seq FROM audit_entries GROUP BY chain_key) m ON m.chain_key = a.chain_key AND m.seq = a.seq
-            ORDER BY a.chain_key
-            """).all(decoding: Row.self).map { ChainHead(chain: $0.chain_key, seq: $0.seq, hash: $0.hash) }
+        return try await sql.raw(SQLQueryString(headsQuery)).all(decoding: Row.self).map { ChainHead(chain: $0.chain_key, seq: $0.seq, hash: $0.hash) }
     }
 
     private static func heads(ofSQLiteFile path: String, app: Application) async throws -> [ChainHead] {
         let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: app.threadPool, logger: app.logger,
                                                          on: app.eventLoopGroup.any()).get()
         do {
-            let rows = try await connection.query("""
-                SELECT a.chain_key, a.seq, a.hash FROM audit_entries a
-                JOIN (SELECT chain_key, MAX(seq) AS seq FROM audit_entries GROUP BY chain_key) m ON m.chain_key = a.chain_key AND m.seq = a.seq
-                ORDER BY a.chain_key
-                """).get()
+            let rows = try await connection.query(headsQuery).get()
             try await connection.close().get()
             return rows.compactMap { row in
                 guard let chain = row.column("chain_key")?.string, let seq = row.column("seq")?.integer, let hash = row.column("hash")?.string

@@ -48,19 +48,19 @@ enum GSTReports {
         var one: [String: Amount] = ["IGST": 0, "CGST": 0, "SGST": 0, "Cess": 0]
         func add(_ d: GSTR1.ItemDetail, _ sign: Int64) throws {
             func signed(_ a: Amount?) -> Amount { Amount(paise: sign * (a?.paise ?? 0)) }
-            try one["IGST"]! += signed(d.iamt); try one["CGST"]! += signed(d.camt); try one["SGST"]! += signed(d.samt); try one["Cess"]! += signed(d.csamt)
+            try one["IGST", default: 0] += signed(d.iamt); try one["CGST", default: 0] += signed(d.camt); try one["SGST", default: 0] += signed(d.samt); try one["Cess", default: 0] += signed(d.csamt)
         }
         for inv in (r1.b2b ?? []).flatMap(\.inv) where inv.rchrg == "N" { try inv.itms.forEach { try add($0.itm_det, 1) } }
         try (r1.b2cl ?? []).flatMap(\.inv).flatMap(\.itms).forEach { try add($0.itm_det, 1) }
-        for row in r1.b2cs ?? [] { try one["IGST"]! += row.iamt; try one["CGST"]! += row.camt; try one["SGST"]! += row.samt; try one["Cess"]! += row.csamt }
+        for row in r1.b2cs ?? [] { try one["IGST", default: 0] += row.iamt; try one["CGST", default: 0] += row.camt; try one["SGST", default: 0] += row.samt; try one["Cess", default: 0] += row.csamt }
         for note in (r1.cdnr ?? []).flatMap(\.nt) where note.rchrg == "N" { try note.itms.forEach { try add($0.itm_det, note.ntty == "C" ? -1 : 1) } }
         for note in r1.cdnur ?? [] { try note.itms.forEach { try add($0.itm_det, note.ntty == "C" ? -1 : 1) } }
-        for item in (r1.exp ?? []).flatMap(\.inv).flatMap(\.itms) { try one["IGST"]! += item.iamt; try one["Cess"]! += item.csamt }
+        for item in (r1.exp ?? []).flatMap(\.inv).flatMap(\.itms) { try one["IGST", default: 0] += item.iamt; try one["Cess", default: 0] += item.csamt }
         // Tax on advances received is owed now; adjusting it against the invoice takes it back.
         for (rows, sign) in [(r1.at ?? [], Int64(1)), (r1.txpd ?? [], -1)] {
             for item in rows.flatMap(\.itms) {
                 func signed(_ a: Amount) -> Amount { Amount(paise: sign * a.paise) }
-                try one["IGST"]! += signed(item.iamt); try one["CGST"]! += signed(item.camt); try one["SGST"]! += signed(item.samt); try one["Cess"]! += signed(item.csamt)
+                try one["IGST", default: 0] += signed(item.iamt); try one["CGST", default: 0] += signed(item.camt); try one["SGST", default: 0] += signed(item.samt); try one["Cess", default: 0] += signed(item.csamt)
             }
         }
 
@@ -77,12 +77,12 @@ enum GSTReports {
         for l in ledgers where l.name.hasPrefix("Output ") {
             let head = l.name.dropFirst("Output ".count).split(separator: " ").first.map(String.init) ?? ""
             guard let key = ["IGST": "IGST", "CGST": "CGST", "SGST": "SGST", "UTGST": "SGST", "Cess": "Cess"][head], let m = sums[l.id] else { continue }
-            try books[key]! += Amount(paise: Checked.subtract(m.credit, m.debit))
+            try books[key, default: 0] += Amount(paise: Checked.subtract(m.credit, m.debit))
         }
         func text(_ a: Amount) -> String { a.description }
         let rows = try ["IGST", "CGST", "SGST", "Cess"].map { head in
-            try TieOutRow(head: head, gstr1: text(one[head]!), gstr3bOutward: text(outward[head]!), gstr3bReverseCharge: text(reverse[head]!),
-                      books: text(books[head]!), agrees: one[head]! == outward[head]! && books[head]! == outward[head]! + reverse[head]!)
+            try TieOutRow(head: head, gstr1: text(one[head, default: 0]), gstr3bOutward: text(outward[head, default: 0]), gstr3bReverseCharge: text(reverse[head, default: 0]),
+                      books: text(books[head, default: 0]), agrees: one[head, default: 0] == outward[head, default: 0] && books[head, default: 0] == outward[head, default: 0] + reverse[head, default: 0])
         }
         let registrations = try await Registrations.all(company: company, on: req.db).count
         return TieOutDTO(period: q.period.description, gstin: q.registration.gstin, rows: rows, agrees: rows.allSatisfy(\.agrees),

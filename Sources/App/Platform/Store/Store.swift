@@ -27,9 +27,11 @@ final class Store: Sendable {
                 // Fluent begins SQLite transactions deferred; a write as the first statement takes the write lock
                 // at once (waiting under busy_timeout), as BEGIN IMMEDIATE would, so the transaction can never
                 // fail later trying to upgrade a read snapshot another writer has moved past.
-                if sqlite { try await tx.sql().raw("DELETE FROM idempotency_keys WHERE 1 = 0").run() }
                 // The request's Idempotency-Key is spent in the same transaction as its change: both or neither.
-                try await claim?.markApplied(on: tx.sql())
+                // Marking it is a write, so it takes the lock too; only writes without a key need the no-op.
+                if let claim { try await claim.markApplied(on: tx.sql()) } else if sqlite {
+                    try await tx.sql().raw("DELETE FROM idempotency_keys WHERE 1 = 0").run()
+                }
                 return try await body(tx)
             }
         }
