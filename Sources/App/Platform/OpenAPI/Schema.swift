@@ -64,6 +64,10 @@ extension Schema {
                 fail(rule.minLength == 1 ? "must not be empty" : "must be at least \(rule.minLength) characters")
             } else if count > rule.maxLength {
                 fail("must be at most \(rule.maxLength) characters, got \(count)")
+            } else if s.unicodeScalars.contains(where: Self.isRefusedControl) {
+                // A NUL ends the text in SQLite's C strings (what was stored would not be what was sent), and the
+                // other control characters are never meant in a name, a number or a narration.
+                fail("must not contain control characters (other than tab and line breaks)")
             } else if let allowed = rule.allowed, !allowed.contains(s) {
                 fail("must be one of \(allowed.joined(separator: ", ")); got '\(s.prefix(50))'")
             } else if let format = rule.format, let problem = Self.formatProblem(format, s) {
@@ -97,6 +101,10 @@ extension Schema {
                 errors.append(.init(field: prefix + key, message: "is not a known field"))
             }
         }
+    }
+
+    static func isRefusedControl(_ c: Unicode.Scalar) -> Bool {
+        c.properties.generalCategory == .control && c != "\t" && c != "\n" && c != "\r"
     }
 
     static func formatProblem(_ format: String, _ s: String) -> String? {
