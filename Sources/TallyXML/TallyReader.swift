@@ -22,7 +22,7 @@ public enum TallyReadError: Error, Equatable, Sendable, CustomStringConvertible 
         case let .notXML(line, column, detail): "is not well-formed XML (line \(line), column \(column)): \(detail)"
         case let .wrongRoot(name): "starts with <\(name)>; a Tally export or response starts with <ENVELOPE>"
         case let .truncated(name): "ends inside <\(name)>: the file is cut short"
-        case let .declarationRefused(what, line): "declares \(what) on line \(line); DTDs and entities are refused (entity expansion, external entities)"
+        case let .declarationRefused(what, line): "declares \(what) on line \(line); DTDs, entity declarations and processing instructions are refused (no entity is ever expanded)"
         case let .objectTooLarge(name, n): "has a <\(name)> of more than \(n) elements"
         case let .textTooLong(name, n): "has a <\(name)> whose text is longer than \(n) bytes"
         case let .attributeTooLong(name, n): "has a <\(name)> with an attribute longer than \(n) bytes"
@@ -189,6 +189,11 @@ private final class Collector: XMLParserDelegate {
         if held > TallyReader.maxTextBytes { stop(parser, TallyReadError.textTooLong(stack.last ?? "?", bytes: TallyReader.maxTextBytes)) }
     }
 
+    /// A CDATA section is text like any other (its bytes are UTF-8 after the transcoder).
+    func parser(_ parser: XMLParser, foundCDATA block: Data) {
+        self.parser(parser, foundCharacters: String(decoding: block, as: UTF8.self))
+    }
+
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
         guard stack.popLast() != nil else { return }
         if skipping > 0 {
@@ -276,7 +281,7 @@ private final class SanitizingStream: InputStream {
             if raw.isEmpty {
                 transcoder.finish(into: &utf8)
                 try utf8.withUnsafeBufferPointer { try sanitizer.feed($0, into: &buffer) }
-                sanitizer.finish(into: &buffer)
+                try sanitizer.finish(into: &buffer)
                 if !buffer.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) { sawContent = true }
                 if sawContent { buffer += Self.trailer }
                 finished = true

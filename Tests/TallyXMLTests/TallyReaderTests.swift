@@ -189,6 +189,50 @@ func decodeAll(_ source: some TallyByteSource) throws -> ([TallyObject], TallyRe
         #expect(throws: Stop()) { try TallyReader.read(TallyBytes(full)) { _ in throw Stop() } }
     }
 
+    /// The guard judges what the parser will see: control bytes are dropped first, so they cannot hide a DTD.
+    @Test func no_dtd_entity_or_instruction_gets_past_the_guard() throws {
+        func refusal(_ bytes: [UInt8]) -> TallyReadError? {
+            if case let .failure(e) = Result(catching: { try TallyReader.read(TallyBytes(bytes)) { _ in } }) { return e as? TallyReadError }
+            return nil
+        }
+        func refusal(_ text: String) -> TallyReadError? { refusal(Array(text.utf8)) }
+        func utf16BE(_ text: String) -> [UInt8] { [0xFE, 0xFF] + text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] } }
+        let body = "<ENVELOPE><BODY>&a;</BODY></ENVELOPE>"
+        let refusedDOCTYPE: [String] = [
+            "<!DOC\u{01}TYPE e [<!ENTITY a \"b\">]>" + body,
+            "<!\u{01}DOCTYPE e [<!ENTITY a \"b\">]>" + body,
+            "<!DOCTYPE\u{1F}\u{7} e [<!ENTITY a \"b\">]>" + body,
+            "\u{0B}\u{0C}  \r\n<\u{02}!DOCTYPE e [<!ENTITY a \"b\">]>" + body,
+            "<?xml version=\"1.0\"?>\n\n<!DOCTYPE e SYSTEM \"http://169.254.169.254/\">" + body,
+            "<!-- a comment -\u{01}->\n<!DOCTYPE e [<!ENTITY a \"b\">]>" + body,
+            "<!DOCTYPE",
+        ]
+        for text in refusedDOCTYPE {
+            guard case .declarationRefused("DOCTYPE", _)? = refusal(text) else { Issue.record("not refused as DOCTYPE: \(text.debugDescription) → \(String(describing: refusal(text)))"); continue }
+        }
+        #expect(refusal("<ENVELOPE>\n<!ENT\u{01}ITY a \"b\"><BODY/></ENVELOPE>") == .declarationRefused("ENTITY", line: 2))
+        #expect(refusal("<!doctype e>" + body) == .declarationRefused("doctype", line: 1))
+        for sneaky in ["<! DOCTYPE e>", "<!\tENTITY a \"b\">", "<!&#68;OCTYPE e>", "<!-x->", "<![CDAT>"] {
+            guard case .declarationRefused("a markup declaration <!", _)? = refusal(sneaky + body) else { Issue.record("not refused: \(sneaky.debugDescription)"); continue }
+        }
+        for instruction in ["<?xml-stylesheet href=\"x\"?>", "<?php echo 1 ?>", "<?xmlfoo?>"] {
+            guard case let .declarationRefused(what, _)? = refusal(instruction + body), what.hasPrefix("a processing instruction <?") else {
+                Issue.record("not refused: \(instruction)"); continue
+            }
+        }
+        // UTF-16 either way round: transcoded first, then judged.
+        let laughs = "<?xml version=\"1.0\" encoding=\"utf-16\"?>\n<!DOCTYPE l [<!ENTITY l \"lol\"><!ENTITY l2 \"&l;&l;&l;&l;&l;&l;&l;&l;\"><!ENTITY l3 \"&l2;&l2;&l2;&l2;&l2;&l2;&l2;\">]>\n<ENVELOPE><BODY>&l3;</BODY></ENVELOPE>"
+        #expect(refusal(TallyWriter.utf16LE(laughs)) == .declarationRefused("DOCTYPE", line: 2))
+        #expect(refusal(utf16BE(laughs)) == .declarationRefused("DOCTYPE", line: 2))
+        #expect(refusal(TallyWriter.utf16LE("<!DOC\u{01}TYPE e>" + body)) == .declarationRefused("DOCTYPE", line: 1))
+        // Comments and CDATA are what Tally may write, and a DTD inside them is only text.
+        let ok = "<!-- <!DOCTYPE e> --><ENVELOPE><BODY><DATA><TALLYMESSAGE><GODOWN NAME=\"A\"><NARRATION><![CDATA[<!ENTITY x \"y\"> & <?pi?>]]></NARRATION></GODOWN></TALLYMESSAGE></DATA></BODY></ENVELOPE>"
+        var narration = ""
+        let summary = try TallyReader.read(TallyBytes(ok)) { node in narration = node.children.first { $0.name == "NARRATION" }?.text ?? "" }
+        #expect(summary.objects == 1)
+        #expect(narration == "<!ENTITY x \"y\"> & <?pi?>")
+    }
+
     @Test func import_responses_in_both_forms() throws {
         let legacy = Array("<RESPONSE><CREATED>1</CREATED><ALTERED>0</ALTERED><DELETED>0</DELETED><LASTVCHID>11544</LASTVCHID><LASTMID>0</LASTMID><COMBINED>0</COMBINED><IGNORED>0</IGNORED><ERRORS>0</ERRORS><CANCELLED>0</CANCELLED><EXCEPTIONS>0</EXCEPTIONS></RESPONSE>".utf8)
         let ok = try TallyImportResponse.parse(legacy)
