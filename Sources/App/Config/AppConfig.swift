@@ -20,6 +20,10 @@ public struct AppConfig: Sendable {
     var tallyTimeoutSeconds: Int64 = 300
     var tallyAttempts = 4
     var tallyRetryPauseMilliseconds: Int64 = 500
+    /// FINSYNC_TALLY_SYNC_TIMEOUT: how long one company's whole sync may run before it is stopped and marked failed.
+    var tallySyncTimeoutSeconds: Int64 = 120
+    /// FINSYNC_OUTBOUND_ALLOW_PRIVATE, FINSYNC_OUTBOUND_ALLOW: what requests leaving the server may reach.
+    var outbound = OutboundPolicy()
     var trustProxy: Bool
     var tls: Bool
     var logLevel: Logger.Level
@@ -91,6 +95,18 @@ public struct AppConfig: Sendable {
             logLevel: level,
             jsonLogs: jsonLogs
         )
+        config.outbound.allowPrivate = env["FINSYNC_OUTBOUND_ALLOW_PRIVATE"] == "1"
+        switch OutboundPolicy.parseAllowList(env["FINSYNC_OUTBOUND_ALLOW"] ?? "") {
+        case let .success(pairs): config.outbound.allowed = pairs
+        case let .failure(bad):
+            throw StartupError(setting: "FINSYNC_OUTBOUND_ALLOW", problem: "must be comma-separated host:port pairs; '\(bad.item)' is not one")
+        }
+        if let raw = env["FINSYNC_TALLY_SYNC_TIMEOUT"] {
+            guard let n = Int64(raw), (5...86_400).contains(n) else {
+                throw StartupError(setting: "FINSYNC_TALLY_SYNC_TIMEOUT", problem: "must be a whole number of seconds from 5 to 86400; got '\(raw)'")
+            }
+            config.tallySyncTimeoutSeconds = n
+        }
         config.backupDirectory = env["FINSYNC_BACKUP_DIR"].flatMap { $0.isEmpty ? nil : $0 }
         if let raw = env["FINSYNC_SENTRY_DSN"], !raw.isEmpty {
             guard let dsn = SentryDSN(raw) else {

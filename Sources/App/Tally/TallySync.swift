@@ -71,7 +71,10 @@ enum TallySync {
         guard let s = try await settings(company: companyID, on: db) else { throw APIError.conflict("Tally sync is not set up for this company.") }
         try await db.sql().raw("UPDATE tally_sync SET status = 'running', last_run_at = \(bind: Date()) WHERE company_id = \(bind: companyID)").run()
         do {
-            let report = try await pass(s, company: company, client: client, actor: actor, store: store, on: db)
+            let limit = client.deadline, url = client.url
+            let report = try await withDeadline(limit, timedOut: { TallyClient.Failure(description: "could not reach Tally at \(url): the sync did not finish within \(limit)") }) {
+                try await pass(s, company: company, client: client, actor: actor, store: store, on: db)
+            }
             let text = try JSONValue(encoding: report).canonical
             try await db.sql().raw("""
                 UPDATE tally_sync SET status = 'ok', last_success_at = \(bind: Date()), last_error = NULL, failures = 0, last_report = \(bind: text)

@@ -58,21 +58,28 @@ struct TallySyncStatusDTO: APIResponseBody {
 /// `…/tally/sync/settings`, `…/tally/sync/run`, `…/tally/sync/status`.
 enum TallySyncController {
     static func client(_ app: Application, url: String) -> TallyClient {
-        TallyClient(url: url, client: app.http.client.shared, timeout: .seconds(app.config.tallyTimeoutSeconds), attempts: app.config.tallyAttempts,
-                    firstPause: .milliseconds(app.config.tallyRetryPauseMilliseconds))
+        TallyClient(url: url, client: app.outbound, logger: app.logger, timeout: .seconds(app.config.tallyTimeoutSeconds), attempts: app.config.tallyAttempts,
+                    firstPause: .milliseconds(app.config.tallyRetryPauseMilliseconds), deadline: .seconds(app.config.tallySyncTimeoutSeconds))
     }
 
     @Sendable static func saveSettings(req: Request) async throws -> TallySyncStatusDTO {
         let body = try req.decodeBody(TallySyncSettingsRequest.self)
         let context = try req.company
-        let actor = req.auditActor
-        try await req.write { db in try await save(body, company: context.companyID, actor: actor, on: db) }
+        let actor = req.auditActor, policy = req.application.config.outbound
+        try await req.write { db in try await save(body, company: context.companyID, policy: policy, actor: actor, on: db) }
         return try await status(company: context.companyID, on: req.db)
     }
 
-    static func save(_ body: TallySyncSettingsRequest, company: UUID, actor: AuditActor, on db: any Database) async throws {
+    static func save(_ body: TallySyncSettingsRequest, company: UUID, policy: OutboundPolicy, actor: AuditActor, on db: any Database) async throws {
         guard let url = URL(string: body.url), ["http", "https"].contains(url.scheme ?? ""), let host = url.host, !host.isEmpty, url.path.isEmpty || url.path == "/" else {
             throw APIError.validation(field: "url", "must be Tally's server as http://host:port, e.g. http://192.168.1.20:9000")
+        }
+        // An address we would refuse to connect to is refused here already; a name is checked when it is resolved.
+        let literal = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+        if OutboundPolicy.classify(literal) != nil {
+            do { try policy.check(host: literal, port: url.port ?? (url.scheme == "https" ? 443 : 80), address: literal) } catch {
+                throw APIError.validation(field: "url", "\(error)")
+            }
         }
         let before = try await TallySync.settings(company: company, on: db)
         let sql = db.sql()
@@ -133,21 +140,51 @@ enum TallySyncController {
     }
 }
 
-/// Runs each company's sync when its interval has passed, one at a time, while `finsync serve` runs.
+/// Runs each company's sync when its interval has passed, while `finsync serve` runs. Each company's sync is a task
+/// of its own with its own deadline, so a slow or silent Tally holds up only its own company.
 enum TallySyncScheduler {
     static func loop(_ app: Application) async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(60))
-            await runDue(app)
+        let running = RunningSyncs()
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(60))
+                for s in await due(app) where await running.claim(s.company_id) {
+                    group.addTask {
+                        await runOne(s, app)
+                        await running.release(s.company_id)
+                    }
+                }
+            }
         }
     }
 
+    /// Every company whose interval has passed; a run marked running for longer than two deadlines was cut off
+    /// (the server stopped during it) and is due again.
+    static func due(_ app: Application) async -> [TallySyncRow] {
+        let stale = Date().addingTimeInterval(-2 * Double(app.config.tallySyncTimeoutSeconds))
+        guard let rows = try? await app.db.sql().raw("""
+            SELECT * FROM tally_sync WHERE enabled = \(bind: true) AND (status <> 'running' OR last_run_at < \(bind: stale))
+            """).all(decoding: TallySyncRow.self) else { return [] }
+        return rows.filter { s in (s.last_run_at.map { Date().timeIntervalSince($0) } ?? .infinity) >= Double(s.interval_minutes * 60) }
+    }
+
+    /// Runs every due company's sync at once and waits for them all (what the loop does, in one round).
     static func runDue(_ app: Application) async {
-        guard let due = try? await app.db.sql().raw("SELECT * FROM tally_sync WHERE enabled = \(bind: true) AND status <> 'running'").all(decoding: TallySyncRow.self) else { return }
-        for s in due where (s.last_run_at.map { Date().timeIntervalSince($0) } ?? .infinity) >= Double(s.interval_minutes * 60) {
-            guard let company = try? await Company.find(s.company_id, on: app.db) else { continue }
-            let actor = AuditActor(userID: nil, requestID: "tally-sync", clientAddress: "scheduler")
-            _ = try? await TallySync.run(company: company, client: TallySyncController.client(app, url: s.url), actor: actor, store: app.store, on: app.db)
+        await withDiscardingTaskGroup { group in
+            for s in await due(app) { group.addTask { await runOne(s, app) } }
         }
     }
+
+    static func runOne(_ s: TallySyncRow, _ app: Application) async {
+        guard let company = try? await Company.find(s.company_id, on: app.db) else { return }
+        let actor = AuditActor(userID: nil, requestID: "tally-sync", clientAddress: "scheduler")
+        _ = try? await TallySync.run(company: company, client: TallySyncController.client(app, url: s.url), actor: actor, store: app.store, on: app.db)
+    }
+}
+
+/// The companies whose sync is running in this process.
+actor RunningSyncs {
+    private var ids: Set<UUID> = []
+    func claim(_ id: UUID) -> Bool { ids.insert(id).inserted }
+    func release(_ id: UUID) { ids.remove(id) }
 }

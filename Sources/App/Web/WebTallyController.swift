@@ -28,8 +28,8 @@ enum WebTallyController {
         }
         do {
             let body = try TallySyncSettingsRequest.decode(from: json)
-            let actor = req.auditActor
-            try await req.write { db in try await TallySyncController.save(body, company: context.companyID, actor: actor, on: db) }
+            let actor = req.auditActor, policy = req.application.config.outbound
+            try await req.write { db in try await TallySyncController.save(body, company: context.companyID, policy: policy, actor: actor, on: db) }
         } catch let e as APIError where e.status.code < 500 {
             return try await homePage(req, error: nil, status: e.status, values: form, errors: WebForm.errors(e))
         }

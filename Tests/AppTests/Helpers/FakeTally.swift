@@ -12,6 +12,9 @@ final class FakeTally: @unchecked Sendable {
     private let lock = NSLock()
     private var app: Application?
     private(set) var url = ""
+    private(set) var port = 0
+    /// What FINSYNC_OUTBOUND_ALLOW must name for the server to reach this fake.
+    var allowEntry: String { "127.0.0.1:\(port)" }
     let company: String
     private(set) var masters: [TallyNode] = []
     private(set) var vouchers: [String: TallyVoucher] = [:]
@@ -22,6 +25,8 @@ final class FakeTally: @unchecked Sendable {
     var truncateAll = false
     var delay: Duration = .zero
     var refusedLedger: String?
+    /// Answer every request with a redirect here instead (a Tally never redirects; a trap might).
+    var redirect: String?
     /// A master of this name is refused with a LINEERROR.
     var refusedMaster: String?
 
@@ -47,13 +52,16 @@ final class FakeTally: @unchecked Sendable {
             try await self.answer(req)
         }
         try await app.server.start(address: .hostname("127.0.0.1", port: 0))
-        url = "http://127.0.0.1:\(app.http.server.shared.localAddress?.port ?? 0)"
+        port = app.http.server.shared.localAddress?.port ?? 0
+        url = "http://127.0.0.1:\(port)"
         self.app = app
     }
 
+    /// Stops the server; a second call does nothing.
     func stop() async throws {
-        await app?.server.shutdown()
-        try await app?.asyncShutdown()
+        guard let app = lock.withLock({ () -> Application? in defer { self.app = nil }; return self.app }) else { return }
+        await app.server.shutdown()
+        try await app.asyncShutdown()
     }
 
     func with<T>(_ body: (FakeTally) -> T) -> T { lock.withLock { body(self) } }
@@ -74,6 +82,10 @@ final class FakeTally: @unchecked Sendable {
 
     private func answer(_ req: Request) async throws -> Response {
         if delay > .zero { try await Task.sleep(for: delay) }
+        if let redirect = with({ $0.redirect }) {
+            lock.withLock { requests.append("redirected") }
+            return Response(status: .found, headers: ["Location": redirect])
+        }
         let bytes = Array(req.body.data.map { Data(buffer: $0) } ?? Data())
         var objects: [TallyNode] = []
         let summary = try TallyReader.read(TallyBytes(bytes)) { objects.append($0) }
