@@ -56,6 +56,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(AddIdempotencyClaims())
     app.migrations.add(CreateErrorEvents())
     app.migrations.add(CreateAuditCheckpoints())
+    app.migrations.add(AddEnteredBy())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

@@ -200,6 +200,6 @@ import Testing
     @Test func period_locks_page() {
         let locks = [PeriodLockDTO(id: UUID(uuidString: "ffffffff-0000-0000-0000-000000000001")!, lockedThrough: "2026-06-30",
                                    reason: "GSTR-3B <June> filed", active: true)]
-        assertSnapshot(PeriodLocksPage.render(.init(companyID: Self.companyID, locks: locks, canLock: true), chrome: Self.chrome), named: "period-locks")
+        assertSnapshot(PeriodLocksPage.render(.init(companyID: Self.companyID, locks: locks, canLock: true, canUnlock: true), chrome: Self.chrome), named: "period-locks")
     }
 }

@@ -229,7 +229,14 @@ enum ChartController {
             }
         }
         if let opening = body.openingBalance {
-            do { row.opening_paise = try opening.balance(field: "openingBalance").signed } catch let e as APIError { errors += e.fields }
+            do {
+                let signed = try opening.balance(field: "openingBalance").signed
+                if signed != row.opening_paise { try await PeriodLocks.checkOpening(company: row.company_id, field: "openingBalance", on: db) }
+                row.opening_paise = signed
+            } catch let e as APIError where e.status == .unprocessableEntity { errors += e.fields }
+        }
+        if creating, body.openingBills?.isEmpty == false {
+            try await PeriodLocks.checkOpening(company: row.company_id, field: "openingBills", on: db)
         }
         if let raw = body.gstin {
             do { row.gstin = try GSTIN(raw).value } catch { errors.append(.init(field: "gstin", message: error.description)) }

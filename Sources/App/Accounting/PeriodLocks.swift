@@ -19,6 +19,18 @@ enum PeriodLocks {
         try check(date: date, against: try await current(company: company, on: db))
     }
 
+    /// Opening balances and opening bills stand on the day before the books begin, so any lock reaching that day
+    /// (every lock does, in practice) keeps them as they are.
+    static func checkOpening(company: UUID, field: String, on db: any Database) async throws {
+        guard let lock = try await current(company: company, on: db), let row = try await Company.find(company, on: db) else { return }
+        let openingDay = (try CalendarDate(stored: row.booksBeginning)).adding(days: -1)
+        if openingDay.description <= lock.locked_through {
+            throw APIError(status: .conflict, code: "period_locked",
+                           message: "The books are locked through \(lock.locked_through) (\(lock.reason)); opening balances and opening bills cannot change while the lock covers the books' beginning.",
+                           fields: [.init(field: field, message: "cannot change inside the period locked through \(lock.locked_through)")])
+        }
+    }
+
     /// 409 naming the lock when `date` is on or before it.
     static func check(date: CalendarDate, against lock: Row?) throws {
         if let lock, date.description <= lock.locked_through {

@@ -33,6 +33,9 @@ final class PostingContext {
     /// What the voucher being prepared already settles, per bill, so two `against` lines cannot together
     /// over-settle one bill. Cleared at the start of every voucher.
     var pendingSettlements: [UUID: Int64] = [:]
+    /// The member entering the vouchers, when it is one (not an import, a sync or the system): each voucher's kind is
+    /// checked against what their role enters.
+    var member: CompanyContext?
 
     /// `preload` reads every ledger up front (for batches); a single post looks up only the ledgers it names.
     init(company: UUID, preload: Bool = false, on db: any Database) async throws {

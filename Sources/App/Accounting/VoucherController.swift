@@ -9,7 +9,7 @@ enum VoucherController {
         let body = try req.decodeBody(VoucherRequest.self)
         let context = try req.company
         let actor = req.auditActor
-        let dto = try await req.write { db in try await VoucherPosting.post(body, company: context.companyID, actor: actor, on: db) }
+        let dto = try await req.write { db in try await VoucherPosting.post(body, company: context.companyID, by: context, actor: actor, on: db) }
         return try await dto.encodeResponse(status: .created, for: req)
     }
 
@@ -58,6 +58,7 @@ enum VoucherController {
         let actor = req.auditActor
         return try await req.write { db in
             var body = request
+            try await authorize(reference, .amend, by: context, on: db)
             let before = try await load(reference, company: context.companyID, on: db)
             guard before.status != "cancelled" else {
                 throw APIError.conflict("Voucher \(before.number) is cancelled; a cancelled voucher cannot be amended.")
@@ -79,6 +80,7 @@ enum VoucherController {
         let reference = req.parameters.get("voucherID") ?? ""
         let actor = req.auditActor
         return try await req.write { db in
+            try await authorize(reference, .amend, by: context, on: db)
             let before = try await load(reference, company: context.companyID, on: db)
             guard before.status == "optional" else {
                 throw APIError.conflict("Voucher \(before.number) is \(before.status), not optional; only optional vouchers are regularised.")
@@ -161,7 +163,7 @@ enum VoucherController {
         }
         let context = try req.company
         let actor = req.auditActor
-        let posted = try await req.write { db in try await VoucherPosting.postMany(body.vouchers, company: context.companyID, actor: actor, on: db) }
+        let posted = try await req.write { db in try await VoucherPosting.postMany(body.vouchers, company: context.companyID, by: context, actor: actor, on: db) }
         return try await VoucherBatchResponse(items: posted).encodeResponse(status: .created, for: req)
     }
 
@@ -170,7 +172,21 @@ enum VoucherController {
         let context = try req.company
         let reference = req.parameters.get("voucherID") ?? ""
         let actor = req.auditActor
-        return try await req.write { db in try await cancel(reference, company: context.companyID, actor: actor, on: db) }
+        return try await req.write { db in
+            try await authorize(reference, .cancel, by: context, on: db)
+            return try await cancel(reference, company: context.companyID, actor: actor, on: db)
+        }
+    }
+
+    /// May this member amend or cancel the voucher? Its kind must be one they enter, and if someone else entered it
+    /// they need `vouchers.amend` / `vouchers.cancel`. An unknown id passes here and is a 404 where it is loaded.
+    static func authorize(_ reference: String, _ change: VoucherChange, by member: CompanyContext, on db: any Database) async throws {
+        struct Entry: Decodable { var kind: VoucherKind; var created_by: UUID? }
+        guard let id = UUID(uuidString: reference), let entry = try await db.sql().raw("""
+            SELECT t.kind, v.created_by FROM vouchers v JOIN voucher_types t ON t.id = v.voucher_type_id
+            WHERE v.company_id = \(bind: member.companyID) AND v.id = \(bind: id)
+            """).first(decoding: Entry.self) else { return }
+        try member.require(VoucherClass(entry.kind), change, enteredBy: entry.created_by)
     }
 
     /// Cancelling keeps the voucher and its number; its effect on the books, bills and stock goes. The API and a

@@ -27,22 +27,27 @@ enum VoucherPosting {
         var status: String { optional ? "optional" : "active" }
     }
 
-    static func post(_ body: VoucherRequest, company: UUID, actor: AuditActor, on db: any Database) async throws -> VoucherDTO {
+    static func post(_ body: VoucherRequest, company: UUID, by member: CompanyContext? = nil, actor: AuditActor, on db: any Database) async throws -> VoucherDTO {
         let context = try await PostingContext(company: company, on: db)
+        context.member = member
         let prepared = try await prepare(body, context: context, on: db)
         return try await write([prepared], context: context, actor: actor, on: db)[0]
     }
 
     /// Posts many vouchers in the caller's transaction with a handful of statements per chunk; every invalid
     /// voucher is reported with its index and nothing is written unless all are valid.
-    static func postMany(_ bodies: [VoucherRequest], company: UUID, actor: AuditActor, on db: any Database) async throws -> [VoucherDTO] {
+    static func postMany(_ bodies: [VoucherRequest], company: UUID, by member: CompanyContext? = nil, actor: AuditActor,
+                         on db: any Database) async throws -> [VoucherDTO] {
         let context = try await PostingContext(company: company, preload: true, on: db)
+        context.member = member
         var prepared: [Prepared] = []
         var errors: [APIError.FieldError] = []
         var invalid = 0
         for (i, body) in bodies.enumerated() {
             do {
                 prepared.append(try await prepare(body, context: context, on: db))
+            } catch let e as APIError where e.status == .forbidden {
+                throw APIError.forbidden("vouchers[\(i)]: \(e.message)")
             } catch let e as APIError where e.status.code < 500 {
                 invalid += 1
                 let fields = e.fields.isEmpty ? [APIError.FieldError(field: "", message: e.message)] : e.fields
@@ -68,6 +73,7 @@ enum VoucherPosting {
         context.pendingSettlements = [:]
         let type = context.type(body.type)
         if type == nil { errors.append(.init(field: "type", message: "no voucher type '\(body.type)' in this company")) }
+        if let type, let member = context.member { try member.require(VoucherClass(type.kind)) }
 
         guard let date = CalendarDate(body.date) else { throw APIError.validation(field: "date", "must be " + CalendarDate.acceptedDescription) }
         if date < context.booksBeginning {

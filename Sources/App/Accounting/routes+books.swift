@@ -67,7 +67,7 @@ func registerBooksRoutes(_ company: any RoutesBuilder) {
                                                           response: VoucherBatchResponse.schema, status: .created),
                    use: VoucherController.batch)
         company.on(.POST, "vouchers", ":voucherID", "cancel", api: .init(summary: "Cancel a voucher (keeps its number)", tag: "Books",
-                                                                         access: .company(.vouchersCancel), response: VoucherDTO.schema),
+                                                                         access: .company(.vouchersCreate), response: VoucherDTO.schema),
                    use: VoucherController.cancel)
         company.on(.POST, "vouchers", ":voucherID", "regularise", api: .init(summary: "Bring an optional voucher into the books", tag: "Books",
                                                                              access: .company(.vouchersCreate), response: VoucherDTO.schema),
@@ -82,7 +82,7 @@ func registerBooksRoutes(_ company: any RoutesBuilder) {
                                                      response: PeriodLockDTO.schema, status: .created),
                    use: PeriodLocks.lock)
         company.on(.POST, "period-locks", "unlock", api: .init(summary: "Lift the period lock", tag: "Books",
-                                                               access: .company(.periodsLock), status: .noContent),
+                                                               access: .company(.periodsUnlock), status: .noContent),
                    use: PeriodLocks.unlock)
     }
     do {  // Reports

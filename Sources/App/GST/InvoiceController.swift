@@ -12,7 +12,7 @@ enum InvoiceController {
         let actor = req.auditActor
         let dto = try await req.write { db in
             let company = try await CompanyController.find(context, on: db)
-            return try await InvoicePosting.post(body, company: company, actor: actor, on: db)
+            return try await InvoicePosting.post(body, company: company, by: context, actor: actor, on: db)
         }
         return try await dto.encodeResponse(status: .created, for: req)
     }

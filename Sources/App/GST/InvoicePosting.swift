@@ -21,9 +21,10 @@ enum InvoicePosting {
         var unitFactors: [Int: Int64] = [:]
     }
 
-    static func post(_ body: InvoiceRequest, company: Company, actor: AuditActor, on db: any Database) async throws -> InvoiceDTO {
+    static func post(_ body: InvoiceRequest, company: Company, by member: CompanyContext? = nil, actor: AuditActor, on db: any Database) async throws -> InvoiceDTO {
         let companyID = try company.requireID()
         let context = try await PostingContext(company: companyID, on: db)
+        context.member = member
         var computed = try await compute(body, company: company, context: context, actor: actor, on: db)
         guard let type = context.type(body.kind.voucherType) else {
             throw APIError.validation(field: "kind", "this company has no \(body.kind.rawValue) voucher type")

@@ -84,12 +84,16 @@ enum Registrations {
             .all(decoding: RegistrationRow.self)
     }
 
-    /// The registration an invoice belongs to: the one named, else the company's only one.
-    static func resolve(_ gstin: String?, company: Company, actor: AuditActor, on db: any Database) async throws -> RegistrationRow? {
+    /// The registration an invoice belongs to: the one named, else the company's only one. A company with a GSTIN
+    /// and no registration yet has its GSTIN's: posting (`save`) stores it, audited; a read uses it unsaved, so no GET
+    /// ever writes. Its id is derived from the company and GSTIN, so the saved row is the one the reads saw.
+    static func resolve(_ gstin: String?, company: Company, actor: AuditActor, save: Bool = true, on db: any Database) async throws -> RegistrationRow? {
         let id = try company.requireID()
         var rows = try await all(company: id, on: db)
         if rows.isEmpty, let own = company.gstin {
-            rows = [try await create(RegistrationRequest(gstin: own, kind: "regular", legalName: company.name), company: id, actor: actor, on: db)]
+            let request = RegistrationRequest(gstin: own, kind: "regular", legalName: company.name)
+            rows = [save ? try await create(request, company: id, id: impliedID(company: id, gstin: own), actor: actor, on: db)
+                         : try row(request, company: id, id: impliedID(company: id, gstin: own))]
         }
         if let gstin {
             guard let row = rows.first(where: { $0.gstin == gstin.uppercased() }) else {
@@ -103,19 +107,30 @@ enum Registrations {
         return rows.first
     }
 
-    static func create(_ body: RegistrationRequest, company: UUID, actor: AuditActor, on db: any Database) async throws -> RegistrationRow {
+    static func impliedID(company: UUID, gstin: String) -> UUID {
+        let digest = Array(SHA256.hash(data: Data("gst-registration:\(company.uuidString.lowercased()):\(gstin.uppercased())".utf8)))
+        return UUID(uuid: (digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6] & 0x0F | 0x50, digest[7],
+                           digest[8] & 0x3F | 0x80, digest[9], digest[10], digest[11], digest[12], digest[13], digest[14], digest[15]))
+    }
+
+    /// The row a request describes, checked, not stored.
+    static func row(_ body: RegistrationRequest, company: UUID, id: UUID = UUID()) throws -> RegistrationRow {
         let gstin: GSTIN
         do { gstin = try GSTIN(body.gstin) } catch { throw APIError.validation(field: "gstin", error.description) }
         guard gstin.kind == .normal else { throw APIError.validation(field: "gstin", "a \(gstin.kind.rawValue) GSTIN cannot issue tax invoices") }
-        if try await all(company: company, on: db).contains(where: { $0.gstin == gstin.value }) {
-            throw APIError.validation(field: "gstin", "\(gstin.value) is already registered in this company")
-        }
-        let row = RegistrationRow(id: UUID(), company_id: company, gstin: gstin.value, state_code: gstin.stateCode, kind: body.kind ?? "regular",
-                                  turnover_above_5cr: body.turnoverAbove5Crore ?? false, active: true, legal_name: body.legalName,
-                                  address: body.address, place: body.place, pincode: body.pincode,
-                                  rate_wise_ledgers: body.rateWiseLedgers ?? false)
         if let pin = body.pincode, !(pin.allSatisfy(\.isNumber) && pin.first != "0") {
             throw APIError.validation(field: "pincode", "must be a 6-digit PIN code")
+        }
+        return RegistrationRow(id: id, company_id: company, gstin: gstin.value, state_code: gstin.stateCode, kind: body.kind ?? "regular",
+                               turnover_above_5cr: body.turnoverAbove5Crore ?? false, active: true, legal_name: body.legalName,
+                               address: body.address, place: body.place, pincode: body.pincode,
+                               rate_wise_ledgers: body.rateWiseLedgers ?? false)
+    }
+
+    static func create(_ body: RegistrationRequest, company: UUID, id: UUID = UUID(), actor: AuditActor, on db: any Database) async throws -> RegistrationRow {
+        let row = try row(body, company: company, id: id)
+        if try await all(company: company, on: db).contains(where: { $0.gstin == row.gstin }) {
+            throw APIError.validation(field: "gstin", "\(row.gstin) is already registered in this company")
         }
         try await db.sql().insert(into: "gst_registrations").model(row).run()
         try await AuditLog.append(AuditEvent(companyID: company, action: "gst.registration.create", entityType: "gst_registration",
@@ -127,11 +142,9 @@ enum Registrations {
     @Sendable static func list(req: Request) async throws -> Page<RegistrationDTO> {
         let context = try req.company
         let actor = req.auditActor
-        let rows = try await req.write { db in
-            let company = try await CompanyController.find(context, on: db)
-            _ = try? await resolve(nil, company: company, actor: actor, on: db)
-            return try await all(company: context.companyID, on: db)
-        }
+        let company = try await CompanyController.find(context, on: req.db)
+        var rows = try await all(company: context.companyID, on: req.db)
+        if rows.isEmpty, let implied = try? await resolve(nil, company: company, actor: actor, save: false, on: req.db) { rows = [implied] }
         return try OffsetPaging(req).page(rows.map(RegistrationDTO.init))
     }
 

@@ -24,10 +24,8 @@ enum GSTReturns {
         let context = try req.company
         let company = try await CompanyController.find(context, on: db)
         var registration: RegistrationRow?
-        // Resolving may create the registration from the company's GSTIN (an audited write), so it runs in a write
-        // transaction like every other write, even when a report asks.
-        let actor = req.auditActor
-        do { registration = try await req.write { db in try await Registrations.resolve(gstin, company: company, actor: actor, on: db) } }
+        // A report never writes: a registration implied by the company's GSTIN is used unsaved.
+        do { registration = try await Registrations.resolve(gstin, company: company, actor: req.auditActor, save: false, on: db) }
         catch let e as APIError { errors += e.fields.map { .init(field: $0.field == "registration" ? "gstin" : $0.field, message: $0.message) } }
         if registration == nil && errors.isEmpty { errors.append(.init(field: "gstin", message: "this company has no GST registration")) }
         if registration?.kind == "composition" {

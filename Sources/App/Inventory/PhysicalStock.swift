@@ -82,6 +82,7 @@ enum PhysicalStock {
     @Sendable static func create(req: Request) async throws -> Response {
         let body = try req.decodeBody(PhysicalStockRequest.self)
         let (context, actor) = (try req.company, req.auditActor)
+        try context.require(.physicalStock)
         let dto = try await req.write { db in try await post(body, company: try await CompanyController.find(context, on: db), actor: actor, on: db) }
         return try await dto.encodeResponse(status: .created, for: req)
     }

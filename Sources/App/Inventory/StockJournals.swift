@@ -79,7 +79,7 @@ struct StockJournalDTO: APIResponseBody {
 /// Stock journals: transfers between godowns, consumption and adjustments, each line checked field by field and
 /// recorded through the same movements and valuation as invoices.
 enum StockJournals {
-    struct Row: Codable { var id: UUID; var company_id: UUID; var number: Int64; var date: String; var kind: String; var narration: String?; var active: Bool }
+    struct Row: Codable { var id: UUID; var company_id: UUID; var number: Int64; var date: String; var kind: String; var narration: String?; var active: Bool; var created_by: UUID? = nil }
 
     static func post(_ body: StockJournalRequest, company: Company, actor: AuditActor, on db: any Database) async throws -> StockJournalDTO {
         let companyID = try company.requireID()
@@ -173,7 +173,7 @@ enum StockJournals {
         try await PeriodLocks.check(date: date, company: companyID, on: db)
         struct Max: Decodable { var n: Int64? }
         let number = (try await db.sql().raw("SELECT MAX(number) AS n FROM stock_journals WHERE company_id = \(bind: companyID)").first(decoding: Max.self)?.n ?? 0) + 1
-        let row = Row(id: id, company_id: companyID, number: number, date: date.description, kind: kind.rawValue, narration: narration, active: true)
+        let row = Row(id: id, company_id: companyID, number: number, date: date.description, kind: kind.rawValue, narration: narration, active: true, created_by: actor.userID)
         try await db.sql().insert(into: "stock_journals").model(row, nilEncodingStrategy: .asNil).run()
         try await Stock.record(moves, sourceKind: "stock-journal", sourceID: id, company: company, on: db)
         let dto = try await load(id, company: companyID, on: db)
@@ -210,6 +210,7 @@ enum StockJournalController {
         let body = try req.decodeBody(StockJournalRequest.self)
         let context = try req.company
         let actor = req.auditActor
+        try context.require(.stockJournal)
         let dto = try await req.write { db in
             try await StockJournals.post(body, company: try await CompanyController.find(context, on: db), actor: actor, on: db)
         }
@@ -223,9 +224,13 @@ enum StockJournalController {
 
     @Sendable static func cancel(req: Request) async throws -> StockJournalDTO {
         guard let id = UUID(uuidString: req.parameters.get("journalID") ?? "") else { throw APIError.notFound("Stock journal") }
-        let company = try req.company.companyID
+        let member = try req.company
+        let company = member.companyID
         let actor = req.auditActor
         return try await req.write { db in
+            struct Entered: Decodable { var created_by: UUID? }
+            let entered = try await db.sql().raw("SELECT created_by FROM stock_journals WHERE company_id = \(bind: company) AND id = \(bind: id)").first(decoding: Entered.self)
+            if let entered { try member.require(.stockJournal, .cancel, enteredBy: entered.created_by) }
             let before = try await StockJournals.load(id, company: company, on: db)
             guard before.status == "active" else { throw APIError.conflict("Stock journal \(before.number) is already cancelled.") }
             try await PeriodLocks.check(date: (try CalendarDate(stored: before.date)), company: company, on: db)

@@ -11,6 +11,7 @@ enum TradeController {
         { req in
             let body = try req.decodeBody(TradeRequest.self)
             let (context, actor) = (try req.company, req.auditActor)
+            try context.require(kind.voucherClass)
             let dto = try await req.write { db in
                 try await TradeDocuments.post(kind, body, company: try await CompanyController.find(context, on: db), actor: actor, on: db)
             }
@@ -45,10 +46,12 @@ enum TradeController {
     /// a note fulfils, is cancelled only after them.
     static func cancel(_ kind: TradeKind) -> @Sendable (Request) async throws -> TradeDTO {
         { req in
-            let (company, actor) = (try req.company.companyID, req.auditActor)
+            let (member, actor) = (try req.company, req.auditActor)
+            let company = member.companyID
             let ref = req.parameters.get("documentID") ?? ""
             return try await req.write { db in
                 guard let row = try await TradeDocuments.find(ref, company: company, on: db), row.kind == kind.rawValue else { throw APIError.notFound(kind.title.capitalized) }
+                try member.require(kind.voucherClass, .cancel, enteredBy: row.created_by)
                 guard row.active else { throw APIError.conflict("\(kind.title.capitalized) \(row.number) is already cancelled.") }
                 if row.invoice_id != nil { throw APIError.conflict("\(kind.title.capitalized) \(row.number) is invoiced; cancel the invoice first.") }
                 struct Note: Decodable { var number: Int64 }

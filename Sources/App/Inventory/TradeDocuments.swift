@@ -6,6 +6,16 @@ import SQLKit
 import Vapor
 
 enum TradeKind: String, Codable, CaseIterable, Sendable {
+    /// Its row in the voucher half of the capability table.
+    var voucherClass: VoucherClass {
+        switch self {
+        case .salesOrder: .salesOrder
+        case .purchaseOrder: .purchaseOrder
+        case .deliveryNote: .deliveryNote
+        case .receiptNote: .receiptNote
+        }
+    }
+
     case salesOrder = "sales-order", purchaseOrder = "purchase-order", deliveryNote = "delivery-note", receiptNote = "receipt-note"
 
     var path: String { rawValue + "s" }
@@ -83,7 +93,7 @@ struct TradeDTO: APIResponseBody {
 /// that fulfil them; notes move stock; an invoice takes notes over once each and does not move their goods again.
 enum TradeDocuments {
     struct Row: Codable { var id: UUID; var company_id: UUID; var kind: String; var number: Int64; var date: String; var party_ledger_id: UUID
-        var order_id: UUID?; var invoice_id: UUID?; var narration: String?; var active: Bool }
+        var order_id: UUID?; var invoice_id: UUID?; var narration: String?; var active: Bool; var created_by: UUID? = nil }
     struct LineRow: Codable { var id: UUID; var document_id: UUID; var company_id: UUID; var line_no: Int; var item_id: UUID; var quantity_milli: Int64
         var rate_paise: Int64; var due_date: String?
         /// Set when the line was entered in a compound unit: that unit and the quantity in it (rate_paise is per it).
@@ -209,7 +219,7 @@ enum TradeDocuments {
             .first(decoding: Max.self)?.n ?? 0) + 1
         try await db.sql().insert(into: "trade_documents").model(Row(id: id, company_id: companyID, kind: kind.rawValue, number: number, date: date.description,
                                                                      party_ledger_id: party.id, order_id: order?.id, invoice_id: nil, narration: body.narration,
-                                                                     active: true), nilEncodingStrategy: .asNil).run()
+                                                                     active: true, created_by: actor.userID), nilEncodingStrategy: .asNil).run()
         try await VoucherPosting.insert(rows, into: "trade_document_lines", on: db.sql())
         try await Stock.record(moves, sourceKind: kind.rawValue, sourceID: id, company: company, on: db)
         let dto = try await load(id, company: companyID, on: db)

@@ -84,7 +84,7 @@ func registerInventoryRoutes(_ company: any RoutesBuilder) {
         company.on(.GET, path, ":documentID", api: .init(summary: "A \(kind.title) with its lines (orders: what is pending)", tag: "Orders",
                                                          access: .company(.vouchersView), response: TradeDTO.schema),
                    use: TradeController.show(kind))
-        company.on(.POST, path, ":documentID", "cancel", api: .init(summary: "Cancel a \(kind.title)", tag: "Orders", access: .company(.vouchersCancel),
+        company.on(.POST, path, ":documentID", "cancel", api: .init(summary: "Cancel a \(kind.title)", tag: "Orders", access: .company(.vouchersCreate),
                                                                     response: TradeDTO.schema),
                    use: TradeController.cancel(kind))
     }

@@ -81,7 +81,7 @@ enum WebBooksController {
         do {
             let request = try VoucherRequest.decode(from: json)
             let actor = req.auditActor
-            let voucher = try await req.write { db in try await VoucherPosting.post(request, company: context.companyID, actor: actor, on: db) }
+            let voucher = try await req.write { db in try await VoucherPosting.post(request, company: context.companyID, by: context, actor: actor, on: db) }
             return req.redirect(to: "/app/c/\(context.companyID.uuidString.lowercased())/vouchers?notice=voucher-posted&type=\(voucher.type.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
         } catch let e as APIError where e.status.code < 500 {
             return try await entryPage(req, values: form, errors: VoucherEntryPage.errors(e, filled: filled), error: e.fields.isEmpty ? e.message : nil,
@@ -110,6 +110,7 @@ enum WebBooksController {
             let request = try VoucherRequest.decode(from: json)
             let actor = req.auditActor
             _ = try await req.write { db in
+                try await VoucherController.authorize(v.id.uuidString, .amend, by: context, on: db)
                 let before = try await VoucherController.load(v.id.uuidString, company: context.companyID, on: db)
                 guard before.status != "cancelled" else { throw APIError.conflict("Voucher \(before.number) is cancelled; it cannot be amended.") }
                 var body = request
@@ -213,7 +214,7 @@ enum WebBooksController {
     {
         let (context, dto, _) = try await company(req)
         let model = PeriodLocksPage.Model(companyID: context.companyID, locks: try await PeriodLocks.all(company: context.companyID, on: req.db),
-                                          canLock: context.role.can(.periodsLock), values: values, errors: errors)
+                                          canLock: context.role.can(.periodsLock), canUnlock: context.role.can(.periodsUnlock), values: values, errors: errors)
         return WebForm.page(PeriodLocksPage.render(model, chrome: req.chrome("Period locks", section: .reports, company: dto)), status: status)
     }
 

@@ -64,7 +64,7 @@ enum WebGSTController {
             let body = try InvoiceRequest.decode(from: json)
             let (context, actor) = (try req.company, req.auditActor)
             let invoice = try await req.write { db in
-                try await InvoicePosting.post(body, company: try await CompanyController.find(context, on: db), actor: actor, on: db)
+                try await InvoicePosting.post(body, company: try await CompanyController.find(context, on: db), by: context, actor: actor, on: db)
             }
             return req.redirect(to: try base(req) + "/invoices/\(invoice.id.uuidString.lowercased())?notice=invoice-saved")
         } catch let e as APIError where e.status.code < 500 {

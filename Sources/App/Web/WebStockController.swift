@@ -114,6 +114,7 @@ enum WebStockController {
         do {
             let body = try TradeRequest.decode(from: .object(json))
             let (context, actor) = (try req.company, req.auditActor)
+            try context.require(kind.voucherClass)
             _ = try await req.write { db in try await TradeDocuments.post(kind, body, company: try await CompanyController.find(context, on: db), actor: actor, on: db) }
             return req.redirect(to: "/app/c/\(context.companyID.uuidString.lowercased())/stock/orders")
         } catch let e as APIError where e.status.code < 500 {

@@ -64,7 +64,7 @@ func webRoutes(_ app: Application) {
         company.on(.POST, "vouchers", ":voucherID", "edit", api: .page("Amend voucher", .company(.vouchersCreate)), use: WebBooksController.amendVoucher)
         company.on(.POST, "vouchers", ":voucherID", "regularise", api: .page("Regularise voucher", .company(.vouchersCreate)),
                    use: WebBooksController.regulariseVoucher)
-        company.on(.POST, "vouchers", ":voucherID", "cancel", api: .page("Cancel voucher", .company(.vouchersCancel)),
+        company.on(.POST, "vouchers", ":voucherID", "cancel", api: .page("Cancel voucher", .company(.vouchersCreate)),
                    use: WebBooksController.cancelVoucher)
         company.on(.GET, "reports", "trial-balance", api: .page("Trial balance", .company(.reportsView)), use: WebBooksController.trialBalance)
         company.on(.GET, "reports", "ledger", api: .page("Ledger statement", .company(.reportsView)), use: WebBooksController.ledger)
@@ -103,7 +103,7 @@ func webRoutes(_ app: Application) {
         company.on(.GET, "gst", "gstr3b.json", api: .page("GSTR-3B download", .company(.gstExport)), use: WebGSTController.gstr3bDownload)
         company.on(.GET, "period-locks", api: .page("Period locks", .company(.vouchersView)), use: WebBooksController.periodLocks)
         company.on(.POST, "period-locks", api: .page("Lock the books", .company(.periodsLock)), use: WebBooksController.lockPeriod)
-        company.on(.POST, "period-locks", "unlock", api: .page("Lift the lock", .company(.periodsLock)), use: WebBooksController.unlockPeriod)
+        company.on(.POST, "period-locks", "unlock", api: .page("Lift the lock", .company(.periodsUnlock)), use: WebBooksController.unlockPeriod)
         company.on(.GET, "reports", "balance-sheet", api: .page("Balance sheet", .company(.reportsView)), use: WebBooksController.balanceSheet)
     }
 }

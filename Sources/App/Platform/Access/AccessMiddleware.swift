@@ -27,6 +27,16 @@ struct CompanyContext: Sendable {
             throw APIError.forbidden("Your role (\(role.rawValue)) does not allow \(capability.rawValue).")
         }
     }
+
+    /// Entering a voucher of this class, or changing one `enteredBy` someone: the class must be the role's, and
+    /// changing another person's entry needs `vouchers.amend` / `vouchers.cancel`.
+    func require(_ voucher: VoucherClass, _ change: VoucherChange = .enter, enteredBy: UUID? = nil) throws {
+        guard role.voucherClasses.contains(voucher) else {
+            throw APIError.forbidden("Your role (\(role.rawValue)) does not enter \(voucher.title) vouchers.")
+        }
+        guard change != .enter, enteredBy != userID else { return }
+        try require(change == .amend ? .vouchersAmend : .vouchersCancel)
+    }
 }
 
 private struct CompanyContextKey: StorageKey { typealias Value = CompanyContext }

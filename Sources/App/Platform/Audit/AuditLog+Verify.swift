@@ -16,7 +16,9 @@ extension AuditLog {
     /// Walks only what was appended since the last verified checkpoint (after checking that the checkpoint's entry
     /// still has the hash it had), then moves the checkpoint to the head. An audit page costs the entries since the
     /// last look, not the whole chain; the full walk stays for `verify-books`, backups and `?full=true`.
-    static func verifySinceCheckpoint(chain: String, store: Store, on db: any Database) async throws -> Verification {
+    /// `record` moves the checkpoint forward after a clean walk; a read (`GET …/audit-log/verify`) never does, since
+    /// no GET writes; the hourly housekeeping does.
+    static func verifySinceCheckpoint(chain: String, store: Store, record: Bool = false, on db: any Database) async throws -> Verification {
         struct Checkpoint: Decodable { var seq: Int64; var hash: String }
         let sql = db.sql()
         let checkpoint = try await sql.raw("SELECT seq, hash FROM audit_checkpoints WHERE chain_key = \(bind: chain)").first(decoding: Checkpoint.self)
@@ -28,7 +30,7 @@ extension AuditLog {
             }
         }
         let walked = try await walk(chain: chain, after: checkpoint.map { ($0.seq, $0.hash) }, on: db)
-        if case .ok = walked.result, walked.lastSeq > (checkpoint?.seq ?? 0) {
+        if record, case .ok = walked.result, walked.lastSeq > (checkpoint?.seq ?? 0) {
             let (seq, hash) = (walked.lastSeq, walked.lastHash)
             try await store.write(on: db) { tx in
                 try await tx.sql().raw("""

@@ -31,11 +31,22 @@ enum Housekeeping {
         return p
     }
 
+    /// Verifies every audit chain from its checkpoint and moves the checkpoint to its end, so later verifications
+    /// (and the page that shows them) walk only what came since.
+    static func checkpointAuditChains(_ app: Application) async throws {
+        struct Chain: Decodable { var chain_key: String }
+        for chain in try await app.db.sql().raw("SELECT DISTINCT chain_key FROM audit_entries").all(decoding: Chain.self) {
+            let result = try await AuditLog.verifySinceCheckpoint(chain: chain.chain_key, store: app.store, record: true, on: app.db)
+            if case .broken(_, let reason) = result { app.logger.critical("audit chain \(chain.chain_key) does not verify: \(reason)") }
+        }
+    }
+
     static func loop(_ app: Application) async {
         while !Task.isCancelled {
             do {
                 let p = try await app.store.write(on: app.db) { db in try await purge(on: db) }
                 if p != Purged() { app.logger.info("housekeeping purged \(p)") }
+                try await checkpointAuditChains(app)
             } catch {
                 app.logger.error("housekeeping failed: \(String(describing: error))")
             }

@@ -6,6 +6,8 @@ enum PeriodLocksPage {
         var companyID: UUID
         var locks: [PeriodLockDTO]
         var canLock: Bool
+        /// Lifting a lock is for owners and admins: the person a lock restrains does not lift it.
+        var canUnlock = false
         var values: [String: String] = [:]
         var errors: [String: String] = [:]
     }
@@ -29,7 +31,7 @@ enum PeriodLocksPage {
                                 hint: "For example: GSTR-3B for June filed.", required: true),
                 el("p", ["class": "actions"], [el("button", ["type": "submit", "data-shortcut": "create"], text: "Lock the books")]),
             ]))
-            if current != nil {
+            if current != nil && m.canUnlock {
                 content.append(el("form", ["method": "post", "action": base + "/unlock", "class": "inline-form",
                                            "data-confirm": "Lift the period lock? The change is recorded in the audit log."], [
                     Layout.csrfField(chrome.csrf),
