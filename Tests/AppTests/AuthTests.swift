@@ -170,6 +170,45 @@ import Vapor
     }
 }
 
+@Suite struct LoginLimitTests {
+    /// The attempt is counted before the password is checked, so a burst cannot slip past the count.
+    @Test func fifty_parallel_wrong_passwords_meet_the_limit_after_five() async throws {
+        try await withApp { app in
+            let client = TestClient(app: app)
+            // A success drops its reservation: six good sign-ins in a row are never limited.
+            _ = try await client.register("fine@example.com")
+            for _ in 0..<6 {
+                #expect(try await client.send(.POST, "/api/v1/auth/login", json: ["email": "fine@example.com", "password": "correct horse battery"]).status == .ok)
+            }
+            _ = try await client.register("burst@example.com")
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for _ in 0..<50 {
+                    group.addTask { try await client.send(.POST, "/api/v1/auth/login", json: ["email": "burst@example.com", "password": "wrong wrong wrong"]).status }
+                }
+                var out: [HTTPStatus] = []
+                for try await s in group { out.append(s) }
+                return out
+            }
+            #expect(statuses.filter { $0 == .unauthorized }.count == 5, "\(statuses.map(\.code))")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 45)
+        }
+    }
+
+    @Test func the_client_is_the_rightmost_address_no_trusted_proxy_wrote() {
+        let loopback = AddressBlock.loopback
+        #expect(ClientAddress.resolve(hops: ["6.6.6.6", "203.0.113.7"], peer: "127.0.0.1", trusted: loopback) == "203.0.113.7")
+        #expect(ClientAddress.resolve(hops: ["6.6.6.6"], peer: "198.51.100.2", trusted: loopback) == "198.51.100.2", "an untrusted peer's header counts for nothing")
+        let two = [AddressBlock("10.0.0.0/8"), AddressBlock("::1"), AddressBlock("127.0.0.1")].compactMap { $0 }
+        #expect(ClientAddress.resolve(hops: ["6.6.6.6", "203.0.113.7", "10.1.2.3"], peer: "127.0.0.1", trusted: two) == "203.0.113.7")
+        #expect(ClientAddress.resolve(hops: ["<script>"], peer: "127.0.0.1", trusted: loopback) == "127.0.0.1", "garbage stops at the proxy")
+        #expect(ClientAddress.resolve(hops: ["[2001:db8::1]:443"], peer: "::1", trusted: loopback) == "2001:db8::1")
+        #expect(ClientAddress.resolve(hops: ["\"198.51.100.9:8080\""], peer: "::ffff:127.0.0.1", trusted: loopback) == "198.51.100.9")
+        #expect(ClientAddress.resolve(hops: [], peer: "127.0.0.1", trusted: loopback) == "127.0.0.1")
+        #expect(AddressBlock("10.0.0.0/33") == nil && AddressBlock("proxy") == nil && AddressBlock("fd00::/8") != nil)
+        #expect(throws: StartupError.self) { try AppConfig.fromEnvironment(["FINSYNC_TRUSTED_PROXIES": "10.0.0.0/8,haproxy"], production: false) }
+    }
+}
+
 extension Data {
     var base64URLEncoded: String {
         base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")

@@ -25,6 +25,8 @@ public struct AppConfig: Sendable {
     /// FINSYNC_OUTBOUND_ALLOW_PRIVATE, FINSYNC_OUTBOUND_ALLOW: what requests leaving the server may reach.
     var outbound = OutboundPolicy()
     var trustProxy: Bool
+    /// FINSYNC_TRUSTED_PROXIES: the proxies in front of the server (default loopback), skipped when finding the client.
+    var trustedProxies = AddressBlock.loopback
     var tls: Bool
     var logLevel: Logger.Level
     var jsonLogs: Bool
@@ -95,6 +97,16 @@ public struct AppConfig: Sendable {
             logLevel: level,
             jsonLogs: jsonLogs
         )
+        if let raw = env["FINSYNC_TRUSTED_PROXIES"], !raw.isEmpty {
+            var blocks: [AddressBlock] = []
+            for item in raw.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+                guard let block = AddressBlock(item) else {
+                    throw StartupError(setting: "FINSYNC_TRUSTED_PROXIES", problem: "must be comma-separated addresses or CIDR blocks; '\(item)' is not one")
+                }
+                blocks.append(block)
+            }
+            config.trustedProxies = blocks
+        }
         config.outbound.allowPrivate = env["FINSYNC_OUTBOUND_ALLOW_PRIVATE"] == "1"
         switch OutboundPolicy.parseAllowList(env["FINSYNC_OUTBOUND_ALLOW"] ?? "") {
         case let .success(pairs): config.outbound.allowed = pairs

@@ -57,15 +57,15 @@ enum AuthController {
     ) async throws -> (UserDTO, T) {
         let email = rawEmail.normalisedEmail
         let client = req.clientAddress
-        try await LoginRateLimiter.check(email: email, clientAddress: client, on: req.db)
+        let reservation = try await LoginRateLimiter.reserve(email: email, clientAddress: client, store: req.application.store, on: req.db)
 
         let user = try await User.query(on: req.db).filter(\.$email == email).first()
         let ok = try await Passwords.verify(password, against: user?.passwordHash ?? req.application.decoyPasswordHash, on: req)
         let anonymous = req.auditActor
         guard ok, let user, let userID = user.id else {
             let knownID = user?.id?.uuidString.lowercased() ?? ""
+            // The reservation stays: it is this failure's count.
             try await req.write { db in
-                try await LoginFailure(email: email, clientAddress: client, at: Date()).create(on: db)
                 try await AuditLog.append(
                     AuditEvent(companyID: nil, action: "auth.login_failed", entityType: "user", entityID: knownID,
                                after: ["email": .string(email)]),
@@ -79,6 +79,7 @@ enum AuthController {
         let actor = signedIn
         let dto = try UserDTO(user)
         let result = try await req.write { db in
+            try await LoginRateLimiter.release(reservation, on: db)
             let result = try await signIn(userID, db)
             try await AuditLog.append(
                 AuditEvent(companyID: nil, action: "auth.login", entityType: "user", entityID: userID.uuidString.lowercased()),

@@ -1,10 +1,31 @@
 import Fluent
+import SQLKit
 import Foundation
 import Vapor
 
 /// About five failed sign-ins a minute per account and per client address, counted in the database so that
-/// every instance behind a load balancer sees the same count.
+/// every instance behind a load balancer sees the same count. An attempt is reserved (counted as a failure) before
+/// its password is checked and the reservation dropped when it succeeds, so fifty attempts in parallel still meet the
+/// limit after five: they cannot all pass the count before any of them has failed.
 enum LoginRateLimiter {
+    /// Counts and reserves in one write transaction (serialised by SQLite's write lock, or the table lock on
+    /// PostgreSQL); the id is the reservation to drop on success.
+    static func reserve(email: String, clientAddress: String, store: Store, on db: any Database) async throws -> UUID {
+        try await store.write(on: db) { tx in
+            if tx.sql().dialect.name == "postgresql" {
+                try await tx.sql().raw("LOCK TABLE login_failures IN SHARE ROW EXCLUSIVE MODE").run()
+            }
+            try await check(email: email, clientAddress: clientAddress, on: tx)
+            let reservation = LoginFailure(email: email, clientAddress: clientAddress, at: Date())
+            try await reservation.create(on: tx)
+            return try reservation.requireID()
+        }
+    }
+
+    static func release(_ reservation: UUID, on db: any Database) async throws {
+        try await LoginFailure.query(on: db).filter(\.$id == reservation).delete()
+    }
+
     static let window: TimeInterval = 60
     static let maxFailures = 5
 

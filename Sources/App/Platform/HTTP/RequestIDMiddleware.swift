@@ -33,13 +33,14 @@ private struct RequestIDKey: StorageKey { typealias Value = String }
 extension Request {
     var requestID: String { storage[RequestIDKey.self] ?? "-" }
 
-    /// The peer address; behind a proxy the operator sets `FINSYNC_TRUST_PROXY=1` so `X-Forwarded-For` counts.
+    /// The peer address; behind a proxy the operator sets `FINSYNC_TRUST_PROXY=1`, and the client is the rightmost
+    /// address of `X-Forwarded-For` (or `Forwarded`) plus the peer that is not one of `FINSYNC_TRUSTED_PROXIES`:
+    /// everything left of it was written by the client and may be forged.
     var clientAddress: String {
-        if application.config.trustProxy, let forwarded = headers.forwarded.first?.for ?? headers.first(name: .xForwardedFor)?
-            .split(separator: ",").first.map({ $0.trimmingCharacters(in: .whitespaces) })
-        {
-            return forwarded
-        }
-        return remoteAddress?.ipAddress ?? "unknown"
+        let peer = remoteAddress?.ipAddress ?? "unknown"
+        guard application.config.trustProxy else { return peer }
+        let forwarded = headers[.xForwardedFor].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        let hops = forwarded.isEmpty ? headers.forwarded.compactMap(\.for) : forwarded
+        return ClientAddress.resolve(hops: hops, peer: peer, trusted: application.config.trustedProxies)
     }
 }
