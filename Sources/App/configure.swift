@@ -57,6 +57,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(CreateErrorEvents())
     app.migrations.add(CreateAuditCheckpoints())
     app.migrations.add(AddEnteredBy())
+    app.migrations.add(AddSessionVersion())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

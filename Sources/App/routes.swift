@@ -39,6 +39,12 @@ func routes(_ app: Application) throws {
     user.on(.GET, "me", api: .init(summary: "The signed-in user and their companies", tag: "Auth", access: .user,
                                    response: MeResponse.schema),
             use: AuthController.me)
+    user.on(.POST, "auth", "logout-all", api: .init(summary: "Sign out everywhere: every session and access token ends now", tag: "Auth",
+                                                    access: .user, status: .noContent),
+            use: SessionsController.logoutAll)
+    user.on(.POST, "auth", "password", api: .init(summary: "Change the password; every other session ends", tag: "Auth", access: .user,
+                                                  request: PasswordChangeRequest.schema, response: AuthResponse.schema),
+            use: SessionsController.changePassword)
 
     user.on(.GET, "gstin", ":gstin", api: .init(summary: "Check a GSTIN: state, PAN, registration type, or what is wrong", tag: "GST",
                                                 access: .user, response: GSTINLookup.Answer.schema),

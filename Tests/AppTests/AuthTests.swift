@@ -78,10 +78,12 @@ import Vapor
             let session = try await client.register()
             let userID = try #require(UUID(uuidString: session.userID))
 
-            let expired = try await app.tokens.accessToken(for: userID, now: Date().addingTimeInterval(-3600))
+            let live = TokenService.Session(family: UUID(), version: 0)
+            let expired = try await app.tokens.accessToken(for: userID, session: live, now: Date().addingTimeInterval(-3600))
+            let staleVersion = try await app.tokens.accessToken(for: userID, session: .init(family: live.family, version: 1))
             let otherKeys = JWTKeyCollection()
             await otherKeys.add(hmac: HMACKey(from: "a-completely-different-secret-key-123"), digestAlgorithm: .sha256)
-            let wrongKey = try await TokenService(keys: otherKeys).accessToken(for: userID)
+            let wrongKey = try await TokenService(keys: otherKeys).accessToken(for: userID, session: live)
             let parts = session.accessToken.split(separator: ".")
             let noneHeader = Data(#"{"alg":"none","typ":"JWT"}"#.utf8).base64URLEncoded
             let algNone = "\(noneHeader).\(parts[1])."
@@ -89,7 +91,7 @@ import Vapor
             forgedPayload.removeLast(2)
             let forged = "\(parts[0]).\(forgedPayload)AA.\(parts[2])"
 
-            for token in [expired, wrongKey, algNone, forged, "not-a-jwt", ""] {
+            for token in [expired, staleVersion, wrongKey, algNone, forged, "not-a-jwt", ""] {
                 let r = try await client.send(.GET, "/api/v1/me", token: token)
                 #expect(r.status == .unauthorized, "token \(token.prefix(20)) was accepted")
                 #expect(r.errorCode == "unauthenticated")

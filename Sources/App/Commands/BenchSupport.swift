@@ -27,7 +27,7 @@ enum BenchSupport {
     static func concurrentPosts(app: Application, path: String, userID: UUID, workers: [[Data]]) async throws -> [Double] {
         try await app.server.start(address: .hostname("127.0.0.1", port: 0))
         let port = app.http.server.shared.localAddress?.port ?? 0
-        let token = try await app.tokens.accessToken(for: userID)
+        let token = try await app.tokens.accessToken(for: userID, session: .init(family: UUID(), version: AuthController.sessionVersion(of: userID, on: app.db)))
         let client = HTTPClient(eventLoopGroupProvider: .singleton,
                                 configuration: .init(connectionPool: .init(idleTimeout: .seconds(30),
                                                                            concurrentHTTP1ConnectionsPerHostSoftLimit: workers.count)))

@@ -7,13 +7,28 @@ struct AuthenticatedUserKey: StorageKey { typealias Value = UUID }
 struct UserAuthMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let bearer = request.headers.bearerAuthorization,
-            let userID = await request.application.tokens.verifyAccessToken(bearer.token)
+            let (userID, session) = await request.application.tokens.verifyAccessToken(bearer.token),
+            try await Self.stands(session, of: userID, on: request.db)
         else { throw APIError.unauthenticated }
         request.storage[AuthenticatedUserKey.self] = userID
+        request.storage[AuthenticatedSessionKey.self] = session
         request.logger[metadataKey: "user"] = .string(userID.uuidString)
         return try await next.respond(to: request)
     }
+
+    /// The user's session version is still the token's, and its sign-in was not signed out: one indexed read.
+    static func stands(_ session: TokenService.Session, of user: UUID, on db: any Database) async throws -> Bool {
+        struct Row: Decodable { var session_version: Int64; var revoked: Int64? }
+        guard let row = try await db.sql().raw("""
+            SELECT u.session_version,
+                (SELECT MIN(CASE WHEN r.revoked_at IS NULL THEN 0 ELSE 1 END) FROM refresh_tokens r WHERE r.family_id = \(bind: session.family)) AS revoked
+            FROM users u WHERE u.id = \(bind: user)
+            """).first(decoding: Row.self) else { return false }
+        return row.session_version == session.version && row.revoked != 1
+    }
 }
+
+struct AuthenticatedSessionKey: StorageKey { typealias Value = TokenService.Session }
 
 /// The caller's standing in the company named by the path: resolved once per request, required by every
 /// company-scoped query.

@@ -4,11 +4,12 @@ import Vapor
 
 enum AuthController {
     @Sendable static func register(req: Request) async throws -> Response {
+        let family = UUID()
         let (user, refresh) = try await createAccount(req.decodeBody(RegisterRequest.self), on: req) { userID, db in
-            try await issueRefreshToken(for: userID, family: UUID(), on: db)
+            try await issueRefreshToken(for: userID, family: family, on: db)
         }
         let tokens = AuthResponse(
-            accessToken: try await req.application.tokens.accessToken(for: user.id), refreshToken: refresh,
+            accessToken: try await accessToken(req, user: user.id, family: family), refreshToken: refresh,
             expiresIn: Int(TokenService.accessLifetime), user: user)
         return try await tokens.encodeResponse(status: .created, for: req)
     }
@@ -41,11 +42,12 @@ enum AuthController {
 
     @Sendable static func login(req: Request) async throws -> AuthResponse {
         let body = try req.decodeBody(LoginRequest.self)
+        let family = UUID()
         let (user, refresh) = try await signIn(email: body.email, password: body.password, on: req) { userID, db in
-            try await issueRefreshToken(for: userID, family: UUID(), on: db)
+            try await issueRefreshToken(for: userID, family: family, on: db)
         }
         return AuthResponse(
-            accessToken: try await req.application.tokens.accessToken(for: user.id), refreshToken: refresh,
+            accessToken: try await accessToken(req, user: user.id, family: family), refreshToken: refresh,
             expiresIn: Int(TokenService.accessLifetime), user: user)
     }
 
@@ -94,10 +96,10 @@ enum AuthController {
         let actor = req.auditActor
         let outcome = try await req.write { db in try await rotate(body.refreshToken, actor: actor, on: db) }
         switch outcome {
-        case .rotated(let userID, let token):
+        case .rotated(let userID, let family, let token):
             guard let user = try await User.find(userID, on: req.db) else { throw APIError.unauthenticated }
             return AuthResponse(
-                accessToken: try await req.application.tokens.accessToken(for: userID), refreshToken: token,
+                accessToken: try await accessToken(req, user: userID, family: family), refreshToken: token,
                 expiresIn: Int(TokenService.accessLifetime), user: try UserDTO(user))
         case .reused:
             throw APIError(status: .unauthorized, code: "refresh_token_reused",
@@ -136,10 +138,20 @@ enum AuthController {
         return MeResponse(id: userID, email: user.email, name: user.name, companies: companies)
     }
 
+    /// An access token for this sign-in under the user's current session version.
+    static func accessToken(_ req: Request, user: UUID, family: UUID) async throws -> String {
+        try await req.application.tokens.accessToken(for: user, session: .init(family: family, version: try await sessionVersion(of: user, on: req.db)))
+    }
+
+    static func sessionVersion(of user: UUID, on db: any Database) async throws -> Int64 {
+        struct Row: Decodable { var session_version: Int64 }
+        return try await db.sql().raw("SELECT session_version FROM users WHERE id = \(bind: user)").first(decoding: Row.self)?.session_version ?? 0
+    }
+
     // MARK: - Refresh tokens
 
     enum RotationOutcome: Sendable {
-        case rotated(userID: UUID, token: String)
+        case rotated(userID: UUID, family: UUID, token: String)
         case reused
         case invalid
     }
@@ -161,7 +173,7 @@ enum AuthController {
             RETURNING user_id, family_id
             """).first(decoding: TokenRow.self)
         {
-            return .rotated(userID: row.user_id, token: try await issueRefreshToken(for: row.user_id, family: row.family_id, on: db))
+            return .rotated(userID: row.user_id, family: row.family_id, token: try await issueRefreshToken(for: row.user_id, family: row.family_id, on: db))
         }
         guard let token = try await RefreshToken.query(on: db).filter(\.$tokenHash == hash).first() else { return .invalid }
         guard token.usedAt != nil else { return .invalid }  // expired or already revoked, never reused

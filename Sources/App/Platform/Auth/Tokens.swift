@@ -3,13 +3,18 @@ import Foundation
 import JWTKit
 import Vapor
 
-/// Claims of an access token. Short-lived (15 minutes), so it is trusted without a database lookup.
+/// Claims of an access token. Short-lived (15 minutes); each request also checks the user's session version and the
+/// sign-in it came from, so signing out, everywhere or once, and a password change end it at once.
 struct AccessClaims: JWTPayload {
     var sub: SubjectClaim
     var exp: ExpirationClaim
     var iat: IssuedAtClaim
     /// Guards against a refresh token or any other JWT signed with the same key being used as an access token.
     var typ: String
+    /// The user's session version when the token was issued.
+    var sv: Int64
+    /// The sign-in (refresh-token family) the token belongs to.
+    var sid: String
 
     func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
@@ -24,17 +29,22 @@ struct TokenService: Sendable {
 
     let keys: JWTKeyCollection
 
-    func accessToken(for userID: UUID, now: Date = Date()) async throws -> String {
+    func accessToken(for userID: UUID, session: Session, now: Date = Date()) async throws -> String {
         let claims = AccessClaims(
             sub: .init(value: userID.uuidString), exp: .init(value: now.addingTimeInterval(Self.accessLifetime)),
-            iat: .init(value: now), typ: "access")
+            iat: .init(value: now), typ: "access", sv: session.version, sid: session.family.uuidString.lowercased())
         return try await keys.sign(claims)
     }
 
-    /// The user id in a valid access token, or nil for anything forged, expired, unsigned or malformed.
-    func verifyAccessToken(_ token: String) async -> UUID? {
-        guard let claims = try? await keys.verify(token, as: AccessClaims.self) else { return nil }
-        return UUID(uuidString: claims.sub.value)
+    /// Which sign-in a token belongs to and the session version it was issued under.
+    struct Session: Sendable, Equatable { var family: UUID; var version: Int64 }
+
+    /// The user and session in a validly signed, unexpired access token, or nil for anything forged, expired,
+    /// unsigned or malformed. Whether the session still stands is the caller's check (`UserAuthMiddleware`).
+    func verifyAccessToken(_ token: String) async -> (user: UUID, session: Session)? {
+        guard let claims = try? await keys.verify(token, as: AccessClaims.self), let user = UUID(uuidString: claims.sub.value),
+              let family = UUID(uuidString: claims.sid) else { return nil }
+        return (user, Session(family: family, version: claims.sv))
     }
 
     static func newRefreshToken() -> String {
