@@ -58,12 +58,14 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(CreateAuditCheckpoints())
     app.migrations.add(AddEnteredBy())
     app.migrations.add(AddSessionVersion())
+    app.migrations.add(RefuseAuditTruncate())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)
     let keys = JWTKeyCollection()
     await keys.add(hmac: HMACKey(from: try JWTSecret.load(config: config)), digestAlgorithm: .sha256)
     app.tokens = TokenService(keys: keys)
+    app.auditAnchors = try AuditAnchors.load(config: config)
 
     app.routes.defaultMaxBodySize = ByteCount(value: config.maxBodySize)
     let methodIndex = RouteMethodIndex()
@@ -88,6 +90,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.asyncCommands.use(BackupCommand(), as: "backup")
     app.asyncCommands.use(RestoreCommand(), as: "restore")
     app.asyncCommands.use(ErrorsCommand(), as: "errors")
+    app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(ImportTallyCommand(), as: "import-tally")
     app.asyncCommands.use(ExportTallyCommand(), as: "export-tally")
 }

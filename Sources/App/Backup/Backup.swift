@@ -22,6 +22,8 @@ enum Backup {
         var bytes: Int64
         var sha256: String
         var chains: [ChainHead]
+        /// The heads signed with the audit key when the backup was made (also appended to the anchors file).
+        var anchors: [AuditAnchor]? = nil
     }
 
     enum Failure: Error, CustomStringConvertible {
@@ -58,7 +60,10 @@ enum Backup {
             throw Failure.unsupported("an in-memory database cannot be backed up")
         }
         let path = (directory as NSString).appendingPathComponent(file)
-        let manifest = Manifest(createdAt: now, database: kind, file: file, bytes: try fileSize(path), sha256: try sha256(ofFile: path), chains: chains)
+        let anchors = try chains.map { try app.auditAnchors.sign($0, at: now) }
+        try app.auditAnchors.append(anchors)
+        let manifest = Manifest(createdAt: now, database: kind, file: file, bytes: try fileSize(path), sha256: try sha256(ofFile: path), chains: chains,
+                                anchors: anchors)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601

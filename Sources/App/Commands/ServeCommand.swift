@@ -37,6 +37,8 @@ struct ServeCommand: AsyncCommand {
         defer { backups?.cancel() }
         let housekeeping = Task { await Housekeeping.loop(app) }
         defer { housekeeping.cancel() }
+        let anchoring = Task { await AuditAnchorScheduler.loop(app) }
+        defer { anchoring.cancel() }
         var arguments = ["serve"]
         if let hostname = signature.hostname { arguments += ["--hostname", hostname] }
         if let port = signature.port { arguments += ["--port", String(port)] }

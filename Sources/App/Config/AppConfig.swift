@@ -34,6 +34,8 @@ public struct AppConfig: Sendable {
     var passwordCost = 12
     /// FINSYNC_BACKUP_DIR: where `finsync backup` writes by default, and what turns on daily backups in `serve`.
     var backupDirectory: String?
+    /// FINSYNC_AUDIT_KEY: the Ed25519 key that signs audit anchors (else one generated into the data directory).
+    var auditKey: String?
     /// FINSYNC_SENTRY_DSN: server errors are also sent to this Sentry-compatible endpoint.
     var sentryDSN: SentryDSN?
 
@@ -119,6 +121,7 @@ public struct AppConfig: Sendable {
             }
             config.tallySyncTimeoutSeconds = n
         }
+        config.auditKey = env["FINSYNC_AUDIT_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         config.backupDirectory = env["FINSYNC_BACKUP_DIR"].flatMap { $0.isEmpty ? nil : $0 }
         if let raw = env["FINSYNC_SENTRY_DSN"], !raw.isEmpty {
             guard let dsn = SentryDSN(raw) else {

@@ -144,7 +144,8 @@ enum WebCompanyController {
         let actorIDs = Set(entries.compactMap(\.actorId))
         let users = actorIDs.isEmpty ? [] : try await User.query(on: req.db).filter(\.$id ~~ actorIDs).all()
         let names = Dictionary(uniqueKeysWithValues: try users.map { (try $0.requireID(), $0.name) })
-        let verification = try await AuditLog.verifySinceCheckpoint(chain: AuditLog.chainKey(for: context.companyID), store: req.application.store, on: req.db)
+        let verification = try await AuditLog.verifySinceCheckpoint(chain: AuditLog.chainKey(for: context.companyID), store: req.application.store,
+                                                                   anchors: req.application.auditAnchors, on: req.db)
         let model = AuditLogPage.Model(companyID: context.companyID, entries: entries, actorNames: names, filters: filters,
                                        errors: errors, nextCursor: next, verification: verification)
         return WebForm.page(AuditLogPage.render(model, chrome: req.chrome("Audit log", section: .audit, company: company, back: dashboard(context))),

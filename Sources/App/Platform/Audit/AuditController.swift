@@ -156,8 +156,9 @@ enum AuditController {
         // `?full=true` walks the whole chain; otherwise only what came since the last verified checkpoint.
         let chain = AuditLog.chainKey(for: context.companyID)
         let full = req.query[String.self, at: "full"] == "true"
-        switch full ? try await AuditLog.verify(chain: chain, on: req.db)
-                    : try await AuditLog.verifySinceCheckpoint(chain: chain, store: req.application.store, on: req.db) {
+        let anchors = req.application.auditAnchors
+        switch full ? try await AuditLog.verify(chain: chain, anchors: anchors, on: req.db)
+                    : try await AuditLog.verifySinceCheckpoint(chain: chain, store: req.application.store, anchors: anchors, on: req.db) {
         case .ok(let entries):
             return AuditVerifyDTO(ok: true, entries: entries)
         case .broken(let id, let reason):

@@ -36,7 +36,7 @@ enum Housekeeping {
     static func checkpointAuditChains(_ app: Application) async throws {
         struct Chain: Decodable { var chain_key: String }
         for chain in try await app.db.sql().raw("SELECT DISTINCT chain_key FROM audit_entries").all(decoding: Chain.self) {
-            let result = try await AuditLog.verifySinceCheckpoint(chain: chain.chain_key, store: app.store, record: true, on: app.db)
+            let result = try await AuditLog.verifySinceCheckpoint(chain: chain.chain_key, store: app.store, anchors: app.auditAnchors, record: true, on: app.db)
             if case .broken(_, let reason) = result { app.logger.critical("audit chain \(chain.chain_key) does not verify: \(reason)") }
         }
     }
