@@ -132,3 +132,42 @@ import Vapor
         }
     }
 }
+
+@Suite struct DeepVerifyTests {
+    @Test func a_voucher_edited_in_the_database_is_named_by_the_deep_check() async throws {
+        try await withApp { app in
+            let f = try await BooksFixture.make(app)
+            let e = BooksFixture.entry
+            let first = try await f.voucher("journal", "2026-06-15", [e("Rent", "100.00", nil), e("Sharma Traders", nil, "100.00")])
+            let second = try await f.voucher("journal", "2026-06-16", [e("Rent", "5.00", nil), e("Sharma Traders", nil, "5.00")])
+            let third = try await f.post("vouchers", ["type": "receipt", "date": "2026-06-17", "entries": [
+                ["ledger": "HDFC Bank", "debit": "50.00"],
+                ["ledger": "Sharma Traders", "credit": "50.00", "bills": [["type": "new", "reference": "R-1", "amount": "50.00"]]]]])
+            #expect(third.status == .created, "\(third.text)")
+            let ids = [first, second, third].map { $0.json["id"]?.stringValue ?? "" }
+            _ = try await f.client.send(.PUT, "\(f.base)/vouchers/\(ids[1])", token: f.owner.accessToken,
+                                        json: ["type": "journal", "date": "2026-06-16", "entries": [e("Rent", "6.00", nil), e("Sharma Traders", nil, "6.00")]])
+            _ = try await f.post("vouchers/\(ids[0])/cancel", [:])
+            var clean = try await BooksVerifier.deep(on: app.db)
+            #expect(clean.differences.isEmpty && clean.checked == 3 && clean.untied == 0, "\(clean.differences)")
+
+            // Someone with the database file changes an amount on both sides (the books still balance) …
+            let sql = app.db.sql()
+            try await sql.raw("UPDATE voucher_entries SET amount_paise = amount_paise * 2 WHERE voucher_id = \(bind: UUID(uuidString: ids[1])!) AND superseded = \(bind: false)").run()
+            // … the date of another, and a bill allocation of the third.
+            try await sql.raw("UPDATE bill_allocations SET amount_paise = amount_paise / 2 WHERE voucher_id = \(bind: UUID(uuidString: ids[2])!)").run()
+            let found = try await BooksVerifier.deep(on: app.db)
+            let numbers = [second, third].compactMap { $0.json["number"]?.stringValue }
+            #expect(found.differences.count == 2, "\(found.differences)")
+            for n in numbers { #expect(found.differences.contains { $0.description.hasPrefix("voucher \(n) ") }, "\(n) not named") }
+            // Put back, so the checks after every test pass.
+            try await sql.raw("UPDATE voucher_entries SET amount_paise = amount_paise / 2 WHERE voucher_id = \(bind: UUID(uuidString: ids[1])!) AND superseded = \(bind: false)").run()
+            try await sql.raw("UPDATE bill_allocations SET amount_paise = amount_paise * 2 WHERE voucher_id = \(bind: UUID(uuidString: ids[2])!)").run()
+            try await sql.raw("UPDATE vouchers SET date = '2026-06-18' WHERE id = \(bind: UUID(uuidString: ids[2])!)").run()
+            #expect(try await BooksVerifier.deep(on: app.db).differences.count == 1)
+            try await sql.raw("UPDATE vouchers SET date = '2026-06-17' WHERE id = \(bind: UUID(uuidString: ids[2])!)").run()
+            clean = try await BooksVerifier.deep(on: app.db)
+            #expect(clean.differences.isEmpty)
+        }
+    }
+}

@@ -70,6 +70,9 @@ struct VerifyBooksCommand: AsyncCommand {
         @Option(name: "company", help: "Only this company (id); all companies when left out.")
         var company: String?
 
+        @Flag(name: "deep", help: "Also compare every voucher, its entries and bills with the audit entry that last wrote it.")
+        var deep: Bool
+
         init() {}
     }
 
@@ -82,7 +85,12 @@ struct VerifyBooksCommand: AsyncCommand {
             company = id
         }
         try await DatabaseStartup.migrate(context.application)
-        let differences = try await BooksVerifier.verify(company: company, on: context.application.db)
+        var differences = try await BooksVerifier.verify(company: company, on: context.application.db)
+        if signature.deep {
+            let deep = try await BooksVerifier.deep(company: company, on: context.application.db)
+            context.console.print("Deep check: \(deep.checked) voucher(s) compared with their audit entries, \(deep.untied) written before vouchers kept one.")
+            differences += deep.differences
+        }
         if differences.isEmpty {
             context.console.print("Books verified: every voucher balances and every day total matches its entries.")
         } else {

@@ -142,9 +142,10 @@ enum VoucherController {
         try await Bills.save(p.allocations.compactMap(\.newBill), on: sql)
         try await VoucherPosting.insert(VoucherPosting.allocationRows(p, voucher: before.id, company: company), into: "bill_allocations", on: sql)
         let after = VoucherPosting.makeDTO(row, typeName: p.type.name, lines: p.lines, allocations: p.allocations)
-        try await AuditLog.append(
+        let entry = try await AuditLog.append(
             AuditEvent(companyID: company, action: action, entityType: "voucher", entityID: before.id.uuidString.lowercased(),
                        before: try JSONValue(encoding: before), after: try JSONValue(encoding: after)), by: actor, on: db)
+        try await sql.raw("UPDATE vouchers SET audit_hash = \(bind: entry.hash) WHERE id = \(bind: before.id)").run()
         return after
     }
 
@@ -212,10 +213,11 @@ enum VoucherController {
         try await Stock.deactivate(source: before.id, on: db)
         var after = before
         after.status = "cancelled"
-        try await AuditLog.append(
+        let entry = try await AuditLog.append(
             AuditEvent(companyID: company, action: "voucher.cancel", entityType: "voucher",
                        entityID: before.id.uuidString.lowercased(), before: try JSONValue(encoding: before),
                        after: try JSONValue(encoding: after)), by: actor, on: db)
+        try await db.sql().raw("UPDATE vouchers SET audit_hash = \(bind: entry.hash) WHERE id = \(bind: before.id)").run()
         return after
     }
 

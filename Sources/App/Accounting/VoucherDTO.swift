@@ -90,6 +90,8 @@ struct VoucherRow: Codable, Sendable {
     var total_paise: Int64
     var created_by: UUID?
     var post_dated: Bool
+    /// The hash of the audit entry that last wrote this voucher (`verify-books --deep` compares the two).
+    var audit_hash: String? = nil
 }
 
 struct PeriodLockRequest: APIRequestBody {

@@ -24,7 +24,9 @@ enum VoucherPosting {
         var presetNumber: String? = nil
 
         /// Optional vouchers are kept with their lines and bills but add nothing to the books.
-        var status: String { optional ? "optional" : "active" }
+        var status: String { cancelled ? "cancelled" : optional ? "optional" : "active" }
+        /// Written as cancelled (a voucher Tally kept cancelled, with its number); like an optional one it adds nothing.
+        var cancelled = false
     }
 
     static func post(_ body: VoucherRequest, company: UUID, by member: CompanyContext? = nil, actor: AuditActor, on db: any Database) async throws -> VoucherDTO {
@@ -217,15 +219,17 @@ enum VoucherPosting {
             allocations += allocationRows(p, voucher: v.id, company: context.companyID)
             dtos.append(makeDTO(v, typeName: p.type.name, lines: p.lines, allocations: p.allocations))
         }
+        // The audit entries first, so each voucher row is written with the hash of the entry that records it.
+        let audited = try await AuditLog.appendMany(try dtos.map { dto in
+            AuditEvent(companyID: context.companyID, action: "voucher.create", entityType: "voucher", entityID: dto.id.uuidString.lowercased(),
+                       after: try JSONValue(encoding: dto))
+        }, by: actor, on: db)
+        for (i, entry) in zip(vouchers.indices, audited) { vouchers[i].audit_hash = entry.hash }
         try await insert(vouchers, into: "vouchers", on: sql)
         try await insert(entries, into: "voucher_entries", on: sql)
         try await Bills.save(newBills, on: sql)
         try await insert(allocations, into: "bill_allocations", on: sql)
         try await DayTotals.upsert(Array(dayTotals.values), on: sql)
-        try await AuditLog.appendMany(try dtos.map { dto in
-            AuditEvent(companyID: context.companyID, action: "voucher.create", entityType: "voucher", entityID: dto.id.uuidString.lowercased(),
-                       after: try JSONValue(encoding: dto))
-        }, by: actor, on: db)
         return dtos
     }
 

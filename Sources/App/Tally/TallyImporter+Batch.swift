@@ -66,6 +66,7 @@ extension TallyImporter {
                 guard numbers.insert("\(type.id)|\(p.fyStart)|\(number)").inserted else { throw ChunkFallback() }
                 p.presetNumber = number
             }
+            p.cancelled = v.isCancelled
             prepared.append(p)
             fresh.append((v, key))
             outcomes.append(Applied(outcome: .created))
@@ -85,7 +86,7 @@ extension TallyImporter {
         try await lookups.preloadItems(fresh.flatMap { $0.0.inventoryEntries.map(\.item) }, company: companyID, on: db)
         for ((v, key), dto) in zip(fresh, posted) {
             if v.isCancelled {
-                try await db.sql().raw("UPDATE vouchers SET status = 'cancelled', cancelled_at = \(bind: Date()) WHERE id = \(bind: dto.id)").run()
+                try await db.sql().raw("UPDATE vouchers SET cancelled_at = \(bind: Date()) WHERE id = \(bind: dto.id)").run()
             } else if dto.status == "active" {
                 stock.append((try await stockMoves(v, company: company, lookups: lookups, on: db), dto.id))
             }

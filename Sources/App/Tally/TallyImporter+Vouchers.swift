@@ -63,10 +63,11 @@ extension TallyImporter {
             }
             prepared.presetNumber = number
         }
+        // Kept so Tally's numbering has no unexplained gap; a cancelled voucher counts nowhere.
+        prepared.cancelled = v.isCancelled
         let posted = try await VoucherPosting.write([prepared], context: posting, actor: actor, on: db)[0]
         if v.isCancelled {
-            // Kept so Tally's numbering has no unexplained gap; a cancelled voucher counts nowhere.
-            try await db.sql().raw("UPDATE vouchers SET status = 'cancelled', cancelled_at = \(bind: Date()) WHERE id = \(bind: posted.id)").run()
+            try await db.sql().raw("UPDATE vouchers SET cancelled_at = \(bind: Date()) WHERE id = \(bind: posted.id)").run()
         } else if posted.status == "active" {
             try await recordStock(v, voucher: posted.id, company: company, on: db)
         }

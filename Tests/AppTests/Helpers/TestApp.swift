@@ -72,6 +72,9 @@ enum BooksInvariant {
     static func check(_ app: Application) async throws {
         let differences = try await BooksVerifier.verify(on: app.db)
         if !differences.isEmpty { Issue.record("books disagree with themselves: \(differences)") }
+        let deep = try await BooksVerifier.deep(on: app.db)
+        if !deep.differences.isEmpty { Issue.record("vouchers disagree with their audit entries: \(deep.differences.prefix(5))") }
+        if deep.untied > 0 { Issue.record("\(deep.untied) voucher(s) keep no audit hash") }
         struct Chain: Decodable { var chain_key: String }
         let chains = try await app.db.sql().raw("SELECT DISTINCT chain_key FROM audit_entries").all(decoding: Chain.self)
         for chain in chains {

@@ -57,8 +57,9 @@ enum AuditLog {
     }
 
     /// Appends many events to their chains in order with multi-row inserts (bulk posting, imports).
-    static func appendMany(_ events: [AuditEvent], by actor: AuditActor, on db: any Database, at date: Date = Date()) async throws {
-        guard !events.isEmpty else { return }
+    @discardableResult
+    static func appendMany(_ events: [AuditEvent], by actor: AuditActor, on db: any Database, at date: Date = Date()) async throws -> [AuditRow] {
+        guard !events.isEmpty else { return [] }
         let sql = db.sql()
         var heads: [String: ChainHead] = [:]
         var rows: [AuditRow] = []
@@ -86,6 +87,7 @@ enum AuditLog {
         for start in stride(from: 0, to: rows.count, by: 500) {
             try await sql.insert(into: "audit_entries").models(Array(rows[start..<min(start + 500, rows.count)]), nilEncodingStrategy: .asNil).run()
         }
+        return rows
     }
 
     private struct ChainHead: Decodable {
