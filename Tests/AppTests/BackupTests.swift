@@ -86,7 +86,7 @@ import Vapor
             config.database = .postgres(url: try #require(components.url))
         }
         _ = try await Backup.restore(file, config: config)
-        let app = try await Application.make(.testing)
+        let app = try await Application.makeForTesting()
         do {
             try await configure(app, config: config)
             try await DatabaseStartup.migrate(app)

@@ -12,7 +12,7 @@ import Vapor
         let port: Int
 
         init() async throws {
-            app = try await Application.make(.testing)
+            app = try await Application.makeForTesting()
             app.logger.logLevel = .critical
             let received = self.received
             app.on(.POST, "api", "42", "envelope", body: .collect(maxSize: "1mb")) { req -> HTTPStatus in

@@ -107,7 +107,7 @@ import VaporTesting
             ["FINSYNC_DATA_DIR": dir, "FINSYNC_CORS_ORIGINS": "https://books.example.in"], production: false)
         config.jwtSecret = String(repeating: "s", count: 32)
         config.passwordCost = 4
-        let app = try await Application.make(.testing)
+        let app = try await Application.makeForTesting()
         do {
             try await configure(app, config: config)
             let client = TestClient(app: app)
@@ -187,7 +187,7 @@ import VaporTesting
             ["FINSYNC_DATA_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("fs-\(UUID())").path,
              "DATABASE_URL": "postgres://nobody:pw@127.0.0.1:1/finsync"], production: false)
         config.passwordCost = 4
-        let app = try await Application.make(.testing)
+        let app = try await Application.makeForTesting()
         do {
             try await configure(app, config: config)
             try await DatabaseStartup.migrate(app)

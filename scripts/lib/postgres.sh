@@ -25,7 +25,7 @@ start_postgres() {
         || { cat "$pg_dir/initdb.log"; return 1; }
     mkdir -p "$pg_dir/socket" && [ ${#as_pg[@]} -eq 0 ] || chown postgres "$pg_dir/socket"
     "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 30 \
-        -o "-p $port -k $pg_dir/socket -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null \
+        -o "-p $port -k $pg_dir/socket -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=600" start >/dev/null \
         || { cat "$pg_dir/server.log"; return 1; }
     PG_URL="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
     PG_PORT=$port

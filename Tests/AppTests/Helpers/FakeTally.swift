@@ -46,7 +46,7 @@ final class FakeTally: @unchecked Sendable {
     }
 
     func start() async throws {
-        let app = try await Application.make(.testing)
+        let app = try await Application.makeForTesting()
         app.logger.logLevel = .critical
         app.on(.POST, body: .collect(maxSize: "64mb")) { [unowned self] req async throws -> Response in
             try await self.answer(req)

@@ -17,6 +17,19 @@ enum TestDatabase {
     static var isPostgres: Bool { postgresAdminURL != nil }
 }
 
+/// Every test application runs on these two event loops, whatever the machine: the suite runs one test per core
+/// at once and each application opens three PostgreSQL connections per loop, so loops per core would grow the
+/// server's connections with the square of the cores (CI's larger machines met "too many clients").
+enum TestLoops {
+    static let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+}
+
+extension Application {
+    static func makeForTesting() async throws -> Application {
+        try await Application.make(.testing, .shared(TestLoops.group))
+    }
+}
+
 /// Builds a migrated application on a fresh database, runs `body`, and always tears everything down.
 func withApp(_ body: (Application) async throws -> Void) async throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finsync-test-\(UUID().uuidString)").path
@@ -32,7 +45,7 @@ func withApp(_ body: (Application) async throws -> Void) async throws {
         components.path = "/\(name)"
         config.database = .postgres(url: components.url!)
     }
-    let app = try await Application.make(.testing)
+    let app = try await Application.makeForTesting()
     app.logger.logLevel = .warning
     do {
         try await configure(app, config: config)
