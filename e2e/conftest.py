@@ -52,6 +52,11 @@ def sign_up(page, email, name="Priya Shah", password="correct horse battery"):
     page.fill("#f-email", email)
     page.fill("#f-password", password)
     page.click("form[action='/signup'] button[type=submit]")
+    # The same answer for a new and a taken email: sign in next.
+    page.wait_for_url("**/signin?notice=registered")
+    page.fill("#f-email", email)
+    page.fill("#f-password", password)
+    page.click("form[action='/signin'] button[type=submit]")
     page.wait_for_url("**/app")
 
 

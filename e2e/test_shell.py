@@ -50,12 +50,21 @@ def test_viewer_sees_no_member_controls_and_forged_post_is_refused(browser, base
     owner.fill("#f-email", viewer_email)
     owner.select_option("#f-role", "viewer")
     owner.click("form[aria-labelledby=add-member] button[type=submit]")
-    assert "Member added" in owner.content()
+    link = owner.locator("#invitation-link code").inner_text()
+    assert "/invitations/" in link
+    assert viewer_email in owner.locator("#invitations").inner_text()
     shot(owner, "members-owner")
+
+    # The invitee follows the link (as the owner would pass it on), sees what it is and accepts.
+    viewer.goto("/invitations/" + link.split("/invitations/")[1])
+    assert "viewer" in viewer.locator("#account-message").inner_text()
+    shot(viewer, "invitation")
+    viewer.click("button:has-text('Accept and join')")
+    viewer.wait_for_url(f"**/app/c/{company}")
 
     viewer.goto(f"/app/c/{company}/members")
     assert viewer.locator("#members").is_visible()
-    assert viewer.locator("text=Add a member").count() == 0
+    assert viewer.locator("text=Invite a member").count() == 0
     assert viewer.locator("text=Change role").count() == 0
     shot(viewer, "members-viewer")
     token = viewer.locator("form[action='/signout'] input[name=_csrf]").get_attribute("value")

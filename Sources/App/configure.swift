@@ -60,6 +60,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(AddSessionVersion())
     app.migrations.add(RefuseAuditTruncate())
     app.migrations.add(AddVoucherAuditHash())
+    app.migrations.add(CreateAccountMail())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

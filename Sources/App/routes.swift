@@ -19,7 +19,7 @@ func routes(_ app: Application) throws {
     do {  // Accounts
         let auth = api.grouped("auth")
         auth.on(.POST, "register", api: .init(summary: "Create an account", tag: "Auth", access: .open,
-                                              request: RegisterRequest.schema, response: AuthResponse.schema, status: .created),
+                                              request: RegisterRequest.schema, response: RegistrationAnswer.schema, status: .accepted),
                 use: AuthController.register)
         auth.on(.POST, "login", api: .init(summary: "Sign in", tag: "Auth", access: .open,
                                            request: LoginRequest.schema, response: AuthResponse.schema),
@@ -30,6 +30,17 @@ func routes(_ app: Application) throws {
         auth.on(.POST, "logout", api: .init(summary: "Revoke a refresh token and its family", tag: "Auth", access: .open,
                                             request: RefreshRequest.schema, status: .noContent),
                 use: AuthController.logout)
+        auth.on(.POST, "verify-email", api: .init(summary: "Confirm an email address with the emailed token", tag: "Auth", access: .open,
+                                                  request: TokenRequest.schema, response: AccountAnswer.schema),
+                use: AccountController.verify)
+        auth.on(.POST, "password-reset", api: .init(summary: "Email a single-use link (30 minutes) to set a new password", tag: "Auth",
+                                                    access: .open, request: ResetRequest.schema, response: AccountAnswer.schema,
+                                                    status: .accepted),
+                use: AccountController.requestReset)
+        auth.on(.POST, "password-reset", "confirm", api: .init(summary: "Set a new password with the emailed token; every session ends",
+                                                               tag: "Auth", access: .open, request: ResetConfirmRequest.schema,
+                                                               response: AccountAnswer.schema),
+                use: AccountController.confirmReset)
     }
 
     // Idempotency runs after the access checks, so a remembered response is replayed only to someone who may still
@@ -45,6 +56,15 @@ func routes(_ app: Application) throws {
     user.on(.POST, "auth", "password", api: .init(summary: "Change the password; every other session ends", tag: "Auth", access: .user,
                                                   request: PasswordChangeRequest.schema, response: AuthResponse.schema),
             use: SessionsController.changePassword)
+    user.on(.POST, "auth", "verify-email", "resend", api: .init(summary: "Send a new email confirmation link", tag: "Auth", access: .user,
+                                                                response: AccountAnswer.schema, status: .accepted),
+            use: AccountController.resend)
+    user.on(.GET, "invitations", ":token", api: .init(summary: "An invitation, and whether you can accept it", tag: "Members",
+                                                      access: .user, response: InvitationView.schema),
+            use: InvitationController.show)
+    user.on(.POST, "invitations", ":token", api: .init(summary: "Accept an invitation (signed in with the invited email)", tag: "Members",
+                                                       access: .user, response: MemberDTO.schema, status: .created),
+            use: InvitationController.accept)
 
     user.on(.GET, "gstin", ":gstin", api: .init(summary: "Check a GSTIN: state, PAN, registration type, or what is wrong", tag: "GST",
                                                 access: .user, response: GSTINLookup.Answer.schema),
@@ -82,10 +102,17 @@ func registerCompanyRoutes(_ company: any RoutesBuilder) {
                                                access: .company(.companyView),
                                                response: Page<MemberDTO>.schema(MemberDTO.schema)),
                    use: MemberController.list)
-        company.on(.POST, "members", api: .init(summary: "Add an existing user by email", tag: "Members",
-                                                access: .company(.membersManage), request: AddMemberRequest.schema,
-                                                response: MemberDTO.schema, status: .created),
-                   use: MemberController.add)
+        company.on(.POST, "members", api: .init(summary: "Invite someone by email: the answer carries the single-use token and link, which is emailed too",
+                                                tag: "Members", access: .company(.membersManage), request: AddMemberRequest.schema,
+                                                response: InvitationDTO.schema, status: .created),
+                   use: InvitationController.invite)
+        company.on(.GET, "invitations", api: .init(summary: "Invitations waiting for an answer", tag: "Members",
+                                                   access: .company(.membersManage),
+                                                   response: Page<InvitationDTO>.schema(InvitationDTO.schema)),
+                   use: InvitationController.list)
+        company.on(.DELETE, "invitations", ":invitationID", api: .init(summary: "Revoke a pending invitation", tag: "Members",
+                                                                       access: .company(.membersManage), status: .noContent),
+                   use: InvitationController.revoke)
         company.on(.PATCH, "members", ":userID", api: .init(summary: "Change a member's role", tag: "Members",
                                                             access: .company(.membersManage),
                                                             request: ChangeRoleRequest.schema, response: MemberDTO.schema),

@@ -158,15 +158,14 @@ import Vapor
             await #expect(throws: (any Error).self) { try await sql.raw("DELETE FROM audit_entries").run() }
             struct Count: Decodable { var n: Int }
             let count = try await sql.raw("SELECT COUNT(*) AS n FROM audit_entries").first(decoding: Count.self)
-            #expect(count?.n == 3)
+            #expect(count?.n == 4)  // register, sign-in, company, owner membership
         }
     }
 
     @Test func sign_ins_go_to_the_platform_chain() async throws {
         try await withApp { app in
             let client = TestClient(app: app)
-            _ = try await client.register("p@example.com")
-            _ = try await client.send(.POST, "/api/v1/auth/login", json: ["email": "p@example.com", "password": "correct horse battery"])
+            _ = try await client.register("p@example.com")  // registers, then signs in
             _ = try await client.send(.POST, "/api/v1/auth/login", json: ["email": "p@example.com", "password": "wrong password!"])
             struct Row: Decodable { var action: String }
             let rows = try await app.db.sql().raw("SELECT action FROM audit_entries WHERE chain_key = 'platform' ORDER BY seq")

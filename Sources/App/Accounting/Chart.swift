@@ -40,10 +40,9 @@ struct LedgerRow: Codable, Sendable {
 
 /// Company-scoped reads of the chart of accounts. Every function takes the company: there is no unscoped query.
 enum Chart {
-    /// Names are unique per company across groups and ledgers, ignoring case, as in Tally.
-    static func nameKey(_ name: String) -> String {
-        name.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-    }
+    /// Names are unique per company across groups and ledgers, ignoring case, as in Tally (and Unicode form and
+    /// zero-width characters, `String.comparisonKey`).
+    static func nameKey(_ name: String) -> String { name.comparisonKey }
 
     static func groups(company: UUID, on db: any Database) async throws -> [GroupRow] {
         try await db.sql().raw("SELECT * FROM account_groups WHERE company_id = \(bind: company) ORDER BY name")

@@ -109,8 +109,10 @@ struct HTTPBench: Sendable {
 
     private func run(_ client: HTTPClient, print: (String) -> Void) async throws -> String {
         let email = "bench-\(UUID().uuidString.prefix(8))@example.com"
-        let session = try await call(client, .POST, "/api/v1/auth/register", token: nil,
-                                     body: #"{"email":"\#(email)","password":"benchmark password","name":"Bench"}"#)
+        _ = try await call(client, .POST, "/api/v1/auth/register", token: nil,
+                           body: #"{"email":"\#(email)","password":"benchmark password","name":"Bench"}"#)
+        let session = try await call(client, .POST, "/api/v1/auth/login", token: nil,
+                                     body: #"{"email":"\#(email)","password":"benchmark password"}"#)
         guard let token = session["accessToken"] as? String else { throw StartupError(setting: "bench", problem: "could not register") }
         let company = try await call(client, .POST, "/api/v1/companies", token: token, body: """
             {"name":"Bench Traders","stateCode":"27","financialYearStart":"2026-04-01","booksBeginning":"2026-04-01"}

@@ -39,6 +39,8 @@ struct ServeCommand: AsyncCommand {
         defer { housekeeping.cancel() }
         let anchoring = Task { await AuditAnchorScheduler.loop(app) }
         defer { anchoring.cancel() }
+        let mail = Task { await Outbox.loop(app) }
+        defer { mail.cancel() }
         var arguments = ["serve"]
         if let hostname = signature.hostname { arguments += ["--hostname", hostname] }
         if let port = signature.port { arguments += ["--port", String(port)] }

@@ -38,6 +38,18 @@ public struct AppConfig: Sendable {
     var auditKey: String?
     /// FINSYNC_SENTRY_DSN: server errors are also sent to this Sentry-compatible endpoint.
     var sentryDSN: SentryDSN?
+    /// Where email leaves (`FINSYNC_SMTP_URL`); without it, mail waits in the outbox.
+    var smtp: SMTPSettings?
+    /// The address links in emails point at (`FINSYNC_PUBLIC_URL`); never taken from a request's Host header, so a
+    /// forged Host cannot redirect someone's reset link.
+    var publicURL = "http://localhost:8080"
+    var production = false
+    /// When set, `/metrics` answers only `Authorization: Bearer <token>` (`FINSYNC_METRICS_TOKEN`).
+    var metricsToken: String?
+    /// Accounts one client address may create per hour (`FINSYNC_REGISTRATIONS_PER_HOUR`): each costs a bcrypt.
+    var registrationsPerHour = 20
+    /// Email verification applies whenever mail can be sent, and always in production.
+    var requiresEmailVerification: Bool { smtp != nil || production }
 
     static let defaultMaxBodySize = 1_048_576
     static let defaultTallyMaxUpload = 1 << 30
@@ -120,6 +132,25 @@ public struct AppConfig: Sendable {
                 throw StartupError(setting: "FINSYNC_TALLY_SYNC_TIMEOUT", problem: "must be a whole number of seconds from 5 to 86400; got '\(raw)'")
             }
             config.tallySyncTimeoutSeconds = n
+        }
+        config.production = production
+        config.metricsToken = env["FINSYNC_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        if let raw = env["FINSYNC_REGISTRATIONS_PER_HOUR"] {
+            guard let n = Int(raw), (1...100_000).contains(n) else {
+                throw StartupError(setting: "FINSYNC_REGISTRATIONS_PER_HOUR", problem: "must be a whole number from 1 to 100000; got '\(raw)'")
+            }
+            config.registrationsPerHour = n
+        }
+        if let raw = env["FINSYNC_SMTP_URL"], !raw.isEmpty {
+            do { config.smtp = try SMTPSettings(url: raw, from: env["FINSYNC_MAIL_FROM"]) } catch {
+                throw StartupError(setting: "FINSYNC_SMTP_URL", problem: error.problem)
+            }
+        }
+        if let raw = env["FINSYNC_PUBLIC_URL"], !raw.isEmpty {
+            guard let url = URL(string: raw), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+                throw StartupError(setting: "FINSYNC_PUBLIC_URL", problem: "is not an http(s) URL like https://books.example.com; got '\(raw)'")
+            }
+            config.publicURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
         }
         config.auditKey = env["FINSYNC_AUDIT_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         config.backupDirectory = env["FINSYNC_BACKUP_DIR"].flatMap { $0.isEmpty ? nil : $0 }

@@ -22,6 +22,15 @@ enum HealthController {
     }
 
     @Sendable static func metrics(req: Request) async throws -> Response {
+        if let expected = req.application.config.metricsToken {
+            // Compared as digests, so the time taken says nothing about how much of the token was right.
+            let given = req.headers.bearerAuthorization?.token ?? ""
+            guard Data(SHA256.hash(data: Data(given.utf8))) == Data(SHA256.hash(data: Data(expected.utf8))) else {
+                var error = APIError(status: .unauthorized, code: "unauthenticated", message: "Send Authorization: Bearer with the metrics token.")
+                error.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer")
+                throw error
+            }
+        }
         let text = req.application.metricsRegistry.emitToString()
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])

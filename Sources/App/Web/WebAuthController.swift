@@ -10,7 +10,12 @@ enum WebAuthController {
     @Sendable static func signInPage(req: Request) async throws -> Response {
         if req.browserSession != nil { return req.redirect(to: "/app") }
         let next = safeNext(req.query[String.self, at: "next"])
-        return WebForm.page(SignInPage.render(.init(next: next), chrome: req.chrome("Sign in")))
+        let notice = req.query[String.self, at: "notice"] == "registered"
+            ? (req.application.config.requiresEmailVerification
+                ? "If this email was new, your account is ready and a link to confirm it is on its way. Sign in."
+                : "If this email was new, your account is ready. Sign in.")
+            : nil
+        return WebForm.page(SignInPage.render(.init(next: next, notice: notice), chrome: req.chrome("Sign in")))
     }
 
     @Sendable static func signIn(req: Request) async throws -> Response {
@@ -39,10 +44,9 @@ enum WebAuthController {
         let form = WebForm.fields(req)
         do {
             let body = try RegisterRequest.decode(from: WebForm.json(form, only: ["name", "email", "password"]))
-            let (_, token) = try await AuthController.createAccount(body, on: req) { userID, db in
-                try await startSession(for: userID, on: db)
-            }
-            return signedIn(req, token: token, to: "/app")
+            // The same page for a new and a taken email: the person signs in next.
+            _ = try await AuthController.register(body, on: req)
+            return req.redirect(to: "/signin?notice=registered")
         } catch let error as APIError where error.status.code < 500 {
             let model = SignUpPage.Model(name: form["name"] ?? "", email: form["email"] ?? "", errors: WebForm.errors(error),
                                          error: error.fields.isEmpty ? error.message : nil)
@@ -83,9 +87,14 @@ enum WebAuthController {
         return response
     }
 
-    /// Only local paths: `next` must never send someone to another site after signing in.
+    /// Only local paths: `next` must never send someone to another site after signing in. Browsers drop tabs and
+    /// line breaks from URLs and read `\` as `/`, so "/\tevil.com" or "/\\evil.com" would become "//evil.com":
+    /// any control character, whitespace or backslash, and any second leading slash, is refused.
     static func safeNext(_ raw: String?) -> String {
-        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\"), raw.count < 500 else { return "" }
+        guard let raw, raw.hasPrefix("/"), raw.count < 500,
+              !raw.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.isWhitespace || $0 == "\\" }),
+              !raw.dropFirst().hasPrefix("/")
+        else { return "" }
         return raw
     }
 

@@ -79,8 +79,10 @@ enum WebCompanyController {
         let context = try req.company
         let form = WebForm.fields(req)
         do {
-            _ = try await MemberController.add(try AddMemberRequest.decode(from: WebForm.json(form, only: ["email", "role"])), to: context, on: req)
-            return req.redirect(to: "\(dashboard(context))/members?notice=member-added")
+            let invitation = try await InvitationController.invite(
+                try AddMemberRequest.decode(from: WebForm.json(form, only: ["email", "role"])), to: context, on: req)
+            // Shown once, here: only the token's hash is kept.
+            return try await membersPage(req, status: .created, invited: invitation)
         } catch let error as APIError where error.status.code < 500 {
             return try await membersPage(req, status: error.status, email: form["email"] ?? "", role: form["role"] ?? "",
                                          errors: WebForm.errors(error), flash: error.fields.isEmpty ? error.message : nil)
@@ -109,13 +111,27 @@ enum WebCompanyController {
         }
     }
 
+    @Sendable static func revokeInvitation(req: Request) async throws -> Response {
+        let context = try req.company
+        do {
+            guard let id = req.parameters.get("invitationID").flatMap(UUID.init(uuidString:)) else { throw APIError.notFound("Invitation") }
+            try await InvitationController.revoke(id, in: context, on: req)
+            return req.redirect(to: "\(dashboard(context))/members?notice=invitation-revoked")
+        } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
+            return try await membersPage(req, status: error.status, flash: error.message)
+        }
+    }
+
     private static func membersPage(_ req: Request, status: HTTPStatus, email: String = "", role: String = "",
-                                    errors: [String: String] = [:], flash: String? = nil) async throws -> Response
+                                    errors: [String: String] = [:], flash: String? = nil,
+                                    invited: InvitationDTO? = nil) async throws -> Response
     {
         let context = try req.company
         let company = try CompanyDTO(try await CompanyController.find(context, on: req.db))
         let members = try await MemberController.query(company: context, on: req.db)
+        let invitations = context.role.can(.membersManage) ? try await InvitationController.query(company: context.companyID, on: req.db) : []
         let model = MembersPage.Model(companyID: context.companyID, members: members, me: context.userID, myRole: context.role,
+                                      invitations: invitations, invited: invited,
                                       addEmail: email, addRole: role.isEmpty ? Role.viewer.rawValue : role, errors: errors)
         var chrome = req.chrome("Members", section: .members, company: company, back: dashboard(context))
         if let flash { chrome.flash = .init(kind: .error, message: flash) }

@@ -59,6 +59,7 @@ enum WebForm {
         "company-created": "Company created. You are its owner.",
         "settings-saved": "Settings saved.",
         "member-added": "Member added.",
+        "invitation-revoked": "Invitation revoked: its link no longer works.",
         "role-changed": "Role changed.",
         "member-removed": "Member removed.",
         "voucher-posted": "Voucher posted.",

@@ -19,6 +19,10 @@ func webRoutes(_ app: Application) {
         web.on(.GET, "signup", api: .page("Create account"), use: WebAuthController.signUpPage)
         web.on(.POST, "signup", api: .page("Create account"), use: WebAuthController.signUp)
         web.on(.POST, "signout", api: .page("Sign out"), use: WebAuthController.signOut)
+        web.on(.GET, "verify-email", api: .page("Confirm your email"), use: WebAccountController.verifyPage)
+        web.on(.POST, "verify-email", api: .page("Confirm your email"), use: WebAccountController.verify)
+        web.on(.GET, "reset-password", api: .page("Set a new password"), use: WebAccountController.resetPage)
+        web.on(.POST, "reset-password", api: .page("Set a new password"), use: WebAccountController.reset)
     }
 
     let signedIn = web.grouped(RequireBrowserSession())
@@ -28,13 +32,20 @@ func webRoutes(_ app: Application) {
         signedIn.on(.POST, "app", "companies", "new", api: .page("New company", .user), use: WebCompanyController.create)
     }
 
+    do {  // Invitations: the link in the email
+        signedIn.on(.GET, "invitations", ":token", api: .page("Invitation", .user), use: WebAccountController.invitationPage)
+        signedIn.on(.POST, "invitations", ":token", api: .page("Accept invitation", .user), use: WebAccountController.accept)
+    }
+
     let company = signedIn.grouped("app", "c", ":companyID").grouped(CompanyAccessMiddleware())
     do {  // One company
         company.on(.GET, api: .page("Dashboard", .company(.companyView)), use: WebCompanyController.dashboard)
         company.on(.GET, "settings", api: .page("Settings", .company(.companyView)), use: WebCompanyController.settings)
         company.on(.POST, "settings", api: .page("Settings", .company(.settingsEdit)), use: WebCompanyController.saveSettings)
         company.on(.GET, "members", api: .page("Members", .company(.companyView)), use: WebCompanyController.members)
-        company.on(.POST, "members", api: .page("Add member", .company(.membersManage)), use: WebCompanyController.addMember)
+        company.on(.POST, "members", api: .page("Invite member", .company(.membersManage)), use: WebCompanyController.addMember)
+        company.on(.POST, "invitations", ":invitationID", "revoke", api: .page("Revoke invitation", .company(.membersManage)),
+                   use: WebCompanyController.revokeInvitation)
         company.on(.POST, "members", ":userID", "role", api: .page("Change role", .company(.membersManage)),
                    use: WebCompanyController.changeRole)
         company.on(.POST, "members", ":userID", "remove", api: .page("Remove member", .company(.membersManage)),

@@ -36,6 +36,7 @@ func withApp(_ body: (Application) async throws -> Void) async throws {
     var config = try AppConfig.fromEnvironment(["FINSYNC_DATA_DIR": dir, "LOG_LEVEL": "warning"], production: false)
     config.jwtSecret = "test-secret-that-is-at-least-32-bytes-long"
     config.passwordCost = 4  // bcrypt at cost 12 would make the suite minutes slower; one test checks the default.
+    config.registrationsPerHour = 10_000  // every test's users come from one address; AccountTests sets a real limit.
     var pgDatabase: String?
     if let admin = TestDatabase.postgresAdminURL {
         let name = "finsync_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)

@@ -49,9 +49,15 @@ struct TestClient {
     func register(_ email: String = "user-\(UUID().uuidString.prefix(8))@example.com", name: String = "Test User",
                   password: String = "correct horse battery") async throws -> Session
     {
-        let r = try await send(.POST, "/api/v1/auth/register",
-                               json: ["email": .string(email), "password": .string(password), "name": .string(name)])
-        #expect(r.status == .created, "register failed: \(r.text)")
+        let registered = try await send(.POST, "/api/v1/auth/register",
+                                        json: ["email": .string(email), "password": .string(password), "name": .string(name)])
+        #expect(registered.status == .accepted, "register failed: \(registered.text)")
+        return try await login(email, password: password)
+    }
+
+    func login(_ email: String, password: String = "correct horse battery") async throws -> Session {
+        let r = try await send(.POST, "/api/v1/auth/login", json: ["email": .string(email), "password": .string(password)])
+        #expect(r.status == .ok, "sign-in failed: \(r.text)")
         return Session(
             userID: r.json["user"]?["id"]?.stringValue ?? "", accessToken: r.json["accessToken"]?.stringValue ?? "",
             refreshToken: r.json["refreshToken"]?.stringValue ?? "")
@@ -69,7 +75,17 @@ struct TestClient {
         return r.json["id"]?.stringValue ?? ""
     }
 
-    func addMember(_ session: Session, company: String, email: String, role: String) async throws -> TestResponse {
+    /// Invites `email` and accepts as that user (registered with the default password): the invitation's answer
+    /// when it fails, the acceptance's (201 and the member) when it works.
+    func addMember(_ session: Session, company: String, email: String, role: String,
+                   password: String = "correct horse battery") async throws -> TestResponse {
+        let invited = try await invite(session, company: company, email: email, role: role)
+        guard invited.status == .created, let token = invited.json["token"]?.stringValue else { return invited }
+        let invitee = try await login(email, password: password)
+        return try await send(.POST, "/api/v1/invitations/\(token)", token: invitee.accessToken)
+    }
+
+    func invite(_ session: Session, company: String, email: String, role: String) async throws -> TestResponse {
         try await send(.POST, "/api/v1/companies/\(company)/members", token: session.accessToken,
                        json: ["email": .string(email), "role": .string(role)])
     }

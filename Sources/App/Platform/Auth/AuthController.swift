@@ -4,28 +4,36 @@ import Vapor
 
 enum AuthController {
     @Sendable static func register(req: Request) async throws -> Response {
-        let family = UUID()
-        let (user, refresh) = try await createAccount(req.decodeBody(RegisterRequest.self), on: req) { userID, db in
-            try await issueRefreshToken(for: userID, family: family, on: db)
-        }
-        let tokens = AuthResponse(
-            accessToken: try await accessToken(req, user: user.id, family: family), refreshToken: refresh,
-            expiresIn: Int(TokenService.accessLifetime), user: user)
-        return try await tokens.encodeResponse(status: .created, for: req)
+        let answer = try await register(req.decodeBody(RegisterRequest.self), on: req)
+        return try await answer.encodeResponse(status: .accepted, for: req)
     }
 
-    /// Creates the account and, in the same transaction, whatever signs it in (a refresh token for the API,
-    /// a browser session for the web).
-    static func createAccount<T: Sendable>(
-        _ body: RegisterRequest, on req: Request, signIn: @escaping @Sendable (UUID, any Database) async throws -> T
-    ) async throws -> (UserDTO, T) {
+    /// Creates the account, or, when the email is taken, writes to its owner instead; the caller hears the same
+    /// either way, after the same bcrypt, so registration cannot be used to learn who has an account. The attempt
+    /// is counted per client address before any bcrypt runs.
+    static func register(_ body: RegisterRequest, on req: Request) async throws -> RegistrationAnswer {
         let email = body.email.normalisedEmail
+        var rule = AttemptLimiter.Rule.register
+        rule.limit = req.application.config.registrationsPerHour
+        try await AttemptLimiter.reserve(rule, key: req.clientAddress, store: req.application.store, on: req.db)
         let hash = try await Passwords.hash(body.password, on: req)
         let actor = req.auditActor
-        return try await req.write { db in
-            if try await User.query(on: db).filter(\.$email == email).first() != nil {
-                throw APIError(status: .conflict, code: "conflict", message: "An account with this email already exists.",
-                               fields: [.init(field: "email", message: "is already registered")])
+        let config = req.application.config
+        let verify = config.requiresEmailVerification
+        try await req.write { db in
+            if let existing = try await User.query(on: db).filter(\.$email == email).first(), let existingID = existing.id {
+                try await AuditLog.append(
+                    AuditEvent(companyID: nil, action: "auth.register_existing", entityType: "user", entityID: existingID.uuidString.lowercased()),
+                    by: actor, on: db)
+                if verify {
+                    try await Outbox.enqueue(.init(to: email, subject: "Your FinSync360 account", body: """
+                        Someone (perhaps you) tried to create a FinSync360 account with this email, which already has one.
+
+                        If it was you, sign in at \(config.publicURL)/signin, or set a new password at \(config.publicURL)/reset-password.
+                        If not, you can ignore this message: nothing was changed.
+                        """), on: db)
+                }
+                return
             }
             let user = User(email: email, name: body.name, passwordHash: hash)
             try await user.create(on: db)
@@ -36,8 +44,13 @@ enum AuthController {
                 AuditEvent(companyID: nil, action: "auth.register", entityType: "user", entityID: userID.uuidString.lowercased(),
                            after: ["email": .string(email), "name": .string(user.name)]),
                 by: withUser, on: db)
-            return (try UserDTO(user), try await signIn(userID, db))
+            if verify { try await AccountController.sendVerification(to: userID, email: email, config: config, on: db) }
         }
+        return RegistrationAnswer(
+            status: "accepted",
+            message: verify
+                ? "If this email is new, your account is ready: we have sent a link to confirm the address. Sign in with your email and password."
+                : "If this email is new, your account is ready. Sign in with your email and password.")
     }
 
     @Sendable static func login(req: Request) async throws -> AuthResponse {
@@ -127,15 +140,15 @@ enum AuthController {
 
     @Sendable static func me(req: Request) async throws -> MeResponse {
         let userID = try req.authenticatedUserID
-        struct UserRow: Decodable { var email: String; var name: String }
-        guard let user = try await req.db.sql().raw("SELECT email, name FROM users WHERE id = \(bind: userID)")
+        struct UserRow: Decodable { var email: String; var name: String; var email_verified_at: Date? }
+        guard let user = try await req.db.sql().raw("SELECT email, name, email_verified_at FROM users WHERE id = \(bind: userID)")
             .first(decoding: UserRow.self)
         else { throw APIError.unauthenticated }
         let companies = try await req.db.sql().raw("""
             SELECT c.id, c.name, m.role FROM memberships m JOIN companies c ON c.id = m.company_id
             WHERE m.user_id = \(bind: userID) AND m.active = \(bind: true) ORDER BY c.name
             """).all(decoding: MeResponse.CompanyRole.self)
-        return MeResponse(id: userID, email: user.email, name: user.name, companies: companies)
+        return MeResponse(id: userID, email: user.email, name: user.name, emailVerified: user.email_verified_at != nil, companies: companies)
     }
 
     /// An access token for this sign-in under the user's current session version.

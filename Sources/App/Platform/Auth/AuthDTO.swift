@@ -13,6 +13,14 @@ struct RegisterRequest: APIRequestBody {
     ])
 }
 
+/// The same answer for a new and an existing email.
+struct RegistrationAnswer: APIResponseBody {
+    var status: String
+    var message: String
+
+    static let schema = Schema.ref("RegistrationAnswer", .object([.required("status", .text()), .required("message", .text())]))
+}
+
 struct LoginRequest: APIRequestBody {
     var email: String
     var password: String
@@ -65,10 +73,11 @@ struct MeResponse: APIResponseBody {
     var id: UUID
     var email: String
     var name: String
+    var emailVerified: Bool
     var companies: [CompanyRole]
 
     static let schema = Schema.ref("Me", .object([
-        .required("id", .uuid), .required("email", .email), .required("name", .text()),
+        .required("id", .uuid), .required("email", .email), .required("name", .text()), .required("emailVerified", .boolean),
         .required("companies", .array(.object([
             .required("id", .uuid), .required("name", .text()), .required("role", .oneOf(Role.self)),
         ]))),
@@ -76,6 +85,15 @@ struct MeResponse: APIResponseBody {
 }
 
 extension String {
-    /// Emails are compared case-insensitively and without surrounding space.
-    var normalisedEmail: String { trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
+    /// Emails are compared like names: one key for what looks the same.
+    var normalisedEmail: String { comparisonKey }
+
+    /// What two names or emails are compared by: Unicode NFC (so "é" typed either way is one letter), without
+    /// zero-width characters (which would let "Cash" and "Ca\u{200B}sh" look alike yet differ), trimmed, lower-cased.
+    var comparisonKey: String {
+        let invisible: Set<Unicode.Scalar> = ["\u{200B}", "\u{200C}", "\u{200D}", "\u{2060}", "\u{FEFF}", "\u{00AD}"]
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: precomposedStringWithCanonicalMapping.unicodeScalars.filter { !invisible.contains($0) })
+        return String(scalars).trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
 }

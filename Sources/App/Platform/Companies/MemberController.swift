@@ -39,38 +39,24 @@ enum MemberController {
             """).all(decoding: MemberDTO.self)
     }
 
-    @Sendable static func add(req: Request) async throws -> Response {
-        let dto = try await add(req.decodeBody(AddMemberRequest.self), to: req.company, on: req)
-        return try await dto.encodeResponse(status: .created, for: req)
-    }
-
-    static func add(_ body: AddMemberRequest, to context: CompanyContext, on req: Request) async throws -> MemberDTO {
-        guard context.role.canGrant(body.role) else {
-            throw APIError.forbidden("A \(context.role.rawValue) cannot grant the \(body.role.rawValue) role.")
+    /// Makes an accepted invitation a membership. A former member comes back on the same row, so the history of
+    /// that membership stays in one place.
+    static func admit(_ userID: UUID, role: Role, to companyID: UUID, actor: AuditActor, on db: any Database) async throws -> MemberDTO {
+        guard let user = try await User.find(userID, on: db) else { throw APIError.unauthenticated }
+        let existing = try await Membership.query(on: db).filter(\.$companyID == companyID).filter(\.$userID == userID).first()
+        if let existing, existing.active {
+            throw APIError.conflict("\(user.email) is already a member (\(existing.role.rawValue)).")
         }
-        let email = body.email.normalisedEmail
-        let actor = req.auditActor
-        return try await req.write { db in
-            guard let user = try await User.query(on: db).filter(\.$email == email).first(), let userID = user.id else {
-                throw APIError.validation(field: "email", "no FinSync360 account uses this email; ask them to sign up first")
-            }
-            let existing = try await Membership.query(on: db)
-                .filter(\.$companyID == context.companyID).filter(\.$userID == userID).first()
-            if let existing, existing.active {
-                throw APIError.conflict("\(email) is already a member (\(existing.role.rawValue)).")
-            }
-            // A former member comes back on the same row, so the history of that membership stays in one place.
-            let membership = existing ?? Membership(companyID: context.companyID, userID: userID, role: body.role)
-            membership.role = body.role
-            membership.active = true
-            try await membership.save(on: db)
-            let dto = MemberDTO(userId: userID, email: user.email, name: user.name, role: body.role)
-            try await AuditLog.append(
-                AuditEvent(companyID: context.companyID, action: "member.add", entityType: "membership",
-                           entityID: userID.uuidString.lowercased(), after: try JSONValue(encoding: dto)),
-                by: actor, on: db)
-            return dto
-        }
+        let membership = existing ?? Membership(companyID: companyID, userID: userID, role: role)
+        membership.role = role
+        membership.active = true
+        try await membership.save(on: db)
+        let dto = MemberDTO(userId: userID, email: user.email, name: user.name, role: role)
+        try await AuditLog.append(
+            AuditEvent(companyID: companyID, action: "member.add", entityType: "membership",
+                       entityID: userID.uuidString.lowercased(), after: try JSONValue(encoding: dto)),
+            by: actor, on: db)
+        return dto
     }
 
     @Sendable static func changeRole(req: Request) async throws -> MemberDTO {

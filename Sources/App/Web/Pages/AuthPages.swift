@@ -5,6 +5,7 @@ enum SignInPage {
     struct Model: Sendable {
         var email = ""
         var next = ""
+        var notice: String? = nil
         var error: String? = nil
     }
 
@@ -17,8 +18,10 @@ enum SignInPage {
             el("p", ["class": "actions"], [el("button", ["type": "submit"], text: "Sign in")]),
         ]
         var card: [HTMLNode] = [el("h1", text: "Sign in")]
+        if let notice = m.notice { card.append(el("p", ["class": "notice", "id": "signin-notice"], text: notice)) }
         if let error = m.error { card.append(el("div", ["class": "notice error-box", "role": "alert", "id": "signin-error"], text: error)) }
         card.append(el("form", ["method": "post", "action": "/signin", "novalidate": nil], form))
+        card.append(el("p", [:], [el("a", ["href": "/reset-password"], text: "Forgot your password?")]))
         card.append(el("p", [:], [.t("New to FinSync360? "), el("a", ["href": "/signup"], text: "Create an account")]))
         return Layout.render(chrome, [el("div", ["class": "card narrow"], card)])
     }

@@ -6,6 +6,9 @@ enum MembersPage {
         var members: [MemberDTO]
         var me: UUID
         var myRole: Role
+        var invitations: [InvitationDTO] = []
+        /// The invitation just made, whose link is shown this once.
+        var invited: InvitationDTO? = nil
         var addEmail = ""
         var addRole = Role.viewer.rawValue
         var errors: [String: String] = [:]
@@ -49,16 +52,44 @@ enum MembersPage {
                 return el("tr", [:], cells)
             }),
         ])]))
+        if let invited = m.invited, let link = invited.link {
+            content.append(el("div", ["class": "notice ok", "role": "status", "id": "invitation-link"], [
+                .t("Invitation for \(invited.email) (\(invited.role.rawValue)) sent. You can also pass on this link; it works once, for 7 days, "
+                   + "and only for someone signed in with that email: "),
+                el("code", [:], text: link),
+            ]))
+        }
+        if canManage, !m.invitations.isEmpty {
+            content.append(el("h2", ["id": "pending"], text: "Waiting for an answer"))
+            content.append(el("div", ["class": "table-wrap"], [el("table", ["id": "invitations", "class": "stack"], [
+                el("thead", [:], [el("tr", [:], ["Email", "Role", "Invited by", "Until", ""].map { el("th", ["scope": "col"], text: $0) })]),
+                el("tbody", [:], m.invitations.map { invitation in
+                    el("tr", [:], [
+                        el("td", ["data-label": "Email"], text: invitation.email),
+                        el("td", ["data-label": "Role"], text: invitation.role.rawValue),
+                        el("td", ["data-label": "Invited by"], text: invitation.invitedBy),
+                        el("td", ["data-label": "Until"], text: String(ISO8601DateFormatter().string(from: invitation.expiresAt).prefix(10))),
+                        el("td", [:], m.myRole.canGrant(invitation.role) ? [
+                            el("form", ["method": "post", "class": "inline-form",
+                                        "action": "/app/c/\(m.companyID.uuidString.lowercased())/invitations/\(invitation.id.uuidString.lowercased())/revoke"], [
+                                Layout.csrfField(chrome.csrf),
+                                el("button", ["type": "submit", "class": "danger"], text: "Revoke"),
+                            ]),
+                        ] : []),
+                    ])
+                }),
+            ])]))
+        }
         if canManage {
-            content.append(el("h2", ["id": "add-member"], text: "Add a member"))
+            content.append(el("h2", ["id": "add-member"], text: "Invite a member"))
             content.append(el("form", ["method": "post", "action": base, "class": "card narrow", "novalidate": nil,
                                        "aria-labelledby": "add-member"], [
                 Layout.csrfField(chrome.csrf),
                 FormField.input("email", label: "Their email", value: m.addEmail, type: "email", error: m.errors["email"],
-                                hint: "They need a FinSync360 account first.", required: true,
+                                hint: "They accept from the emailed link, signed in with this email.", required: true,
                                 extra: [.attribute(named: "data-shortcut", value: "create")]),
                 FormField.select("role", label: "Role", options: grantable, selected: m.addRole, error: m.errors["role"]),
-                el("p", ["class": "actions"], [el("button", ["type": "submit"], text: "Add member")]),
+                el("p", ["class": "actions"], [el("button", ["type": "submit"], text: "Send invitation")]),
             ]))
         }
         return Layout.render(chrome, content)
