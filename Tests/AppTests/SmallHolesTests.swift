@@ -1,4 +1,5 @@
 @testable import App
+import Fluent
 import Foundation
 import Testing
 import Vapor
@@ -36,6 +37,47 @@ import Vapor
             #expect(try await client.send(.GET, "/metrics", token: "wrong").status == .unauthorized)
             let ok = try await client.send(.GET, "/metrics", token: "scrape-secret-0123456789")
             #expect(ok.status == .ok && ok.text.contains("# TYPE"))
+        }
+    }
+}
+
+/// Collects what reaches it, for checking what a log would have shown.
+final class CapturedLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.lock(); defer { lock.unlock() }; lines.append(line) }
+    var text: String { lock.lock(); defer { lock.unlock() }; return lines.joined(separator: "\n") }
+
+    struct Handler: LogHandler {
+        let sink: CapturedLog
+        var logLevel: Logger.Level = .trace
+        var metadata: Logger.Metadata = [:]
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
+                 file: String, function: String, line: UInt) {
+            sink.append("\(source) \(message) \(metadata ?? [:]) \(self.metadata)")
+        }
+    }
+}
+
+@Suite struct QueryLogTests {
+    @Test func bound_values_of_auth_queries_never_reach_the_log_even_at_trace() async throws {
+        try await withApp { app in
+            let unfiltered = CapturedLog(), filtered = CapturedLog()
+            let email = "secret-\(UUID().uuidString.prefix(8))@example.com"
+            for (sink, filter) in [(unfiltered, false), (filtered, true)] {
+                let logger = Logger(label: "test.sql") { _ in
+                    filter ? QueryLogFilter(inner: CapturedLog.Handler(sink: sink)) as any LogHandler : CapturedLog.Handler(sink: sink)
+                }
+                let db = try #require(app.databases.database(logger: logger, on: app.eventLoopGroup.any()))
+                _ = try await User.query(on: db).filter(\.$email == email).first()
+            }
+            // Without the filter the database libraries would have logged the email; with it, nothing of it.
+            #expect(unfiltered.text.contains(email), "the probe must see what the libraries log")
+            #expect(!filtered.text.contains(email), "\(filtered.text.prefix(500))")
         }
     }
 }

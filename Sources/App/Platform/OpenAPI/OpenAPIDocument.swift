@@ -88,7 +88,7 @@ enum OpenAPIDocument {
     static func errorStatuses(for api: APIRoute?) -> [(String, String)] {
         var out = [("400", "Malformed request (bad JSON, a query parameter of the wrong type)"),
                    ("404", "Not found, or not yours"), ("405", "Method not allowed here"), ("409", "Conflict with the current state (a lock, a duplicate, an import already running)"),
-                   ("413", "Request body too large"), ("415", "Unsupported media type"), ("422", "Invalid fields, each named"),
+                   ("410", "Gone: a revoked or expired link"), ("413", "Request body too large"), ("415", "Unsupported media type"), ("422", "Invalid fields, each named"),
                    ("429", "Rate limited; see Retry-After"), ("503", "Busy; retry after Retry-After")]
         switch api?.access {
         case .user, .company: out += [("401", "Not signed in, or the token expired"), ("403", "Your role does not allow this")]
