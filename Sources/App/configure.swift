@@ -74,7 +74,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.middleware = Middlewares()
     app.middleware.use(RequestIDMiddleware())
     app.middleware.use(MetricsMiddleware(registry: app.metricsRegistry))
-    app.middleware.use(SecurityHeadersMiddleware(tls: config.tls))
+    app.middleware.use(SecurityHeadersMiddleware())
     if !config.corsOrigins.isEmpty {
         app.middleware.use(CORSMiddleware(configuration: .init(
             allowedOrigin: .any(config.corsOrigins), allowedMethods: [.GET, .POST, .PATCH, .PUT, .DELETE, .OPTIONS],

@@ -14,13 +14,50 @@ struct ServeCommand: AsyncCommand {
         @Flag(name: "demo", help: "Create a demo user and company (once) and print how to sign in.")
         var demo: Bool
 
+        @Option(name: "tls-cert", help: "PEM certificate chain: serve HTTPS (or FINSYNC_TLS_CERT).")
+        var tlsCert: String?
+
+        @Option(name: "tls-key", help: "PEM private key of the certificate (or FINSYNC_TLS_KEY).")
+        var tlsKey: String?
+
+        @Option(name: "http-redirect-port", help: "With TLS, also listen for plain HTTP here and only redirect to HTTPS (or FINSYNC_HTTP_REDIRECT_PORT).")
+        var httpRedirectPort: Int?
+
         init() {}
     }
 
-    var help: String { "Migrates the database and serves FinSync360 (API and web UI) over HTTP." }
+    var help: String { "Migrates the database and serves FinSync360 (API and web UI) over HTTP, or HTTPS with --tls-cert and --tls-key." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
+        let environment = ProcessInfo.processInfo.environment
+        let certificate = signature.tlsCert ?? environment["FINSYNC_TLS_CERT"].flatMap { $0.isEmpty ? nil : $0 }
+        let key = signature.tlsKey ?? environment["FINSYNC_TLS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        var hangup: Task<Void, Never>?
+        switch (certificate, key) {
+        case (nil, nil): break
+        case (let certificate?, let key?):
+            do {
+                let certificates = try TLSCertificates(certificate: certificate, key: key)
+                certificates.install(on: app)
+                hangup = certificates.reloadOnHangup(logger: app.logger)
+            } catch {
+                throw StartupError(setting: "--tls-cert/--tls-key", problem: "cannot be used: \(error)")
+            }
+        default:
+            throw StartupError(setting: "--tls-cert/--tls-key", problem: "must be given together")
+        }
+        defer { hangup?.cancel() }
+        let redirectPort = try signature.httpRedirectPort ?? environment["FINSYNC_HTTP_REDIRECT_PORT"].flatMap { raw in
+            guard !raw.isEmpty else { return nil }
+            guard let port = Int(raw), (1...65535).contains(port) else {
+                throw StartupError(setting: "FINSYNC_HTTP_REDIRECT_PORT", problem: "must be a port number (1-65535), not '\(raw)'")
+            }
+            return port
+        }
+        if redirectPort != nil, hangup == nil {
+            throw StartupError(setting: "--http-redirect-port", problem: "only makes sense with --tls-cert and --tls-key")
+        }
         try await DatabaseStartup.migrate(app)
         if case .sqlite = app.config.database {
             try await IdempotencyClaim.settleAbandoned(on: app.db.sql())
@@ -41,6 +78,14 @@ struct ServeCommand: AsyncCommand {
         defer { anchoring.cancel() }
         let mail = Task { await Outbox.loop(app) }
         defer { mail.cancel() }
+        var redirect: (any Channel)?
+        if let redirectPort {
+            let host = signature.hostname ?? app.http.server.configuration.hostname
+            let httpsPort = signature.port ?? app.http.server.configuration.port
+            redirect = try await HTTPSRedirect.start(host: host, port: redirectPort, httpsPort: httpsPort, on: app.eventLoopGroup)
+            app.logger.notice("Plain HTTP on \(host):\(redirectPort) redirects to HTTPS on port \(httpsPort)")
+        }
+        defer { redirect?.close(promise: nil) }
         var arguments = ["serve"]
         if let hostname = signature.hostname { arguments += ["--hostname", hostname] }
         if let port = signature.port { arguments += ["--port", String(port)] }

@@ -3,7 +3,6 @@ import Vapor
 /// Headers every response carries. The CSP allows only our own scripts, styles and images: pages are
 /// server-rendered with no third-party assets, so nothing else is ever needed.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
-    let tls: Bool
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
@@ -16,7 +15,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         headers.replaceOrAdd(name: "Referrer-Policy", value: "strict-origin-when-cross-origin")
         headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
-        if tls {
+        if request.application.config.tls {  // read per request: `serve --tls-cert` turns it on after configure
             headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
         }
         response.headers = headers
