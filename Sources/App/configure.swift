@@ -65,8 +65,9 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)
     let keys = JWTKeyCollection()
-    await keys.add(hmac: HMACKey(from: try JWTSecret.load(config: config)), digestAlgorithm: .sha256)
-    app.tokens = TokenService(keys: keys)
+    let secret = try JWTSecret.load(config: config)
+    await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+    app.tokens = TokenService(keys: keys, formKey: TokenService.formKey(from: secret))
     app.auditAnchors = try AuditAnchors.load(config: config)
 
     app.routes.defaultMaxBodySize = ByteCount(value: config.maxBodySize)

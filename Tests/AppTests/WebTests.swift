@@ -53,6 +53,56 @@ import VaporTesting
         }
     }
 
+    @Test func a_pre_sign_in_token_the_server_did_not_issue_is_replaced_and_refused() async throws {
+        try await withApp { app in
+            _ = try await TestClient(app: app).register("web@example.com")
+            // A cookie tossed in from a sibling subdomain: long and random, but not signed by this server.
+            let planted = TokenService.newRefreshToken() + "." + String(repeating: "ab", count: 32)
+            let page = try await app.testing().sendRequest(.GET, "/signin", headers: ["Cookie": "\(WebCookies.csrf)=\(planted)"])
+            let issued = try #require(page.headers.setCookie?[WebCookies.csrf]?.string)
+            #expect(issued != planted)
+            #expect(!page.body.string.contains(planted))
+            let forged = try await app.testing().sendRequest(.POST, "/signin", headers: [
+                "Cookie": "\(WebCookies.csrf)=\(planted)", "Content-Type": "application/x-www-form-urlencoded",
+            ], body: ByteBuffer(string: "email=web%40example.com&password=correct+horse+battery&_csrf=\(planted)"))
+            #expect(forged.status == .forbidden)
+            #expect(forged.headers.setCookie?[WebCookies.session] == nil)
+            // The issued one still works, and keeps working on the next page (it is not re-issued).
+            let again = try await app.testing().sendRequest(.GET, "/signup", headers: ["Cookie": "\(WebCookies.csrf)=\(issued)"])
+            #expect(again.headers.setCookie?[WebCookies.csrf] == nil)
+            let signIn = try await app.testing().sendRequest(.POST, "/signin", headers: [
+                "Cookie": "\(WebCookies.csrf)=\(issued)", "Content-Type": "application/x-www-form-urlencoded",
+            ], body: ByteBuffer(string: "email=web%40example.com&password=correct+horse+battery&_csrf=\(issued)"))
+            #expect(signIn.status == .seeOther)
+        }
+    }
+
+    @Test func over_tls_the_cookies_carry_the_host_prefix_and_secure() async throws {
+        try await withApp { app in
+            app.config.tls = true
+            _ = try await TestClient(app: app).register("web@example.com")
+            let page = try await app.testing().sendRequest(.GET, "/signin")
+            #expect(page.headers.setCookie?[WebCookies.csrf] == nil)
+            let csrf = try #require(page.headers.setCookie?["__Host-fs_csrf"])
+            #expect(csrf.isSecure && csrf.path == "/" && csrf.domain == nil)
+            // The unprefixed name is not read: a plain-HTTP or subdomain cookie of that name is worth nothing.
+            let unprefixed = try await app.testing().sendRequest(.POST, "/signin", headers: [
+                "Cookie": "\(WebCookies.csrf)=\(csrf.string)", "Content-Type": "application/x-www-form-urlencoded",
+            ], body: ByteBuffer(string: "email=web%40example.com&password=correct+horse+battery&_csrf=\(csrf.string)"))
+            #expect(unprefixed.status == .forbidden)
+            let signIn = try await app.testing().sendRequest(.POST, "/signin", headers: [
+                "Cookie": "__Host-fs_csrf=\(csrf.string)", "Content-Type": "application/x-www-form-urlencoded",
+            ], body: ByteBuffer(string: "email=web%40example.com&password=correct+horse+battery&_csrf=\(csrf.string)"))
+            #expect(signIn.status == .seeOther)
+            let session = try #require(signIn.headers.setCookie?["__Host-fs_session"])
+            #expect(session.isSecure && session.isHTTPOnly && session.path == "/")
+            let home = try await app.testing().sendRequest(.GET, "/app", headers: ["Cookie": "__Host-fs_session=\(session.string)"])
+            #expect(home.status == .ok)
+            let plain = try await app.testing().sendRequest(.GET, "/app", headers: ["Cookie": "fs_session=\(session.string)"])
+            #expect(plain.status == .seeOther)
+        }
+    }
+
     @Test func missing_or_wrong_csrf_is_refused_and_changes_nothing() async throws {
         try await withApp { app in
             let client = TestClient(app: app)

@@ -66,7 +66,8 @@ enum WebAuthController {
             }
         }
         let response = req.redirect(to: "/signin")
-        response.cookies[WebCookies.session] = WebCookies.expired(tls: req.application.config.tls)
+        let tls = req.application.config.tls
+        response.cookies[WebCookies.name(WebCookies.session, tls: tls)] = WebCookies.expired(tls: tls)
         // Pages the service worker kept for offline use belong to the person signing out.
         response.headers.replaceOrAdd(name: "Clear-Site-Data", value: "\"cache\"")
         return response
@@ -82,8 +83,9 @@ enum WebAuthController {
 
     private static func signedIn(_ req: Request, token: String, to target: String) -> Response {
         let response = req.redirect(to: target, redirectType: .normal)
-        response.cookies[WebCookies.session] = WebCookies.make(token, tls: req.application.config.tls, maxAge: Int(WebCookies.lifetime))
-        response.cookies[WebCookies.csrf] = WebCookies.expired(tls: req.application.config.tls)
+        let tls = req.application.config.tls
+        response.cookies[WebCookies.name(WebCookies.session, tls: tls)] = WebCookies.make(token, tls: tls, maxAge: Int(WebCookies.lifetime))
+        response.cookies[WebCookies.name(WebCookies.csrf, tls: tls)] = WebCookies.expired(tls: tls)
         return response
     }
 

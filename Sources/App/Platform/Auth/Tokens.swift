@@ -28,6 +28,29 @@ struct TokenService: Sendable {
     static let refreshLifetime: TimeInterval = 30 * 24 * 3600
 
     let keys: JWTKeyCollection
+    /// Signs the pre-sign-in CSRF token, so the only such token a form accepts is one this server issued (a cookie
+    /// planted from a sibling subdomain or over plain HTTP does not verify).
+    var formKey = SymmetricKey(size: .bits256)
+
+    /// A fresh pre-sign-in token: random, then its HMAC under `formKey`.
+    func newFormToken() -> String {
+        let random = Self.newRefreshToken()
+        return random + "." + Data(HMAC<SHA256>.authenticationCode(for: Data(random.utf8), using: formKey)).hexString
+    }
+
+    /// True only for a token `newFormToken` made with this key.
+    func isIssuedFormToken(_ token: String) -> Bool {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].utf8.count >= 32, parts[1].utf8.count == 64 else { return false }
+        let expected = Data(HMAC<SHA256>.authenticationCode(for: Data(parts[0].utf8), using: formKey)).hexString
+        return zip(expected.utf8, parts[1].utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// The form-token key, derived from the signing secret so every instance behind a load balancer agrees.
+    static func formKey(from secret: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: Data(secret.utf8)), info: Data("finsync form token".utf8),
+                               outputByteCount: 32)
+    }
 
     func accessToken(for userID: UUID, session: Session, now: Date = Date()) async throws -> String {
         let claims = AccessClaims(

@@ -35,9 +35,13 @@ struct BrowserSession: Sendable {
 
 enum WebCookies {
     static let session = "fs_session"
-    /// Double-submit token for forms shown before sign-in (sign in, sign up).
+    /// Double-submit token for forms shown before sign-in (sign in, sign up), signed by the server.
     static let csrf = "fs_csrf"
     static let lifetime: TimeInterval = 12 * 3600
+
+    /// Over TLS the names carry the `__Host-` prefix: the browser then accepts them only when Secure, for path `/` and
+    /// with no Domain, so a sibling subdomain or a plain-HTTP page cannot plant or shadow them.
+    static func name(_ base: String, tls: Bool) -> String { tls ? "__Host-" + base : base }
 
     static func make(_ value: String, tls: Bool, maxAge: Int? = nil) -> HTTPCookies.Value {
         HTTPCookies.Value(string: value, expires: nil, maxAge: maxAge, path: "/", isSecure: tls, isHTTPOnly: true, sameSite: .lax)
@@ -55,7 +59,8 @@ private struct AnonymousCSRFKey: StorageKey { typealias Value = String }
 /// so a refused form changes nothing.
 struct WebSessionMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if let cookie = request.cookies[WebCookies.session]?.string, !cookie.isEmpty,
+        let tls = request.application.config.tls
+        if let cookie = request.cookies[WebCookies.name(WebCookies.session, tls: tls)]?.string, !cookie.isEmpty,
             let session = try await WebSession.query(on: request.db)
                 .filter(\.$tokenHash == TokenService.hash(cookie)).filter(\.$revokedAt == nil)
                 .filter(\.$expiresAt > Date()).first(),
@@ -67,10 +72,12 @@ struct WebSessionMiddleware: AsyncMiddleware {
         }
         var newAnonymousToken: String?
         if request.browserSession == nil {
-            if let existing = request.cookies[WebCookies.csrf]?.string, existing.count >= 32 {
+            if let existing = request.cookies[WebCookies.name(WebCookies.csrf, tls: tls)]?.string,
+               request.application.tokens.isIssuedFormToken(existing)
+            {
                 request.storage[AnonymousCSRFKey.self] = existing
             } else {
-                newAnonymousToken = TokenService.newRefreshToken()
+                newAnonymousToken = request.application.tokens.newFormToken()
                 request.storage[AnonymousCSRFKey.self] = newAnonymousToken
             }
         }
@@ -85,7 +92,7 @@ struct WebSessionMiddleware: AsyncMiddleware {
         }
         let response = try await next.respond(to: request)
         if let newAnonymousToken {
-            response.cookies[WebCookies.csrf] = WebCookies.make(newAnonymousToken, tls: request.application.config.tls)
+            response.cookies[WebCookies.name(WebCookies.csrf, tls: tls)] = WebCookies.make(newAnonymousToken, tls: tls)
         }
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
