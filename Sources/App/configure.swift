@@ -61,6 +61,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(RefuseAuditTruncate())
     app.migrations.add(AddVoucherAuditHash())
     app.migrations.add(CreateAccountMail())
+    app.migrations.add(AddRestrictedLedgers())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

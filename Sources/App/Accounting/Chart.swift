@@ -36,6 +36,8 @@ struct LedgerRow: Codable, Sendable {
     var active: Bool
     var place: String? = nil
     var pincode: String? = nil
+    /// Seen only by roles holding `ledgers.restricted` (`LedgerVisibility`).
+    var restricted: Bool = false
 }
 
 /// Company-scoped reads of the chart of accounts. Every function takes the company: there is no unscoped query.

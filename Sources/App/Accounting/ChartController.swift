@@ -121,14 +121,14 @@ enum ChartController {
     @Sendable static func listLedgers(req: Request) async throws -> Page<LedgerDTO> {
         let company = try req.company.companyID
         let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: req.db).map { ($0.id, $0) })
-        return try OffsetPaging(req).page(try await Chart.ledgers(company: company, on: req.db).map { LedgerDTO($0, groups: groups) })
+        return try OffsetPaging(req).page(try await req.visibleLedgers().map { LedgerDTO($0, groups: groups) })
     }
 
     @Sendable static func showLedger(req: Request) async throws -> LedgerDTO {
         let company = try req.company.companyID
-        guard let l = try await Chart.ledger(req.parameters.get("ledger") ?? "", company: company, on: req.db) else {
-            throw APIError.notFound("Ledger")
-        }
+        guard let l = try await Chart.ledger(req.parameters.get("ledger") ?? "", company: company, on: req.db),
+              try await req.ledgerVisibility().allows(ledger: l.id)
+        else { throw APIError.notFound("Ledger") }
         let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: req.db).map { ($0.id, $0) })
         return LedgerDTO(l, groups: groups)
     }
@@ -265,6 +265,11 @@ enum ChartController {
                 let m = try Money(parsing: raw)
                 if m.paise < 0 { errors.append(.init(field: "creditLimit", message: "must not be negative")) } else { row.credit_limit_paise = m.paise }
             } catch { errors.append(.init(field: "creditLimit", message: error.description)) }
+        }
+        if let restricted = body.restricted {
+            // Cash and Profit & Loss A/c sit in every report's totals and most vouchers; hiding them would hide the books.
+            if restricted && row.reserved { errors.append(.init(field: "restricted", message: "predefined ledgers cannot be restricted")) }
+            row.restricted = restricted
         }
         if let active = body.active {
             if !active && row.reserved { errors.append(.init(field: "active", message: "predefined ledgers stay active")) }

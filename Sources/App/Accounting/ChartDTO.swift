@@ -109,6 +109,7 @@ struct LedgerDTO: APIResponseBody {
     var creditLimit: String?
     var reserved: Bool
     var active: Bool
+    var restricted: Bool
 
     init(_ l: LedgerRow, groups: [UUID: GroupRow]) {
         id = l.id
@@ -129,6 +130,7 @@ struct LedgerDTO: APIResponseBody {
         creditLimit = l.credit_limit_paise.map { Money(paise: $0).description }
         reserved = l.reserved
         active = l.active
+        restricted = l.restricted
     }
 
     static let schema = Schema.ref("Ledger", .object([
@@ -140,6 +142,7 @@ struct LedgerDTO: APIResponseBody {
         .optional("contact", .nullable(.text())), .required("billWise", .boolean),
         .optional("creditPeriodDays", .nullable(.integer())), .optional("creditLimit", .nullable(.string())),
         .required("reserved", .boolean), .required("active", .boolean),
+        .required("restricted", .boolean),
     ]))
 }
 
@@ -159,6 +162,7 @@ struct LedgerRequest: APIRequestBody {
     var creditPeriodDays: Int?
     var creditLimit: String?
     var active: Bool?
+    var restricted: Bool?
     /// Bill-wise ledgers, on create: the bills already open at books-beginning; they add up to the opening balance.
     var openingBills: [OpeningBillInput]?
 
@@ -184,6 +188,7 @@ struct LedgerRequest: APIRequestBody {
         .optional("creditPeriodDays", .integer(minimum: 0, maximum: 3_650)),
         .optional("creditLimit", .string(.init(minLength: 1, maxLength: 20))),
         .optional("active", .boolean),
+        .optional("restricted", .boolean),
         .optional("openingBills", .array(.object([
             .required("reference", .string(.init(minLength: 1, maxLength: 100))), .required("date", .date), .optional("dueDate", .date),
             .required("amount", .string(.init(minLength: 1, maxLength: 20))),

@@ -55,7 +55,14 @@ final class PostingContext {
         typesByKey = Dictionary(uniqueKeysWithValues: types.map { ($0.name_key, $0) })
     }
 
+    /// A ledger by id or name; a restricted one is not there for a member who may not see it, so they cannot post to it.
     func ledger(_ reference: String, on db: any Database) async throws -> LedgerRow? {
+        guard let row = try await anyLedger(reference, on: db) else { return nil }
+        if row.restricted, let member, !member.role.can(.ledgersRestricted) { return nil }
+        return row
+    }
+
+    private func anyLedger(_ reference: String, on db: any Database) async throws -> LedgerRow? {
         if let hit = UUID(uuidString: reference).flatMap({ ledgersByID[$0] }) ?? ledgersByKey[Chart.nameKey(reference)] { return hit }
         guard !allLedgersLoaded, let row = try await Chart.ledger(reference, company: companyID, on: db) else { return nil }
         ledgersByID[row.id] = row

@@ -14,7 +14,14 @@ enum VoucherController {
     }
 
     @Sendable static func show(req: Request) async throws -> VoucherDTO {
-        try await load(req.parameters.get("voucherID") ?? "", company: req.company.companyID, on: req.db)
+        try await loadVisible(req.parameters.get("voucherID") ?? "", for: req)
+    }
+
+    /// A voucher as the member may see it: one touching a ledger hidden from them is not found.
+    static func loadVisible(_ reference: String, for req: Request) async throws -> VoucherDTO {
+        let voucher = try await load(reference, company: req.company.companyID, on: req.db)
+        guard try await req.ledgerVisibility().allows(voucher) else { throw APIError.notFound("Voucher") }
+        return voucher
     }
 
     static func load(_ reference: String, company: UUID, on db: any Database) async throws -> VoucherDTO {
@@ -187,6 +194,8 @@ enum VoucherController {
             SELECT t.kind, v.created_by FROM vouchers v JOIN voucher_types t ON t.id = v.voucher_type_id
             WHERE v.company_id = \(bind: member.companyID) AND v.id = \(bind: id)
             """).first(decoding: Entry.self) else { return }
+        // A voucher the member may not see is not there for them to change either.
+        guard try await LedgerVisibility.of(member, on: db).touching([id], on: db).isEmpty else { throw APIError.notFound("Voucher") }
         try member.require(VoucherClass(entry.kind), change, enteredBy: entry.created_by)
     }
 
@@ -228,7 +237,9 @@ enum VoucherController {
         let company = try req.company.companyID
         let paging = try OffsetPaging(req, defaultLimit: 50, maxLimit: 500)
         var errors: [APIError.FieldError] = []
+        let visibility = try await req.ledgerVisibility()
         let select = req.db.sql().select().column("id").from("vouchers").where("company_id", .equal, company)
+        if let hidden = visibility.voucherCondition() { select.where(hidden) }
         if let type = req.query[String.self, at: "type"] {
             if let t = try await VoucherPosting.voucherType(type, company: company, on: req.db) {
                 select.where("voucher_type_id", .equal, t.id)
@@ -241,7 +252,7 @@ enum VoucherController {
             }
         }
         if let ledgerRef = req.query[String.self, at: "ledger"] {
-            if let ledger = try await Chart.ledger(ledgerRef, company: company, on: req.db) {
+            if let ledger = try await Chart.ledger(ledgerRef, company: company, on: req.db), visibility.allows(ledger: ledger.id) {
                 select.where(SQLQueryString(
                     "EXISTS (SELECT 1 FROM voucher_entries e WHERE e.voucher_id = vouchers.id AND e.superseded = \(bind: false) AND e.ledger_id = \(bind: ledger.id))"))
             } else { errors.append(.init(field: "ledger", message: "no ledger '\(ledgerRef)'")) }

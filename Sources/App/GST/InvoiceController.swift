@@ -18,7 +18,10 @@ enum InvoiceController {
     }
 
     @Sendable static func show(req: Request) async throws -> InvoiceDTO {
-        try await load(req.parameters.get("invoiceID") ?? "", company: req.company.companyID, on: req.db)
+        let invoice = try await load(req.parameters.get("invoiceID") ?? "", company: req.company.companyID, on: req.db)
+        // An invoice is a voucher: one touching a ledger hidden from the member is not found.
+        guard try await req.ledgerVisibility().touching([invoice.voucherId], on: req.db).isEmpty else { throw APIError.notFound("Invoice") }
+        return invoice
     }
 
     /// An invoice by id, or by number (our outward number first, then a supplier's).
@@ -93,6 +96,7 @@ enum InvoiceController {
         let paging = try OffsetPaging(req, defaultLimit: 50, maxLimit: 500)
         var errors: [APIError.FieldError] = []
         let select = req.db.sql().select().column("*").from("invoices").where("company_id", .equal, company)
+        if let hidden = try await req.ledgerVisibility().voucherCondition("invoices.voucher_id") { select.where(hidden) }
         if let kind = req.query[String.self, at: "kind"] {
             if InvoiceKind(rawValue: kind) != nil { select.where("kind", .equal, kind) }
             else { errors.append(.init(field: "kind", message: "must be sales, purchase, credit-note or debit-note")) }

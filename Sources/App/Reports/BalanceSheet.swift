@@ -75,6 +75,10 @@ enum BalanceSheet {
             guard let d = CalendarDate(raw) else { throw APIError.validation(field: "asOf", "must be " + CalendarDate.acceptedDescription) }
             asOf = d
         }
-        return try await compute(company: try await CompanyController.find(context, on: req.db), asOf: asOf, on: req.db)
+        var sheet = try await compute(company: try await CompanyController.find(context, on: req.db), asOf: asOf, on: req.db)
+        let visibility = try await req.ledgerVisibility()
+        sheet.liabilities = sheet.liabilities.withholding(visibility)
+        sheet.assets = sheet.assets.withholding(visibility)
+        return sheet
     }
 }

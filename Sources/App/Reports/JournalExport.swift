@@ -17,11 +17,12 @@ enum JournalExport {
     }
 
     /// Hands the journal over a page of vouchers at a time, so memory stays bounded by the page, not the books.
-    static func write(company: Company, from: CalendarDate, to: CalendarDate, pageSize: Int = 500, on db: any Database,
-                      _ emit: (String) async throws -> Void) async throws {
+    /// Restricted ledgers hidden from the reader, and vouchers touching them, are left out.
+    static func write(company: Company, from: CalendarDate, to: CalendarDate, pageSize: Int = 500, visibility: LedgerVisibility = .everything,
+                      on db: any Database, _ emit: (String) async throws -> Void) async throws {
         let companyID = try company.requireID()
         let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: companyID, on: db).map { ($0.id, $0) })
-        let ledgers = try await Chart.ledgers(company: companyID, on: db)
+        let ledgers = try await Chart.ledgers(company: companyID, on: db).filter { visibility.allows(ledger: $0.id) }
         let accounts = Dictionary(uniqueKeysWithValues: ledgers.map { l in
             (l.id, (Chart.path(of: l.group_id, in: groups) + [l.name]).map(accountPart).joined(separator: ":"))
         })
@@ -41,13 +42,14 @@ enum JournalExport {
         struct Voucher: Decodable { var id: UUID; var date: String; var number: String; var narration: String? }
         struct Entry: Decodable { var voucher_id: UUID; var ledger_id: UUID; var amount_paise: Int64 }
         var after: Voucher?
+        let hidden = visibility.voucherCondition("vouchers.id").map { SQLQueryString("AND ") + $0 } ?? ""
         while true {
             let keyset: SQLQueryString = after.map {
                 "AND (date > \(bind: $0.date) OR (date = \(bind: $0.date) AND (number > \(bind: $0.number) OR (number = \(bind: $0.number) AND id > \(bind: $0.id)))))"
             } ?? ""
             let vouchers = try await db.sql().raw("""
                 SELECT id, date, number, narration FROM vouchers
-                WHERE company_id = \(bind: companyID) AND status = 'active' AND date >= \(bind: from.description) AND date <= \(bind: to.description) \(keyset)
+                WHERE company_id = \(bind: companyID) AND status = 'active' AND date >= \(bind: from.description) AND date <= \(bind: to.description) \(keyset) \(hidden)
                 ORDER BY date, number, id LIMIT \(bind: pageSize)
                 """).all(decoding: Voucher.self)
             guard let last = vouchers.last else { return }
@@ -81,9 +83,10 @@ enum JournalExport {
         headers.replaceOrAdd(name: .contentType, value: "text/plain; charset=utf-8")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"books-\(from)-\(to).journal\"")
         let db = req.db
+        let visibility = try await req.ledgerVisibility()
         return Response(status: .ok, headers: headers, body: .init(asyncStream: { writer in
             do {
-                try await write(company: company, from: from, to: to, on: db) { try await writer.write(.buffer(ByteBuffer(string: $0))) }
+                try await write(company: company, from: from, to: to, visibility: visibility, on: db) { try await writer.write(.buffer(ByteBuffer(string: $0))) }
                 try await writer.write(.end)
             } catch {
                 try await writer.write(.error(error))

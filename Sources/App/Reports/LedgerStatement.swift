@@ -63,14 +63,16 @@ enum LedgerStatement {
         let (from, to) = try ReportDates.range(req, defaultFrom: today.financialYearStart(month: fyMonth), defaultTo: today)
         let paging = try OffsetPaging(req)
         return try await compute(company: company, ledgerReference: ref, from: from, to: to, limit: paging.limit, offset: paging.offset,
-                                 on: req.db)
+                                 visibility: try await req.ledgerVisibility(), on: req.db)
     }
 
+    /// A line whose voucher also touches a ledger hidden from the reader stays (so the balance is true) without its
+    /// narration; the voucher itself is not found for them.
     static func compute(company: Company, ledgerReference ref: String, from: CalendarDate, to: CalendarDate, limit: Int, offset: Int,
-                        on db: any Database) async throws -> LedgerStatementDTO
+                        visibility: LedgerVisibility = .everything, on db: any Database) async throws -> LedgerStatementDTO
     {
         let companyID = try company.requireID()
-        guard let ledger = try await Chart.ledger(ref, company: companyID, on: db) else {
+        guard let ledger = try await Chart.ledger(ref, company: companyID, on: db), visibility.allows(ledger: ledger.id) else {
             throw APIError.validation(field: "ledger", "no ledger '\(ref)' in this company")
         }
         let fyMonth = CalendarDate(company.financialYearStart)?.month ?? 4
@@ -101,9 +103,11 @@ enum LedgerStatement {
         let inRange = try await Movements.between(company: companyID, from: from, to: to, ledger: ledger.id, on: db)[ledger.id] ?? 0
         var running = opening + earlier
         let broughtForward = running
+        let withheld = try await visibility.touching(rows.prefix(limit).map(\.voucher_id), on: db)
         let lines = rows.prefix(limit).map { r -> LedgerStatementDTO.Line in
             running += r.amount_paise
-            return .init(date: r.date, voucherId: r.voucher_id, type: r.name, number: r.number, narration: r.narration,
+            return .init(date: r.date, voucherId: r.voucher_id, type: r.name, number: r.number,
+                         narration: withheld.contains(r.voucher_id) ? nil : r.narration,
                          debit: r.amount_paise > 0 ? Money(paise: r.amount_paise).description : nil,
                          credit: r.amount_paise < 0 ? Money(paise: -r.amount_paise).description : nil,
                          balance: BalanceDTO(Balance(signed: running)))
@@ -123,8 +127,9 @@ enum DayBook {
         let (from, to) = try ReportDates.range(req, defaultFrom: today, defaultTo: today)
         let paging = try OffsetPaging(req)
         struct Row: Decodable { var id: UUID }
+        let hidden = try await req.ledgerVisibility().voucherCondition("vouchers.id").map { SQLQueryString("AND ") + $0 } ?? ""
         let ids = try await req.db.sql().raw("""
-            SELECT id FROM vouchers WHERE company_id = \(bind: context.companyID)
+            SELECT id FROM vouchers WHERE company_id = \(bind: context.companyID) \(hidden)
             AND date >= \(bind: from.description) AND date <= \(bind: to.description) ORDER BY date, created_at, number, id LIMIT \(bind: paging.limit + 1) OFFSET \(bind: paging.offset)
             """).all(decoding: Row.self)
         var items: [VoucherDTO] = []

@@ -140,6 +140,9 @@ enum Outstanding {
             if let d = CalendarDate(raw) { asOf = d } else { errors.append(.init(field: "asOf", message: "must be " + CalendarDate.acceptedDescription)) }
         }
         guard errors.isEmpty else { throw APIError.validation(errors) }
-        return try await compute(company: context.companyID, receivable: kind == "receivable", asOf: asOf, on: req.db)
+        var report = try await compute(company: context.companyID, receivable: kind == "receivable", asOf: asOf, on: req.db)
+        let visibility = try await req.ledgerVisibility()
+        report.parties.removeAll { !visibility.allows(ledger: $0.ledgerId) }
+        return report
     }
 }

@@ -105,7 +105,13 @@ enum ProfitAndLoss {
         let today = Format.today()
         let (from, to) = try ReportDates.range(req, defaultFrom: today.financialYearStart(month: CalendarDate(company.financialYearStart)?.month ?? 4),
                                                defaultTo: today)
-        return try await compute(company: company, from: from, to: to, on: req.db).dto
+        var pl = try await compute(company: company, from: from, to: to, on: req.db).dto
+        let visibility = try await req.ledgerVisibility()
+        pl.tradingIncome = pl.tradingIncome.withholding(visibility)
+        pl.tradingExpenses = pl.tradingExpenses.withholding(visibility)
+        pl.indirectIncome = pl.indirectIncome.withholding(visibility)
+        pl.indirectExpenses = pl.indirectExpenses.withholding(visibility)
+        return pl
     }
 }
 

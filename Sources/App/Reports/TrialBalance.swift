@@ -129,7 +129,7 @@ enum TrialBalance {
             asOf = d
         }
         let company = try await CompanyController.find(context, on: req.db)
-        let tb = try await compute(company: company, asOf: asOf, on: req.db)
+        let tb = try await compute(company: company, asOf: asOf, on: req.db).withholding(try await req.ledgerVisibility())
         if req.query[String.self, at: "format"] == "csv" {
             var csv = "ledger,group,opening,opening_side,debit,credit,closing,closing_side\n"
             for r in tb.rows {

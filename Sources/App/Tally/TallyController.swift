@@ -46,6 +46,10 @@ enum TallyController {
         let to = date("to", CalendarDate.distantFuture)
         if from > to { errors.append(.init(field: "to", message: "is before from")) }
         guard errors.isEmpty, let what else { throw APIError.validation(errors) }
+        // A file for Tally carries the whole books; with restricted ledgers left out it would import as different books.
+        guard try await req.ledgerVisibility().seesEverything else {
+            throw APIError.forbidden("This company has restricted ledgers, which your role (\(try req.company.role.rawValue)) does not see; a Tally export needs the whole books.")
+        }
         let db = req.db
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/xml; charset=utf-8")

@@ -13,11 +13,12 @@ enum WebBooksController {
 
     @Sendable static func accounts(req: Request) async throws -> Response {
         let (context, dto, model) = try await company(req)
-        let tb = try await TrialBalance.compute(company: model, asOf: Format.today(), on: req.db)
+        let visibility = try await req.ledgerVisibility()
+        let tb = try await TrialBalance.compute(company: model, asOf: Format.today(), on: req.db).withholding(visibility)
         var closing: [UUID: Int64] = [:]
         for r in tb.rows { closing[r.ledgerId] = Balance((try? Money(parsing: r.closing.amount)) ?? .zero, r.closing.side).signed }
         let page = AccountsPage.render(.init(companyID: context.companyID, groups: try await Chart.groups(company: context.companyID, on: req.db),
-                                             ledgers: try await Chart.ledgers(company: context.companyID, on: req.db), closing: closing,
+                                             ledgers: try await req.visibleLedgers(), closing: closing,
                                              canEdit: context.role.can(.mastersEdit)),
                                        chrome: req.chrome("Chart of accounts", section: .accounts, company: dto))
         return WebForm.page(page)
@@ -41,7 +42,7 @@ enum WebBooksController {
     }
 
     @Sendable static func voucher(req: Request) async throws -> Response {
-        let v = try await VoucherController.load(req.parameters.get("voucherID") ?? "", company: try req.company.companyID, on: req.db)
+        let v = try await VoucherController.loadVisible(req.parameters.get("voucherID") ?? "", for: req)
         return try await voucherPage(req, v, flash: nil, status: .ok)
     }
 
@@ -91,7 +92,7 @@ enum WebBooksController {
 
     @Sendable static func editVoucher(req: Request) async throws -> Response {
         let context = try req.company
-        let v = try await VoucherController.load(req.parameters.get("voucherID") ?? "", company: context.companyID, on: req.db)
+        let v = try await VoucherController.loadVisible(req.parameters.get("voucherID") ?? "", for: req)
         guard v.status != "cancelled", let values = VoucherEntryPage.values(v) else {
             return try await voucherPage(req, v, flash: v.status == "cancelled" ? "A cancelled voucher cannot be amended."
                 : "A line of this voucher carries several bill allocations; amend it through the API (PUT …/vouchers/\(v.id)).", status: .conflict)
@@ -101,7 +102,7 @@ enum WebBooksController {
 
     @Sendable static func amendVoucher(req: Request) async throws -> Response {
         let context = try req.company
-        let v = try await VoucherController.load(req.parameters.get("voucherID") ?? "", company: context.companyID, on: req.db)
+        let v = try await VoucherController.loadVisible(req.parameters.get("voucherID") ?? "", for: req)
         var form = WebForm.fields(req)
         form["type"] = v.type
         form["number"] = v.number
@@ -130,7 +131,7 @@ enum WebBooksController {
             let v = try await VoucherController.regularise(req: req)
             return req.redirect(to: "/app/c/\(context.companyID.uuidString.lowercased())/vouchers/\(v.id.uuidString.lowercased())?notice=voucher-saved")
         } catch let e as APIError where e.status.code < 500 && e.status != .notFound {
-            let v = try await VoucherController.load(req.parameters.get("voucherID") ?? "", company: context.companyID, on: req.db)
+            let v = try await VoucherController.loadVisible(req.parameters.get("voucherID") ?? "", for: req)
             let detail = e.fields.map { "\($0.field) \($0.message)" }.joined(separator: "; ")
             return try await voucherPage(req, v, flash: "Not regularised: " + (detail.isEmpty ? e.message : detail), status: e.status)
         }
@@ -140,7 +141,7 @@ enum WebBooksController {
                                   error: String? = nil, status: HTTPStatus) async throws -> Response
     {
         let (context, dto, _) = try await company(req)
-        let active = try await Chart.ledgers(company: context.companyID, on: req.db).filter(\.active)
+        let active = try await req.visibleLedgers().filter(\.active)
         var model = VoucherEntryPage.Model(companyID: context.companyID, types: try await typeNames(context.companyID, req.db),
                                            ledgers: active.map(\.name), billWiseLedgers: Set(active.filter(\.bill_wise).map(\.name)),
                                            values: values, errors: errors, error: error, voucherID: voucher?.id)
@@ -164,7 +165,7 @@ enum WebBooksController {
         let (context, dto, model) = try await company(req)
         var asOf = Format.today()
         if let raw = req.query[String.self, at: "asOf"], let d = CalendarDate(raw) { asOf = d }
-        let tb = try await TrialBalance.compute(company: model, asOf: asOf, on: req.db)
+        let tb = try await TrialBalance.compute(company: model, asOf: asOf, on: req.db).withholding(try await req.ledgerVisibility())
         return WebForm.page(TrialBalancePage.render(tb, companyID: context.companyID, chrome: req.chrome("Trial balance", section: .reports, company: dto)))
     }
 

@@ -119,7 +119,7 @@ enum WebGSTController {
     private static func entryPage(_ req: Request, values: [String: String], errors: [String: String] = [:], error: String? = nil,
                                   status: HTTPStatus) async throws -> Response {
         let (context, dto) = try await company(req)
-        let ledgers = try await Chart.ledgers(company: context.companyID, on: req.db).filter(\.active)
+        let ledgers = try await req.visibleLedgers().filter(\.active)
         let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: context.companyID, on: req.db).map { ($0.id, $0) })
         let parties = ledgers.filter { groups[$0.group_id]?.is_party_group == true || groups[$0.group_id]?.role.isCashOrBank == true }.map(\.name)
         let items = try await ItemController.list(req: req).items.filter(\.active).map(\.name)

@@ -136,7 +136,7 @@ enum WebStockController {
             }
         }
         let items = try await ItemController.list(req: req).items.filter { $0.kind == "goods" }.map(\.name)
-        let parties = try await Chart.ledgers(company: context.companyID, on: req.db).map(\.name)
+        let parties = try await req.visibleLedgers().map(\.name)
         let units = try await Units.all(company: context.companyID, on: req.db).map(\.symbol)
         return WebForm.page(StockPages.orders(outstanding: outstanding, openOrders: open, values: values, errors: errors, items: items, units: units, parties: parties,
                                               companyID: context.companyID, chrome: req.chrome("Orders and notes", section: .stock, company: dto)),

@@ -97,6 +97,9 @@ enum Capability: String, CaseIterable, Sendable {
     case auditView = "audit.view"
     case mastersView = "masters.view"
     case mastersEdit = "masters.edit"
+    /// Seeing restricted ledgers, their entries and the vouchers touching them: not a route's capability but a filter
+    /// on every read (`LedgerVisibility`).
+    case ledgersRestricted = "ledgers.restricted"
     case vouchersView = "vouchers.view"
     case vouchersCreate = "vouchers.create"
     case vouchersAmend = "vouchers.amend"
@@ -112,7 +115,7 @@ enum Capability: String, CaseIterable, Sendable {
 
     /// What an auditor holds: every read, the audit log and exports, and no write.
     static let readOnly: Set<Capability> = [
-        .companyView, .auditView, .mastersView, .vouchersView, .reportsView, .gstExport, .inventoryView, .paymentsView,
+        .companyView, .auditView, .mastersView, .ledgersRestricted, .vouchersView, .reportsView, .gstExport, .inventoryView, .paymentsView,
     ]
 }
 

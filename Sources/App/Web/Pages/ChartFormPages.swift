@@ -52,6 +52,8 @@ enum LedgerFormPage {
                                 extra: [.attribute(named: "inputmode", value: "decimal")]),
             ]),
             FormField.checkbox("billWise", label: "Maintain balances bill-by-bill", checked: v["billWise"] == "true"),
+            FormField.checkbox("restricted", label: "Restricted (salaries, directors' accounts): only owner, admin, accountant and auditor see it",
+                               checked: v["restricted"] == "true"),
         ]
         if m.ledgerID != nil {
             fields.append(FormField.checkbox("active", label: "Active (a deactivated ledger keeps its history but takes no new vouchers)",
@@ -68,7 +70,8 @@ enum LedgerFormPage {
     /// The form's values for an existing ledger.
     static func values(_ l: LedgerDTO) -> [String: String] {
         var v: [String: String] = ["name": l.name, "group": l.group, "openingAmount": l.openingBalance.amount,
-                                   "openingSide": l.openingBalance.side.rawValue, "billWise": String(l.billWise), "active": String(l.active)]
+                                   "openingSide": l.openingBalance.side.rawValue, "billWise": String(l.billWise), "active": String(l.active),
+                                   "restricted": String(l.restricted)]
         v["gstin"] = l.gstin
         v["registrationType"] = l.registrationType
         v["stateCode"] = l.stateCode
@@ -94,6 +97,7 @@ enum LedgerFormPage {
             o["openingBalance"] = ["amount": .string(amount.isEmpty ? "0.00" : amount), "side": .string(form["openingSide"] ?? "Dr")]
         }
         o["billWise"] = .bool(form["billWise"] == "true")
+        o["restricted"] = .bool(form["restricted"] == "true")
         if editing { o["active"] = .bool(form["active"] == "true") }
         return .object(o)
     }
