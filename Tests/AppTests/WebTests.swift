@@ -103,6 +103,48 @@ import VaporTesting
         }
     }
 
+    @Test func the_account_page_changes_the_password_and_signs_out_everywhere() async throws {
+        try await withApp { app in
+            let client = TestClient(app: app)
+            let user = try await client.register("me@example.com")
+            let here = try await WebTestSession.start(for: user.userID, on: app)
+            let elsewhere = try await WebTestSession.start(for: user.userID, on: app)
+            let page = try await here.send(.GET, "/app/account")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Change password") && page.text.contains("Sign out everywhere") && page.text.contains("me@example.com"))
+            #expect(try await here.send(.GET, "/app").text.contains(#"href="/app/account""#))
+
+            let wrong = try await here.send(.POST, "/app/account/password", form: ["currentPassword": "not it", "newPassword": "a brand new secret"])
+            #expect(wrong.status == .unprocessableEntity)
+            #expect(wrong.text.contains("is not your current password"))
+            #expect(try await elsewhere.send(.GET, "/app").status == .ok)
+
+            let changed = try await here.send(.POST, "/app/account/password",
+                                              form: ["currentPassword": "correct horse battery", "newPassword": "a brand new secret"])
+            #expect(changed.status == .seeOther)
+            #expect(changed.headers.first(name: .location) == "/app/account?notice=password-changed")
+            let fresh = try #require(changed.headers.setCookie?[WebCookies.session]?.string)
+            // Every earlier session ends: both browsers and the API token.
+            #expect(try await here.send(.GET, "/app").status == .seeOther)
+            #expect(try await elsewhere.send(.GET, "/app").status == .seeOther)
+            #expect(try await client.send(.GET, "/api/v1/me", token: user.accessToken).status == .unauthorized)
+            let session = try #require(try await WebSession.query(on: app.db).filter(\.$tokenHash == TokenService.hash(fresh)).first())
+            let now = WebTestSession(app: app, cookie: fresh, csrf: session.csrfToken)
+            #expect(try await now.send(.GET, "/app/account?notice=password-changed").text.contains("Every other session has been signed out"))
+            let api = try await client.login("me@example.com", password: "a brand new secret")
+
+            let out = try await now.send(.POST, "/app/account/sign-out-everywhere")
+            #expect(out.status == .seeOther)
+            #expect(out.headers.first(name: .location) == "/signin")
+            #expect(try await now.send(.GET, "/app").status == .seeOther)
+            #expect(try await client.send(.GET, "/api/v1/me", token: api.accessToken).status == .unauthorized)
+            // Without the form's token nothing happens.
+            let other = try await WebTestSession.start(for: user.userID, on: app)
+            #expect(try await other.send(.POST, "/app/account/sign-out-everywhere", csrf: "forged").status == .forbidden)
+            #expect(try await other.send(.GET, "/app").status == .ok)
+        }
+    }
+
     @Test func missing_or_wrong_csrf_is_refused_and_changes_nothing() async throws {
         try await withApp { app in
             let client = TestClient(app: app)

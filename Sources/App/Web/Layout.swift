@@ -90,7 +90,7 @@ enum Layout {
                     ? el("a", ["href": bell, "class": "bell", "aria-label": "Notifications", "aria-current": "page"], text: "🔔")
                     : el("a", ["href": bell, "class": "bell", "aria-label": "Notifications"], text: "🔔"))
             }
-            who.append(el("span", [:], [.t(user)]))
+            who.append(el("a", ["href": "/app/account", "title": "Your account: password, sign out everywhere"], text: user))
             who.append(el("form", ["method": "post", "action": "/signout", "class": "inline-form"], [
                 csrfField(chrome.csrf),
                 el("button", ["type": "submit", "class": "link"], text: "Sign out"),

@@ -65,6 +65,11 @@ enum WebAuthController {
                     by: actor, on: db)
             }
         }
+        return signedOut(req)
+    }
+
+    /// Back to sign in with the session cookie gone.
+    static func signedOut(_ req: Request) -> Response {
         let response = req.redirect(to: "/signin")
         let tls = req.application.config.tls
         response.cookies[WebCookies.name(WebCookies.session, tls: tls)] = WebCookies.expired(tls: tls)
@@ -81,7 +86,7 @@ enum WebAuthController {
         return token
     }
 
-    private static func signedIn(_ req: Request, token: String, to target: String) -> Response {
+    static func signedIn(_ req: Request, token: String, to target: String) -> Response {
         let response = req.redirect(to: target, redirectType: .normal)
         let tls = req.application.config.tls
         response.cookies[WebCookies.name(WebCookies.session, tls: tls)] = WebCookies.make(token, tls: tls, maxAge: Int(WebCookies.lifetime))

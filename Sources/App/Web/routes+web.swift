@@ -32,6 +32,13 @@ func webRoutes(_ app: Application) {
         signedIn.on(.POST, "app", "companies", "new", api: .page("New company", .user), use: WebCompanyController.create)
     }
 
+    do {  // The signed-in person's account
+        signedIn.on(.GET, "app", "account", api: .page("Your account", .user), use: WebAccountController.accountPage)
+        signedIn.on(.POST, "app", "account", "password", api: .page("Change password", .user), use: WebAccountController.changePassword)
+        signedIn.on(.POST, "app", "account", "sign-out-everywhere", api: .page("Sign out everywhere", .user),
+                    use: WebAccountController.signOutEverywhere)
+    }
+
     do {  // Invitations: the link in the email
         signedIn.on(.GET, "invitations", ":token", api: .page("Invitation", .user), use: WebAccountController.invitationPage)
         signedIn.on(.POST, "invitations", ":token", api: .page("Accept invitation", .user), use: WebAccountController.accept)

@@ -28,6 +28,18 @@ enum SessionsController {
     /// every other session ended; the caller gets tokens for a fresh sign-in.
     @Sendable static func changePassword(req: Request) async throws -> AuthResponse {
         let body = try req.decodeBody(PasswordChangeRequest.self)
+        let family = UUID()
+        let (user, refresh) = try await changePassword(body, on: req) { userID, db in
+            try await AuthController.issueRefreshToken(for: userID, family: family, on: db)
+        }
+        return AuthResponse(accessToken: try await AuthController.accessToken(req, user: try user.requireID(), family: family),
+                            refreshToken: refresh, expiresIn: Int(TokenService.accessLifetime), user: try UserDTO(user))
+    }
+
+    /// The password change the API and the account page share: checks, sets, ends every session, and starts the
+    /// caller's new one with `fresh` in the same transaction.
+    static func changePassword<T: Sendable>(_ body: PasswordChangeRequest, on req: Request,
+                                            fresh: @escaping @Sendable (UUID, any Database) async throws -> T) async throws -> (User, T) {
         let userID = try req.authenticatedUserID
         guard let user = try await User.find(userID, on: req.db) else { throw APIError.unauthenticated }
         guard body.newPassword != body.currentPassword else {
@@ -41,15 +53,13 @@ enum SessionsController {
         var signedIn = req.auditActor
         signedIn.userID = userID
         let actor = signedIn
-        let family = UUID()
-        let refresh = try await req.write { db in
+        let started = try await req.write { db in
             try await LoginRateLimiter.release(reservation, on: db)
             try await db.sql().raw("UPDATE users SET password_hash = \(bind: hash) WHERE id = \(bind: userID)").run()
             try await endAll(of: userID, reason: "auth.password_change", actor: actor, on: db)
-            return try await AuthController.issueRefreshToken(for: userID, family: family, on: db)
+            return try await fresh(userID, db)
         }
-        return AuthResponse(accessToken: try await AuthController.accessToken(req, user: userID, family: family), refreshToken: refresh,
-                            expiresIn: Int(TokenService.accessLifetime), user: try UserDTO(user))
+        return (user, started)
     }
 
     /// The session version moves on (every access token fails its check), refresh tokens are revoked and browser
