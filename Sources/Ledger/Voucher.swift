@@ -17,6 +17,9 @@ public enum VoucherKind: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    /// Tax invoices, credit notes and debit notes: documents whose numbers GST rules (`GSTDocumentNumber`).
+    public var isGSTDocument: Bool { self == .sales || self == .creditNote || self == .debitNote }
+
     /// Default number prefix, e.g. `INV` for sales.
     public var defaultPrefix: String {
         switch self {
@@ -118,7 +121,8 @@ public enum VoucherRules {
     }
 }
 
-/// Voucher numbers as Tally users expect them: `INV/2025-26/0001`.
+/// Voucher numbers as Tally users expect them: `INV/2025-26/0001`, or `INV/25-26/0001` for series that number GST
+/// documents (the short year leaves the 16 characters of CGST Rule 46(b) room for a million invoices a year).
 public enum VoucherNumbering {
     /// `2025-26` for the year starting 1 April 2025.
     public static func yearLabel(_ fyStart: CalendarDate) -> String {
@@ -126,13 +130,56 @@ public enum VoucherNumbering {
         return "\(fyStart.year)-\(next < 10 ? "0" : "")\(next)"
     }
 
-    public static func format(prefix: String, suffix: String, width: Int, fyStart: CalendarDate, sequence: Int64) -> String {
+    /// `25-26` for the year starting 1 April 2025.
+    public static func shortYearLabel(_ fyStart: CalendarDate) -> String {
+        String(yearLabel(fyStart).suffix(5))
+    }
+
+    public static func format(prefix: String, suffix: String, width: Int, fyStart: CalendarDate, sequence: Int64,
+                              compactYear: Bool = false) -> String {
         let digits = String(sequence)
         let padded = String(repeating: "0", count: max(0, width - digits.count)) + digits
         var parts = [String]()
         if !prefix.isEmpty { parts.append(prefix) }
-        parts.append(yearLabel(fyStart))
+        parts.append(compactYear ? shortYearLabel(fyStart) : yearLabel(fyStart))
         parts.append(padded)
         return parts.joined(separator: "/") + suffix
+    }
+
+    /// The largest sequence a series can number in a year while its numbers stay valid GST document numbers
+    /// (0 when not even the first is valid).
+    public static func capacity(prefix: String, suffix: String, width: Int, fyStart: CalendarDate, compactYear: Bool) -> Int64 {
+        guard GSTDocumentNumber.problem(format(prefix: prefix, suffix: suffix, width: width, fyStart: fyStart, sequence: 1,
+                                               compactYear: compactYear)) == nil else { return 0 }
+        let fixed = format(prefix: prefix, suffix: suffix, width: 0, fyStart: fyStart, sequence: 0, compactYear: compactYear).count - 1
+        let room = min(18, GSTDocumentNumber.maximumLength - fixed)
+        guard room > 0 else { return 0 }
+        var capacity: Int64 = 1
+        for _ in 0..<room { capacity *= 10 }
+        return capacity - 1
+    }
+}
+
+/// The number of a tax invoice, credit note or debit note: at most 16 characters (CGST Rule 46(b), and Rule 53 for
+/// notes), and for the IRP's INV-01 schema (`DocDtls.No`) an upper-case letter or 1-9 first, then upper-case
+/// letters, digits, `/` and `-` only.
+public enum GSTDocumentNumber {
+    public static let maximumLength = 16
+
+    /// What is wrong with `number` as a GST document number, or nil when nothing is.
+    public static func problem(_ number: String) -> String? {
+        guard !number.isEmpty else { return "is empty" }
+        if number.count > maximumLength {
+            return "'\(number)' has \(number.count) characters; a GST invoice or note number has at most 16 (CGST Rule 46(b))"
+        }
+        let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-")
+        if let bad = number.first(where: { !allowed.contains($0) }) {
+            let hint = bad.isLowercase ? "; use capitals, as the e-invoice schema requires" : ""
+            return "'\(number)' contains '\(bad)': a GST invoice or note number has only capital letters, digits, / and -\(hint)"
+        }
+        if let first = number.first, first == "0" || first == "/" || first == "-" {
+            return "'\(number)' starts with '\(first)': the e-invoice schema requires a capital letter or a digit 1-9 first"
+        }
+        return nil
     }
 }

@@ -245,7 +245,7 @@ import VaporTesting
             ])
             #expect(ok.status == .seeOther)
             let list = try await browser.send(.GET, base + "/vouchers")
-            #expect(list.text.contains("INV/2026-27/0001"))
+            #expect(list.text.contains("INV/26-27/0001"))
             let tb = try await browser.send(.GET, base + "/reports/trial-balance?asOf=2027-03-31")
             #expect(tb.text.contains("Sharma Traders"))
             #expect(tb.text.contains("₹1,100.00 Dr"))
@@ -380,7 +380,7 @@ import VaporTesting
 
             let dayBook = try await browser.send(.GET, base + "/reports/day-book?from=2026-05-01&to=2026-06-30")
             #expect(dayBook.status == .ok)
-            #expect(dayBook.text.contains("INV/2026-27/0001"))
+            #expect(dayBook.text.contains("INV/26-27/0001"))
             #expect(dayBook.text.contains("RCT/2026-27/0001"))
             #expect(try await browser.send(.GET, base + "/reports/day-book?from=nonsense").status == .unprocessableEntity)
         }

@@ -41,6 +41,29 @@ import Testing
         #expect(CalendarDate("2026-01-15")!.financialYearStart(month: 1).description == "2026-01-01")
     }
 
+    /// CGST Rule 46(b): at most 16 characters of letters, digits, - and /; the IRP's DocDtls.No pattern adds capitals
+    /// only and no 0, / or - first.
+    @Test func gst_document_numbers_follow_rule_46_and_the_irp_pattern() {
+        #expect(GSTDocumentNumber.problem("INV/26-27/000001") == nil)
+        #expect(GSTDocumentNumber.problem("INV/2026-27/10000")?.contains("17 characters") == true)
+        #expect(GSTDocumentNumber.problem("inv/26-27/0001")?.contains("use capitals") == true)
+        #expect(GSTDocumentNumber.problem("INV 1")?.contains("' '") == true)
+        #expect(GSTDocumentNumber.problem("0001")?.contains("starts with '0'") == true)
+        #expect(GSTDocumentNumber.problem("/A") != nil && GSTDocumentNumber.problem("-A") != nil)
+        #expect(GSTDocumentNumber.problem("") == "is empty")
+        #expect(GSTDocumentNumber.problem("INV_1")?.contains("'_'") == true)
+
+        let fy = CalendarDate("2026-04-01")!
+        #expect(VoucherNumbering.format(prefix: "INV", suffix: "", width: 4, fyStart: fy, sequence: 1, compactYear: true) == "INV/26-27/0001")
+        // The short year leaves six digits to a three-letter prefix: a million invoices a year fit.
+        #expect(VoucherNumbering.capacity(prefix: "INV", suffix: "", width: 4, fyStart: fy, compactYear: true) == 999_999)
+        // The long year leaves four: the 10,000th invoice would break the rule.
+        #expect(VoucherNumbering.capacity(prefix: "INV", suffix: "", width: 4, fyStart: fy, compactYear: false) == 9_999)
+        #expect(VoucherNumbering.capacity(prefix: "ABCD", suffix: "", width: 4, fyStart: fy, compactYear: false) == 0)
+        #expect(VoucherNumbering.capacity(prefix: "SALES", suffix: "", width: 4, fyStart: fy, compactYear: true) == 9_999)
+        #expect(VoucherNumbering.capacity(prefix: "SALESHO", suffix: "", width: 4, fyStart: fy, compactYear: true) == 0)
+    }
+
     @Test func balances_carry_their_side() throws {
         let b = try Balance(Money(paise: 500), .credit) + Balance(Money(paise: 200), .debit)
         #expect(b.side == .credit)

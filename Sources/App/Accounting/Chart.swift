@@ -147,7 +147,8 @@ enum ChartSeeder {
         }
         for kind in VoucherKind.allCases {
             let row = VoucherTypeRow(id: UUID(), company_id: company, name: kind.displayName, name_key: Chart.nameKey(kind.displayName),
-                                     kind: kind, prefix: kind.defaultPrefix, suffix: "", width: 4, automatic: true, reserved: true)
+                                     kind: kind, prefix: kind.defaultPrefix, suffix: "", width: 4, automatic: true, reserved: true,
+                                     compact_year: kind.isGSTDocument)
             try await sql.insert(into: "voucher_types").model(row).run()
         }
     }
@@ -164,4 +165,36 @@ struct VoucherTypeRow: Codable, Sendable {
     var width: Int
     var automatic: Bool
     var reserved: Bool
+    /// Numbers with the short year (`INV/26-27/0001`): series of GST documents created since migration 031.
+    var compact_year: Bool = false
+
+    /// The number `sequence` of the year starting `fyStart`.
+    func number(_ sequence: Int64, fyStart: CalendarDate) -> String {
+        VoucherNumbering.format(prefix: prefix, suffix: suffix, width: width, fyStart: fyStart, sequence: sequence, compactYear: compact_year)
+    }
+
+    /// The series' number `sequence`, refused when it is a GST document number the rules do not allow.
+    func checkedNumber(_ sequence: Int64, fyStart: CalendarDate) throws -> String {
+        let number = number(sequence, fyStart: fyStart)
+        if kind.isGSTDocument, let problem = GSTDocumentNumber.problem(number) {
+            throw APIError.validation(field: "number", "the next \(name) number \(problem); change the series' prefix or suffix (…/voucher-types)")
+        }
+        return number
+    }
+
+    /// For a new series of GST documents: what is wrong with its prefix, suffix and width, or nil.
+    static func seriesProblem(kind: VoucherKind, prefix: String, suffix: String, width: Int, compactYear: Bool) -> String? {
+        guard kind.isGSTDocument else { return nil }
+        let year = CalendarDate(year: 2026, month: 4, day: 1) ?? CalendarDate.earliest
+        let sample = VoucherNumbering.format(prefix: prefix, suffix: suffix, width: width, fyStart: year, sequence: 1, compactYear: compactYear)
+        if let problem = GSTDocumentNumber.problem(sample) { return "its first number \(problem)" }
+        let capacity = VoucherNumbering.capacity(prefix: prefix, suffix: suffix, width: width, fyStart: year, compactYear: compactYear)
+        if capacity < minimumYearlyCapacity {
+            return "leaves room for only \(capacity) numbers a year within 16 characters (CGST Rule 46(b)); shorten the prefix or suffix"
+        }
+        return nil
+    }
+
+    /// A series of GST documents must be able to number this many in a year.
+    static let minimumYearlyCapacity: Int64 = 99_999
 }

@@ -146,6 +146,7 @@ enum VoucherPosting {
         guard let manual, !manual.isEmpty else {
             throw APIError.validation(field: "number", "is required: \(type.name) vouchers are numbered by hand")
         }
+        if type.kind.isGSTDocument, let problem = GSTDocumentNumber.problem(manual) { throw APIError.validation(field: "number", problem) }
         struct Row: Decodable { var id: UUID }
         let key = "\(type.id)|\(fyStart)|\(manual)"
         let taken = try await db.sql().raw("""
@@ -202,7 +203,7 @@ enum VoucherPosting {
                 let key = "\(p.type.id)|\(p.fyStart)"
                 let n = firstNumber[key]!
                 firstNumber[key] = n + 1
-                number = VoucherNumbering.format(prefix: p.type.prefix, suffix: p.type.suffix, width: p.type.width, fyStart: p.fyStart, sequence: n)
+                number = try p.type.checkedNumber(n, fyStart: p.fyStart)
             }
             let v = VoucherRow(id: .timeOrdered(), company_id: context.companyID, voucher_type_id: p.type.id, kind: p.type.kind, number: number,
                                date: p.date.description, fy_start: p.fyStart.description, narration: p.narration, reference: p.reference,

@@ -62,7 +62,11 @@ enum VoucherTypeController {
             }
             let row = VoucherTypeRow(id: UUID(), company_id: context.companyID, name: name, name_key: Chart.nameKey(name), kind: body.kind,
                                      prefix: body.prefix ?? body.kind.defaultPrefix, suffix: body.suffix ?? "", width: body.width ?? 4,
-                                     automatic: body.automatic ?? true, reserved: false)
+                                     automatic: body.automatic ?? true, reserved: false, compact_year: body.kind.isGSTDocument)
+            if row.automatic, let problem = VoucherTypeRow.seriesProblem(kind: row.kind, prefix: row.prefix, suffix: row.suffix,
+                                                                          width: row.width, compactYear: row.compact_year) {
+                throw APIError.validation(field: body.prefix != nil ? "prefix" : body.suffix != nil ? "suffix" : "width", problem)
+            }
             try await db.sql().insert(into: "voucher_types").model(row).run()
             let dto = VoucherTypeDTO(row)
             try await AuditLog.append(

@@ -34,7 +34,7 @@ enum InvoicePosting {
         let fyStart = (try CalendarDate(stored: computed.invoice.fy_start))
         if outward {
             let sequence = try await VoucherPosting.reserveNumbers(type: type.id, fyStart: fyStart, count: 1, on: db.sql())
-            computed.invoice.number = VoucherNumbering.format(prefix: type.prefix, suffix: type.suffix, width: type.width, fyStart: fyStart, sequence: sequence)
+            computed.invoice.number = try type.checkedNumber(sequence, fyStart: fyStart)
         }
         let request = try await voucher(for: computed, body: body, context: context, company: companyID, actor: actor, on: db)
         var prepared = try await VoucherPosting.prepare(request, context: context, on: db)

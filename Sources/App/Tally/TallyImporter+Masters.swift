@@ -148,7 +148,8 @@ extension TallyImporter {
             return Applied(outcome: .skipped, note: "its base type '\(base ?? m.header.name)' is not an accounting voucher; its vouchers are not imported")
         }
         let row = VoucherTypeRow(id: UUID(), company_id: company, name: m.header.name, name_key: Chart.nameKey(m.header.name), kind: kind,
-                                 prefix: kind.defaultPrefix, suffix: "", width: 4, automatic: true, reserved: false)
+                                 prefix: kind.defaultPrefix, suffix: "", width: 4, automatic: true, reserved: false,
+                                 compact_year: kind.isGSTDocument)
         try await db.sql().insert(into: "voucher_types").model(row).run()
         try await AuditLog.append(AuditEvent(companyID: company, action: "voucher-type.create", entityType: "voucher-type",
                                              entityID: row.id.uuidString.lowercased(), after: try JSONValue(encoding: VoucherTypeDTO(row))), by: actor, on: db)
