@@ -140,8 +140,11 @@ extension EInvoice {
             let service = HSNCode.isService(l.hsn)
             let f = "ItemList[\(i)]"
             check(HSNCode.problem(l.hsn) == nil, f + ".HsnCd", "HSN must have 4 to 8 digits")
+            // E-invoicing applies only above ₹5 crore of turnover, and there the HSN needs 6 digits (Notification 78/2020-CT).
+            check(HSNCode.problem(l.hsn) != nil || l.hsn.count >= 6, f + ".HsnCd", "e-invoicing applies above ₹5 crore of turnover, where the HSN needs at least 6 digits")
             check((3...300).contains(clean(l.description).count), f + ".PrdDesc", "description must have 3 to 300 characters")
             check(service || UQC.codes.contains(l.uqc), f + ".Unit", "goods need a UQC unit")
+            check(service || (l.quantity?.thousandths ?? 0) > 0, f + ".Qty", "goods need a quantity above 0")
             if t.treatment.chargesTax {
                 check(TaxRate.isAllowed(t.rate, on: d.date), f + ".GstRt", "\(t.rate)% is not in the rate master on \(d.date)")
             }
@@ -152,13 +155,15 @@ extension EInvoice {
                              Qty: l.quantity?.decimal ?? 0, Unit: service ? nil : l.uqc, UnitPrice: a(l.unitPrice), TotAmt: a(total),
                              Discount: a(l.discount), AssAmt: a(t.taxable), GstRt: t.rate.decimal, IgstAmt: a(t.igst), CgstAmt: a(t.cgst),
                              SgstAmt: a(t.sgst), CesRt: t.cessRate.decimal, CesAmt: a(t.cess), CesNonAdvlAmt: 0, OthChrg: 0,
-                             TotItemVal: a(t.taxable + t.tax)))
+                             TotItemVal: a(t.invoiceValue)))
         }
         let other = d.lines.filter { [.nilRated, .exempt, .nonGST].contains($0.tax.treatment) }.reduce(Int64(0)) { $0 + $1.tax.taxable }
         let sum = { (k: KeyPath<LineTax, Int64>) in items.reduce(Int64(0)) { $0 + $1.tax[keyPath: k] } }
         let values = Values(AssVal: a(sum(\.taxable)), CgstVal: a(sum(\.cgst)), SgstVal: a(sum(\.sgst)), IgstVal: a(sum(\.igst)), CesVal: a(sum(\.cess)),
                             StCesVal: 0, Discount: 0, OthChrg: a(other), RndOffAmt: a(roundOff),
-                            TotInvVal: a(sum(\.taxable) + sum(\.tax) + other + roundOff))
+                            // Under reverse charge the buyer pays the tax to the government, so the invoice value is
+                            // without it, as in the books and GSTR-1.
+                            TotInvVal: a(sum(\.taxable) + (d.reverseCharge ? 0 : sum(\.tax)) + other + roundOff))
         guard problems.isEmpty else { return .failure(Problems(list: problems)) }
         let igstOnIntra = d.supplyType.isSEZ && d.placeOfSupply == seller.stateCode && sum(\.igst) != 0
         return .success(EInvoice(

@@ -33,14 +33,34 @@ public struct EWayBill: Codable, Sendable, Equatable {
         public var mode: Int?
         public var distanceKm: Int
         public var vehicleNo: String?
-        public init(mode: Int? = nil, distanceKm: Int = 0, vehicleNo: String? = nil) {
+        /// Below the threshold no e-way bill is needed, but one may be made when asked for.
+        public var voluntary: Bool
+        /// The port goods are exported from (or imported through): where an export's journey in India ends.
+        public var port: Port?
+        public init(mode: Int? = nil, distanceKm: Int = 0, vehicleNo: String? = nil, voluntary: Bool = false, port: Port? = nil) {
             self.mode = mode
             self.distanceKm = distanceKm
             self.vehicleNo = vehicleNo
+            self.voluntary = voluntary
+            self.port = port
         }
     }
 
-    public static func build(document d: GSTDocument, seller: TradeParty, buyer: TradeParty, transport: Transport = .init(),
+    public struct Port: Sendable, Equatable {
+        public var pincode: String
+        public var stateCode: String
+        public init(pincode: String, stateCode: String) {
+            self.pincode = pincode
+            self.stateCode = stateCode
+        }
+    }
+
+    /// NIC's state code for a party outside India (its masters use 99, not GST's 96).
+    public static let otherCountry = 99
+
+    /// `ours` is the registration the document belongs to, `party` the other side: a sale moves goods from us to the
+    /// party, a purchase from the party to us.
+    public static func build(document d: GSTDocument, ours: TradeParty, party: TradeParty, transport: Transport = .init(),
                              threshold: Int64 = defaultThreshold) -> Result<EWayBill, EInvoice.Problems> {
         var problems: [PayloadProblem] = []
         func check(_ ok: Bool, _ field: String, _ rule: String) { if !ok { problems.append(.init(field: field, rule: rule)) } }
@@ -48,15 +68,29 @@ public struct EWayBill: Codable, Sendable, Equatable {
         guard (try? GSTDocument.checkSummable([d])) != nil else {
             return .failure(EInvoice.Problems(list: [.init(field: "itemList", rule: "the document's figures are too large to add up")]))
         }
+        guard d.kind == .invoice else {
+            return .failure(EInvoice.Problems(list: [.init(field: "docType", rule:
+                "NIC makes e-way bills for invoices, bills of supply, delivery challans and bills of entry, not for credit or debit notes: returned goods move on a delivery challan (inward, sub-type 7 sales return, document CHL)")]))
+        }
         let goods = d.lines.filter { !HSNCode.isService($0.hsn) }
         check(!goods.isEmpty, "itemList", "an e-way bill moves goods; this document has only services")
         check(goods.count <= 250, "itemList", "at most 250 items")
-        check(d.value >= threshold, "totInvValue", "consignments under \(Money(paise: threshold).indianGrouped) need no e-way bill")
-        let export = d.supplyType.isExport
-        func pin(_ p: TradeParty, _ field: String) -> Int {
-            if field == "to" && export { return 999_999 }
-            let n = Int(p.pincode ?? "") ?? 0
-            check((100_000...999_999).contains(n), field + "Pincode", "a 6-digit PIN code is required")
+        // Rule 138(1): required when the consignment is worth more than the threshold; below it only when asked for.
+        check(d.value > threshold || transport.voluntary, "totInvValue",
+              "consignments of \(Money(paise: threshold).indianGrouped) or less need no e-way bill; ask with voluntary=true to make one anyway")
+        let outward = d.direction == .outward
+        let export = outward && d.supplyType.isExport
+        let importing = !outward && d.partyRegistration == .overseas
+        let sez = outward && d.supplyType.isSEZ
+        let (from, to) = outward ? (ours, party) : (party, ours)
+        if export || importing {
+            check(transport.port != nil, "port", export ? "an export's journey in India ends at the port: give the port's PIN code and state"
+                                                       : "an import's journey in India starts at the port: give the port's PIN code and state")
+        }
+        func pin(_ p: TradeParty, _ field: String, abroad: Bool) -> Int {
+            let raw = abroad ? transport.port?.pincode : p.pincode
+            let n = Int(raw ?? "") ?? 0
+            if !abroad || transport.port != nil { check((100_000...999_999).contains(n), field + "Pincode", "a 6-digit PIN code is required") }
             return n
         }
         func place(_ p: TradeParty, _ field: String) -> String {
@@ -65,28 +99,35 @@ public struct EWayBill: Codable, Sendable, Equatable {
             return s
         }
         if let v = transport.vehicleNo { check(v.allSatisfy { $0.isASCIIDigit || $0.isASCIILetter }, "vehicleNo", "letters and digits only") }
-        let fromPin = pin(seller, "from"), toPin = pin(buyer, "to")
-        let fromPlace = place(seller, "from"), toPlace = place(buyer, "to")
+        let fromPin = pin(from, "from", abroad: importing), toPin = pin(to, "to", abroad: export)
+        let fromPlace = place(from, "from"), toPlace = place(to, "to")
         guard problems.isEmpty else { return .failure(EInvoice.Problems(list: problems)) }
         func a(_ p: Int64) -> Decimal { Decimal(p) / 100 }
         let sum = { (k: KeyPath<LineTax, Int64>) in d.lines.reduce(Int64(0)) { $0 + $1.tax[keyPath: k] } }
-        let intra = !d.isInterState
+        let intra = !d.isInterState && !sez
         let items = goods.enumerated().map { i, l in
             Item(itemNo: i + 1, productName: EInvoice.clean(l.description), productDesc: EInvoice.clean(l.description), hsnCode: Int(l.hsn) ?? 0,
                  qtyUnit: l.uqc, quantity: l.quantity?.decimal ?? 0, taxableAmount: a(l.tax.taxable),
                  cgstRate: intra ? l.tax.rate.half.decimal : 0, sgstRate: intra ? l.tax.rate.half.decimal : 0,
                  igstRate: intra ? 0 : l.tax.rate.decimal, cessRate: l.tax.cessRate.decimal, cessNonAdvol: 0)
         }
-        let main = goods.max { $0.tax.taxable < $1.tax.taxable }!
-        let toState = export ? 96 : Int(buyer.stateCode) ?? 0
+        guard let main = goods.max(by: { $0.tax.taxable < $1.tax.taxable }) else {
+            return .failure(EInvoice.Problems(list: [.init(field: "itemList", rule: "an e-way bill moves goods; this document has only services")]))
+        }
+        let portState = Int(transport.port?.stateCode ?? "") ?? 0
+        // Bill-to is "other country" for exports and SEZ supplies; the goods still travel to the port or the SEZ.
+        let toState = export || sez ? otherCountry : Int(to.stateCode) ?? 0
+        let actTo = export ? portState : Int(to.stateCode) ?? 0
+        let fromState = importing ? otherCountry : Int(from.stateCode) ?? 0
+        let actFrom = importing ? portState : Int(from.stateCode) ?? 0
         return .success(EWayBill(
-            userGstin: seller.gstin ?? "", supplyType: d.direction == .outward ? "O" : "I", subSupplyType: export ? 3 : 1,
-            docType: d.lines.contains { $0.tax.treatment.chargesTax } ? "INV" : "BIL", docNo: d.number, docDate: EInvoice.date(d.date),
+            userGstin: ours.gstin ?? "", supplyType: outward ? "O" : "I", subSupplyType: export ? 3 : importing ? 2 : 1,
+            docType: importing ? "BOE" : d.lines.contains { $0.tax.treatment.chargesTax } ? "INV" : "BIL", docNo: d.number, docDate: EInvoice.date(d.date),
             transactionType: 1,
-            fromGstin: seller.gstin ?? "URP", fromTrdName: EInvoice.clean(seller.legalName), fromAddr1: EInvoice.clean(seller.address),
-            fromPlace: fromPlace, fromPincode: fromPin, fromStateCode: Int(seller.stateCode) ?? 0, actFromStateCode: Int(seller.stateCode) ?? 0,
-            toGstin: export ? "URP" : buyer.gstin ?? "URP", toTrdName: EInvoice.clean(buyer.legalName), toAddr1: EInvoice.clean(buyer.address),
-            toPlace: toPlace, toPincode: toPin, toStateCode: toState, actToStateCode: toState,
+            fromGstin: importing ? "URP" : from.gstin ?? "URP", fromTrdName: EInvoice.clean(from.legalName), fromAddr1: EInvoice.clean(from.address),
+            fromPlace: fromPlace, fromPincode: fromPin, fromStateCode: fromState, actFromStateCode: actFrom,
+            toGstin: export ? "URP" : to.gstin ?? "URP", toTrdName: EInvoice.clean(to.legalName), toAddr1: EInvoice.clean(to.address),
+            toPlace: toPlace, toPincode: toPin, toStateCode: toState, actToStateCode: actTo,
             totalValue: a(sum(\.taxable)), cgstValue: a(sum(\.cgst)), sgstValue: a(sum(\.sgst)), igstValue: a(sum(\.igst)), cessValue: a(sum(\.cess)),
             cessNonAdvolValue: 0, otherValue: a(d.value - sum(\.taxable) - sum(\.tax)), totInvValue: a(d.value),
             transMode: transport.mode, transDistance: transport.distanceKm, vehicleNo: transport.vehicleNo,

@@ -229,7 +229,7 @@ extension GSTR1 {
         func list(_ b2c: Bool) -> [HSNRow] {
             rows.keys.filter { $0.b2c == b2c }.sorted { ($0.hsn, $0.uqc, $0.rate) < ($1.hsn, $1.uqc, $1.rate) }.enumerated().map { i, k in
                 let r = rows[k]!
-                return HSNRow(num: i + 1, hsn_sc: k.hsn, desc: String(r.desc), uqc: k.uqc, qty: Double(r.qty) / 1000, rt: TaxRate(milli: k.rate).number,
+                return HSNRow(num: i + 1, hsn_sc: k.hsn, desc: String(r.desc), uqc: k.uqc, qty: Double(hundredths(r.qty)) / 100, rt: TaxRate(milli: k.rate).number,
                               txval: amount(r.sums.taxable), iamt: amount(r.sums.igst), camt: amount(r.sums.cgst), samt: amount(r.sums.sgst),
                               csamt: amount(r.sums.cess))
             }
@@ -264,4 +264,10 @@ extension GSTR1 {
             })
         })
     }
+}
+
+/// The portal takes HSN quantities with two decimals: thousandths rounded half away from zero to hundredths.
+func hundredths(_ thousandths: Int64) -> Int64 {
+    let rest = thousandths % 10
+    return thousandths / 10 + (abs(rest) >= 5 ? (thousandths < 0 ? -1 : 1) : 0)
 }

@@ -62,8 +62,14 @@ extension GSTR3B {
                 case (.outward, .nonGST): try add("sup_details.osup_nongst", d, t)
                 case (.outward, .zeroRatedWithTax), (.outward, .zeroRatedWithoutTax): try add("sup_details.osup_zero", d, t)
                 case (.outward, _):
-                    // Outward reverse-charge supplies are paid by the recipient, so they stay out of our liability.
-                    guard !d.reverseCharge else { continue }
+                    // Outward reverse-charge supplies: the recipient pays the tax, so 3.1(a) carries their value without
+                    // it (and 3B turnover still agrees with GSTR-1).
+                    guard !d.reverseCharge else {
+                        var value = t
+                        (value.cgst, value.sgst, value.igst, value.cess) = (0, 0, 0, 0)
+                        try add("sup_details.osup_det", d, value)
+                        continue
+                    }
                     try add("sup_details.osup_det", d, t)
                     if inter {
                         switch d.partyRegistration {

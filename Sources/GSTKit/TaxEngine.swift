@@ -85,17 +85,20 @@ public struct SupplyContext: Sendable {
     public var supplyType: SupplyType
     public var reverseCharge: Bool
     public var supplierIsComposition: Bool
+    /// IGST whatever the states: imports, and what an SEZ unit supplies into the rest of India (`SupplyRules`).
+    public var interStateByLaw: Bool
 
     public init(supplierState: StateCode, placeOfSupply: String, supplyType: SupplyType = .regular, reverseCharge: Bool = false,
-                supplierIsComposition: Bool = false) {
+                supplierIsComposition: Bool = false, interStateByLaw: Bool = false) {
         self.supplierState = supplierState
         self.placeOfSupply = placeOfSupply
         self.supplyType = supplyType
         self.reverseCharge = reverseCharge
         self.supplierIsComposition = supplierIsComposition
+        self.interStateByLaw = interStateByLaw
     }
 
-    public var isInterState: Bool { placeOfSupply != supplierState.code }
+    public var isInterState: Bool { interStateByLaw || placeOfSupply != supplierState.code }
 }
 
 /// The per-line decision in the order gst.md §A2.1 gives.

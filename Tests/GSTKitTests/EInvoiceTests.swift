@@ -51,16 +51,65 @@ import Testing
     }
 
     @Test func e_way_bill_for_a_large_consignment_matches_the_hand_worked_payload() throws {
-        let bill = try EWayBill.build(document: GoldenMonth.documents[1], seller: Self.seller, buyer: Self.ravi).get()
+        let bill = try EWayBill.build(document: GoldenMonth.documents[1], ours: Self.seller, party: Self.ravi).get()
         #expect(try jsonObject(try JSONEncoder().encode(bill)) == golden("ewaybill-inv2"))
         // Small consignments and service-only documents get no e-way bill, with the reason.
-        guard case .failure(let small) = EWayBill.build(document: GoldenMonth.documents[0], seller: Self.seller, buyer: Self.kaveri) else {
+        guard case .failure(let small) = EWayBill.build(document: GoldenMonth.documents[0], ours: Self.seller, party: Self.kaveri) else {
             Issue.record("expected problems"); return
         }
         #expect(small.list.map(\.field) == ["totInvValue"])
-        guard case .failure(let services) = EWayBill.build(document: GoldenMonth.documents[8], seller: Self.seller, buyer: Self.kaveri, threshold: 0) else {
+        guard case .failure(let services) = EWayBill.build(document: GoldenMonth.documents[8], ours: Self.seller, party: Self.kaveri, threshold: 0) else {
             Issue.record("expected problems"); return
         }
         #expect(services.list.map(\.field) == ["itemList"])
+    }
+
+    /// Rule 138: which way the goods go, notes refused with NIC's reason, exports to the port, SEZ bill-to abroad.
+    @Test func e_way_bills_go_the_right_way_for_every_kind_of_document() throws {
+        let sale = GoldenMonth.documents[1]
+        var purchase = sale
+        purchase.direction = .inward
+        let inward = try EWayBill.build(document: purchase, ours: Self.seller, party: Self.ravi).get()
+        // We generate it, but the goods come from the supplier to us.
+        #expect(inward.supplyType == "I" && inward.userGstin == Self.seller.gstin)
+        #expect(inward.fromGstin == (Self.ravi.gstin ?? "URP") && inward.toGstin == Self.seller.gstin)
+        #expect(inward.fromPincode == Int(Self.ravi.pincode ?? "") && inward.toPincode == Int(Self.seller.pincode ?? ""))
+
+        var note = sale
+        note.kind = .creditNote
+        guard case .failure(let refused) = EWayBill.build(document: note, ours: Self.seller, party: Self.ravi) else {
+            Issue.record("a credit note got an e-way bill"); return
+        }
+        #expect(refused.list.map(\.field) == ["docType"])
+        #expect(refused.list.first?.rule.contains("sales return") == true)
+
+        // More than ₹50,000 is required; at or below only when asked for.
+        var exactly = sale
+        exactly.value = EWayBill.defaultThreshold
+        guard case .failure(let atThreshold) = EWayBill.build(document: exactly, ours: Self.seller, party: Self.ravi) else {
+            Issue.record("₹50,000 exactly needs no e-way bill"); return
+        }
+        #expect(atThreshold.list.map(\.field) == ["totInvValue"])
+        let small = try EWayBill.build(document: GoldenMonth.documents[0], ours: Self.seller, party: Self.kaveri,
+                                       transport: .init(voluntary: true)).get()
+        #expect(small.supplyType == "O")
+
+        var export = sale
+        export.supplyType = .exportWithPayment
+        export.placeOfSupply = "96"
+        guard case .failure(let noPort) = EWayBill.build(document: export, ours: Self.seller, party: Self.ravi) else {
+            Issue.record("an export without its port"); return
+        }
+        #expect(noPort.list.map(\.field) == ["port"])
+        let shipped = try EWayBill.build(document: export, ours: Self.seller, party: Self.ravi,
+                                         transport: .init(port: .init(pincode: "400707", stateCode: "27"))).get()
+        #expect(shipped.subSupplyType == 3 && shipped.toGstin == "URP" && shipped.toStateCode == EWayBill.otherCountry)
+        #expect(shipped.toPincode == 400_707 && shipped.actToStateCode == 27)
+
+        var sez = sale
+        sez.supplyType = .sezWithPayment
+        let zone = try EWayBill.build(document: sez, ours: Self.seller, party: Self.ravi).get()
+        #expect(zone.toStateCode == EWayBill.otherCountry && zone.actToStateCode == Int(Self.ravi.stateCode))
+        #expect(zone.itemList.allSatisfy { $0.cgstRate == 0 })
     }
 }

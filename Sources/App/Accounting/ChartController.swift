@@ -241,15 +241,20 @@ enum ChartController {
         if let raw = body.gstin {
             do { row.gstin = try GSTIN(raw).value } catch { errors.append(.init(field: "gstin", message: error.description)) }
         }
+        if let t = body.registrationType { row.registration_type = t.rawValue }
+        let overseas = row.registration_type == Registration.overseas.rawValue
         if let state = body.stateCode {
-            if StateCode.registrable.contains(state) { row.state_code = state } else {
-                errors.append(.init(field: "stateCode", message: "'\(state)' is not a GST state code"))
+            // 96 is "Other Country" in GST returns and e-invoices: the state of an overseas party, and of no one else.
+            if StateCode.registrable.contains(state) || (state == "96" && overseas) { row.state_code = state } else {
+                errors.append(.init(field: "stateCode", message: state == "96" ? "96 (other country) is the state of overseas parties only"
+                                                                                : "'\(state)' is not a GST state code"))
             }
         }
-        if let gstin = row.gstin, let state = row.state_code, !gstin.hasPrefix(state) {
+        if overseas, row.gstin != nil {
+            errors.append(.init(field: "gstin", message: "an overseas party has no Indian GSTIN; if it holds one, register it as regular (or sez), not overseas"))
+        } else if let gstin = row.gstin, let state = row.state_code, !gstin.hasPrefix(state) {
             errors.append(.init(field: "gstin", message: "belongs to state \(gstin.prefix(2)) but stateCode is \(state)"))
         }
-        if let t = body.registrationType { row.registration_type = t.rawValue }
         if let a = body.address { row.address = a }
         if let p = body.place { row.place = p }
         if let pin = body.pincode {

@@ -60,9 +60,24 @@ enum EDocuments {
         if let d = distance, d == nil || d! < 0 || d! > 4_000 { errors.append(.init(field: "distance", message: "must be 0 to 4000 km (0 lets the portal work it out)")) }
         let mode = req.query[String.self, at: "transMode"].map { Int($0) }
         if let m = mode, m == nil || !(1...5).contains(m!) { errors.append(.init(field: "transMode", message: "must be 1 road, 2 rail, 3 air, 4 ship or 5 in transit")) }
+        var voluntary = false
+        if let raw = req.query[String.self, at: "voluntary"] {
+            if let flag = Bool(raw) { voluntary = flag } else { errors.append(.init(field: "voluntary", message: "must be true or false")) }
+        }
+        var port: EWayBill.Port?
+        switch (req.query[String.self, at: "portPincode"], req.query[String.self, at: "portState"]) {
+        case (nil, nil): break
+        case (let pin?, let state?):
+            if pin.count != 6 || !pin.allSatisfy({ $0.isASCII && $0.isNumber }) { errors.append(.init(field: "portPincode", message: "must be a 6-digit PIN code")) }
+            if !StateCode.registrable.contains(state) { errors.append(.init(field: "portState", message: "must be the two-digit state code of the port")) }
+            port = EWayBill.Port(pincode: pin, stateCode: state)
+        case (nil, _): errors.append(.init(field: "portPincode", message: "is needed with portState"))
+        case (_, nil): errors.append(.init(field: "portState", message: "is needed with portPincode"))
+        }
         guard errors.isEmpty else { throw APIError.validation(errors) }
-        let transport = EWayBill.Transport(mode: mode ?? nil, distanceKm: (distance ?? 0) ?? 0, vehicleNo: req.query[String.self, at: "vehicleNo"]?.uppercased())
-        switch EWayBill.build(document: p.document, seller: p.seller, buyer: p.buyer, transport: transport) {
+        let transport = EWayBill.Transport(mode: mode ?? nil, distanceKm: (distance ?? 0) ?? 0, vehicleNo: req.query[String.self, at: "vehicleNo"]?.uppercased(),
+                                           voluntary: voluntary, port: port)
+        switch EWayBill.build(document: p.document, ours: p.seller, party: p.buyer, transport: transport) {
         case .success(let payload): return try GSTReturns.portalJSON(payload, filename: "ewaybill-\(safe(p.document.number)).json")
         case .failure(let problems): throw refuse(problems)
         }

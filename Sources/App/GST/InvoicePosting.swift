@@ -132,38 +132,31 @@ enum InvoicePosting {
         }
         let partyRegistration = party.registration_type.flatMap(Registration.init(rawValue:))
             ?? (partyGSTIN != nil ? .regular : role?.isCashOrBank == true ? .consumer : .unregistered)
-        let supplyType = body.supplyType ?? original.flatMap { SupplyType(rawValue: $0.supply_type) } ?? .regular
-        if supplyType.isSEZ && partyRegistration != .sez { errors.append(.init(field: "supplyType", message: "SEZ supplies need a party registered as sez")) }
-        if supplyType.isExport && partyRegistration != .overseas && (body.placeOfSupply ?? "96") != "96" {
-            errors.append(.init(field: "placeOfSupply", message: "an export's place of supply is 96"))
-        }
-
-        // Who supplies to where.
+        // Who supplies to where, and how, by the IGST Act (`SupplyRules`); a note or adjustment follows its original.
         let ourState = StateCode(registration?.state_code ?? company.stateCode) ?? StateCode("27")!
-        var supplierState = ourState.code
-        var placeOfSupply = ourState.code
-        if outward {
-            if let pos = body.placeOfSupply { placeOfSupply = pos } else if body.kind == .advanceAdjustment, let o = original {
-                placeOfSupply = o.place_of_supply
-            } else {
-                do {
-                    placeOfSupply = try TaxEngine.defaultPlaceOfSupply(supplyType: supplyType, partyRegistration: partyRegistration,
-                                                                       partyGSTIN: partyGSTIN, partyState: party.state_code, supplierState: ourState)
-                } catch { errors.append(.init(field: "placeOfSupply", message: error.description)) }
-            }
-        } else {
-            supplierState = partyGSTIN?.stateCode ?? party.state_code ?? ourState.code
-            placeOfSupply = body.placeOfSupply ?? ourState.code
+        let known = try await Items.findMany(body.lines.map(\.item), company: companyID, on: db)
+        let kinds = body.lines.compactMap { known[$0.item]?.kind }
+        let question = SupplyRules.Question(
+            outward: outward, supplyType: body.supplyType ?? original.flatMap { SupplyType(rawValue: $0.supply_type) },
+            placeOfSupply: body.placeOfSupply ?? (body.kind == .advanceAdjustment || original != nil ? original?.place_of_supply : nil),
+            reverseCharge: body.reverseCharge ?? original?.reverse_charge, partyRegistration: partyRegistration, partyGSTIN: partyGSTIN,
+            partyState: party.state_code, ourState: ourState,
+            allServices: !kinds.isEmpty && kinds.allSatisfy { $0 == "service" }, anyServices: kinds.contains("service"))
+        var decision = SupplyRules.Decision(supplyType: .regular, supplierState: ourState.code, placeOfSupply: ourState.code,
+                                            reverseCharge: false, interStateByLaw: false)
+        switch SupplyRules.decide(question) {
+        case .success(let d): decision = d
+        case .failure(let problems): errors += problems.list.map { .init(field: $0.field, message: $0.message) }
         }
-        if placeOfSupply != "96" && !StateCode.registrable.contains(placeOfSupply) {
-            errors.append(.init(field: "placeOfSupply", message: "'\(placeOfSupply)' is not a state code (or 96 for exports)"))
-        }
-        let reverseCharge = body.reverseCharge ?? original?.reverse_charge ?? false
+        let supplyType = decision.supplyType
+        let supplierState = decision.supplierState
+        let placeOfSupply = decision.placeOfSupply
+        let reverseCharge = decision.reverseCharge
         // No tax is charged by a composition or unregistered seller, nor by an unregistered supplier outside reverse charge.
         let noTax = outward ? (registration == nil || registration?.kind == "composition")
             : (!reverseCharge && [.composition, .unregistered, .consumer].contains(partyRegistration))
         let tax = SupplyContext(supplierState: StateCode(supplierState) ?? ourState, placeOfSupply: placeOfSupply, supplyType: supplyType,
-                                reverseCharge: reverseCharge, supplierIsComposition: noTax)
+                                reverseCharge: reverseCharge, supplierIsComposition: noTax, interStateByLaw: decision.interStateByLaw)
 
         // Lines.
         var items: [UUID: ItemRow] = [:]
@@ -172,7 +165,6 @@ enum InvoicePosting {
         let invoiceID = UUID()
         let rates = try await Items.rates(company: companyID, on: db)
         let hsnDigits = HSNCode.requiredDigits(turnoverAbove5Crore: registration?.turnover_above_5cr ?? false)
-        let known = try await Items.findMany(body.lines.map(\.item), company: companyID, on: db)
         for (i, input) in body.lines.enumerated() {
             let f = "lines[\(i)]"
             guard let item = known[input.item], item.active else {

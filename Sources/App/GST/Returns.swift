@@ -55,7 +55,7 @@ enum GSTReturns {
         guard !collected.documents.isEmpty else { return [] }
         try await BulkRows.stream("""
             SELECT l.invoice_id, l.line_no, l.hsn, l.description, l.uqc, l.quantity_milli, l.treatment, l.rate_milli, l.cess_milli,
-                   l.taxable_paise, l.cgst_paise, l.sgst_paise, l.igst_paise, l.cess_paise, l.utgst
+                   l.taxable_paise, l.cgst_paise, l.sgst_paise, l.igst_paise, l.cess_paise, l.utgst, l.price_paise, l.discount_paise
             FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE \(scope)
             """, on: db) { row in try collected.add(line: row) }
         return collected.sorted()
@@ -119,7 +119,8 @@ enum GSTReturns {
                               cess: try row.int("cess_paise"), usesUTGST: try row.bool("utgst"))
             tax.reverseCharge = documents[i].reverseCharge
             documents[i].lines.append(GSTDocument.Line(hsn: try row.string("hsn"), description: try row.string("description"), uqc: try row.string("uqc"),
-                                                       quantity: quantity > 0 ? Quantity(thousandths: quantity) : nil, tax: tax))
+                                                       quantity: quantity > 0 ? Quantity(thousandths: quantity) : nil, tax: tax,
+                                                       unitPrice: try row.int("price_paise"), discount: try row.int("discount_paise")))
         }
     }
 

@@ -1,0 +1,97 @@
+@testable import App
+import Foundation
+import Testing
+import Vapor
+
+/// Imports, SEZ and exports posted through the API, taxed as the IGST Act has them and reported where GSTR-1 and
+/// GSTR-3B put them.
+@Suite struct GSTSupplyTests {
+    private func parties(_ g: GSTFixture) async throws {
+        for body: JSONValue in [
+            ["name": "Shenzhen Parts", "group": "Sundry Creditors", "registrationType": "overseas", "stateCode": "96"],
+            ["name": "Berlin Buyer", "group": "Sundry Debtors", "registrationType": "overseas", "stateCode": "96"],
+            // An SEZ unit in our own state: still IGST.
+            ["name": "SEEPZ Unit", "group": "Sundry Debtors", "registrationType": "sez", "gstin": "27AAJCS5738D1Z6"],
+        ] {
+            let r = try await g.f.post("ledgers", body)
+            #expect(r.status == .created, "\(r.text)")
+        }
+        #expect(try await g.f.post("items", ["name": "Design Licence", "hsn": "998314", "unit": "NA", "gstRate": "18"]).status == .created)
+    }
+
+    @Test func an_import_of_goods_is_igst_and_of_services_reverse_charge() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            try await parties(g)
+            let goods = try await g.invoice("purchase", "Shenzhen Parts", "2026-08-05", [GSTFixture.line("USB Keyboard", "10", "1000.00")],
+                                            extra: ["number": "SZ-1"])
+            #expect(goods.status == .created, "\(goods.text)")
+            #expect(goods.json["totals"]?["igst"]?.stringValue == "1800.00")
+            #expect(goods.json["totals"]?["cgst"]?.stringValue == "0.00")
+            #expect(goods.json["supplierState"]?.stringValue == "96")
+            let services = try await g.invoice("purchase", "Shenzhen Parts", "2026-08-06", [GSTFixture.line("Design Licence", "1", "5000.00")],
+                                               extra: ["number": "SZ-2"])
+            #expect(services.status == .created, "\(services.text)")
+            #expect(services.json["reverseCharge"]?.boolValue == true)
+            #expect(services.json["totals"]?["igst"]?.stringValue == "900.00")
+            let refused = try await g.invoice("purchase", "Shenzhen Parts", "2026-08-06", [GSTFixture.line("Design Licence", "1", "5000.00")],
+                                              extra: ["number": "SZ-3", "reverseCharge": false])
+            #expect(refused.errorFields == ["reverseCharge"])
+
+            // GSTR-3B 4(A)(1) imports of goods and 4(A)(2) imports of services carry IGST only; the services' tax is owed in 3.1(d).
+            let b = try await g.f.get("gst/gstr3b?period=2026-08").json
+            let credits = b["itc_elg"]?["itc_avl"]?.arrayValue ?? []
+            let impg = credits.first { $0["ty"]?.stringValue == "IMPG" }, imps = credits.first { $0["ty"]?.stringValue == "IMPS" }
+            #expect(impg?["iamt"] == .int(1800) && impg?["camt"] == .int(0) && impg?["samt"] == .int(0))
+            #expect(imps?["iamt"] == .int(900) && imps?["camt"] == .int(0))
+            #expect(b["sup_details"]?["isup_rev"]?["iamt"] == .int(900))
+        }
+    }
+
+    @Test func an_sez_sale_is_igst_in_the_same_state_and_lands_in_b2b_as_sewp() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            try await parties(g)
+            let sale = try await g.invoice("sales", "SEEPZ Unit", "2026-08-05", [GSTFixture.line("USB Keyboard", "10", "1000.00")])
+            #expect(sale.status == .created, "\(sale.text)")
+            #expect(sale.json["supplyType"]?.stringValue == "sez-with-payment")
+            #expect(sale.json["totals"]?["igst"]?.stringValue == "1800.00")
+            #expect(sale.json["totals"]?["cgst"]?.stringValue == "0.00")
+            let ordinary = try await g.invoice("sales", "SEEPZ Unit", "2026-08-05", [GSTFixture.line("USB Keyboard", "1", "1000.00")],
+                                               extra: ["supplyType": "regular"])
+            #expect(ordinary.errorFields == ["supplyType"])
+            #expect(ordinary.text.contains("s.7(5)(b)"))
+            let gstr1 = try await g.f.get("gst/gstr1?period=2026-08").json
+            let invoices = gstr1["b2b"]?.arrayValue.flatMap { $0["inv"]?.arrayValue ?? [] } ?? []
+            #expect(invoices.map { $0["inv_typ"]?.stringValue } == ["SEWP"])
+        }
+    }
+
+    @Test func a_sale_to_an_overseas_party_is_an_export_in_exp_not_b2cs() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            try await parties(g)
+            let sale = try await g.invoice("sales", "Berlin Buyer", "2026-08-05", [GSTFixture.line("USB Keyboard", "2", "1000.00")])
+            #expect(sale.status == .created, "\(sale.text)")
+            #expect(sale.json["supplyType"]?.stringValue == "export-with-payment")
+            #expect(sale.json["placeOfSupply"]?.stringValue == "96")
+            let gstr1 = try await g.f.get("gst/gstr1?period=2026-08").json
+            #expect(gstr1["b2cs"] == nil || gstr1["b2cs"]?.arrayValue.isEmpty == true)
+            #expect(gstr1["exp"]?.arrayValue.first?["exp_typ"]?.stringValue == "WPAY")
+            #expect(try await g.invoice("sales", "Berlin Buyer", "2026-08-05", [GSTFixture.line("USB Keyboard", "1", "10.00")],
+                                        extra: ["supplyType": "regular"]).errorFields == ["supplyType"])
+        }
+    }
+
+    @Test func an_overseas_party_has_no_gstin_and_96_is_only_theirs() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            let withGSTIN = try await g.f.post("ledgers", ["name": "Odd Foreigner", "group": "Sundry Debtors", "registrationType": "overseas",
+                                                           "gstin": "27AAJCS5738D1Z6"])
+            #expect(withGSTIN.errorFields == ["gstin"])
+            let local96 = try await g.f.post("ledgers", ["name": "Local 96", "group": "Sundry Debtors", "registrationType": "unregistered",
+                                                         "stateCode": "96"])
+            #expect(local96.errorFields == ["stateCode"])
+        }
+    }
+}
