@@ -61,6 +61,7 @@ public struct EInvoice: Codable, Sendable, Equatable {
     }
     public struct PrecedingDocument: Codable, Sendable, Equatable { public var InvNo: String, InvDt: String }
     public struct References: Codable, Sendable, Equatable { public var PrecDocDtls: [PrecedingDocument] }
+    public struct ExportDetails: Codable, Sendable, Equatable { public var ShipBNo: String, ShipBDt: String, Port: String }
 
     public var Version = "1.1"
     public var TranDtls: Transaction
@@ -70,6 +71,7 @@ public struct EInvoice: Codable, Sendable, Equatable {
     public var ItemList: [Item]
     public var ValDtls: Values
     public var RefDtls: References?
+    public var ExpDtls: ExportDetails?
 
     static func date(_ d: CalendarDate) -> String {
         let s = d.description
@@ -170,7 +172,8 @@ extension EInvoice {
             TranDtls: Transaction(SupTyp: supTyp, RegRev: d.reverseCharge ? "Y" : "N", IgstOnIntra: igstOnIntra ? "Y" : "N"),
             DocDtls: Document(Typ: d.kind == .invoice ? "INV" : d.kind == .creditNote ? "CRN" : "DBN", No: d.number, Dt: date(d.date)),
             SellerDtls: sellerParty, BuyerDtls: buyerParty, ItemList: list, ValDtls: values,
-            RefDtls: d.original.map { References(PrecDocDtls: [PrecedingDocument(InvNo: $0.number, InvDt: date($0.date))]) }))
+            RefDtls: d.original.map { References(PrecDocDtls: [PrecedingDocument(InvNo: $0.number, InvDt: date($0.date))]) },
+            ExpDtls: d.supplyType.isExport ? d.shippingBill.map { ExportDetails(ShipBNo: $0.number, ShipBDt: date($0.date), Port: $0.portCode) } : nil))
     }
 
     public struct Problems: Error, Sendable { public var list: [PayloadProblem] }

@@ -92,6 +92,32 @@ public struct GSTDocument: Sendable {
     public var cancelled: Bool
     public var original: Original?
     public var lines: [Line]
+    /// An export's shipping bill (GSTR-1 `exp` `sbnum`/`sbdt`/`sbpcode`, e-invoice `ExpDtls`): the refund route.
+    public var shippingBill: ShippingBill?
+
+    public struct ShippingBill: Sendable, Equatable {
+        public var number: String
+        public var date: CalendarDate
+        /// The 6-character port code, e.g. `INNSA1` (Nhava Sheva).
+        public var portCode: String
+        public init(number: String, date: CalendarDate, portCode: String) {
+            self.number = number
+            self.date = date
+            self.portCode = portCode
+        }
+
+        /// What is wrong with a shipping bill's number and port code, by field, as GSTR-1 checks them.
+        public static func problems(number: String, portCode: String) -> [(field: String, message: String)] {
+            var out: [(String, String)] = []
+            if !(3...7).contains(number.count) || !number.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                out.append(("number", "a shipping bill number has 3 to 7 digits"))
+            }
+            if portCode.count != 6 || !portCode.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isUppercase) }) {
+                out.append(("port", "a port code has 6 capital letters or digits, e.g. INNSA1"))
+            }
+            return out
+        }
+    }
 
     public init(id: String, direction: Direction = .outward, kind: Kind = .invoice, series: String, number: String, date: CalendarDate,
                 partyName: String, partyGSTIN: String?, partyRegistration: Registration, supplierState: String, placeOfSupply: String,

@@ -25,7 +25,12 @@ public struct GSTR1: Codable, Sendable, Equatable {
         public var typ: String, ntty: String, nt_num: String, nt_dt: String, val: Amount, pos: String?, itms: [Item]
     }
     public struct ExportItem: Codable, Sendable, Equatable { public var rt: Double, txval: Amount, iamt: Amount, csamt: Amount }
-    public struct ExportInvoice: Codable, Sendable, Equatable { public var inum: String, idt: String, val: Amount, itms: [ExportItem] }
+    public struct ExportInvoice: Codable, Sendable, Equatable {
+        public var inum: String, idt: String, val: Amount
+        /// Port code, shipping bill number and date; left out until the shipping bill is known.
+        public var sbpcode: String? = nil, sbnum: String? = nil, sbdt: String? = nil
+        public var itms: [ExportItem]
+    }
     public struct Export: Codable, Sendable, Equatable { public var exp_typ: String; public var inv: [ExportInvoice] }
     public struct AdvanceItem: Codable, Sendable, Equatable { public var rt: Double, ad_amt: Amount, iamt: Amount, camt: Amount, samt: Amount, csamt: Amount }
     public struct Advance: Codable, Sendable, Equatable { public var pos: String, sply_ty: String, itms: [AdvanceItem] }
@@ -123,7 +128,8 @@ extension GSTR1 {
             switch d.kind {
             case .invoice where d.supplyType.isExport:
                 exports[d.supplyType.withPayment ? "WPAY" : "WOPAY", default: []].append(ExportInvoice(
-                    inum: d.number, idt: date(d.date), val: amount(d.value),
+                    inum: d.number, idt: date(d.date), val: amount(d.value), sbpcode: d.shippingBill?.portCode,
+                    sbnum: d.shippingBill?.number, sbdt: d.shippingBill.map { date($0.date) },
                     itms: byRate(taxable).map { ExportItem(rt: $0.rate.number, txval: amount($0.taxable), iamt: amount($0.igst), csamt: amount($0.cess)) }))
             case .invoice where d.partyRegistration.isRegistered:
                 b2b[d.partyGSTIN ?? "", default: []].append(B2BInvoice(

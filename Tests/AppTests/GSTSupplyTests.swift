@@ -80,6 +80,21 @@ import Vapor
             #expect(gstr1["exp"]?.arrayValue.first?["exp_typ"]?.stringValue == "WPAY")
             #expect(try await g.invoice("sales", "Berlin Buyer", "2026-08-05", [GSTFixture.line("USB Keyboard", "1", "10.00")],
                                         extra: ["supplyType": "regular"]).errorFields == ["supplyType"])
+            // The shipping bill goes to GSTR-1 `exp` (sbnum, sbdt, sbpcode): how the IGST refund is matched.
+            let shipped = try await g.invoice("sales", "Berlin Buyer", "2026-08-06", [GSTFixture.line("USB Keyboard", "1", "1000.00")],
+                                              extra: ["shippingBill": ["number": "1234567", "date": "2026-08-07", "port": "INNSA1"]])
+            #expect(shipped.status == .created, "\(shipped.text)")
+            #expect(shipped.json["shippingBill"]?["port"]?.stringValue == "INNSA1")
+            let exp = try await g.f.get("gst/gstr1?period=2026-08").json["exp"]?.arrayValue.flatMap { $0["inv"]?.arrayValue ?? [] } ?? []
+            let row = exp.first { $0["sbnum"] != nil }
+            #expect(row?["sbnum"]?.stringValue == "1234567" && row?["sbdt"]?.stringValue == "07-08-2026" && row?["sbpcode"]?.stringValue == "INNSA1")
+            #expect(exp.count == 2)
+            let bad = try await g.invoice("sales", "Berlin Buyer", "2026-08-06", [GSTFixture.line("USB Keyboard", "1", "1000.00")],
+                                          extra: ["shippingBill": ["number": "12ab", "date": "2026-08-01", "port": "nsa"]])
+            #expect(Set(bad.errorFields) == ["shippingBill.number", "shippingBill.port", "shippingBill.date"])
+            let notExport = try await g.invoice("sales", "Pune Retail", "2026-08-06", [GSTFixture.line("USB Keyboard", "1", "1000.00")],
+                                                extra: ["shippingBill": ["number": "1234567", "date": "2026-08-07", "port": "INNSA1"]])
+            #expect(notExport.errorFields == ["shippingBill"])
         }
     }
 

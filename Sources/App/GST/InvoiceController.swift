@@ -87,7 +87,8 @@ enum InvoiceController {
             supplyType: SupplyType(rawValue: inv.supply_type) ?? .regular, reverseCharge: inv.reverse_charge, billOfSupply: billOfSupply,
             originalInvoiceId: inv.original_invoice_id, lines: dtoLines,
             totals: .init(taxable: m(inv.taxable_paise), cgst: m(sum(\.cgst_paise)), sgst: m(sum(\.sgst_paise)), igst: m(sum(\.igst_paise)),
-                          cess: m(sum(\.cess_paise)), tax: m(inv.tax_paise), roundOff: m(inv.round_off_paise), total: m(inv.total_paise)))
+                          cess: m(sum(\.cess_paise)), tax: m(inv.tax_paise), roundOff: m(inv.round_off_paise), total: m(inv.total_paise)),
+            shippingBill: inv.shipping_bill_number.map { ShippingBillDTO(number: $0, date: inv.shipping_bill_date ?? "", port: inv.shipping_port ?? "") })
     }
 
     /// Newest first; filters by kind and date range.

@@ -72,6 +72,8 @@ struct InvoiceRequest: APIRequestBody, Encodable {
     var notes: [String]?
     /// Sales and purchases billing an order directly, without notes: the order's id; the lines count against it.
     var order: String?
+    /// Exports: the shipping bill, when known at invoicing.
+    var shippingBill: ShippingBillDTO?
     var lines: [Line]
 
     static let maxLines = 1_000
@@ -91,6 +93,7 @@ struct InvoiceRequest: APIRequestBody, Encodable {
         .optional("account", .string(.init(minLength: 1, maxLength: 200, description: "Advance receipts: the cash or bank ledger, name or id"))),
         .optional("notes", .array(.string(.init(minLength: 1, maxLength: 60, description: "Delivery or receipt note id")))),
         .optional("order", .string(.init(minLength: 1, maxLength: 60, description: "Sales or purchase order id this invoice bills directly (no notes)"))),
+        .optional("shippingBill", ShippingBillDTO.schema),
         .required("lines", .array(.object([
             .required("item", .string(.init(minLength: 1, maxLength: 200))),
             .required("quantity", .string(.init(minLength: 1, maxLength: 20))),
@@ -158,6 +161,7 @@ struct InvoiceDTO: APIResponseBody {
     var originalInvoiceId: UUID?
     var lines: [Line]
     var totals: Totals
+    var shippingBill: ShippingBillDTO? = nil
 
     static let schema = Schema.ref("Invoice", .object([
         .required("id", .uuid), .required("kind", .oneOf(InvoiceKind.self)), .required("number", .string()), .required("date", .date),
@@ -165,7 +169,7 @@ struct InvoiceDTO: APIResponseBody {
         .optional("partyGstin", .nullable(.string())), .required("partyRegistration", .oneOf(Registration.self)),
         .optional("registration", .nullable(.string())), .required("supplierState", .string()), .required("placeOfSupply", .string()),
         .required("supplyType", .oneOf(SupplyType.self)), .required("reverseCharge", .boolean), .required("billOfSupply", .boolean),
-        .optional("originalInvoiceId", .nullable(.uuid)),
+        .optional("originalInvoiceId", .nullable(.uuid)), .optional("shippingBill", .nullable(ShippingBillDTO.schema)),
         .required("lines", .array(.object([
             .required("item", .text()), .required("itemId", .uuid), .required("description", .text()), .required("hsn", .string()),
             .required("unit", .string()), .required("quantity", .string()), .required("rate", .string()), .required("discount", .string()),
@@ -199,6 +203,9 @@ struct InvoiceRow: Codable, Sendable {
     var tax_paise: Int64
     var round_off_paise: Int64
     var total_paise: Int64
+    var shipping_bill_number: String? = nil
+    var shipping_bill_date: String? = nil
+    var shipping_port: String? = nil
 }
 
 struct InvoiceLineRow: Codable, Sendable {
@@ -229,4 +236,17 @@ struct InvoiceLineRow: Codable, Sendable {
         LineTax(treatment: Treatment(rawValue: treatment) ?? .intraState, taxable: taxable_paise, rate: TaxRate(milli: rate_milli),
                 cessRate: TaxRate(milli: cess_milli), cgst: cgst_paise, sgst: sgst_paise, igst: igst_paise, cess: cess_paise, usesUTGST: utgst)
     }
+}
+
+/// An export's shipping bill: `{number, date, port}` (port code such as INNSA1).
+struct ShippingBillDTO: Codable, Sendable, Equatable {
+    var number: String
+    var date: String
+    var port: String
+
+    static let schema = Schema.object([
+        .required("number", .string(.init(minLength: 1, maxLength: 20, description: "3 to 7 digits"))),
+        .required("date", .date),
+        .required("port", .string(.init(minLength: 1, maxLength: 10, description: "6-character port code, e.g. INNSA1"))),
+    ])
 }
