@@ -1,5 +1,6 @@
 @testable import App
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 
@@ -107,6 +108,31 @@ import Vapor
             let local96 = try await g.f.post("ledgers", ["name": "Local 96", "group": "Sundry Debtors", "registrationType": "unregistered",
                                                          "stateCode": "96"])
             #expect(local96.errorFields == ["stateCode"])
+        }
+    }
+
+    /// Table 13 lists every number a series gave out: an optional invoice (kept off the books, as Tally's optional
+    /// vouchers are) took one, so it counts there as cancelled, and nowhere else.
+    @Test func an_optional_invoice_counts_in_table_13_and_nowhere_else() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            for day in ["05", "06"] {
+                #expect(try await g.invoice("sales", "Pune Retail", "2026-08-\(day)", [GSTFixture.line("USB Keyboard", "1", "1000.00")]).status == .created)
+            }
+            try await app.db.sql().raw("""
+                UPDATE vouchers SET status = 'optional' WHERE id IN (SELECT voucher_id FROM invoices WHERE number = 'INV/26-27/0002')
+                """).run()
+            let r1 = try await g.f.get("gst/gstr1?period=2026-08").json
+            let b2b = r1["b2b"]?.arrayValue.flatMap { $0["inv"]?.arrayValue ?? [] }.compactMap { $0["inum"]?.stringValue } ?? []
+            #expect(b2b == ["INV/26-27/0001"])
+            let invoices = r1["doc_issue"]?["doc_det"]?.arrayValue.first { $0["doc_num"] == .int(1) }?["docs"]?[0]
+            #expect(invoices?["from"]?.stringValue == "INV/26-27/0001" && invoices?["to"]?.stringValue == "INV/26-27/0002")
+            #expect(invoices?["totnum"] == .int(2) && invoices?["cancel"] == .int(1) && invoices?["net_issue"] == .int(1))
+            // Invoices cannot be made optional through the API (only Tally imports bring them), so the state was set in
+            // the database; put it back, or the after-test audit check rightly names the change.
+            try await app.db.sql().raw("""
+                UPDATE vouchers SET status = 'active' WHERE id IN (SELECT voucher_id FROM invoices WHERE number = 'INV/26-27/0002')
+                """).run()
         }
     }
 }

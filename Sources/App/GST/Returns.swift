@@ -51,7 +51,7 @@ enum GSTReturns {
                    o.place_of_supply AS o_place, o.supply_type AS o_supply_type, o.total_paise AS o_total
             FROM invoices i JOIN vouchers v ON v.id = i.voucher_id JOIN ledgers l ON l.id = i.party_ledger_id
             LEFT JOIN invoices o ON o.id = i.original_invoice_id
-            WHERE \(scope) AND v.status <> 'optional' ORDER BY i.date, i.number
+            WHERE \(scope) ORDER BY i.date, i.number
             """, on: db) { row in try collected.add(invoice: row) }
         guard !collected.documents.isEmpty else { return [] }
         try await BulkRows.stream("""
@@ -92,7 +92,10 @@ enum GSTReturns {
                 partyRegistration: Registration(rawValue: try row.string("party_registration")) ?? .unregistered,
                 supplierState: try row.string("supplier_state"), placeOfSupply: try row.string("place_of_supply"),
                 supplyType: SupplyType(rawValue: try row.string("supply_type")) ?? .regular, reverseCharge: try row.bool("reverse_charge"),
-                value: try row.int("total_paise"), cancelled: try row.string("voucher_status") == "cancelled", lines: [])
+                value: try row.int("total_paise"),
+                // An optional (memorandum) invoice is no supply, but it took a number from the series: Table 13 counts it
+                // among the cancelled, and every other table leaves it out as it does cancelled ones.
+                cancelled: ["cancelled", "optional"].contains(try row.string("voucher_status")), lines: [])
             if let number = try row.optionalString("shipping_bill_number"), let when = CalendarDate(try row.optionalString("shipping_bill_date") ?? ""),
                let port = try row.optionalString("shipping_port") {
                 d.shippingBill = .init(number: number, date: when, portCode: port)
@@ -112,7 +115,6 @@ enum GSTReturns {
         }
 
         func add(line row: any BulkRows.Row) throws {
-            // Lines of optional vouchers were left out with their invoices.
             guard let i = index[try row.uuidText("invoice_id")] else { return }
             let lineNo = try row.int("line_no")
             if let last = lineNumbers[i].last, last > lineNo { unordered.insert(i) }
