@@ -135,4 +135,40 @@ import Vapor
                 """).run()
         }
     }
+
+    /// One month with every kind of supply: GSTR-1, GSTR-3B and the tax ledgers agree head by head.
+    @Test func a_month_of_every_kind_of_supply_ties_out() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            try await parties(g)
+            func L(_ item: String, _ q: String, _ rate: String) -> JSONValue { GSTFixture.line(item, q, rate) }
+            let posts: [(String, String, [JSONValue], [String: JSONValue])] = [
+                ("sales", "Pune Retail", [L("USB Keyboard", "2", "1000.00")], [:]),                          // intra-state B2B
+                ("sales", "Sharma Traders", [L("Cotton T-shirt", "10", "100.00")], [:]),                     // inter-state B2B
+                ("sales", "Walk-in Gujarat", [L("USB Keyboard", "1", "500.00")], [:]),                       // B2C inter-state
+                ("sales", "Pune Retail", [L("Milk", "10", "10.00")], [:]),                                   // nil-rated
+                ("sales", "SEEPZ Unit", [L("USB Keyboard", "1", "1000.00")], [:]),                           // SEZ with payment
+                ("sales", "SEEPZ Unit", [L("USB Keyboard", "1", "1000.00")], ["supplyType": "sez-without-payment"]),
+                ("sales", "Berlin Buyer", [L("USB Keyboard", "1", "2000.00")], [:]),                         // export with payment
+                ("sales", "Berlin Buyer", [L("USB Keyboard", "1", "2000.00")], ["supplyType": "export-without-payment"]),
+                ("purchase", "Gujarat Supplies", [L("USB Keyboard", "5", "300.00")], ["number": "GS-1"]),    // inter-state ITC
+                ("purchase", "Shenzhen Parts", [L("USB Keyboard", "5", "300.00")], ["number": "SZ-1"]),      // import of goods
+                ("purchase", "Shenzhen Parts", [L("Design Licence", "1", "1000.00")], ["number": "SZ-2"]),   // import of services, RCM
+                ("purchase", "Local Transporter", [L("Road Freight", "1", "1000.00")], ["number": "LT-1", "reverseCharge": true]),
+            ]
+            for (i, (kind, party, lines, extra)) in posts.enumerated() {
+                let r = try await g.invoice(kind, party, "2026-08-\(String(format: "%02d", i + 1))", lines, extra: extra)
+                #expect(r.status == .created, "\(kind) \(party): \(r.text)")
+            }
+            let original = try await g.f.get("invoices?kind=sales").json["items"]?.arrayValue.last?["id"]?.stringValue ?? ""
+            let note = try await g.invoice("credit-note", "Pune Retail", "2026-08-20", [L("USB Keyboard", "1", "1000.00")],
+                                           extra: ["originalInvoice": .string(original)])
+            #expect(note.status == .created, "\(note.text)")
+            let tie = try await g.f.get("gst/tie-out?period=2026-08").json
+            #expect(tie["agrees"]?.boolValue == true, "\(tie)")
+            let igst = tie["rows"]?.arrayValue.first { $0["head"]?.stringValue == "IGST" }
+            // Inter-state 50 + B2C 90 + SEZ 180 + export 360 on the outward side; 180 on imported services owed in 3.1(d).
+            #expect(igst?["gstr3bReverseCharge"]?.stringValue == "180.00", "\(tie)")
+        }
+    }
 }
