@@ -64,6 +64,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(AddRestrictedLedgers())
     app.migrations.add(AddCompactVoucherYear())
     app.migrations.add(AddShippingBills())
+    app.migrations.add(AddShipTo())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

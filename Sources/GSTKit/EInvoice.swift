@@ -2,7 +2,7 @@ import Foundation
 import Ledger
 
 /// Who is on either side of an e-invoice or e-way bill.
-public struct TradeParty: Sendable {
+public struct TradeParty: Sendable, Equatable {
     public var gstin: String?
     public var legalName: String
     public var address: String
@@ -62,6 +62,12 @@ public struct EInvoice: Codable, Sendable, Equatable {
     public struct PrecedingDocument: Codable, Sendable, Equatable { public var InvNo: String, InvDt: String }
     public struct References: Codable, Sendable, Equatable { public var PrecDocDtls: [PrecedingDocument] }
     public struct ExportDetails: Codable, Sendable, Equatable { public var ShipBNo: String, ShipBDt: String, Port: String }
+    public struct ShipTo: Codable, Sendable, Equatable {
+        public var Gstin: String?
+        public var LglNm: String, Addr1: String, Loc: String
+        public var Pin: Int
+        public var Stcd: String
+    }
 
     public var Version = "1.1"
     public var TranDtls: Transaction
@@ -72,6 +78,7 @@ public struct EInvoice: Codable, Sendable, Equatable {
     public var ValDtls: Values
     public var RefDtls: References?
     public var ExpDtls: ExportDetails?
+    public var ShipDtls: ShipTo?
 
     static func date(_ d: CalendarDate) -> String {
         let s = d.description
@@ -134,6 +141,15 @@ extension EInvoice {
         }
         let sellerParty = party(seller, "SellerDtls", pos: nil)
         let buyerParty = party(buyer, "BuyerDtls", pos: d.supplyType.isExport ? "96" : d.placeOfSupply)
+        let shipTo = d.shipTo.map { p -> ShipTo in
+            let name = clean(p.legalName), address = clean(p.address), place = clean(p.place)
+            check((3...100).contains(name.count), "ShipDtls.LglNm", "legal name must have 3 to 100 characters")
+            check((3...100).contains(address.count), "ShipDtls.Addr1", "address must have 3 to 100 characters")
+            check((3...50).contains(place.count), "ShipDtls.Loc", "location (city) must have 3 to 50 characters")
+            let pin = Int(p.pincode ?? "") ?? 0
+            check((100_000...999_999).contains(pin), "ShipDtls.Pin", "a 6-digit PIN code is required")
+            return ShipTo(Gstin: p.gstin ?? "URP", LglNm: name, Addr1: address, Loc: place, Pin: pin, Stcd: p.stateCode)
+        }
 
         func a(_ p: Int64) -> Decimal { Decimal(p) / 100 }
         var list: [Item] = []
@@ -173,7 +189,8 @@ extension EInvoice {
             DocDtls: Document(Typ: d.kind == .invoice ? "INV" : d.kind == .creditNote ? "CRN" : "DBN", No: d.number, Dt: date(d.date)),
             SellerDtls: sellerParty, BuyerDtls: buyerParty, ItemList: list, ValDtls: values,
             RefDtls: d.original.map { References(PrecDocDtls: [PrecedingDocument(InvNo: $0.number, InvDt: date($0.date))]) },
-            ExpDtls: d.supplyType.isExport ? d.shippingBill.map { ExportDetails(ShipBNo: $0.number, ShipBDt: date($0.date), Port: $0.portCode) } : nil))
+            ExpDtls: d.supplyType.isExport ? d.shippingBill.map { ExportDetails(ShipBNo: $0.number, ShipBDt: date($0.date), Port: $0.portCode) } : nil,
+            ShipDtls: shipTo))
     }
 
     public struct Problems: Error, Sendable { public var list: [PayloadProblem] }

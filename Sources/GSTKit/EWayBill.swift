@@ -82,7 +82,10 @@ public struct EWayBill: Codable, Sendable, Equatable {
         let export = outward && d.supplyType.isExport
         let importing = !outward && d.partyRegistration == .overseas
         let sez = outward && d.supplyType.isSEZ
-        let (from, to) = outward ? (ours, party) : (party, ours)
+        // Bill-to ship-to: the bill goes to the party, the goods (and the PIN, place and state they travel to) elsewhere.
+        let (from, billTo) = outward ? (ours, party) : (party, ours)
+        let shipTo = outward && !export ? d.shipTo : nil
+        let to = shipTo ?? billTo
         if export || importing {
             check(transport.port != nil, "port", export ? "an export's journey in India ends at the port: give the port's PIN code and state"
                                                        : "an import's journey in India starts at the port: give the port's PIN code and state")
@@ -116,17 +119,17 @@ public struct EWayBill: Codable, Sendable, Equatable {
         }
         let portState = Int(transport.port?.stateCode ?? "") ?? 0
         // Bill-to is "other country" for exports and SEZ supplies; the goods still travel to the port or the SEZ.
-        let toState = export || sez ? otherCountry : Int(to.stateCode) ?? 0
+        let toState = export || sez ? otherCountry : Int(billTo.stateCode) ?? 0
         let actTo = export ? portState : Int(to.stateCode) ?? 0
         let fromState = importing ? otherCountry : Int(from.stateCode) ?? 0
         let actFrom = importing ? portState : Int(from.stateCode) ?? 0
         return .success(EWayBill(
             userGstin: ours.gstin ?? "", supplyType: outward ? "O" : "I", subSupplyType: export ? 3 : importing ? 2 : 1,
             docType: importing ? "BOE" : d.lines.contains { $0.tax.treatment.chargesTax } ? "INV" : "BIL", docNo: d.number, docDate: EInvoice.date(d.date),
-            transactionType: 1,
+            transactionType: shipTo == nil ? 1 : 2,
             fromGstin: importing ? "URP" : from.gstin ?? "URP", fromTrdName: EInvoice.clean(from.legalName), fromAddr1: EInvoice.clean(from.address),
             fromPlace: fromPlace, fromPincode: fromPin, fromStateCode: fromState, actFromStateCode: actFrom,
-            toGstin: export ? "URP" : to.gstin ?? "URP", toTrdName: EInvoice.clean(to.legalName), toAddr1: EInvoice.clean(to.address),
+            toGstin: export ? "URP" : billTo.gstin ?? "URP", toTrdName: EInvoice.clean(billTo.legalName), toAddr1: EInvoice.clean(to.address),
             toPlace: toPlace, toPincode: toPin, toStateCode: toState, actToStateCode: actTo,
             totalValue: a(sum(\.taxable)), cgstValue: a(sum(\.cgst)), sgstValue: a(sum(\.sgst)), igstValue: a(sum(\.igst)), cessValue: a(sum(\.cess)),
             cessNonAdvolValue: 0, otherValue: a(d.value - sum(\.taxable) - sum(\.tax)), totInvValue: a(d.value),

@@ -92,6 +92,9 @@ public struct GSTDocument: Sendable {
     public var cancelled: Bool
     public var original: Original?
     public var lines: [Line]
+    /// Where the goods go when that is not the buyer's address (bill-to ship-to): e-invoice `ShipDtls`, and the
+    /// e-way bill's destination. The place of supply stays the buyer's (IGST Act s.10(1)(b)).
+    public var shipTo: TradeParty?
     /// An export's shipping bill (GSTR-1 `exp` `sbnum`/`sbdt`/`sbpcode`, e-invoice `ExpDtls`): the refund route.
     public var shippingBill: ShippingBill?
 

@@ -171,4 +171,48 @@ import Vapor
             #expect(igst?["gstr3bReverseCharge"]?.stringValue == "180.00", "\(tie)")
         }
     }
+
+    /// An e-invoice and e-way bill from a real invoice: unit price and discount as entered, bill-to ship-to, a
+    /// purchase's e-way bill from the supplier to us, and a credit note refused.
+    @Test func e_documents_carry_price_discount_ship_to_and_direction() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            #expect(try await g.f.post("gst/registrations", ["gstin": "27AAPFU0939F1ZV", "legalName": "Acme Traders Private Limited",
+                                                             "address": "12 Station Road", "place": "Pune", "pincode": "411001"]).status == .created)
+            _ = try await g.f.client.send(.PATCH, "\(g.f.base)/ledgers/Sharma%20Traders", token: g.f.owner.accessToken,
+                                          json: ["address": "5 Market Street", "place": "Bengaluru", "pincode": "560001"])
+            let shipTo: JSONValue = ["name": "Sharma Traders Godown", "address": "Plot 9 KIADB", "place": "Hosur Road", "pincode": "560099",
+                                     "stateCode": "29"]
+            let sale = try await g.invoice("sales", "Sharma Traders", "2026-08-05",
+                                           [GSTFixture.line("USB Keyboard", "60", "1000.00", discount: "500.00")], extra: ["shipTo": shipTo])
+            #expect(sale.status == .created, "\(sale.text)")
+            let id = sale.json["id"]?.stringValue ?? ""
+            let e = try await g.f.get("invoices/\(id)/einvoice")
+            #expect(e.status == .ok, "\(e.text)")
+            let item = e.json["ItemList"]?[0]
+            #expect(item?["UnitPrice"] == .int(1000) && item?["Discount"] == .int(500))
+            #expect(item?["TotAmt"] == .int(60000) && item?["AssAmt"] == .int(59500))
+            #expect(e.json["ShipDtls"]?["Pin"] == .int(560099) && e.json["ShipDtls"]?["LglNm"]?.stringValue == "Sharma Traders Godown")
+            let ewb = try await g.f.get("invoices/\(id)/ewaybill").json
+            #expect(ewb["transactionType"] == .int(2) && ewb["toPincode"] == .int(560099) && ewb["toGstin"]?.stringValue == "29AABCR1718E1ZL")
+            #expect(try await g.invoice("sales", "Sharma Traders", "2026-08-05", [GSTFixture.line("USB Keyboard", "1", "10.00")],
+                                        extra: ["shipTo": ["name": "X", "address": "Y", "place": "Z", "pincode": "012345", "stateCode": "99"]])
+                .errorFields.sorted() == ["shipTo.address", "shipTo.name", "shipTo.pincode", "shipTo.place", "shipTo.stateCode"])
+
+            _ = try await g.f.client.send(.PATCH, "\(g.f.base)/ledgers/Gujarat%20Supplies", token: g.f.owner.accessToken,
+                                          json: ["address": "7 Ring Road", "place": "Surat", "pincode": "395003"])
+            let purchase = try await g.invoice("purchase", "Gujarat Supplies", "2026-08-06", [GSTFixture.line("USB Keyboard", "60", "1000.00")],
+                                               extra: ["number": "GS-9"])
+            let inward = try await g.f.get("invoices/\(purchase.json["id"]?.stringValue ?? "")/ewaybill").json
+            #expect(inward["supplyType"]?.stringValue == "I" && inward["fromGstin"]?.stringValue == "24AANFA2641L1ZF")
+            #expect(inward["toGstin"]?.stringValue == "27AAPFU0939F1ZV" && inward["userGstin"]?.stringValue == "27AAPFU0939F1ZV")
+
+            let note = try await g.invoice("credit-note", "Sharma Traders", "2026-08-07", [GSTFixture.line("USB Keyboard", "59", "1000.00")],
+                                           extra: ["originalInvoice": .string(id)])
+            #expect(note.status == .created, "\(note.text)")
+            let refused = try await g.f.get("invoices/\(note.json["id"]?.stringValue ?? "")/ewaybill")
+            #expect(refused.errorFields == ["docType"])
+            #expect(refused.text.contains("sales return"))
+        }
+    }
 }

@@ -88,7 +88,8 @@ enum InvoiceController {
             originalInvoiceId: inv.original_invoice_id, lines: dtoLines,
             totals: .init(taxable: m(inv.taxable_paise), cgst: m(sum(\.cgst_paise)), sgst: m(sum(\.sgst_paise)), igst: m(sum(\.igst_paise)),
                           cess: m(sum(\.cess_paise)), tax: m(inv.tax_paise), roundOff: m(inv.round_off_paise), total: m(inv.total_paise)),
-            shippingBill: inv.shipping_bill_number.map { ShippingBillDTO(number: $0, date: inv.shipping_bill_date ?? "", port: inv.shipping_port ?? "") })
+            shippingBill: inv.shipping_bill_number.map { ShippingBillDTO(number: $0, date: inv.shipping_bill_date ?? "", port: inv.shipping_port ?? "") },
+            shipTo: inv.ship_to.flatMap { try? JSONDecoder().decode(ShipToDTO.self, from: Data($0.utf8)) })
     }
 
     /// Newest first; filters by kind and date range.

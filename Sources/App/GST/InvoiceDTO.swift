@@ -74,6 +74,8 @@ struct InvoiceRequest: APIRequestBody, Encodable {
     var order: String?
     /// Exports: the shipping bill, when known at invoicing.
     var shippingBill: ShippingBillDTO?
+    /// Sales whose goods go elsewhere than the buyer's address.
+    var shipTo: ShipToDTO?
     var lines: [Line]
 
     static let maxLines = 1_000
@@ -94,6 +96,7 @@ struct InvoiceRequest: APIRequestBody, Encodable {
         .optional("notes", .array(.string(.init(minLength: 1, maxLength: 60, description: "Delivery or receipt note id")))),
         .optional("order", .string(.init(minLength: 1, maxLength: 60, description: "Sales or purchase order id this invoice bills directly (no notes)"))),
         .optional("shippingBill", ShippingBillDTO.schema),
+        .optional("shipTo", ShipToDTO.schema),
         .required("lines", .array(.object([
             .required("item", .string(.init(minLength: 1, maxLength: 200))),
             .required("quantity", .string(.init(minLength: 1, maxLength: 20))),
@@ -162,6 +165,7 @@ struct InvoiceDTO: APIResponseBody {
     var lines: [Line]
     var totals: Totals
     var shippingBill: ShippingBillDTO? = nil
+    var shipTo: ShipToDTO? = nil
 
     static let schema = Schema.ref("Invoice", .object([
         .required("id", .uuid), .required("kind", .oneOf(InvoiceKind.self)), .required("number", .string()), .required("date", .date),
@@ -170,6 +174,7 @@ struct InvoiceDTO: APIResponseBody {
         .optional("registration", .nullable(.string())), .required("supplierState", .string()), .required("placeOfSupply", .string()),
         .required("supplyType", .oneOf(SupplyType.self)), .required("reverseCharge", .boolean), .required("billOfSupply", .boolean),
         .optional("originalInvoiceId", .nullable(.uuid)), .optional("shippingBill", .nullable(ShippingBillDTO.schema)),
+        .optional("shipTo", .nullable(ShipToDTO.schema)),
         .required("lines", .array(.object([
             .required("item", .text()), .required("itemId", .uuid), .required("description", .text()), .required("hsn", .string()),
             .required("unit", .string()), .required("quantity", .string()), .required("rate", .string()), .required("discount", .string()),
@@ -206,6 +211,7 @@ struct InvoiceRow: Codable, Sendable {
     var shipping_bill_number: String? = nil
     var shipping_bill_date: String? = nil
     var shipping_port: String? = nil
+    var ship_to: String? = nil
 }
 
 struct InvoiceLineRow: Codable, Sendable {
@@ -249,4 +255,46 @@ struct ShippingBillDTO: Codable, Sendable, Equatable {
         .required("date", .date),
         .required("port", .string(.init(minLength: 1, maxLength: 10, description: "6-character port code, e.g. INNSA1"))),
     ])
+}
+
+/// Where a sale's goods go when not to the buyer's address: `{name, gstin?, address, place, pincode, stateCode}`.
+struct ShipToDTO: Codable, Sendable, Equatable {
+    var name: String
+    var gstin: String?
+    var address: String
+    var place: String
+    var pincode: String
+    var stateCode: String
+
+    static let schema = Schema.object([
+        .required("name", .text(max: 100)), .optional("gstin", .string(.init(minLength: 15, maxLength: 15))),
+        .required("address", .text(max: 100)), .required("place", .text(max: 50)),
+        .required("pincode", .string(.init(minLength: 6, maxLength: 6, description: "6-digit PIN code"))),
+        .required("stateCode", .string(.init(minLength: 2, maxLength: 2))),
+    ])
+
+    /// Field errors (under `shipTo.`), or none.
+    func problems() -> [APIError.FieldError] {
+        var out: [APIError.FieldError] = []
+        for (field, value, range) in [("name", name, 3...100), ("address", address, 3...100), ("place", place, 3...50)]
+        where !range.contains(value.trimmingCharacters(in: .whitespaces).count) {
+            out.append(.init(field: "shipTo." + field, message: "must have \(range.lowerBound) to \(range.upperBound) characters"))
+        }
+        if pincode.count != 6 || !pincode.allSatisfy({ $0.isASCII && $0.isNumber }) || pincode.first == "0" {
+            out.append(.init(field: "shipTo.pincode", message: "must be a 6-digit PIN code"))
+        }
+        if !StateCode.registrable.contains(stateCode) { out.append(.init(field: "shipTo.stateCode", message: "'\(stateCode)' is not a state code")) }
+        if let gstin {
+            do {
+                let valid = try GSTIN(gstin)
+                if valid.stateCode != stateCode { out.append(.init(field: "shipTo.gstin", message: "belongs to state \(valid.stateCode), not \(stateCode)")) }
+            } catch { out.append(.init(field: "shipTo.gstin", message: error.description)) }
+        }
+        return out
+    }
+
+    var party: TradeParty {
+        TradeParty(gstin: gstin.flatMap { try? GSTIN($0).value }, legalName: name, address: address, place: place, pincode: pincode,
+                   stateCode: stateCode)
+    }
 }

@@ -152,20 +152,7 @@ enum InvoicePosting {
         let supplierState = decision.supplierState
         let placeOfSupply = decision.placeOfSupply
         let reverseCharge = decision.reverseCharge
-        var shippingBill: GSTDocument.ShippingBill?
-        if let bill = body.shippingBill {
-            if !(outward && body.kind == .sales && supplyType.isExport) {
-                errors.append(.init(field: "shippingBill", message: "only an export invoice has a shipping bill"))
-            }
-            errors += GSTDocument.ShippingBill.problems(number: bill.number, portCode: bill.port)
-                .map { .init(field: "shippingBill." + $0.field, message: $0.message) }
-            if let when = CalendarDate(bill.date) {
-                if when < date { errors.append(.init(field: "shippingBill.date", message: "is before the invoice date")) }
-                shippingBill = .init(number: bill.number, date: when, portCode: bill.port)
-            } else {
-                errors.append(.init(field: "shippingBill.date", message: "must be " + CalendarDate.acceptedDescription))
-            }
-        }
+        let shippingBill = deliveryDetails(body, outward: outward, supplyType: supplyType, date: date, errors: &errors)
         // No tax is charged by a composition or unregistered seller, nor by an unregistered supplier outside reverse charge.
         let noTax = outward ? (registration == nil || registration?.kind == "composition")
             : (!reverseCharge && [.composition, .unregistered, .consumer].contains(partyRegistration))
@@ -287,7 +274,8 @@ enum InvoicePosting {
                                  reverse_charge: reverseCharge, original_invoice_id: original?.id, voucher_id: UUID(), taxable_paise: taxable,
                                  tax_paise: taxAmount, round_off_paise: roundOff, total_paise: value + roundOff,
                                  shipping_bill_number: shippingBill?.number, shipping_bill_date: shippingBill?.date.description,
-                                 shipping_port: shippingBill?.portCode)
+                                 shipping_port: shippingBill?.portCode,
+                                 ship_to: try body.shipTo.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) })
         return Computed(invoice: invoice, lines: lines, items: items, billOfSupply: noTax && outward,
                         rateWiseLedgers: registration?.rate_wise_ledgers ?? false, account: account, unitFactors: unitFactors)
     }

@@ -46,7 +46,7 @@ enum GSTReturns {
         try await BulkRows.stream("""
             SELECT i.id, i.kind, i.direction, i.number, i.fy_start, i.date, i.party_gstin, i.party_registration, i.supplier_state,
                    i.place_of_supply, i.supply_type, i.reverse_charge, i.total_paise, v.status AS voucher_status, l.name AS party_name,
-                   i.shipping_bill_number, i.shipping_bill_date, i.shipping_port,
+                   i.shipping_bill_number, i.shipping_bill_date, i.shipping_port, i.ship_to,
                    o.number AS o_number, o.date AS o_date, o.party_registration AS o_registration, o.supplier_state AS o_supplier_state,
                    o.place_of_supply AS o_place, o.supply_type AS o_supply_type, o.total_paise AS o_total
             FROM invoices i JOIN vouchers v ON v.id = i.voucher_id JOIN ledgers l ON l.id = i.party_ledger_id
@@ -99,6 +99,9 @@ enum GSTReturns {
             if let number = try row.optionalString("shipping_bill_number"), let when = CalendarDate(try row.optionalString("shipping_bill_date") ?? ""),
                let port = try row.optionalString("shipping_port") {
                 d.shippingBill = .init(number: number, date: when, portCode: port)
+            }
+            if let json = try row.optionalString("ship_to"), let shipTo = try? JSONDecoder().decode(ShipToDTO.self, from: Data(json.utf8)) {
+                d.shipTo = shipTo.party
             }
             if let number = try row.optionalString("o_number"), let oDate = CalendarDate(try row.string("o_date")) {
                 // How the original was reported decides where a note to an unregistered buyer goes (cdnur or b2cs).
