@@ -65,6 +65,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(AddCompactVoucherYear())
     app.migrations.add(AddShippingBills())
     app.migrations.add(AddShipTo())
+    app.migrations.add(AddLargeTaxpayerFlag())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

@@ -97,8 +97,12 @@ extension EInvoice {
     public static let documentNumberPattern = "^([A-Z1-9]{1}[A-Z0-9/-]{0,15})$"
 
     /// Builds the payload, or lists every rule it would break (nothing is produced then).
-    public static func build(document d: GSTDocument, seller: TradeParty, buyer: TradeParty, roundOff: Int64, today: CalendarDate)
-        -> Result<EInvoice, Problems> {
+    /// The IRP takes no document older than this from a taxpayer with ₹10 crore of turnover or more (GSTN advisory,
+    /// in force from 1 April 2025).
+    public static let reportingWindowDays = 30
+
+    public static func build(document d: GSTDocument, seller: TradeParty, buyer: TradeParty, roundOff: Int64, today: CalendarDate,
+                             turnoverAbove10Crore: Bool = false) -> Result<EInvoice, Problems> {
         var problems: [PayloadProblem] = []
         func check(_ ok: Bool, _ field: String, _ rule: String) { if !ok { problems.append(.init(field: field, rule: rule)) } }
         // Every figure below is added without checks once the document is known to add up at all.
@@ -122,6 +126,8 @@ extension EInvoice {
         check(d.number.range(of: documentNumberPattern, options: .regularExpression) != nil, "DocDtls.No",
               "1–16 characters: capital letters, digits, / and -, not starting with 0, / or -")
         check(d.date <= today, "DocDtls.Dt", "the document date is in the future")
+        check(!turnoverAbove10Crore || today - d.date <= reportingWindowDays, "DocDtls.Dt",
+              "is more than 30 days ago: with ₹10 crore of turnover or more the IRP takes documents within 30 days of their date")
         check(abs(roundOff) <= 99_99, "ValDtls.RndOffAmt", "must be between -99.99 and 99.99")
         let items = d.lines.filter { [.intraState, .interState, .zeroRatedWithTax, .zeroRatedWithoutTax].contains($0.tax.treatment) }
         check(!items.isEmpty, "ItemList", "needs at least one taxable or zero-rated line")

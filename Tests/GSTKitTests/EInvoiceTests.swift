@@ -41,6 +41,41 @@ import Testing
         #expect(b2c.list.map(\.field).contains("BuyerDtls.Gstin"))
     }
 
+    /// Rules the IRP applies that our own data could break: 6-digit HSN (e-invoicing means ₹5 crore and more),
+    /// a quantity on goods, the 30-day window for ₹10 crore and more, and a reverse-charge value without the tax.
+    @Test func irp_rules_on_hsn_quantity_reporting_window_and_reverse_charge() throws {
+        var doc = GoldenMonth.documents[0]
+        doc.lines[0].hsn = "8471"
+        doc.lines[0].quantity = Quantity(thousandths: 0)
+        guard case .failure(let problems) = EInvoice.build(document: doc, seller: Self.seller, buyer: Self.kaveri, roundOff: 0, today: Self.today) else {
+            Issue.record("expected problems"); return
+        }
+        #expect(Set(problems.list.map(\.field)) == ["ItemList[0].HsnCd", "ItemList[0].Qty"], "\(problems.list)")
+
+        let fresh = GoldenMonth.documents[0]
+        let late = fresh.date.adding(days: EInvoice.reportingWindowDays + 1)
+        guard case .failure(let window) = EInvoice.build(document: fresh, seller: Self.seller, buyer: Self.kaveri, roundOff: 0, today: late,
+                                                         turnoverAbove10Crore: true) else {
+            Issue.record("a 31-day-old invoice passed for a ₹10 crore taxpayer"); return
+        }
+        #expect(window.list.map(\.field) == ["DocDtls.Dt"])
+        #expect(throws: Never.self) {
+            try EInvoice.build(document: fresh, seller: Self.seller, buyer: Self.kaveri, roundOff: 0, today: late).get()
+        }
+        #expect(throws: Never.self) {
+            try EInvoice.build(document: fresh, seller: Self.seller, buyer: Self.kaveri, roundOff: 0,
+                               today: fresh.date.adding(days: EInvoice.reportingWindowDays), turnoverAbove10Crore: true).get()
+        }
+
+        var rcm = GoldenMonth.documents[0]
+        rcm.reverseCharge = true
+        for i in rcm.lines.indices { rcm.lines[i].tax.reverseCharge = true }
+        let payload = try EInvoice.build(document: rcm, seller: Self.seller, buyer: Self.kaveri, roundOff: 0, today: Self.today).get()
+        #expect(payload.TranDtls.RegRev == "Y")
+        #expect(payload.ValDtls.TotInvVal == payload.ValDtls.AssVal + payload.ValDtls.OthChrg)
+        #expect(payload.ItemList.allSatisfy { $0.TotItemVal == $0.AssAmt })
+    }
+
     @Test func exports_go_to_urp_96_and_sez_intra_state_flags_igst_on_intra() throws {
         let export = try EInvoice.build(document: GoldenMonth.documents[4], seller: Self.seller, buyer: Self.ravi, roundOff: 0, today: Self.today).get()
         #expect(export.BuyerDtls.Gstin == "URP" && export.BuyerDtls.Pos == "96" && export.BuyerDtls.Stcd == "96" && export.BuyerDtls.Pin == 999_999)

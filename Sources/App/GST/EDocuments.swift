@@ -13,6 +13,7 @@ enum EDocuments {
         var document: GSTDocument
         var seller: TradeParty
         var buyer: TradeParty
+        var turnoverAbove10Crore = false
         var roundOff: Int64
     }
 
@@ -38,7 +39,7 @@ enum EDocuments {
                                 pincode: reg.pincode, stateCode: reg.state_code)
         let buyer = TradeParty(gstin: inv.party_gstin, legalName: party.name, address: party.address ?? "", place: party.place ?? "",
                                pincode: party.pincode, stateCode: party.state_code ?? inv.party_gstin.map { String($0.prefix(2)) } ?? inv.place_of_supply)
-        return Parts(document: document, seller: seller, buyer: buyer, roundOff: inv.round_off_paise)
+        return Parts(document: document, seller: seller, buyer: buyer, turnoverAbove10Crore: reg.turnover_above_10cr, roundOff: inv.round_off_paise)
     }
 
     static func refuse(_ problems: EInvoice.Problems) -> APIError {
@@ -47,7 +48,8 @@ enum EDocuments {
 
     @Sendable static func einvoice(req: Request) async throws -> Response {
         let p = try await parts(req)
-        switch EInvoice.build(document: p.document, seller: p.seller, buyer: p.buyer, roundOff: p.roundOff, today: Format.today()) {
+        switch EInvoice.build(document: p.document, seller: p.seller, buyer: p.buyer, roundOff: p.roundOff, today: Format.today(),
+                              turnoverAbove10Crore: p.turnoverAbove10Crore) {
         case .success(let payload): return try GSTReturns.portalJSON(payload, filename: "einvoice-\(safe(p.document.number)).json")
         case .failure(let problems): throw refuse(problems)
         }

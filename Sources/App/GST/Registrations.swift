@@ -18,12 +18,15 @@ struct RegistrationRow: Codable, Sendable {
     var place: String? = nil
     var pincode: String? = nil
     var rate_wise_ledgers = false
+    /// ₹10 crore of aggregate turnover or more: e-invoices must reach the IRP within 30 days.
+    var turnover_above_10cr = false
 }
 
 struct RegistrationRequest: APIRequestBody {
     var gstin: String
     var kind: String?
     var turnoverAbove5Crore: Bool?
+    var turnoverAbove10Crore: Bool?
     var legalName: String?
     var address: String?
     var place: String?
@@ -34,7 +37,7 @@ struct RegistrationRequest: APIRequestBody {
     static let schema = Schema.object([
         .required("gstin", .string(.init(minLength: 1, maxLength: 20))),
         .optional("kind", .string(.init(allowed: ["regular", "composition"]))),
-        .optional("turnoverAbove5Crore", .boolean),
+        .optional("turnoverAbove5Crore", .boolean), .optional("turnoverAbove10Crore", .boolean),
         .optional("legalName", .text(max: 100)), .optional("address", .text(max: 200)), .optional("place", .text(max: 50)),
         .optional("pincode", .string(.init(minLength: 6, maxLength: 6))),
         .optional("rateWiseLedgers", .boolean),
@@ -48,6 +51,7 @@ struct RegistrationDTO: APIResponseBody {
     var stateName: String
     var kind: String
     var turnoverAbove5Crore: Bool
+    var turnoverAbove10Crore: Bool
     var legalName: String?
     var address: String?
     var place: String?
@@ -61,6 +65,7 @@ struct RegistrationDTO: APIResponseBody {
         stateName = StateCode(r.state_code)?.name ?? r.state_code
         kind = r.kind
         turnoverAbove5Crore = r.turnover_above_5cr
+        turnoverAbove10Crore = r.turnover_above_10cr
         legalName = r.legal_name
         address = r.address
         place = r.place
@@ -71,6 +76,7 @@ struct RegistrationDTO: APIResponseBody {
     static let schema = Schema.ref("GSTRegistration", .object([
         .required("id", .uuid), .required("gstin", .string()), .required("stateCode", .string()), .required("stateName", .string()),
         .required("kind", .string(.init(allowed: ["regular", "composition"]))), .required("turnoverAbove5Crore", .boolean),
+        .required("turnoverAbove10Crore", .boolean),
         .optional("legalName", .nullable(.text())), .optional("address", .nullable(.text())), .optional("place", .nullable(.text())),
         .optional("pincode", .nullable(.string())), .required("rateWiseLedgers", .boolean),
     ]))
@@ -121,10 +127,14 @@ enum Registrations {
         if let pin = body.pincode, !(pin.allSatisfy(\.isNumber) && pin.first != "0") {
             throw APIError.validation(field: "pincode", "must be a 6-digit PIN code")
         }
+        if body.turnoverAbove10Crore == true && body.turnoverAbove5Crore == false {
+            throw APIError.validation(field: "turnoverAbove5Crore", "cannot be false when turnoverAbove10Crore is true")
+        }
+        let above10 = body.turnoverAbove10Crore ?? false
         return RegistrationRow(id: id, company_id: company, gstin: gstin.value, state_code: gstin.stateCode, kind: body.kind ?? "regular",
-                               turnover_above_5cr: body.turnoverAbove5Crore ?? false, active: true, legal_name: body.legalName,
+                               turnover_above_5cr: body.turnoverAbove5Crore ?? above10, active: true, legal_name: body.legalName,
                                address: body.address, place: body.place, pincode: body.pincode,
-                               rate_wise_ledgers: body.rateWiseLedgers ?? false)
+                               rate_wise_ledgers: body.rateWiseLedgers ?? false, turnover_above_10cr: above10)
     }
 
     static func create(_ body: RegistrationRequest, company: UUID, id: UUID = UUID(), actor: AuditActor, on db: any Database) async throws -> RegistrationRow {
