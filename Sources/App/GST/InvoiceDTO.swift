@@ -13,7 +13,7 @@ enum InvoiceKind: String, Codable, CaseIterable, Sendable {
 
     var voucherType: String {
         switch self {
-        case .advanceReceipt: "receipt"
+        case .advanceReceipt: AdvanceReceiptSeries.name
         case .advanceAdjustment: "journal"
         default: rawValue
         }

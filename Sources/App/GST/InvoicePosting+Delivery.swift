@@ -1,4 +1,6 @@
+import Fluent
 import Foundation
+import SQLKit
 import GSTKit
 import Ledger
 
@@ -23,5 +25,25 @@ extension InvoicePosting {
         }
         if when < date { errors.append(.init(field: "shippingBill.date", message: "is before the invoice date")) }
         return .init(number: bill.number, date: when, portCode: bill.port)
+    }
+}
+
+/// Receipt vouchers for advances (Rule 50) are GST documents in a series of their own: Table 13 reports them by
+/// number range, which a series shared with ordinary receipts would break. The type is made on the first advance.
+enum AdvanceReceiptSeries {
+    static let name = "Advance Receipt"
+
+    static func ensure(company: UUID, actor: AuditActor, on db: any Database) async throws {
+        struct Row: Decodable { var id: UUID }
+        let key = Chart.nameKey(name)
+        guard try await db.sql().raw("""
+            SELECT id FROM voucher_types WHERE company_id = \(bind: company) AND name_key = \(bind: key)
+            """).first(decoding: Row.self) == nil else { return }
+        let row = VoucherTypeRow(id: UUID(), company_id: company, name: name, name_key: key, kind: .receipt, prefix: "ADV", suffix: "",
+                                 width: 4, automatic: true, reserved: true, compact_year: true)
+        try await db.sql().insert(into: "voucher_types").model(row).run()
+        try await AuditLog.append(AuditEvent(companyID: company, action: "voucher_type.create", entityType: "voucher_type",
+                                             entityID: row.id.uuidString.lowercased(), after: try JSONValue(encoding: VoucherTypeDTO(row))),
+                                  by: actor, on: db)
     }
 }

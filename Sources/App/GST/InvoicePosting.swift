@@ -23,6 +23,7 @@ enum InvoicePosting {
 
     static func post(_ body: InvoiceRequest, company: Company, by member: CompanyContext? = nil, actor: AuditActor, on db: any Database) async throws -> InvoiceDTO {
         let companyID = try company.requireID()
+        if body.kind == .advanceReceipt { try await AdvanceReceiptSeries.ensure(company: companyID, actor: actor, on: db) }
         let context = try await PostingContext(company: companyID, on: db)
         context.member = member
         var computed = try await compute(body, company: company, context: context, actor: actor, on: db)
