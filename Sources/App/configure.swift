@@ -66,6 +66,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(AddShippingBills())
     app.migrations.add(AddShipTo())
     app.migrations.add(AddLargeTaxpayerFlag())
+    app.migrations.add(AddLUT())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

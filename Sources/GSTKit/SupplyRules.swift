@@ -14,10 +14,12 @@ public enum SupplyRules {
         /// Every line is a service (an import of services is taxed under reverse charge; goods pay IGST at customs).
         public var allServices: Bool
         public var anyServices: Bool
+        /// Our registration holds a letter of undertaking (Rule 96A): zero-rated supplies default to "without payment".
+        public var underLUT: Bool
 
         public init(outward: Bool, supplyType: SupplyType? = nil, placeOfSupply: String? = nil, reverseCharge: Bool? = nil,
                     partyRegistration: Registration, partyGSTIN: GSTIN? = nil, partyState: String? = nil, ourState: StateCode,
-                    allServices: Bool = false, anyServices: Bool = false) {
+                    allServices: Bool = false, anyServices: Bool = false, underLUT: Bool = false) {
             self.outward = outward
             self.supplyType = supplyType
             self.placeOfSupply = placeOfSupply
@@ -28,6 +30,7 @@ public enum SupplyRules {
             self.ourState = ourState
             self.allServices = allServices
             self.anyServices = anyServices || allServices
+            self.underLUT = underLUT
         }
     }
 
@@ -66,9 +69,10 @@ public enum SupplyRules {
         var problems: [Problem] = []
         let overseas = q.partyRegistration == .overseas, sez = q.partyRegistration == .sez
         let posInIndia = q.placeOfSupply.map { $0 != "96" } ?? false
-        // Not given: a supply to an SEZ is zero-rated (IGST Act s.16(1)(b)) and, without an LUT on record, charged
-        // IGST; a supply to an overseas party with no place of supply in India is an export (s.2(5), s.16(1)(a)).
-        let type = q.supplyType ?? (sez ? .sezWithPayment : overseas && !posInIndia ? .exportWithPayment : .regular)
+        // Not given: a supply to an SEZ is zero-rated (IGST Act s.16(1)(b)); a supply to an overseas party with no place
+        // of supply in India is an export (s.2(5), s.16(1)(a)). Under an LUT they go without tax (s.16(3)(a)), else with IGST.
+        let type = q.supplyType ?? (sez ? (q.underLUT ? .sezWithoutPayment : .sezWithPayment)
+            : overseas && !posInIndia ? (q.underLUT ? .exportWithoutPayment : .exportWithPayment) : .regular)
         if type.isSEZ && !sez {
             problems.append(.init(field: "supplyType", message: "SEZ supplies need a party registered as sez"))
         }

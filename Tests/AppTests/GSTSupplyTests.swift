@@ -65,6 +65,18 @@ import Vapor
             let gstr1 = try await g.f.get("gst/gstr1?period=2026-08").json
             let invoices = gstr1["b2b"]?.arrayValue.flatMap { $0["inv"]?.arrayValue ?? [] } ?? []
             #expect(invoices.map { $0["inv_typ"]?.stringValue } == ["SEWP"])
+            // With a letter of undertaking on record, the same sale goes without tax by default.
+            let lut = try await g.f.client.send(.PATCH, "\(g.f.base)/gst/registrations/27AAPFU0939F1ZV", token: g.f.owner.accessToken,
+                                                json: ["lut": true])
+            #expect(lut.status == .ok && lut.json["lut"]?.boolValue == true, "\(lut.text)")
+            #expect(try await g.f.client.send(.PATCH, "\(g.f.base)/gst/registrations/27AAPFU0939F1ZV", token: g.f.owner.accessToken,
+                                              json: ["turnoverAbove10Crore": true, "turnoverAbove5Crore": false]).errorFields == ["turnoverAbove5Crore"])
+            #expect(try await g.f.client.send(.PATCH, "\(g.f.base)/gst/registrations/29AABCR1718E1ZL", token: g.f.owner.accessToken,
+                                              json: ["lut": true]).status != .ok)
+            let underLUT = try await g.invoice("sales", "SEEPZ Unit", "2026-08-09", [GSTFixture.line("USB Keyboard", "1", "1000.00")],
+                                               extra: ["registration": "27AAPFU0939F1ZV"])
+            #expect(underLUT.json["supplyType"]?.stringValue == "sez-without-payment", "\(underLUT.text)")
+            #expect(underLUT.json["totals"]?["igst"]?.stringValue == "0.00")
         }
     }
 

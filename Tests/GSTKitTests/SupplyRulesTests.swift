@@ -51,6 +51,11 @@ import Testing
         #expect(refused.first?.message.contains("s.7(5)(b)") == true)
         ordinary.supplyType = .deemedExport
         #expect(!problems(ordinary).isEmpty)
+        // Under a letter of undertaking (Rule 96A) zero-rated supplies default to going without tax (s.16(3)(a)).
+        var underLUT = sez
+        underLUT.underLUT = true
+        #expect(decide(underLUT)?.supplyType == .sezWithoutPayment)
+        #expect(decide(.init(outward: true, partyRegistration: .overseas, ourState: maharashtra, underLUT: true))?.supplyType == .exportWithoutPayment)
     }
 
     /// IGST Act s.2(5), s.16(1)(a): a supply to a party outside India, with the place of supply outside India, is an export.

@@ -142,7 +142,8 @@ enum InvoicePosting {
             placeOfSupply: body.placeOfSupply ?? (body.kind == .advanceAdjustment || original != nil ? original?.place_of_supply : nil),
             reverseCharge: body.reverseCharge ?? original?.reverse_charge, partyRegistration: partyRegistration, partyGSTIN: partyGSTIN,
             partyState: party.state_code, ourState: ourState,
-            allServices: !kinds.isEmpty && kinds.allSatisfy { $0 == "service" }, anyServices: kinds.contains("service"))
+            allServices: !kinds.isEmpty && kinds.allSatisfy { $0 == "service" }, anyServices: kinds.contains("service"),
+            underLUT: registration?.lut ?? false)
         var decision = SupplyRules.Decision(supplyType: .regular, supplierState: ourState.code, placeOfSupply: ourState.code,
                                             reverseCharge: false, interStateByLaw: false)
         switch SupplyRules.decide(question) {

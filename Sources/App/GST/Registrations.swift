@@ -20,6 +20,8 @@ struct RegistrationRow: Codable, Sendable {
     var rate_wise_ledgers = false
     /// ₹10 crore of aggregate turnover or more: e-invoices must reach the IRP within 30 days.
     var turnover_above_10cr = false
+    /// A letter of undertaking is on record (Rule 96A): exports and SEZ supplies default to "without payment".
+    var lut = false
 }
 
 struct RegistrationRequest: APIRequestBody {
@@ -27,6 +29,7 @@ struct RegistrationRequest: APIRequestBody {
     var kind: String?
     var turnoverAbove5Crore: Bool?
     var turnoverAbove10Crore: Bool?
+    var lut: Bool?
     var legalName: String?
     var address: String?
     var place: String?
@@ -37,7 +40,7 @@ struct RegistrationRequest: APIRequestBody {
     static let schema = Schema.object([
         .required("gstin", .string(.init(minLength: 1, maxLength: 20))),
         .optional("kind", .string(.init(allowed: ["regular", "composition"]))),
-        .optional("turnoverAbove5Crore", .boolean), .optional("turnoverAbove10Crore", .boolean),
+        .optional("turnoverAbove5Crore", .boolean), .optional("turnoverAbove10Crore", .boolean), .optional("lut", .boolean),
         .optional("legalName", .text(max: 100)), .optional("address", .text(max: 200)), .optional("place", .text(max: 50)),
         .optional("pincode", .string(.init(minLength: 6, maxLength: 6))),
         .optional("rateWiseLedgers", .boolean),
@@ -52,6 +55,7 @@ struct RegistrationDTO: APIResponseBody {
     var kind: String
     var turnoverAbove5Crore: Bool
     var turnoverAbove10Crore: Bool
+    var lut: Bool
     var legalName: String?
     var address: String?
     var place: String?
@@ -66,6 +70,7 @@ struct RegistrationDTO: APIResponseBody {
         kind = r.kind
         turnoverAbove5Crore = r.turnover_above_5cr
         turnoverAbove10Crore = r.turnover_above_10cr
+        lut = r.lut
         legalName = r.legal_name
         address = r.address
         place = r.place
@@ -76,7 +81,7 @@ struct RegistrationDTO: APIResponseBody {
     static let schema = Schema.ref("GSTRegistration", .object([
         .required("id", .uuid), .required("gstin", .string()), .required("stateCode", .string()), .required("stateName", .string()),
         .required("kind", .string(.init(allowed: ["regular", "composition"]))), .required("turnoverAbove5Crore", .boolean),
-        .required("turnoverAbove10Crore", .boolean),
+        .required("turnoverAbove10Crore", .boolean), .required("lut", .boolean),
         .optional("legalName", .nullable(.text())), .optional("address", .nullable(.text())), .optional("place", .nullable(.text())),
         .optional("pincode", .nullable(.string())), .required("rateWiseLedgers", .boolean),
     ]))
@@ -134,7 +139,8 @@ enum Registrations {
         return RegistrationRow(id: id, company_id: company, gstin: gstin.value, state_code: gstin.stateCode, kind: body.kind ?? "regular",
                                turnover_above_5cr: body.turnoverAbove5Crore ?? above10, active: true, legal_name: body.legalName,
                                address: body.address, place: body.place, pincode: body.pincode,
-                               rate_wise_ledgers: body.rateWiseLedgers ?? false, turnover_above_10cr: above10)
+                               rate_wise_ledgers: body.rateWiseLedgers ?? false, turnover_above_10cr: above10,
+                               lut: body.lut ?? false)
     }
 
     static func create(_ body: RegistrationRequest, company: UUID, id: UUID = UUID(), actor: AuditActor, on db: any Database) async throws -> RegistrationRow {

@@ -10,6 +10,10 @@ func registerGSTRoutes(_ company: any RoutesBuilder) {
                                                              access: .company(.settingsEdit), request: RegistrationRequest.schema,
                                                              response: RegistrationDTO.schema, status: .created),
                    use: Registrations.add)
+        company.on(.PATCH, "gst", "registrations", ":gstin", api: .init(summary: "Change a registration's turnover band, LUT, address or ledgers",
+                                                                        tag: "GST", access: .company(.settingsEdit), request: RegistrationChange.schema,
+                                                                        response: RegistrationDTO.schema),
+                   use: Registrations.update)
         company.on(.GET, "items", api: .init(summary: "Items and services", tag: "GST", access: .company(.mastersView),
                                              response: Page<ItemDTO>.schema(ItemDTO.schema)),
                    use: ItemController.list)
