@@ -45,3 +45,10 @@ public struct StateCode: Hashable, Sendable, CustomStringConvertible {
         "38": "Ladakh", "97": "Other Territory", "96": "Other Countries", "99": "Centre Jurisdiction",
     ]
 }
+
+/// India Post's PIN code: six ASCII digits, the first never 0 (no postal zone 0).
+public enum PINCode {
+    public static func isValid(_ pin: String) -> Bool {
+        pin.utf8.count == 6 && pin.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } && pin.first != "0"
+    }
+}

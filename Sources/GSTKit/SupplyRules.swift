@@ -97,17 +97,13 @@ public enum SupplyRules {
         // A supply type already refused leaves no place of supply to judge.
         guard problems.isEmpty else { return .failure(Problems(list: problems)) }
         var pos = q.ourState.code
-        if type.isExport {
-            pos = "96"
-        } else if let given = q.placeOfSupply {
+        if let given = q.placeOfSupply, !type.isExport {
             pos = given
-        } else if let gstin = q.partyGSTIN, StateCode(gstin.stateCode) != nil {
-            pos = gstin.stateCode
-        } else if let state = q.partyState, StateCode.registrable.contains(state) {
-            pos = state
-        } else if q.partyRegistration != .consumer {
-            // Goods may be going anywhere: without a state on record the user must say where (IGST Act s.10).
-            problems.append(.init(field: "placeOfSupply", message: TaxEngine.PlaceOfSupplyError.unknown.description))
+        } else {
+            do {
+                pos = try TaxEngine.defaultPlaceOfSupply(supplyType: type, partyRegistration: q.partyRegistration, partyGSTIN: q.partyGSTIN,
+                                                         partyState: q.partyState, supplierState: q.ourState)
+            } catch { problems.append(.init(field: "placeOfSupply", message: error.description)) }
         }
         if pos != "96" && !StateCode.registrable.contains(pos) {
             problems.append(.init(field: "placeOfSupply", message: "'\(pos)' is not a state code (or 96 for exports)"))

@@ -258,7 +258,7 @@ enum ChartController {
         if let a = body.address { row.address = a }
         if let p = body.place { row.place = p }
         if let pin = body.pincode {
-            if pin.count == 6, pin.allSatisfy(\.isNumber), pin.first != "0" { row.pincode = pin } else {
+            if PINCode.isValid(pin) { row.pincode = pin } else {
                 errors.append(.init(field: "pincode", message: "must be a 6-digit PIN code"))
             }
         }

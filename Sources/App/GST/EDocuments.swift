@@ -70,7 +70,7 @@ enum EDocuments {
         switch (req.query[String.self, at: "portPincode"], req.query[String.self, at: "portState"]) {
         case (nil, nil): break
         case (let pin?, let state?):
-            if pin.count != 6 || !pin.allSatisfy({ $0.isASCII && $0.isNumber }) { errors.append(.init(field: "portPincode", message: "must be a 6-digit PIN code")) }
+            if !PINCode.isValid(pin) { errors.append(.init(field: "portPincode", message: "must be a 6-digit PIN code")) }
             if !StateCode.registrable.contains(state) { errors.append(.init(field: "portState", message: "must be the two-digit state code of the port")) }
             port = EWayBill.Port(pincode: pin, stateCode: state)
         case (nil, _): errors.append(.init(field: "portPincode", message: "is needed with portState"))

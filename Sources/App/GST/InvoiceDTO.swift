@@ -280,7 +280,7 @@ struct ShipToDTO: Codable, Sendable, Equatable {
         where !range.contains(value.trimmingCharacters(in: .whitespaces).count) {
             out.append(.init(field: "shipTo." + field, message: "must have \(range.lowerBound) to \(range.upperBound) characters"))
         }
-        if pincode.count != 6 || !pincode.allSatisfy({ $0.isASCII && $0.isNumber }) || pincode.first == "0" {
+        if !PINCode.isValid(pincode) {
             out.append(.init(field: "shipTo.pincode", message: "must be a 6-digit PIN code"))
         }
         if !StateCode.registrable.contains(stateCode) { out.append(.init(field: "shipTo.stateCode", message: "'\(stateCode)' is not a state code")) }

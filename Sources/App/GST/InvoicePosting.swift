@@ -139,7 +139,7 @@ enum InvoicePosting {
         let kinds = body.lines.compactMap { known[$0.item]?.kind }
         let question = SupplyRules.Question(
             outward: outward, supplyType: body.supplyType ?? original.flatMap { SupplyType(rawValue: $0.supply_type) },
-            placeOfSupply: body.placeOfSupply ?? (body.kind == .advanceAdjustment || original != nil ? original?.place_of_supply : nil),
+            placeOfSupply: body.placeOfSupply ?? original?.place_of_supply,
             reverseCharge: body.reverseCharge ?? original?.reverse_charge, partyRegistration: partyRegistration, partyGSTIN: partyGSTIN,
             partyState: party.state_code, ourState: ourState,
             allServices: !kinds.isEmpty && kinds.allSatisfy { $0 == "service" }, anyServices: kinds.contains("service"),

@@ -36,18 +36,13 @@ extension Registrations {
             let before = RegistrationDTO(row)
             if let v = body.turnoverAbove10Crore { row.turnover_above_10cr = v; if v { row.turnover_above_5cr = true } }
             if let v = body.turnoverAbove5Crore { row.turnover_above_5cr = v }
-            guard !row.turnover_above_10cr || row.turnover_above_5cr else {
-                throw APIError.validation(field: "turnoverAbove5Crore", "cannot be false while turnoverAbove10Crore is true")
-            }
-            if let pin = body.pincode {
-                guard pin.allSatisfy({ $0.isASCII && $0.isNumber }), pin.first != "0" else { throw APIError.validation(field: "pincode", "must be a 6-digit PIN code") }
-                row.pincode = pin
-            }
+            if let v = body.pincode { row.pincode = v }
             if let v = body.lut { row.lut = v }
             if let v = body.legalName { row.legal_name = v }
             if let v = body.address { row.address = v }
             if let v = body.place { row.place = v }
             if let v = body.rateWiseLedgers { row.rate_wise_ledgers = v }
+            try check(row)
             try await db.sql().update("gst_registrations").set(model: row).where("id", .equal, row.id).run()
             try await AuditLog.append(AuditEvent(companyID: context.companyID, action: "gst.registration.update", entityType: "gst_registration",
                                                  entityID: row.id.uuidString.lowercased(), before: try JSONValue(encoding: before),

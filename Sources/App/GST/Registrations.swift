@@ -129,18 +129,22 @@ enum Registrations {
         let gstin: GSTIN
         do { gstin = try GSTIN(body.gstin) } catch { throw APIError.validation(field: "gstin", error.description) }
         guard gstin.kind == .normal else { throw APIError.validation(field: "gstin", "a \(gstin.kind.rawValue) GSTIN cannot issue tax invoices") }
-        if let pin = body.pincode, !(pin.allSatisfy(\.isNumber) && pin.first != "0") {
-            throw APIError.validation(field: "pincode", "must be a 6-digit PIN code")
-        }
-        if body.turnoverAbove10Crore == true && body.turnoverAbove5Crore == false {
-            throw APIError.validation(field: "turnoverAbove5Crore", "cannot be false when turnoverAbove10Crore is true")
-        }
         let above10 = body.turnoverAbove10Crore ?? false
-        return RegistrationRow(id: id, company_id: company, gstin: gstin.value, state_code: gstin.stateCode, kind: body.kind ?? "regular",
-                               turnover_above_5cr: body.turnoverAbove5Crore ?? above10, active: true, legal_name: body.legalName,
-                               address: body.address, place: body.place, pincode: body.pincode,
-                               rate_wise_ledgers: body.rateWiseLedgers ?? false, turnover_above_10cr: above10,
-                               lut: body.lut ?? false)
+        let row = RegistrationRow(id: id, company_id: company, gstin: gstin.value, state_code: gstin.stateCode, kind: body.kind ?? "regular",
+                                  turnover_above_5cr: body.turnoverAbove5Crore ?? above10, active: true, legal_name: body.legalName,
+                                  address: body.address, place: body.place, pincode: body.pincode,
+                                  rate_wise_ledgers: body.rateWiseLedgers ?? false, turnover_above_10cr: above10,
+                                  lut: body.lut ?? false)
+        try check(row)
+        return row
+    }
+
+    /// What a registration must be, however it was made or changed.
+    static func check(_ row: RegistrationRow) throws {
+        if let pin = row.pincode, !PINCode.isValid(pin) { throw APIError.validation(field: "pincode", "must be a 6-digit PIN code") }
+        if row.turnover_above_10cr && !row.turnover_above_5cr {
+            throw APIError.validation(field: "turnoverAbove5Crore", "cannot be false while turnoverAbove10Crore is true")
+        }
     }
 
     static func create(_ body: RegistrationRequest, company: UUID, id: UUID = UUID(), actor: AuditActor, on db: any Database) async throws -> RegistrationRow {

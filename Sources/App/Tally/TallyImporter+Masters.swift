@@ -97,7 +97,7 @@ extension TallyImporter {
         }
         if !l.address.isEmpty { body.address = l.address.joined(separator: "\n") }
         if let pin = l.pincode?.filter({ !$0.isWhitespace }) {
-            if pin.count == 6, pin.allSatisfy(\.isNumber), pin.first != "0" { body.pincode = pin } else { notes.append("PIN code '\(pin)' is not 6 digits; left out") }
+            if PINCode.isValid(pin) { body.pincode = pin } else { notes.append("PIN code '\(pin)' is not 6 digits; left out") }
         }
         let contact = [l.mobile, l.email].compactMap { $0 }
         if !contact.isEmpty { body.contact = contact.joined(separator: ", ") }

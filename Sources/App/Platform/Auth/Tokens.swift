@@ -43,7 +43,7 @@ struct TokenService: Sendable {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].utf8.count >= 32, parts[1].utf8.count == 64 else { return false }
         let expected = Data(HMAC<SHA256>.authenticationCode(for: Data(parts[0].utf8), using: formKey)).hexString
-        return zip(expected.utf8, parts[1].utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        return constantTimeEquals(expected, String(parts[1]))
     }
 
     /// The form-token key, derived from the signing secret so every instance behind a load balancer agrees.

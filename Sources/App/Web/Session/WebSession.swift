@@ -86,7 +86,7 @@ struct WebSessionMiddleware: AsyncMiddleware {
             let streamed = request.headers.contentType?.type == "multipart"
             let sent = (streamed ? request.query[String.self, at: "_csrf"] : try? request.content.get(String.self, at: "_csrf")) ?? ""
             let expected = request.csrfToken
-            guard newAnonymousToken == nil, !expected.isEmpty, constantTimeEqual(sent, expected) else {
+            guard newAnonymousToken == nil, !expected.isEmpty, constantTimeEquals(sent, expected) else {
                 throw WebError.csrf
             }
         }
@@ -96,12 +96,6 @@ struct WebSessionMiddleware: AsyncMiddleware {
         }
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
-    }
-
-    private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
 
