@@ -67,6 +67,9 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(AddShipTo())
     app.migrations.add(AddLargeTaxpayerFlag())
     app.migrations.add(AddLUT())
+    app.migrations.add(AddDispatchFrom())
+    app.migrations.add(AddECommerce())
+    app.migrations.add(AddSpecificCess())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

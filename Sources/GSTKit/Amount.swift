@@ -50,6 +50,6 @@ public struct TaxSums: Sendable, Equatable {
         igst = try Checked.add(igst, Checked.multiply(sign, t.igst))
         cgst = try Checked.add(cgst, Checked.multiply(sign, t.cgst))
         sgst = try Checked.add(sgst, Checked.multiply(sign, t.sgst))
-        cess = try Checked.add(cess, Checked.multiply(sign, t.cess))
+        cess = try Checked.add(cess, Checked.multiply(sign, Checked.add(t.cess, t.cessNonAdvol)))
     }
 }

@@ -44,7 +44,10 @@ public struct IRNResponse: Codable, Sendable {
 public struct EInvoice: Codable, Sendable, Equatable {
     public struct Transaction: Codable, Sendable, Equatable {
         public var TaxSch = "GST"
-        public var SupTyp: String, RegRev: String, IgstOnIntra: String
+        public var SupTyp: String, RegRev: String
+        /// The e-commerce operator's GSTIN, for supplies through one.
+        public var EcmGstin: String? = nil
+        public var IgstOnIntra: String
     }
     public struct Document: Codable, Sendable, Equatable { public var Typ: String, No: String, Dt: String }
     public struct Party: Codable, Sendable, Equatable {
@@ -69,6 +72,13 @@ public struct EInvoice: Codable, Sendable, Equatable {
         public var Stcd: String
     }
 
+    /// INV-01 names the dispatching party `Nm` and carries no GSTIN for it.
+    public struct DispatchFrom: Codable, Sendable, Equatable {
+        public var Nm: String, Addr1: String, Loc: String
+        public var Pin: Int
+        public var Stcd: String
+    }
+
     public var Version = "1.1"
     public var TranDtls: Transaction
     public var DocDtls: Document
@@ -79,6 +89,7 @@ public struct EInvoice: Codable, Sendable, Equatable {
     public var RefDtls: References?
     public var ExpDtls: ExportDetails?
     public var ShipDtls: ShipTo?
+    public var DispDtls: DispatchFrom?
 
     static func date(_ d: CalendarDate) -> String {
         let s = d.description
@@ -120,6 +131,7 @@ extension EInvoice {
         case .regular: supTyp = "B2B"
         }
         check(d.direction == .outward, "DocDtls", "only documents we issue are e-invoiced")
+        check(!d.operatorPays, "TranDtls.EcmGstin", "the e-commerce operator pays this supply's tax (s.9(5)) and issues the tax invoice; it is not e-invoiced by us")
         check(d.partyRegistration.isRegistered || d.supplyType.isExport, "BuyerDtls.Gstin",
               "e-invoices are for registered buyers, SEZ and exports; B2C invoices are not sent")
         check(d.partyRegistration != .sez || d.supplyType.isSEZ, "TranDtls.SupTyp", "recipient is an SEZ: use SEZ with or without payment, not B2B")
@@ -147,14 +159,23 @@ extension EInvoice {
         }
         let sellerParty = party(seller, "SellerDtls", pos: nil)
         let buyerParty = party(buyer, "BuyerDtls", pos: d.supplyType.isExport ? "96" : d.placeOfSupply)
-        let shipTo = d.shipTo.map { p -> ShipTo in
+        // Ship-to and dispatch-from are checked as the IRP checks any address.
+        func address(_ p: TradeParty, _ field: String) -> (name: String, address: String, place: String, pin: Int) {
             let name = clean(p.legalName), address = clean(p.address), place = clean(p.place)
-            check((3...100).contains(name.count), "ShipDtls.LglNm", "legal name must have 3 to 100 characters")
-            check((3...100).contains(address.count), "ShipDtls.Addr1", "address must have 3 to 100 characters")
-            check((3...50).contains(place.count), "ShipDtls.Loc", "location (city) must have 3 to 50 characters")
+            check((3...100).contains(name.count), "\(field).\(field == "DispDtls" ? "Nm" : "LglNm")", "name must have 3 to 100 characters")
+            check((3...100).contains(address.count), "\(field).Addr1", "address must have 3 to 100 characters")
+            check((3...50).contains(place.count), "\(field).Loc", "location (city) must have 3 to 50 characters")
             let pin = Int(p.pincode ?? "") ?? 0
-            check((100_000...999_999).contains(pin), "ShipDtls.Pin", "a 6-digit PIN code is required")
-            return ShipTo(Gstin: p.gstin ?? "URP", LglNm: name, Addr1: address, Loc: place, Pin: pin, Stcd: p.stateCode)
+            check((100_000...999_999).contains(pin), "\(field).Pin", "a 6-digit PIN code is required")
+            return (name, address, place, pin)
+        }
+        let shipTo = d.shipTo.map { p -> ShipTo in
+            let a = address(p, "ShipDtls")
+            return ShipTo(Gstin: p.gstin ?? "URP", LglNm: a.name, Addr1: a.address, Loc: a.place, Pin: a.pin, Stcd: p.stateCode)
+        }
+        let dispatch = d.dispatchFrom.map { p -> DispatchFrom in
+            let a = address(p, "DispDtls")
+            return DispatchFrom(Nm: a.name, Addr1: a.address, Loc: a.place, Pin: a.pin, Stcd: p.stateCode)
         }
 
         func a(_ p: Int64) -> Decimal { Decimal(p) / 100 }
@@ -178,12 +199,12 @@ extension EInvoice {
             list.append(Item(SlNo: String(i + 1), PrdDesc: clean(l.description), IsServc: service ? "Y" : "N", HsnCd: l.hsn,
                              Qty: l.quantity?.decimal ?? 0, Unit: service ? nil : l.uqc, UnitPrice: a(l.unitPrice), TotAmt: a(total),
                              Discount: a(l.discount), AssAmt: a(t.taxable), GstRt: t.rate.decimal, IgstAmt: a(t.igst), CgstAmt: a(t.cgst),
-                             SgstAmt: a(t.sgst), CesRt: t.cessRate.decimal, CesAmt: a(t.cess), CesNonAdvlAmt: 0, OthChrg: 0,
+                             SgstAmt: a(t.sgst), CesRt: t.cessRate.decimal, CesAmt: a(t.cess), CesNonAdvlAmt: a(t.cessNonAdvol), OthChrg: 0,
                              TotItemVal: a(t.invoiceValue)))
         }
         let other = d.lines.filter { [.nilRated, .exempt, .nonGST].contains($0.tax.treatment) }.reduce(Int64(0)) { $0 + $1.tax.taxable }
         let sum = { (k: KeyPath<LineTax, Int64>) in items.reduce(Int64(0)) { $0 + $1.tax[keyPath: k] } }
-        let values = Values(AssVal: a(sum(\.taxable)), CgstVal: a(sum(\.cgst)), SgstVal: a(sum(\.sgst)), IgstVal: a(sum(\.igst)), CesVal: a(sum(\.cess)),
+        let values = Values(AssVal: a(sum(\.taxable)), CgstVal: a(sum(\.cgst)), SgstVal: a(sum(\.sgst)), IgstVal: a(sum(\.igst)), CesVal: a(sum(\.allCess)),
                             StCesVal: 0, Discount: 0, OthChrg: a(other), RndOffAmt: a(roundOff),
                             // Under reverse charge the buyer pays the tax to the government, so the invoice value is
                             // without it, as in the books and GSTR-1.
@@ -191,12 +212,12 @@ extension EInvoice {
         guard problems.isEmpty else { return .failure(Problems(list: problems)) }
         let igstOnIntra = d.supplyType.isSEZ && d.placeOfSupply == seller.stateCode && sum(\.igst) != 0
         return .success(EInvoice(
-            TranDtls: Transaction(SupTyp: supTyp, RegRev: d.reverseCharge ? "Y" : "N", IgstOnIntra: igstOnIntra ? "Y" : "N"),
+            TranDtls: Transaction(SupTyp: supTyp, RegRev: d.reverseCharge ? "Y" : "N", EcmGstin: d.ecommerce?.operatorGSTIN, IgstOnIntra: igstOnIntra ? "Y" : "N"),
             DocDtls: Document(Typ: d.kind == .invoice ? "INV" : d.kind == .creditNote ? "CRN" : "DBN", No: d.number, Dt: date(d.date)),
             SellerDtls: sellerParty, BuyerDtls: buyerParty, ItemList: list, ValDtls: values,
             RefDtls: d.original.map { References(PrecDocDtls: [PrecedingDocument(InvNo: $0.number, InvDt: date($0.date))]) },
             ExpDtls: d.supplyType.isExport ? d.shippingBill.map { ExportDetails(ShipBNo: $0.number, ShipBDt: date($0.date), Port: $0.portCode) } : nil,
-            ShipDtls: shipTo))
+            ShipDtls: shipTo, DispDtls: dispatch))
     }
 
     public struct Problems: Error, Sendable { public var list: [PayloadProblem] }

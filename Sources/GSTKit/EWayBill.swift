@@ -83,9 +83,11 @@ public struct EWayBill: Codable, Sendable, Equatable {
         let importing = !outward && d.partyRegistration == .overseas
         let sez = outward && d.supplyType.isSEZ
         // Bill-to ship-to: the bill goes to the party, the goods (and the PIN, place and state they travel to) elsewhere.
-        let (from, billTo) = outward ? (ours, party) : (party, ours)
+        let (billFrom, billTo) = outward ? (ours, party) : (party, ours)
         let shipTo = outward && !export ? d.shipTo : nil
-        let to = shipTo ?? billTo
+        // Bill-from dispatch-from: the goods leave from elsewhere (a third party's or another godown), the bill is still ours.
+        let dispatch = outward && !importing ? d.dispatchFrom : nil
+        let to = shipTo ?? billTo, from = dispatch ?? billFrom
         if export || importing {
             check(transport.port != nil, "port", export ? "an export's journey in India ends at the port: give the port's PIN code and state"
                                                        : "an import's journey in India starts at the port: give the port's PIN code and state")
@@ -112,7 +114,7 @@ public struct EWayBill: Codable, Sendable, Equatable {
             Item(itemNo: i + 1, productName: EInvoice.clean(l.description), productDesc: EInvoice.clean(l.description), hsnCode: Int(l.hsn) ?? 0,
                  qtyUnit: l.uqc, quantity: l.quantity?.decimal ?? 0, taxableAmount: a(l.tax.taxable),
                  cgstRate: intra ? l.tax.rate.half.decimal : 0, sgstRate: intra ? l.tax.rate.half.decimal : 0,
-                 igstRate: intra ? 0 : l.tax.rate.decimal, cessRate: l.tax.cessRate.decimal, cessNonAdvol: 0)
+                 igstRate: intra ? 0 : l.tax.rate.decimal, cessRate: l.tax.cessRate.decimal, cessNonAdvol: a(l.cessPerUnit))
         }
         guard let main = goods.max(by: { $0.tax.taxable < $1.tax.taxable }) else {
             return .failure(EInvoice.Problems(list: [.init(field: "itemList", rule: "an e-way bill moves goods; this document has only services")]))
@@ -121,18 +123,18 @@ public struct EWayBill: Codable, Sendable, Equatable {
         // Bill-to is "other country" for exports and SEZ supplies; the goods still travel to the port or the SEZ.
         let toState = export || sez ? otherCountry : Int(billTo.stateCode) ?? 0
         let actTo = export ? portState : Int(to.stateCode) ?? 0
-        let fromState = importing ? otherCountry : Int(from.stateCode) ?? 0
+        let fromState = importing ? otherCountry : Int(billFrom.stateCode) ?? 0
         let actFrom = importing ? portState : Int(from.stateCode) ?? 0
         return .success(EWayBill(
             userGstin: ours.gstin ?? "", supplyType: outward ? "O" : "I", subSupplyType: export ? 3 : importing ? 2 : 1,
             docType: importing ? "BOE" : d.lines.contains { $0.tax.treatment.chargesTax } ? "INV" : "BIL", docNo: d.number, docDate: EInvoice.date(d.date),
-            transactionType: shipTo == nil ? 1 : 2,
-            fromGstin: importing ? "URP" : from.gstin ?? "URP", fromTrdName: EInvoice.clean(from.legalName), fromAddr1: EInvoice.clean(from.address),
+            transactionType: (shipTo == nil ? 1 : 2) + (dispatch == nil ? 0 : 2),
+            fromGstin: importing ? "URP" : billFrom.gstin ?? "URP", fromTrdName: EInvoice.clean(billFrom.legalName), fromAddr1: EInvoice.clean(from.address),
             fromPlace: fromPlace, fromPincode: fromPin, fromStateCode: fromState, actFromStateCode: actFrom,
             toGstin: export ? "URP" : billTo.gstin ?? "URP", toTrdName: EInvoice.clean(billTo.legalName), toAddr1: EInvoice.clean(to.address),
             toPlace: toPlace, toPincode: toPin, toStateCode: toState, actToStateCode: actTo,
             totalValue: a(sum(\.taxable)), cgstValue: a(sum(\.cgst)), sgstValue: a(sum(\.sgst)), igstValue: a(sum(\.igst)), cessValue: a(sum(\.cess)),
-            cessNonAdvolValue: 0, otherValue: a(d.value - sum(\.taxable) - sum(\.tax)), totInvValue: a(d.value),
+            cessNonAdvolValue: a(sum(\.cessNonAdvol)), otherValue: a(d.value - sum(\.taxable) - sum(\.tax)), totInvValue: a(d.value),
             transMode: transport.mode, transDistance: transport.distanceKm, vehicleNo: transport.vehicleNo,
             vehicleType: transport.vehicleNo == nil ? nil : "R", mainHsnCode: Int(main.hsn) ?? 0, itemList: items))
     }

@@ -48,6 +48,8 @@ public struct GSTDocument: Sendable {
         /// Price per unit and discount, in paise (the e-invoice shows them).
         public var unitPrice: Int64
         public var discount: Int64
+        /// Specific cess per unit in paise (the e-way bill's `cessNonAdvol` rate).
+        public var cessPerUnit: Int64 = 0
 
         public init(hsn: String, description: String, uqc: String, quantity: Quantity?, tax: LineTax, unitPrice: Int64 = 0, discount: Int64 = 0) {
             self.hsn = hsn
@@ -95,6 +97,13 @@ public struct GSTDocument: Sendable {
     /// Where the goods go when that is not the buyer's address (bill-to ship-to): e-invoice `ShipDtls`, and the
     /// e-way bill's destination. The place of supply stays the buyer's (IGST Act s.10(1)(b)).
     public var shipTo: TradeParty?
+    /// Where the goods leave from when that is not our registered address (bill-from dispatch-from): e-invoice
+    /// `DispDtls`, and the e-way bill's origin (transaction type 3, or 4 with a ship-to).
+    public var dispatchFrom: TradeParty?
+    /// Supplied through an e-commerce operator: GSTR-1 `etin` and Table 14, GSTR-3B 3.1.1.
+    public var ecommerce: ECommerce?
+    /// The e-commerce operator pays this document's tax (s.9(5)): it is reported only in Table 14(b) and 3B 3.1.1(ii).
+    public var operatorPays: Bool { ecommerce?.section == .operatorPays }
     /// An export's shipping bill (GSTR-1 `exp` `sbnum`/`sbdt`/`sbpcode`, e-invoice `ExpDtls`): the refund route.
     public var shippingBill: ShippingBill?
 
@@ -166,7 +175,7 @@ public struct GSTDocument: Sendable {
         for d in documents {
             money = try Checked.add(money, Int64(clamping: d.value.magnitude))
             for l in d.lines {
-                for figure in [l.tax.taxable, l.tax.igst, l.tax.cgst, l.tax.sgst, l.tax.cess, l.unitPrice, l.discount] {
+                for figure in [l.tax.taxable, l.tax.igst, l.tax.cgst, l.tax.sgst, l.tax.cess, l.tax.cessNonAdvol, l.unitPrice, l.discount] {
                     money = try Checked.add(money, Int64(clamping: figure.magnitude))
                 }
                 quantity = try Checked.add(quantity, Int64(clamping: (l.quantity?.thousandths ?? 0).magnitude))

@@ -9,13 +9,23 @@ public struct GSTR1: Codable, Sendable, Equatable {
     }
     public struct Item: Codable, Sendable, Equatable { public var num: Int; public var itm_det: ItemDetail }
     public struct B2BInvoice: Codable, Sendable, Equatable {
-        public var inum: String, idt: String, val: Amount, pos: String, rchrg: String, inv_typ: String, itms: [Item]
+        public var inum: String, idt: String, val: Amount, pos: String, rchrg: String, inv_typ: String
+        /// The e-commerce operator's GSTIN (s.52 supplies); left out otherwise.
+        public var etin: String? = nil
+        public var itms: [Item]
     }
     public struct B2B: Codable, Sendable, Equatable { public var ctin: String; public var inv: [B2BInvoice] }
-    public struct B2CLInvoice: Codable, Sendable, Equatable { public var inum: String, idt: String, val: Amount, itms: [Item] }
+    public struct B2CLInvoice: Codable, Sendable, Equatable {
+        public var inum: String, idt: String, val: Amount
+        public var etin: String? = nil
+        public var itms: [Item]
+    }
     public struct B2CL: Codable, Sendable, Equatable { public var pos: String; public var inv: [B2CLInvoice] }
     public struct B2CS: Codable, Sendable, Equatable {
-        public var sply_ty: String, pos: String, typ: String, rt: Double, txval: Amount, iamt: Amount, camt: Amount, samt: Amount, csamt: Amount
+        public var sply_ty: String, pos: String
+        /// `OE`, or `E` with `etin` for supplies through an e-commerce operator.
+        public var typ: String, etin: String? = nil
+        public var rt: Double, txval: Amount, iamt: Amount, camt: Amount, samt: Amount, csamt: Amount
     }
     public struct Note: Codable, Sendable, Equatable {
         public var ntty: String, nt_num: String, nt_dt: String, val: Amount, pos: String, rchrg: String, inv_typ: String, itms: [Item]
@@ -50,6 +60,10 @@ public struct GSTR1: Codable, Sendable, Equatable {
             self.hsn_b2c = hsn_b2c
         }
     }
+    /// Table 14: per operator, supplies on which it collects TCS (`clttx`, s.52) and on which it pays the tax
+    /// (`paytx`, s.9(5)), net of notes.
+    public struct ECORow: Codable, Sendable, Equatable { public var etin: String, suppval: Amount, igst: Amount, cgst: Amount, sgst: Amount, cess: Amount }
+    public struct SupECO: Codable, Sendable, Equatable { public var clttx: [ECORow]?, paytx: [ECORow]? }
     public struct DocRow: Codable, Sendable, Equatable { public var num: Int, from: String, to: String, totnum: Int, cancel: Int, net_issue: Int }
     public struct DocNature: Codable, Sendable, Equatable { public var doc_num: Int; public var docs: [DocRow] }
     public struct DocIssue: Codable, Sendable, Equatable { public var doc_det: [DocNature] }
@@ -69,6 +83,7 @@ public struct GSTR1: Codable, Sendable, Equatable {
     public var `nil`: Nil?
     public var hsn: HSN?
     public var doc_issue: DocIssue?
+    public var supeco: SupECO?
 
     /// The offline tool's schema tag; configurable because the portal moves it (gst.md appendix, point 1).
     public static let defaultVersion = "GST3.0.4"
@@ -97,10 +112,12 @@ extension GSTR1 {
         var b2b: [String: [B2BInvoice]] = [:], b2cl: [String: [B2CLInvoice]] = [:], cdnr: [String: [Note]] = [:]
         var cdnur: [CDNUR] = [], exports: [String: [ExportInvoice]] = [:]
         struct PlaceRate: Hashable, Comparable {
-            var inter: Bool, pos: String, rate: Int64
-            static func < (a: Self, b: Self) -> Bool { (a.inter ? 1 : 0, a.pos, a.rate) < (b.inter ? 1 : 0, b.pos, b.rate) }
+            var inter: Bool, pos: String, rate: Int64, etin: String = ""
+            static func < (a: Self, b: Self) -> Bool { (a.inter ? 1 : 0, a.pos, a.rate, a.etin) < (b.inter ? 1 : 0, b.pos, b.rate, b.etin) }
         }
         var b2cs: [PlaceRate: TaxSums] = [:]
+        // Table 14, per section and operator.
+        var eco: [ECommerceSection: [String: TaxSums]] = [:]
         var nilRows: [String: [Int64]] = [:]
         struct PlaceKey: Hashable, Comparable {
             var pos: String, inter: Bool
@@ -113,6 +130,12 @@ extension GSTR1 {
                 advances[d.kind, default: [:]][PlaceKey(pos: d.placeOfSupply, inter: d.isInterState), default: []] += d.taxableLines
                 continue
             }
+            if let e = d.ecommerce {
+                for line in d.taxableLines { try eco[e.section, default: [:]][e.operatorGSTIN, default: TaxSums()].add(line.tax, sign: d.sign) }
+                // Under s.9(5) the operator pays the tax and reports the supply (Table 15): ours goes only to Table 14(b).
+                if e.section == .operatorPays { continue }
+            }
+            let etin = d.ecommerce?.operatorGSTIN
             let taxable = d.taxableLines
             for line in d.lines where [.nilRated, .exempt, .nonGST].contains(line.tax.treatment) {
                 let key = (d.isInterState ? "INTR" : "INTRA") + (d.partyRegistration.isRegistered ? "B2B" : "B2C")
@@ -134,10 +157,10 @@ extension GSTR1 {
             case .invoice where d.partyRegistration.isRegistered:
                 b2b[d.partyGSTIN ?? "", default: []].append(B2BInvoice(
                     inum: d.number, idt: date(d.date), val: amount(d.value), pos: d.placeOfSupply, rchrg: rchrg, inv_typ: invType,
-                    itms: items(taxable, split: true)))
+                    etin: etin, itms: items(taxable, split: true)))
             case .invoice where d.isB2CL:
                 b2cl[d.placeOfSupply, default: []].append(B2CLInvoice(inum: d.number, idt: date(d.date), val: amount(d.value),
-                                                                      itms: items(taxable, split: false)))
+                                                                      etin: etin, itms: items(taxable, split: false)))
             case _ where d.kind != .invoice && d.partyRegistration.isRegistered:
                 cdnr[d.partyGSTIN ?? "", default: []].append(Note(
                     ntty: d.kind == .creditNote ? "C" : "D", nt_num: d.number, nt_dt: date(d.date), val: amount(d.value),
@@ -150,7 +173,8 @@ extension GSTR1 {
                 // Small B2C supplies and notes against them are reported net, per place of supply and rate.
                 let inter = d.isInterState
                 for line in taxable {
-                    try b2cs[PlaceRate(inter: inter, pos: d.placeOfSupply, rate: line.tax.rate.milli), default: TaxSums()].add(line.tax, sign: d.sign)
+                    try b2cs[PlaceRate(inter: inter, pos: d.placeOfSupply, rate: line.tax.rate.milli, etin: etin ?? ""), default: TaxSums()]
+                        .add(line.tax, sign: d.sign)
                 }
             }
         }
@@ -159,7 +183,8 @@ extension GSTR1 {
         if !b2cs.isEmpty {
             out.b2cs = b2cs.keys.sorted().map { key in
                 let s = b2cs[key]!
-                return B2CS(sply_ty: key.inter ? "INTER" : "INTRA", pos: key.pos, typ: "OE", rt: TaxRate(milli: key.rate).number,
+                return B2CS(sply_ty: key.inter ? "INTER" : "INTRA", pos: key.pos, typ: key.etin.isEmpty ? "OE" : "E",
+                            etin: key.etin.isEmpty ? nil : key.etin, rt: TaxRate(milli: key.rate).number,
                             txval: amount(s.taxable), iamt: amount(s.igst), camt: amount(s.cgst), samt: amount(s.sgst), csamt: amount(s.cess))
             }
         }
@@ -182,8 +207,17 @@ extension GSTR1 {
                 NilRow(sply_ty: k, nil_amt: amount(nilRows[k]![0]), expt_amt: amount(nilRows[k]![1]), ngsup_amt: amount(nilRows[k]![2]))
             })
         }
-        // Advances are not supplies yet: no HSN row until the invoice.
-        out.hsn = try hsnSummary(live.filter { !$0.kind.isAdvance }, period: period)
+        func ecoRows(_ section: ECommerceSection) -> [ECORow]? {
+            guard let byOperator = eco[section], !byOperator.isEmpty else { return nil }
+            return byOperator.keys.sorted().map { k in
+                let t = byOperator[k] ?? TaxSums()
+                return ECORow(etin: k, suppval: amount(t.taxable), igst: amount(t.igst), cgst: amount(t.cgst), sgst: amount(t.sgst), cess: amount(t.cess))
+            }
+        }
+        if !eco.isEmpty { out.supeco = SupECO(clttx: ecoRows(.collectsTCS), paytx: ecoRows(.operatorPays)) }
+        // Advances are not supplies yet: no HSN row until the invoice. Supplies whose tax the operator pays are its to
+        // summarise; ours must reconcile with tables 4 to 10, where they are not.
+        out.hsn = try hsnSummary(live.filter { !$0.kind.isAdvance && !$0.operatorPays }, period: period)
         out.doc_issue = documentsIssued(docs)
         return out
     }
@@ -201,7 +235,7 @@ extension GSTR1 {
             sums[i].igst += l.tax.igst
             sums[i].cgst += l.tax.cgst
             sums[i].sgst += l.tax.sgst
-            sums[i].cess += l.tax.cess
+            sums[i].cess += l.tax.allCess
         }
         return sums
     }

@@ -58,6 +58,8 @@ extension GSTR3B {
                 let t = l.tax
                 switch (d.direction, t.treatment) {
                 case (.outward, .billOfSupply): continue
+                // The operator pays the tax (s.9(5)); we report only the value, in 3.1.1(ii).
+                case (.outward, .paidByOperator): try add("eco_dtls.eco_reg_sup", d, t)
                 case (.outward, .nilRated), (.outward, .exempt): try add("sup_details.osup_nil_exmp", d, t)
                 case (.outward, .nonGST): try add("sup_details.osup_nongst", d, t)
                 case (.outward, .zeroRatedWithTax), (.outward, .zeroRatedWithoutTax): try add("sup_details.osup_zero", d, t)
@@ -66,7 +68,7 @@ extension GSTR3B {
                     // it (and 3B turnover still agrees with GSTR-1).
                     guard !d.reverseCharge else {
                         var value = t
-                        (value.cgst, value.sgst, value.igst, value.cess) = (0, 0, 0, 0)
+                        (value.cgst, value.sgst, value.igst, value.cess, value.cessNonAdvol) = (0, 0, 0, 0, 0)
                         try add("sup_details.osup_det", d, value)
                         continue
                     }
@@ -79,6 +81,7 @@ extension GSTR3B {
                         default: break
                         }
                     }
+                case (.inward, .paidByOperator): continue
                 case (.inward, .nilRated), (.inward, .exempt): try add("inward_sup.GST.\(inter ? "inter" : "intra")", d, t)
                 case (.inward, .nonGST): try add("inward_sup.NONGST.\(inter ? "inter" : "intra")", d, t)
                 case (.inward, _) where d.partyRegistration == .composition:
@@ -121,7 +124,8 @@ extension GSTR3B {
         let inward = Inward(isup_details: ["GST", "NONGST"].map { ty in
             InwardRow(ty: ty, inter: taxes("inward_sup.\(ty).inter").txval, intra: taxes("inward_sup.\(ty).intra").txval)
         })
-        let out = GSTR3B(gstin: filer.value, ret_period: period.portal, sup_details: sup, eco_dtls: ECODetails(),
+        let out = GSTR3B(gstin: filer.value, ret_period: period.portal, sup_details: sup,
+                         eco_dtls: ECODetails(eco_reg_sup: Value(txval: taxes("eco_dtls.eco_reg_sup").txval)),
                          inter_sup: InterState(unreg_details: places("inter_sup.unreg_details"), comp_details: places("inter_sup.comp_details"),
                                                uin_details: places("inter_sup.uin_details")),
                          itc_elg: itc, inward_sup: inward, intr_ltfee: InterestAndFee())

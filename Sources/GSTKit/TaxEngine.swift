@@ -15,6 +15,25 @@ public enum SupplyType: String, Codable, CaseIterable, Sendable {
     public var withPayment: Bool { self == .sezWithPayment || self == .exportWithPayment }
 }
 
+/// Who answers for the tax on a supply made through an e-commerce operator (CGST Act s.52 and s.9(5)).
+public enum ECommerceSection: String, Codable, CaseIterable, Sendable {
+    /// The operator collects TCS; we charge and pay the tax as usual (GSTR-1 `etin`, Table 14(a) `clttx`).
+    case collectsTCS = "52"
+    /// The operator pays the tax on notified services (passenger transport, accommodation, housekeeping, restaurants);
+    /// we charge none (Table 14(b) `paytx`, GSTR-3B 3.1.1(ii)).
+    case operatorPays = "9(5)"
+}
+
+/// A supply made through an e-commerce operator: the operator's GSTIN (a TCS registration) and the section.
+public struct ECommerce: Sendable, Equatable {
+    public var operatorGSTIN: String
+    public var section: ECommerceSection
+    public init(operatorGSTIN: String, section: ECommerceSection) {
+        self.operatorGSTIN = operatorGSTIN
+        self.section = section
+    }
+}
+
 /// An item's GST character (gst.md §A2.6).
 public enum Taxability: String, Codable, CaseIterable, Sendable {
     case taxable
@@ -41,6 +60,8 @@ public enum Treatment: String, Codable, CaseIterable, Sendable {
     case exempt
     case nonGST = "non-gst"
     case billOfSupply = "bill-of-supply"
+    /// Tax worked out at the line's rate but paid by the e-commerce operator (s.9(5)), so not charged by us.
+    case paidByOperator = "paid-by-operator"
 
     public var chargesTax: Bool { [.intraState, .interState, .zeroRatedWithTax].contains(self) }
 }
@@ -56,11 +77,14 @@ public struct LineTax: Equatable, Sendable {
     public var sgst: Int64 = 0
     public var igst: Int64 = 0
     public var cess: Int64 = 0
+    /// Specific cess: quantity × an amount per unit (e-invoice `CesNonAdvlAmt`); returns report it with `cess` in `csamt`.
+    public var cessNonAdvol: Int64 = 0
     public var usesUTGST = false
     public var reverseCharge = false
 
     public init(treatment: Treatment, taxable: Int64, rate: TaxRate, cessRate: TaxRate, cgst: Int64 = 0, sgst: Int64 = 0, igst: Int64 = 0,
-                cess: Int64 = 0, usesUTGST: Bool = false, reverseCharge: Bool = false) {
+                cess: Int64 = 0, cessNonAdvol: Int64 = 0, usesUTGST: Bool = false, reverseCharge: Bool = false) {
+        self.cessNonAdvol = cessNonAdvol
         self.treatment = treatment
         self.taxable = taxable
         self.rate = rate
@@ -73,9 +97,12 @@ public struct LineTax: Equatable, Sendable {
         self.reverseCharge = reverseCharge
     }
 
-    public var tax: Int64 { cgst + sgst + igst + cess }
-    /// What the buyer pays for the line; under reverse charge the buyer pays the tax to the government instead.
-    public var invoiceValue: Int64 { taxable + (reverseCharge ? 0 : tax) }
+    public var tax: Int64 { cgst + sgst + igst + cess + cessNonAdvol }
+    /// Both kinds of cess: what the returns' `csamt` carries.
+    public var allCess: Int64 { cess + cessNonAdvol }
+    /// What the buyer pays for the line; under reverse charge the buyer pays the tax to the government instead, and
+    /// under s.9(5) the e-commerce operator does.
+    public var invoiceValue: Int64 { taxable + (reverseCharge || treatment == .paidByOperator ? 0 : tax) }
 }
 
 /// Who supplies, where to, and how: everything the line decision needs besides the item.
@@ -87,9 +114,12 @@ public struct SupplyContext: Sendable {
     public var supplierIsComposition: Bool
     /// IGST whatever the states: imports, and what an SEZ unit supplies into the rest of India (`SupplyRules`).
     public var interStateByLaw: Bool
+    /// The e-commerce operator pays the tax (s.9(5)).
+    public var operatorPays: Bool
 
     public init(supplierState: StateCode, placeOfSupply: String, supplyType: SupplyType = .regular, reverseCharge: Bool = false,
-                supplierIsComposition: Bool = false, interStateByLaw: Bool = false) {
+                supplierIsComposition: Bool = false, interStateByLaw: Bool = false, operatorPays: Bool = false) {
+        self.operatorPays = operatorPays
         self.supplierState = supplierState
         self.placeOfSupply = placeOfSupply
         self.supplyType = supplyType
@@ -103,8 +133,9 @@ public struct SupplyContext: Sendable {
 
 /// The per-line decision in the order gst.md §A2.1 gives.
 public enum TaxEngine {
+    /// `quantity` is in the item's own unit, which `cessPerUnit` (paise) is per.
     public static func tax(taxable: Int64, taxability: Taxability, rate: TaxRate, cessRate: TaxRate = .zero,
-                           context c: SupplyContext) throws(AmountOverflow) -> LineTax {
+                           quantity: Quantity? = nil, cessPerUnit: Int64 = 0, context c: SupplyContext) throws(AmountOverflow) -> LineTax {
         var line = LineTax(treatment: .intraState, taxable: taxable, rate: rate, cessRate: cessRate)
         if c.supplierIsComposition { line.treatment = .billOfSupply; line.rate = .zero; line.cessRate = .zero; return line }
         switch taxability {
@@ -132,6 +163,9 @@ public enum TaxEngine {
             line.usesUTGST = c.supplierState.isUnionTerritoryWithoutLegislature
         }
         line.cess = try cessRate.of(taxable)
+        // Specific cess is never split between the Centre and the State, and is charged with IGST on zero-rated supplies.
+        if cessPerUnit > 0, let quantity { line.cessNonAdvol = try quantity.times(cessPerUnit) }
+        if c.operatorPays { line.treatment = .paidByOperator }
         return line
     }
 

@@ -77,10 +77,13 @@ public struct RateSchedule: Sendable, Equatable {
         public var from: CalendarDate
         public var rate: TaxRate
         public var cess: TaxRate
-        public init(from: CalendarDate, rate: TaxRate, cess: TaxRate = .zero) {
+        /// Specific (non-ad-valorem) cess in paise per unit of the item, e.g. per 1,000 cigarettes (gst.md §A2.8).
+        public var cessPerUnit: Int64
+        public init(from: CalendarDate, rate: TaxRate, cess: TaxRate = .zero, cessPerUnit: Int64 = 0) {
             self.from = from
             self.rate = rate
             self.cess = cess
+            self.cessPerUnit = cessPerUnit
         }
     }
 

@@ -85,6 +85,30 @@ import Testing
         #expect(sez.TranDtls.SupTyp == "SEZWP" && sez.TranDtls.IgstOnIntra == "Y")
     }
 
+    /// INV-01: `TranDtls.EcmGstin` names the operator of a s.52 supply; a dispatch-from address becomes `DispDtls`
+    /// (checked like any address); a s.9(5) supply is the operator's to invoice.
+    @Test func operator_and_dispatch_from_reach_the_payload() throws {
+        var doc = GoldenMonth.documents[0]
+        doc.ecommerce = ECommerce(operatorGSTIN: "27AAECG3736E1C2", section: .collectsTCS)
+        doc.dispatchFrom = TradeParty(gstin: nil, legalName: "Bhiwandi Warehouse", address: "Gala 4 Vashere", place: "Bhiwandi", pincode: "421302",
+                                      stateCode: "27")
+        let payload = try EInvoice.build(document: doc, seller: Self.seller, buyer: Self.kaveri, roundOff: 0, today: Self.today).get()
+        #expect(payload.TranDtls.EcmGstin == "27AAECG3736E1C2")
+        let d = try #require(payload.DispDtls)
+        #expect(d.Nm == "Bhiwandi Warehouse" && d.Addr1 == "Gala 4 Vashere" && d.Loc == "Bhiwandi" && d.Pin == 421_302 && d.Stcd == "27")
+        // Without either, neither key is sent.
+        let plain = try jsonObject(try JSONEncoder().encode(try EInvoice.build(document: GoldenMonth.documents[0], seller: Self.seller,
+                                                                               buyer: Self.kaveri, roundOff: 0, today: Self.today).get()))
+        #expect(plain["DispDtls"] == nil && (plain["TranDtls"] as? NSDictionary)?["EcmGstin"] == nil)
+
+        doc.dispatchFrom?.pincode = "12345"
+        doc.ecommerce?.section = .operatorPays
+        guard case .failure(let problems) = EInvoice.build(document: doc, seller: Self.seller, buyer: Self.kaveri, roundOff: 0, today: Self.today) else {
+            Issue.record("expected problems"); return
+        }
+        #expect(Set(problems.list.map(\.field)) == ["DispDtls.Pin", "TranDtls.EcmGstin"], "\(problems.list)")
+    }
+
     @Test func e_way_bill_for_a_large_consignment_matches_the_hand_worked_payload() throws {
         let bill = try EWayBill.build(document: GoldenMonth.documents[1], ours: Self.seller, party: Self.ravi).get()
         #expect(try jsonObject(try JSONEncoder().encode(bill)) == golden("ewaybill-inv2"))

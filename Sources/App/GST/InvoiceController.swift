@@ -73,8 +73,8 @@ enum InvoiceController {
             return InvoiceDTO.Line(item: itemNames[l.item_id] ?? "", itemId: l.item_id, description: l.description, hsn: l.hsn, unit: l.uqc,
                                    quantity: Quantity(thousandths: l.quantity_milli).description, rate: m(l.price_paise), discount: m(l.discount_paise),
                                    taxable: m(l.taxable_paise), treatment: t.treatment, gstRate: t.rate.description, cessRate: t.cessRate.description,
-                                   cgst: m(l.cgst_paise), sgst: m(l.sgst_paise), utgst: l.utgst, igst: m(l.igst_paise), cess: m(l.cess_paise),
-                                   total: m(l.taxable_paise + (inv.reverse_charge ? 0 : t.tax)))
+                                   cgst: m(l.cgst_paise), sgst: m(l.sgst_paise), utgst: l.utgst, igst: m(l.igst_paise), cess: m(t.allCess),
+                                   specificCess: m(l.cess_non_advol_paise), total: m(inv.reverse_charge ? l.taxable_paise : t.invoiceValue))
         }
         // No tax on any line (composition seller, or only nil-rated, exempt and non-GST goods): a bill of supply.
         let untaxed: Set<String> = [Treatment.billOfSupply, .nilRated, .exempt, .nonGST].map(\.rawValue).reduce(into: []) { $0.insert($1) }
@@ -87,9 +87,10 @@ enum InvoiceController {
             supplyType: SupplyType(rawValue: inv.supply_type) ?? .regular, reverseCharge: inv.reverse_charge, billOfSupply: billOfSupply,
             originalInvoiceId: inv.original_invoice_id, lines: dtoLines,
             totals: .init(taxable: m(inv.taxable_paise), cgst: m(sum(\.cgst_paise)), sgst: m(sum(\.sgst_paise)), igst: m(sum(\.igst_paise)),
-                          cess: m(sum(\.cess_paise)), tax: m(inv.tax_paise), roundOff: m(inv.round_off_paise), total: m(inv.total_paise)),
+                          cess: m(sum(\.cess_paise) + sum(\.cess_non_advol_paise)), tax: m(inv.tax_paise), roundOff: m(inv.round_off_paise), total: m(inv.total_paise)),
             shippingBill: inv.shipping_bill_number.map { ShippingBillDTO(number: $0, date: inv.shipping_bill_date ?? "", port: inv.shipping_port ?? "") },
-            shipTo: inv.ship_to.flatMap { try? JSONDecoder().decode(ShipToDTO.self, from: Data($0.utf8)) })
+            shipTo: AddressDTO.stored(inv.ship_to), dispatchFrom: AddressDTO.stored(inv.dispatch_from),
+            ecommerceOperator: inv.ecommerce_gstin, ecommerceSection: inv.ecommerce_section.flatMap(ECommerceSection.init(rawValue:)))
     }
 
     /// Newest first; filters by kind and date range.

@@ -75,7 +75,12 @@ struct InvoiceRequest: APIRequestBody, Encodable {
     /// Exports: the shipping bill, when known at invoicing.
     var shippingBill: ShippingBillDTO?
     /// Sales whose goods go elsewhere than the buyer's address.
-    var shipTo: ShipToDTO?
+    var shipTo: AddressDTO?
+    /// Sales whose goods leave from elsewhere than our registered address.
+    var dispatchFrom: AddressDTO?
+    /// Sales through an e-commerce operator: its GSTIN (a TCS registration) and who answers for the tax (s.52 by default).
+    var ecommerceOperator: String?
+    var ecommerceSection: ECommerceSection?
     var lines: [Line]
 
     static let maxLines = 1_000
@@ -96,7 +101,10 @@ struct InvoiceRequest: APIRequestBody, Encodable {
         .optional("notes", .array(.string(.init(minLength: 1, maxLength: 60, description: "Delivery or receipt note id")))),
         .optional("order", .string(.init(minLength: 1, maxLength: 60, description: "Sales or purchase order id this invoice bills directly (no notes)"))),
         .optional("shippingBill", ShippingBillDTO.schema),
-        .optional("shipTo", ShipToDTO.schema),
+        .optional("shipTo", AddressDTO.schema),
+        .optional("dispatchFrom", AddressDTO.schema),
+        .optional("ecommerceOperator", .string(.init(minLength: 15, maxLength: 15, description: "The e-commerce operator's GSTIN (TCS registration)"))),
+        .optional("ecommerceSection", .oneOf(ECommerceSection.self)),
         .required("lines", .array(.object([
             .required("item", .string(.init(minLength: 1, maxLength: 200))),
             .required("quantity", .string(.init(minLength: 1, maxLength: 20))),
@@ -130,7 +138,9 @@ struct InvoiceDTO: APIResponseBody {
         var sgst: String
         var utgst: Bool
         var igst: String
+        /// Both kinds of cess; `specificCess` is the part charged per unit.
         var cess: String
+        var specificCess: String = "0.00"
         var total: String
     }
 
@@ -165,7 +175,10 @@ struct InvoiceDTO: APIResponseBody {
     var lines: [Line]
     var totals: Totals
     var shippingBill: ShippingBillDTO? = nil
-    var shipTo: ShipToDTO? = nil
+    var shipTo: AddressDTO? = nil
+    var dispatchFrom: AddressDTO? = nil
+    var ecommerceOperator: String? = nil
+    var ecommerceSection: ECommerceSection? = nil
 
     static let schema = Schema.ref("Invoice", .object([
         .required("id", .uuid), .required("kind", .oneOf(InvoiceKind.self)), .required("number", .string()), .required("date", .date),
@@ -174,13 +187,14 @@ struct InvoiceDTO: APIResponseBody {
         .optional("registration", .nullable(.string())), .required("supplierState", .string()), .required("placeOfSupply", .string()),
         .required("supplyType", .oneOf(SupplyType.self)), .required("reverseCharge", .boolean), .required("billOfSupply", .boolean),
         .optional("originalInvoiceId", .nullable(.uuid)), .optional("shippingBill", .nullable(ShippingBillDTO.schema)),
-        .optional("shipTo", .nullable(ShipToDTO.schema)),
+        .optional("shipTo", .nullable(AddressDTO.schema)), .optional("dispatchFrom", .nullable(AddressDTO.schema)),
+        .optional("ecommerceOperator", .nullable(.string())), .optional("ecommerceSection", .nullable(.oneOf(ECommerceSection.self))),
         .required("lines", .array(.object([
             .required("item", .text()), .required("itemId", .uuid), .required("description", .text()), .required("hsn", .string()),
             .required("unit", .string()), .required("quantity", .string()), .required("rate", .string()), .required("discount", .string()),
             .required("taxable", .string()), .required("treatment", .oneOf(Treatment.self)), .required("gstRate", .string()),
             .required("cessRate", .string()), .required("cgst", .string()), .required("sgst", .string()), .required("utgst", .boolean),
-            .required("igst", .string()), .required("cess", .string()), .required("total", .string()),
+            .required("igst", .string()), .required("cess", .string()), .optional("specificCess", .string()), .required("total", .string()),
         ]))),
         .required("totals", .object(["taxable", "cgst", "sgst", "igst", "cess", "tax", "roundOff", "total"].map { .required($0, .string()) })),
     ]))
@@ -212,6 +226,9 @@ struct InvoiceRow: Codable, Sendable {
     var shipping_bill_date: String? = nil
     var shipping_port: String? = nil
     var ship_to: String? = nil
+    var dispatch_from: String? = nil
+    var ecommerce_gstin: String? = nil
+    var ecommerce_section: String? = nil
 }
 
 struct InvoiceLineRow: Codable, Sendable {
@@ -235,17 +252,21 @@ struct InvoiceLineRow: Codable, Sendable {
     var igst_paise: Int64
     var cess_paise: Int64
     var utgst: Bool
+    /// Specific cess: the line's amount and the rate per unit it came from (migration 038).
+    var cess_non_advol_paise: Int64 = 0
+    var cess_per_unit_paise: Int64 = 0
     var godown_id: UUID? = nil
     var batch_id: UUID? = nil
 
     var tax: LineTax {
         LineTax(treatment: Treatment(rawValue: treatment) ?? .intraState, taxable: taxable_paise, rate: TaxRate(milli: rate_milli),
-                cessRate: TaxRate(milli: cess_milli), cgst: cgst_paise, sgst: sgst_paise, igst: igst_paise, cess: cess_paise, usesUTGST: utgst)
+                cessRate: TaxRate(milli: cess_milli), cgst: cgst_paise, sgst: sgst_paise, igst: igst_paise, cess: cess_paise, cessNonAdvol: cess_non_advol_paise,
+                usesUTGST: utgst)
     }
 }
 
 /// An export's shipping bill: `{number, date, port}` (port code such as INNSA1).
-struct ShippingBillDTO: Codable, Sendable, Equatable {
+struct ShippingBillDTO: APIRequestBody, Codable, Sendable, Equatable {
     var number: String
     var date: String
     var port: String
@@ -257,8 +278,9 @@ struct ShippingBillDTO: Codable, Sendable, Equatable {
     ])
 }
 
-/// Where a sale's goods go when not to the buyer's address: `{name, gstin?, address, place, pincode, stateCode}`.
-struct ShipToDTO: Codable, Sendable, Equatable {
+/// An address goods move to or from other than the parties' own: a sale's ship-to (`shipTo`) or dispatch-from
+/// (`dispatchFrom`), as `{name, gstin?, address, place, pincode, stateCode}`.
+struct AddressDTO: Codable, Sendable, Equatable {
     var name: String
     var gstin: String?
     var address: String
@@ -273,24 +295,34 @@ struct ShipToDTO: Codable, Sendable, Equatable {
         .required("stateCode", .string(.init(minLength: 2, maxLength: 2))),
     ])
 
-    /// Field errors (under `shipTo.`), or none.
-    func problems() -> [APIError.FieldError] {
+    /// Field errors (under `field.`, e.g. `shipTo.pincode`), or none.
+    func problems(field prefix: String) -> [APIError.FieldError] {
         var out: [APIError.FieldError] = []
         for (field, value, range) in [("name", name, 3...100), ("address", address, 3...100), ("place", place, 3...50)]
         where !range.contains(value.trimmingCharacters(in: .whitespaces).count) {
-            out.append(.init(field: "shipTo." + field, message: "must have \(range.lowerBound) to \(range.upperBound) characters"))
+            out.append(.init(field: "\(prefix)." + field, message: "must have \(range.lowerBound) to \(range.upperBound) characters"))
         }
         if !PINCode.isValid(pincode) {
-            out.append(.init(field: "shipTo.pincode", message: "must be a 6-digit PIN code"))
+            out.append(.init(field: prefix + ".pincode", message: "must be a 6-digit PIN code"))
         }
-        if !StateCode.registrable.contains(stateCode) { out.append(.init(field: "shipTo.stateCode", message: "'\(stateCode)' is not a state code")) }
+        if !StateCode.registrable.contains(stateCode) { out.append(.init(field: prefix + ".stateCode", message: "'\(stateCode)' is not a state code")) }
         if let gstin {
             do {
                 let valid = try GSTIN(gstin)
-                if valid.stateCode != stateCode { out.append(.init(field: "shipTo.gstin", message: "belongs to state \(valid.stateCode), not \(stateCode)")) }
-            } catch { out.append(.init(field: "shipTo.gstin", message: error.description)) }
+                if valid.stateCode != stateCode { out.append(.init(field: prefix + ".gstin", message: "belongs to state \(valid.stateCode), not \(stateCode)")) }
+            } catch { out.append(.init(field: prefix + ".gstin", message: error.description)) }
         }
         return out
+    }
+
+    /// The address kept as JSON with an invoice, if any.
+    static func stored(_ json: String?) -> AddressDTO? {
+        json.flatMap { try? JSONDecoder().decode(AddressDTO.self, from: Data($0.utf8)) }
+    }
+
+    /// As kept with an invoice.
+    var json: String {
+        get throws { String(decoding: try JSONEncoder().encode(self), as: UTF8.self) }
     }
 
     var party: TradeParty {

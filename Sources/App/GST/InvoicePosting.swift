@@ -155,11 +155,14 @@ enum InvoicePosting {
         let placeOfSupply = decision.placeOfSupply
         let reverseCharge = decision.reverseCharge
         let shippingBill = deliveryDetails(body, outward: outward, supplyType: supplyType, date: date, errors: &errors)
+        let ecommerce = ecommerceDetails(body, original: original, outward: outward, supplyType: supplyType, reverseCharge: reverseCharge,
+                                         allServices: !kinds.isEmpty && kinds.allSatisfy { $0 == "service" }, errors: &errors)
         // No tax is charged by a composition or unregistered seller, nor by an unregistered supplier outside reverse charge.
         let noTax = outward ? (registration == nil || registration?.kind == "composition")
             : (!reverseCharge && [.composition, .unregistered, .consumer].contains(partyRegistration))
         let tax = SupplyContext(supplierState: StateCode(supplierState) ?? ourState, placeOfSupply: placeOfSupply, supplyType: supplyType,
-                                reverseCharge: reverseCharge, supplierIsComposition: noTax, interStateByLaw: decision.interStateByLaw)
+                                reverseCharge: reverseCharge, supplierIsComposition: noTax, interStateByLaw: decision.interStateByLaw,
+                                operatorPays: ecommerce?.section == .operatorPays)
 
         // Lines.
         var items: [UUID: ItemRow] = [:]
@@ -203,14 +206,17 @@ enum InvoicePosting {
             }
             if discount < 0 || discount > amount { errors.append(.init(field: f + ".discount", message: "must be between 0 and the line amount \(Money(paise: amount))")); continue }
             do {
+                // Specific cess is per unit of the item: a line in a compound unit (BOX of 12) counts the item's units.
+                let itemUnits = Quantity(thousandths: try Checked.multiplyDivide(quantity.thousandths, unitFactors[i] ?? 1_000, by: 1_000))
                 t = try TaxEngine.tax(taxable: amount - discount, taxability: Taxability(rawValue: item.taxability) ?? .taxable, rate: entry.rate,
-                                      cessRate: entry.cess, context: tax)
+                                      cessRate: entry.cess, quantity: itemUnits, cessPerUnit: entry.cessPerUnit, context: tax)
             } catch { errors.append(.init(field: f, message: error.description)); continue }
             lines.append(InvoiceLineRow(id: UUID(), invoice_id: invoiceID, company_id: companyID, line_no: i, item_id: item.id,
                                         description: input.description ?? item.name, hsn: item.hsn, uqc: lineUQC,
                                         quantity_milli: quantity.thousandths, price_paise: price, discount_paise: discount, taxable_paise: t.taxable,
                                         treatment: t.treatment.rawValue, rate_milli: t.rate.milli, cess_milli: t.cessRate.milli, cgst_paise: t.cgst,
-                                        sgst_paise: t.sgst, igst_paise: t.igst, cess_paise: t.cess, utgst: t.usesUTGST))
+                                        sgst_paise: t.sgst, igst_paise: t.igst, cess_paise: t.cess, utgst: t.usesUTGST,
+                                        cess_non_advol_paise: t.cessNonAdvol, cess_per_unit_paise: t.cessNonAdvol == 0 ? 0 : entry.cessPerUnit))
         }
         if lines.contains(where: { $0.taxable_paise <= 0 }) && errors.isEmpty {
             errors.append(.init(field: "lines", message: "every line needs a value above zero after discount"))
@@ -220,8 +226,8 @@ enum InvoicePosting {
         var taxable: Int64 = 0, taxAmount: Int64 = 0, value: Int64 = 0
         do {
             taxable = try Checked.sum(lines.map(\.taxable_paise))
-            taxAmount = try Checked.sum(lines.flatMap { [$0.cgst_paise, $0.sgst_paise, $0.igst_paise, $0.cess_paise] })
-            value = try Checked.add(taxable, reverseCharge ? 0 : taxAmount)
+            taxAmount = try Checked.sum(lines.flatMap { [$0.cgst_paise, $0.sgst_paise, $0.igst_paise, $0.cess_paise, $0.cess_non_advol_paise] })
+            value = try Checked.add(taxable, reverseCharge || ecommerce?.section == .operatorPays ? 0 : taxAmount)
             guard value <= Money.limit.paise else { throw AmountOverflow() }
         } catch {
             errors.append(.init(field: "lines", message: "the invoice's total is more than the limit of \(Money.limitText)"))
@@ -277,7 +283,8 @@ enum InvoicePosting {
                                  tax_paise: taxAmount, round_off_paise: roundOff, total_paise: value + roundOff,
                                  shipping_bill_number: shippingBill?.number, shipping_bill_date: shippingBill?.date.description,
                                  shipping_port: shippingBill?.portCode,
-                                 ship_to: try body.shipTo.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) })
+                                 ship_to: try body.shipTo?.json, dispatch_from: try body.dispatchFrom?.json,
+                                 ecommerce_gstin: ecommerce?.operatorGSTIN, ecommerce_section: ecommerce?.section.rawValue)
         return Computed(invoice: invoice, lines: lines, items: items, billOfSupply: noTax && outward,
                         rateWiseLedgers: registration?.rate_wise_ledgers ?? false, account: account, unitFactors: unitFactors)
     }
@@ -359,10 +366,12 @@ extension InvoicePosting {
     /// A line's taxes by ledger name (without `Output `/`Input `), leaving out the zero ones. Rate-wise ledgers name
     /// the rate each carries: CGST and SGST half the GST rate, IGST the whole, cess its own.
     static func taxes(_ l: InvoiceLineRow, rateWise: Bool) -> [(String, Int64)] {
+        // Tax the e-commerce operator pays (s.9(5)) is not ours to book.
+        guard l.treatment != Treatment.paidByOperator.rawValue else { return [] }
         let rate = TaxRate(milli: l.rate_milli), cess = TaxRate(milli: l.cess_milli)
         func named(_ head: String, _ r: TaxRate) -> String { rateWise ? "\(head) \(r)%" : head }
         return [(named("CGST", rate.half), l.cgst_paise), (named(l.utgst ? "UTGST" : "SGST", rate.half), l.sgst_paise),
-                (named("IGST", rate), l.igst_paise), (named("Cess", cess), l.cess_paise)].filter { $0.1 != 0 }
+                (named("IGST", rate), l.igst_paise), (named("Cess", cess), l.cess_paise + l.cess_non_advol_paise)].filter { $0.1 != 0 }
     }
 
     /// An advance receipt owes its tax now: the cash or bank account takes the whole amount, the party is credited

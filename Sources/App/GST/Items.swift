@@ -33,6 +33,8 @@ struct ItemRateRow: Codable, Sendable {
     var from_date: String
     var rate_milli: Int64
     var cess_milli: Int64
+    /// Specific cess in paise per unit of the item (migration 038).
+    var cess_per_unit_paise: Int64 = 0
 }
 
 struct ItemRequest: APIRequestBody {
@@ -41,6 +43,8 @@ struct ItemRequest: APIRequestBody {
     var unit: String?
     var gstRate: String?
     var cessRate: String?
+    /// Specific cess in rupees per unit of the item (e.g. per 1,000 cigarettes in THD): gst.md §A2.8.
+    var cessPerUnit: String?
     /// The date the given rate applies from; earlier invoices keep the rate in force on their date.
     var rateFrom: String?
     var taxability: Taxability?
@@ -73,6 +77,7 @@ struct ItemRequest: APIRequestBody {
         .optional("unit", .string(.init(minLength: 2, maxLength: 3, description: "UQC code, NA for services"))),
         .optional("gstRate", .string(.init(minLength: 1, maxLength: 6, description: "Percent, e.g. \"18\""))),
         .optional("cessRate", .string(.init(minLength: 1, maxLength: 6, description: "Percent"))),
+        .optional("cessPerUnit", .string(.init(minLength: 1, maxLength: 20, description: "Specific cess in rupees per unit of the item"))),
         .optional("rateFrom", .date),
         .optional("taxability", .oneOf(Taxability.self)),
         .optional("kind", .string(.init(allowed: ["goods", "service"]))),
@@ -107,7 +112,7 @@ struct ItemRequest: APIRequestBody {
 }
 
 struct ItemDTO: APIResponseBody {
-    struct Rate: Codable, Sendable { var from: String; var gstRate: String; var cessRate: String }
+    struct Rate: Codable, Sendable { var from: String; var gstRate: String; var cessRate: String; var cessPerUnit: String }
     var id: UUID
     var name: String
     var hsn: String
@@ -116,6 +121,7 @@ struct ItemDTO: APIResponseBody {
     var taxability: Taxability
     var gstRate: String?
     var cessRate: String?
+    var cessPerUnit: String?
     var rates: [Rate]
     var salesLedgerId: UUID?
     var purchaseLedgerId: UUID?
@@ -139,7 +145,10 @@ struct ItemDTO: APIResponseBody {
         let schedule = Items.schedule(rates)
         gstRate = schedule.entry(on: date)?.rate.description
         cessRate = schedule.entry(on: date)?.cess.description
-        self.rates = schedule.entries.map { Rate(from: $0.from.description, gstRate: $0.rate.description, cessRate: $0.cess.description) }
+        cessPerUnit = schedule.entry(on: date).map { Money(paise: $0.cessPerUnit).description }
+        self.rates = schedule.entries.map {
+            Rate(from: $0.from.description, gstRate: $0.rate.description, cessRate: $0.cess.description, cessPerUnit: Money(paise: $0.cessPerUnit).description)
+        }
         salesLedgerId = row.sales_ledger_id
         purchaseLedgerId = row.purchase_ledger_id
         active = row.active
@@ -154,8 +163,9 @@ struct ItemDTO: APIResponseBody {
     static let schema = Schema.ref("Item", .object([
         .required("id", .uuid), .required("name", .text()), .required("hsn", .string()), .required("unit", .string()),
         .required("kind", .string(.init(allowed: ["goods", "service"]))), .required("taxability", .oneOf(Taxability.self)),
-        .optional("gstRate", .nullable(.string())), .optional("cessRate", .nullable(.string())),
-        .required("rates", .array(.object([.required("from", .date), .required("gstRate", .string()), .required("cessRate", .string())]))),
+        .optional("gstRate", .nullable(.string())), .optional("cessRate", .nullable(.string())), .optional("cessPerUnit", .nullable(.string())),
+        .required("rates", .array(.object([.required("from", .date), .required("gstRate", .string()), .required("cessRate", .string()),
+                                           .required("cessPerUnit", .string())]))),
         .optional("salesLedgerId", .nullable(.uuid)), .optional("purchaseLedgerId", .nullable(.uuid)), .required("active", .boolean),
         .required("batchWise", .boolean), .required("trackExpiry", .boolean), .required("valuationMethod", .oneOf(ValuationMethod.self)),
         .optional("reorderLevel", .nullable(.string())), .optional("minimumOrderQuantity", .nullable(.string())),
@@ -168,7 +178,9 @@ struct ItemDTO: APIResponseBody {
 enum Items {
     static func schedule(_ rates: [ItemRateRow]) -> RateSchedule {
         RateSchedule(rates.compactMap { r in
-            CalendarDate(r.from_date).map { RateSchedule.Entry(from: $0, rate: TaxRate(milli: r.rate_milli), cess: TaxRate(milli: r.cess_milli)) }
+            CalendarDate(r.from_date).map {
+                RateSchedule.Entry(from: $0, rate: TaxRate(milli: r.rate_milli), cess: TaxRate(milli: r.cess_milli), cessPerUnit: r.cess_per_unit_paise)
+            }
         })
     }
 
@@ -240,7 +252,7 @@ enum Items {
 
         var rate: ItemRateRow?
         let taxability = Taxability(rawValue: row.taxability) ?? .taxable
-        if body.gstRate != nil || body.cessRate != nil || creating {
+        if body.gstRate != nil || body.cessRate != nil || body.cessPerUnit != nil || creating {
             let from = try body.rateFrom.flatMap(CalendarDate.init) ?? (CalendarDate(stored: company.booksBeginning))
             var gst = TaxRate.zero, cess = TaxRate.zero
             if let raw = body.gstRate {
@@ -253,7 +265,19 @@ enum Items {
             if let raw = body.cessRate {
                 do { cess = try TaxRate(parsing: raw) } catch { errors.append(.init(field: "cessRate", message: error.description)) }
             }
-            rate = ItemRateRow(item_id: row.id, company_id: row.company_id, from_date: from.description, rate_milli: gst.milli, cess_milli: cess.milli)
+            var perUnit: Int64 = 0
+            if let raw = body.cessPerUnit {
+                do {
+                    perUnit = try Money(parsing: raw).paise
+                    if perUnit < 0 { errors.append(.init(field: "cessPerUnit", message: "must not be negative")) }
+                } catch { errors.append(.init(field: "cessPerUnit", message: error.description)) }
+                if perUnit != 0 && (row.kind == "service" || HSNCode.isService(row.hsn)) {
+                    errors.append(.init(field: "cessPerUnit", message: "specific cess is charged per unit of goods, not on services"))
+                }
+                if perUnit != 0 && taxability != .taxable { errors.append(.init(field: "cessPerUnit", message: "must be 0 for a \(taxability.rawValue) item")) }
+            }
+            rate = ItemRateRow(item_id: row.id, company_id: row.company_id, from_date: from.description, rate_milli: gst.milli, cess_milli: cess.milli,
+                               cess_per_unit_paise: perUnit)
         }
         guard errors.isEmpty else { throw APIError.validation(errors) }
         return rate
@@ -334,7 +358,7 @@ enum ItemController {
         if let rate {
             // Correcting the rate of a date already in the history changes that entry (audited); nothing is removed.
             try await sql.insert(into: "item_rates").model(rate).onConflict(with: ["item_id", "from_date"]) {
-                $0.set(excludedValueOf: "rate_milli").set(excludedValueOf: "cess_milli")
+                $0.set(excludedValueOf: "rate_milli").set(excludedValueOf: "cess_milli").set(excludedValueOf: "cess_per_unit_paise")
             }.run()
         }
         let after = ItemDTO(row, rates: try await Items.rates(company: context.companyID, items: [row.id], on: db)[row.id] ?? [], on: Format.today())

@@ -46,7 +46,7 @@ enum GSTReturns {
         try await BulkRows.stream("""
             SELECT i.id, i.kind, i.direction, i.number, i.fy_start, i.date, i.party_gstin, i.party_registration, i.supplier_state,
                    i.place_of_supply, i.supply_type, i.reverse_charge, i.total_paise, v.status AS voucher_status, l.name AS party_name,
-                   i.shipping_bill_number, i.shipping_bill_date, i.shipping_port, i.ship_to,
+                   i.shipping_bill_number, i.shipping_bill_date, i.shipping_port, i.ship_to, i.dispatch_from, i.ecommerce_gstin, i.ecommerce_section,
                    o.number AS o_number, o.date AS o_date, o.party_registration AS o_registration, o.supplier_state AS o_supplier_state,
                    o.place_of_supply AS o_place, o.supply_type AS o_supply_type, o.total_paise AS o_total
             FROM invoices i JOIN vouchers v ON v.id = i.voucher_id JOIN ledgers l ON l.id = i.party_ledger_id
@@ -56,7 +56,8 @@ enum GSTReturns {
         guard !collected.documents.isEmpty else { return [] }
         try await BulkRows.stream("""
             SELECT l.invoice_id, l.line_no, l.hsn, l.description, l.uqc, l.quantity_milli, l.treatment, l.rate_milli, l.cess_milli,
-                   l.taxable_paise, l.cgst_paise, l.sgst_paise, l.igst_paise, l.cess_paise, l.utgst, l.price_paise, l.discount_paise
+                   l.taxable_paise, l.cgst_paise, l.sgst_paise, l.igst_paise, l.cess_paise, l.utgst, l.price_paise, l.discount_paise,
+                   l.cess_non_advol_paise, l.cess_per_unit_paise
             FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE \(scope)
             """, on: db) { row in try collected.add(line: row) }
         return collected.sorted()
@@ -100,8 +101,10 @@ enum GSTReturns {
                let port = try row.optionalString("shipping_port") {
                 d.shippingBill = .init(number: number, date: when, portCode: port)
             }
-            if let json = try row.optionalString("ship_to"), let shipTo = try? JSONDecoder().decode(ShipToDTO.self, from: Data(json.utf8)) {
-                d.shipTo = shipTo.party
+            d.shipTo = AddressDTO.stored(try row.optionalString("ship_to"))?.party
+            d.dispatchFrom = AddressDTO.stored(try row.optionalString("dispatch_from"))?.party
+            if let gstin = try row.optionalString("ecommerce_gstin"), let section = ECommerceSection(rawValue: try row.optionalString("ecommerce_section") ?? "") {
+                d.ecommerce = ECommerce(operatorGSTIN: gstin, section: section)
             }
             if let number = try row.optionalString("o_number"), let oDate = CalendarDate(try row.string("o_date")) {
                 // How the original was reported decides where a note to an unregistered buyer goes (cdnur or b2cs).
@@ -126,11 +129,13 @@ enum GSTReturns {
             var tax = LineTax(treatment: Treatment(rawValue: try row.string("treatment")) ?? .intraState, taxable: try row.int("taxable_paise"),
                               rate: TaxRate(milli: try row.int("rate_milli")), cessRate: TaxRate(milli: try row.int("cess_milli")),
                               cgst: try row.int("cgst_paise"), sgst: try row.int("sgst_paise"), igst: try row.int("igst_paise"),
-                              cess: try row.int("cess_paise"), usesUTGST: try row.bool("utgst"))
+                              cess: try row.int("cess_paise"), cessNonAdvol: try row.int("cess_non_advol_paise"), usesUTGST: try row.bool("utgst"))
             tax.reverseCharge = documents[i].reverseCharge
-            documents[i].lines.append(GSTDocument.Line(hsn: try row.string("hsn"), description: try row.string("description"), uqc: try row.string("uqc"),
-                                                       quantity: quantity > 0 ? Quantity(thousandths: quantity) : nil, tax: tax,
-                                                       unitPrice: try row.int("price_paise"), discount: try row.int("discount_paise")))
+            var line = GSTDocument.Line(hsn: try row.string("hsn"), description: try row.string("description"), uqc: try row.string("uqc"),
+                                        quantity: quantity > 0 ? Quantity(thousandths: quantity) : nil, tax: tax,
+                                        unitPrice: try row.int("price_paise"), discount: try row.int("discount_paise"))
+            line.cessPerUnit = try row.int("cess_per_unit_paise")
+            documents[i].lines.append(line)
         }
     }
 
@@ -157,7 +162,7 @@ enum GSTReturns {
         try await BulkRows.stream("""
             SELECT i.direction, i.kind, i.party_registration, i.supplier_state, i.place_of_supply, i.supply_type, i.reverse_charge,
                    l.treatment, l.rate_milli, CAST(SUM(l.taxable_paise) AS BIGINT) AS taxable, CAST(SUM(l.cgst_paise) AS BIGINT) AS cgst,
-                   CAST(SUM(l.sgst_paise) AS BIGINT) AS sgst, CAST(SUM(l.igst_paise) AS BIGINT) AS igst, CAST(SUM(l.cess_paise) AS BIGINT) AS cess
+                   CAST(SUM(l.sgst_paise) AS BIGINT) AS sgst, CAST(SUM(l.igst_paise) AS BIGINT) AS igst, CAST(SUM(l.cess_paise + l.cess_non_advol_paise) AS BIGINT) AS cess
             FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id JOIN vouchers v ON v.id = i.voucher_id
             WHERE i.company_id = \(bind: company) AND i.registration_id = \(bind: registration)
               AND i.date >= \(bind: from.description) AND i.date <= \(bind: to.description) AND v.status = 'active'

@@ -44,6 +44,10 @@ func registerGSTRoutes(_ company: any RoutesBuilder) {
         company.on(.GET, "invoices", ":invoiceID", api: .init(summary: "An invoice with its computed lines and totals", tag: "GST",
                                                               access: .company(.vouchersView), response: InvoiceDTO.schema),
                    use: InvoiceController.show)
+        company.on(.PUT, "invoices", ":invoiceID", "shipping-bill", api: .init(summary: "Record or correct an export invoice's shipping bill (audited)",
+                                                                              tag: "GST", access: .company(.vouchersAmend),
+                                                                              request: ShippingBillDTO.schema, response: InvoiceDTO.schema),
+                   use: ShippingBills.put)
         company.on(.GET, "invoices", ":invoiceID", "einvoice", api: .init(summary: "E-invoice (INV-01 v1.1) JSON, checked against the IRP's rules",
                                                                           tag: "GST", access: .company(.gstExport)),
                    use: EDocuments.einvoice)

@@ -96,13 +96,13 @@ enum WebGSTController {
                 var p = Preview()
                 func m(_ x: Int64) -> String { Money(paise: x).description }
                 p.lines = c.lines.map { l in
-                    .init(line: filled[l.line_no], taxable: m(l.taxable_paise), tax: m(l.cgst_paise + l.sgst_paise + l.igst_paise + l.cess_paise), treatment: l.treatment)
+                    .init(line: filled[l.line_no], taxable: m(l.taxable_paise), tax: m(l.tax.tax), treatment: l.treatment)
                 }
                 p.taxable = m(c.invoice.taxable_paise)
                 p.cgst = m(c.lines.reduce(0) { $0 + $1.cgst_paise })
                 p.sgst = m(c.lines.reduce(0) { $0 + $1.sgst_paise })
                 p.igst = m(c.lines.reduce(0) { $0 + $1.igst_paise })
-                p.cess = m(c.lines.reduce(0) { $0 + $1.cess_paise })
+                p.cess = m(c.lines.reduce(0) { $0 + $1.tax.allCess })
                 p.roundOff = m(c.invoice.round_off_paise)
                 p.total = m(c.invoice.total_paise)
                 throw Done(preview: p)
