@@ -70,6 +70,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(AddDispatchFrom())
     app.migrations.add(AddECommerce())
     app.migrations.add(AddSpecificCess())
+    app.migrations.add(AddQRMP())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

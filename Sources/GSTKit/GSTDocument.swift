@@ -1,10 +1,14 @@
 import Foundation
 import Ledger
 
-/// A return period, `YYYY-MM` in our API and `MMYYYY` (`fp`, `ret_period`) in the portal's JSON.
+/// A return period, `YYYY-MM` in our API and `MMYYYY` (`fp`, `ret_period`) in the portal's JSON: a month, or for a
+/// registration under QRMP (Rule 61A) a quarter, named by its last month as the portal names it.
 public struct ReturnPeriod: Hashable, Sendable, CustomStringConvertible {
+    /// The period's last month: the one the portal names.
     public let year: Int
     public let month: Int
+    /// 1 for a month, 3 for a quarter.
+    public let months: Int
 
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
@@ -14,11 +18,36 @@ public struct ReturnPeriod: Hashable, Sendable, CustomStringConvertible {
         else { return nil }
         year = y
         month = m
+        months = 1
     }
 
-    public var first: CalendarDate { CalendarDate(year: year, month: month, day: 1) ?? .earliest }
-    public var last: CalendarDate { first.monthEnd }
-    public var description: String { first.monthKey }
+    private init(year: Int, month: Int, months: Int) {
+        self.year = year
+        self.month = month
+        self.months = months
+    }
+
+    /// Quarters end in June, September, December and March.
+    public var endsQuarter: Bool { month % 3 == 0 }
+
+    /// The quarter this month ends, or nil when it ends none.
+    public var quarter: ReturnPeriod? { endsQuarter ? ReturnPeriod(year: year, month: month, months: 3) : nil }
+
+    /// The months of a period, first to last.
+    public var monthsInPeriod: [ReturnPeriod] {
+        (0..<months).reversed().map { back in
+            let index = year * 12 + (month - 1) - back
+            return ReturnPeriod(year: index / 12, month: index % 12 + 1, months: 1)
+        }
+    }
+
+    public var first: CalendarDate {
+        let index = year * 12 + (month - 1) - (months - 1)
+        return CalendarDate(year: index / 12, month: index % 12 + 1, day: 1) ?? .earliest
+    }
+    public var last: CalendarDate { (CalendarDate(year: year, month: month, day: 1) ?? .earliest).monthEnd }
+    /// `YYYY-MM` of the last month.
+    public var description: String { (CalendarDate(year: year, month: month, day: 1) ?? .earliest).monthKey }
     public var portal: String { String(description.suffix(2)) + String(year) }
     public func contains(_ date: CalendarDate) -> Bool { first <= date && date <= last }
     /// HSN rows are split into B2B and B2C tabs for periods from May 2025 (gst.md §A3.2).

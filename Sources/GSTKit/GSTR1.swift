@@ -101,9 +101,12 @@ public struct GSTR1: Codable, Sendable, Equatable {
 }
 
 extension GSTR1 {
-    /// Builds the return of `filer` for `period` from outward documents dated in it (cancelled ones count only
-    /// in Table 13). Credit notes carry positive amounts; `ntty` says which way they go.
-    public static func build(filer: GSTIN, period: ReturnPeriod, documents: [GSTDocument], version: String = defaultVersion) throws -> GSTR1 {
+    /// Builds the return of `filer` for `period` (a month, or a QRMP quarter) from outward documents dated in it
+    /// (cancelled ones count only in Table 13). Credit notes carry positive amounts; `ntty` says which way they go.
+    /// B2B invoices and notes of the months in `furnishedInIFF` were filed through IFF and are not repeated; the
+    /// quarter's HSN summary and Table 13 still count them.
+    public static func build(filer: GSTIN, period: ReturnPeriod, documents: [GSTDocument], version: String = defaultVersion,
+                             furnishedInIFF: [ReturnPeriod] = []) throws -> GSTR1 {
         try GSTDocument.checkSummable(documents)
         let docs = documents.filter { $0.direction == .outward && period.contains($0.date) }
         let live = docs.filter { !$0.cancelled }
@@ -136,6 +139,7 @@ extension GSTR1 {
                 if e.section == .operatorPays { continue }
             }
             let etin = d.ecommerce?.operatorGSTIN
+            let inIFF = furnishedInIFF.contains { $0.contains(d.date) }
             let taxable = d.taxableLines
             for line in d.lines where [.nilRated, .exempt, .nonGST].contains(line.tax.treatment) {
                 let key = (d.isInterState ? "INTR" : "INTRA") + (d.partyRegistration.isRegistered ? "B2B" : "B2C")
@@ -155,6 +159,7 @@ extension GSTR1 {
                     sbnum: d.shippingBill?.number, sbdt: d.shippingBill.map { date($0.date) },
                     itms: byRate(taxable).map { ExportItem(rt: $0.rate.number, txval: amount($0.taxable), iamt: amount($0.igst), csamt: amount($0.cess)) }))
             case .invoice where d.partyRegistration.isRegistered:
+                guard !inIFF else { break }
                 b2b[d.partyGSTIN ?? "", default: []].append(B2BInvoice(
                     inum: d.number, idt: date(d.date), val: amount(d.value), pos: d.placeOfSupply, rchrg: rchrg, inv_typ: invType,
                     etin: etin, itms: items(taxable, split: true)))
@@ -162,6 +167,7 @@ extension GSTR1 {
                 b2cl[d.placeOfSupply, default: []].append(B2CLInvoice(inum: d.number, idt: date(d.date), val: amount(d.value),
                                                                       etin: etin, itms: items(taxable, split: false)))
             case _ where d.kind != .invoice && d.partyRegistration.isRegistered:
+                guard !inIFF else { break }
                 cdnr[d.partyGSTIN ?? "", default: []].append(Note(
                     ntty: d.kind == .creditNote ? "C" : "D", nt_num: d.number, nt_dt: date(d.date), val: amount(d.value),
                     pos: d.placeOfSupply, rchrg: rchrg, inv_typ: invType, itms: items(taxable, split: true)))
@@ -220,6 +226,25 @@ extension GSTR1 {
         out.hsn = try hsnSummary(live.filter { !$0.kind.isAdvance && !$0.operatorPays }, period: period)
         out.doc_issue = documentsIssued(docs)
         return out
+    }
+
+    /// IFF (Rule 59(2)): a QRMP registration may furnish its B2B invoices and notes for the first two months of a
+    /// quarter, up to ₹50 lakh of invoices a month; everything else waits for the quarter's GSTR-1.
+    public static let iffLimit: Int64 = 50_00_000_00
+
+    public struct IFFOverLimit: Error, Sendable, CustomStringConvertible {
+        public var total: Int64
+        public var description: String {
+            "IFF takes at most ₹50 lakh of B2B invoices a month; this month has \(Money(paise: total).indianGrouped): report them in the quarter's GSTR-1 instead"
+        }
+    }
+
+    /// The IFF for one month: the b2b and cdnr sections GSTR-1 would carry, and nothing else.
+    public static func iff(filer: GSTIN, month: ReturnPeriod, documents: [GSTDocument], version: String = defaultVersion) throws -> GSTR1 {
+        let full = try build(filer: filer, period: month, documents: documents, version: version)
+        let total = (full.b2b ?? []).flatMap(\.inv).reduce(Int64(0)) { $0 + $1.val.paise }
+        guard total <= iffLimit else { throw IFFOverLimit(total: total) }
+        return GSTR1(gstin: full.gstin, fp: full.fp, version: full.version, hash: full.hash, b2b: full.b2b, cdnr: full.cdnr)
     }
 
     /// Lines summed per rate: one `itms` entry per rate, numbered from 1 (never the HSN, a known mistake elsewhere).

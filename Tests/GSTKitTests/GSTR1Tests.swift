@@ -101,6 +101,17 @@ func jsonObject(_ data: Data) throws -> NSDictionary {
         #expect(built.fp == "042025")
     }
 
+    /// QRMP quarters end in June, September, December and March and are named by that month; January–March crosses
+    /// no year, October–December none either, and a month that ends no quarter has none.
+    @Test func quarters_are_named_by_their_last_month() throws {
+        let march = try #require(ReturnPeriod("2026-03")?.quarter)
+        #expect(march.first == CalendarDate("2026-01-01") && march.last == CalendarDate("2026-03-31") && march.portal == "032026")
+        #expect(march.monthsInPeriod.map(\.description) == ["2026-01", "2026-02", "2026-03"])
+        #expect(march.contains(CalendarDate("2026-02-28")!) && !march.contains(CalendarDate("2025-12-31")!))
+        #expect(ReturnPeriod("2026-05")?.quarter == nil)
+        #expect(ReturnPeriod("2026-12")?.quarter?.first == CalendarDate("2026-10-01"))
+    }
+
     @Test(arguments: ["2025-13", "2025-1", "25-08", "2016-12", "abcd-ef", "2025-08-01"])
     func bad_periods_are_refused(text: String) throws {
         #expect(ReturnPeriod(text) == nil)

@@ -4,12 +4,13 @@ import GSTKit
 import SQLKit
 import Vapor
 
-/// What may change on a registration once it exists: its turnover band, the LUT, its address and ledgers; the GSTIN
+/// What may change on a registration once it exists: its turnover band, the LUT, QRMP, its address and ledgers; the GSTIN
 /// (and so its state) never.
 struct RegistrationChange: APIRequestBody {
     var turnoverAbove5Crore: Bool?
     var turnoverAbove10Crore: Bool?
     var lut: Bool?
+    var qrmp: Bool?
     var legalName: String?
     var address: String?
     var place: String?
@@ -17,7 +18,7 @@ struct RegistrationChange: APIRequestBody {
     var rateWiseLedgers: Bool?
 
     static let schema = Schema.object([
-        .optional("turnoverAbove5Crore", .boolean), .optional("turnoverAbove10Crore", .boolean), .optional("lut", .boolean),
+        .optional("turnoverAbove5Crore", .boolean), .optional("turnoverAbove10Crore", .boolean), .optional("lut", .boolean), .optional("qrmp", .boolean),
         .optional("legalName", .text(max: 100)), .optional("address", .text(max: 200)), .optional("place", .text(max: 50)),
         .optional("pincode", .string(.init(minLength: 6, maxLength: 6))), .optional("rateWiseLedgers", .boolean),
     ])
@@ -38,6 +39,7 @@ extension Registrations {
             if let v = body.turnoverAbove5Crore { row.turnover_above_5cr = v }
             if let v = body.pincode { row.pincode = v }
             if let v = body.lut { row.lut = v }
+            if let v = body.qrmp { row.qrmp = v }
             if let v = body.legalName { row.legal_name = v }
             if let v = body.address { row.address = v }
             if let v = body.place { row.place = v }

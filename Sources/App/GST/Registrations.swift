@@ -22,6 +22,8 @@ struct RegistrationRow: Codable, Sendable {
     var turnover_above_10cr = false
     /// A letter of undertaking is on record (Rule 96A): exports and SEZ supplies default to "without payment".
     var lut = false
+    /// Quarterly returns with monthly payment (QRMP, Rule 61A): GSTR-1 and GSTR-3B by quarter, IFF for months one and two.
+    var qrmp = false
 }
 
 struct RegistrationRequest: APIRequestBody {
@@ -30,6 +32,7 @@ struct RegistrationRequest: APIRequestBody {
     var turnoverAbove5Crore: Bool?
     var turnoverAbove10Crore: Bool?
     var lut: Bool?
+    var qrmp: Bool?
     var legalName: String?
     var address: String?
     var place: String?
@@ -41,6 +44,7 @@ struct RegistrationRequest: APIRequestBody {
         .required("gstin", .string(.init(minLength: 1, maxLength: 20))),
         .optional("kind", .string(.init(allowed: ["regular", "composition"]))),
         .optional("turnoverAbove5Crore", .boolean), .optional("turnoverAbove10Crore", .boolean), .optional("lut", .boolean),
+        .optional("qrmp", .boolean),
         .optional("legalName", .text(max: 100)), .optional("address", .text(max: 200)), .optional("place", .text(max: 50)),
         .optional("pincode", .string(.init(minLength: 6, maxLength: 6))),
         .optional("rateWiseLedgers", .boolean),
@@ -56,6 +60,7 @@ struct RegistrationDTO: APIResponseBody {
     var turnoverAbove5Crore: Bool
     var turnoverAbove10Crore: Bool
     var lut: Bool
+    var qrmp: Bool
     var legalName: String?
     var address: String?
     var place: String?
@@ -71,6 +76,7 @@ struct RegistrationDTO: APIResponseBody {
         turnoverAbove5Crore = r.turnover_above_5cr
         turnoverAbove10Crore = r.turnover_above_10cr
         lut = r.lut
+        qrmp = r.qrmp
         legalName = r.legal_name
         address = r.address
         place = r.place
@@ -81,7 +87,7 @@ struct RegistrationDTO: APIResponseBody {
     static let schema = Schema.ref("GSTRegistration", .object([
         .required("id", .uuid), .required("gstin", .string()), .required("stateCode", .string()), .required("stateName", .string()),
         .required("kind", .string(.init(allowed: ["regular", "composition"]))), .required("turnoverAbove5Crore", .boolean),
-        .required("turnoverAbove10Crore", .boolean), .required("lut", .boolean),
+        .required("turnoverAbove10Crore", .boolean), .required("lut", .boolean), .required("qrmp", .boolean),
         .optional("legalName", .nullable(.text())), .optional("address", .nullable(.text())), .optional("place", .nullable(.text())),
         .optional("pincode", .nullable(.string())), .required("rateWiseLedgers", .boolean),
     ]))
@@ -134,7 +140,7 @@ enum Registrations {
                                   turnover_above_5cr: body.turnoverAbove5Crore ?? above10, active: true, legal_name: body.legalName,
                                   address: body.address, place: body.place, pincode: body.pincode,
                                   rate_wise_ledgers: body.rateWiseLedgers ?? false, turnover_above_10cr: above10,
-                                  lut: body.lut ?? false)
+                                  lut: body.lut ?? false, qrmp: body.qrmp ?? false)
         try check(row)
         return row
     }
@@ -144,6 +150,12 @@ enum Registrations {
         if let pin = row.pincode, !PINCode.isValid(pin) { throw APIError.validation(field: "pincode", "must be a 6-digit PIN code") }
         if row.turnover_above_10cr && !row.turnover_above_5cr {
             throw APIError.validation(field: "turnoverAbove5Crore", "cannot be false while turnoverAbove10Crore is true")
+        }
+        if row.qrmp && row.turnover_above_5cr {
+            throw APIError.validation(field: "qrmp", "QRMP is open only to registrations with aggregate turnover up to ₹5 crore (Rule 61A)")
+        }
+        if row.qrmp && row.kind == "composition" {
+            throw APIError.validation(field: "qrmp", "a composition registration files CMP-08 quarterly already; QRMP is for GSTR-1 and GSTR-3B filers")
         }
     }
 

@@ -12,12 +12,15 @@ enum GSTReturns {
         var period: ReturnPeriod
     }
 
+    /// What a period names: the return's own period (a QRMP registration's quarter), or just the month.
+    enum Span { case returnPeriod, month }
+
     /// `gstin` and `period` from the query string, each checked and reported by name.
-    static func query(_ req: Request, on db: any Database) async throws -> Query {
-        try await query(req, period: req.query[String.self, at: "period"], gstin: req.query[String.self, at: "gstin"], on: db)
+    static func query(_ req: Request, span: Span = .returnPeriod, on db: any Database) async throws -> Query {
+        try await query(req, period: req.query[String.self, at: "period"], gstin: req.query[String.self, at: "gstin"], span: span, on: db)
     }
 
-    static func query(_ req: Request, period rawPeriod: String?, gstin: String?, on db: any Database) async throws -> Query {
+    static func query(_ req: Request, period rawPeriod: String?, gstin: String?, span: Span = .returnPeriod, on db: any Database) async throws -> Query {
         var errors: [APIError.FieldError] = []
         let period = rawPeriod.flatMap(ReturnPeriod.init)
         if period == nil { errors.append(.init(field: "period", message: rawPeriod == nil ? "is required (YYYY-MM)" : "'\(rawPeriod!)' is not a month as YYYY-MM")) }
@@ -31,8 +34,13 @@ enum GSTReturns {
         if registration?.kind == "composition" {
             errors.append(.init(field: "gstin", message: "a composition registration files CMP-08 and GSTR-4, not GSTR-1 or GSTR-3B"))
         }
-        guard errors.isEmpty, let registration, let period else { throw APIError.validation(errors) }
-        return Query(registration: registration, period: period)
+        guard errors.isEmpty, let registration, let month = period else { throw APIError.validation(errors) }
+        // Under QRMP (Rule 61A) GSTR-1 and GSTR-3B are quarterly, named by the quarter's last month.
+        guard registration.qrmp && span == .returnPeriod else { return Query(registration: registration, period: month) }
+        guard let quarter = month.quarter else {
+            throw APIError.validation(field: "period", "\(registration.gstin) files quarterly (QRMP): give the quarter's last month (June, September, December or March); the first two months' B2B invoices go through gst/iff")
+        }
+        return Query(registration: registration, period: quarter)
     }
 
     /// The registration's invoices and notes dated in the period, as the returns see them. A busy month is
@@ -141,9 +149,44 @@ enum GSTReturns {
 
     @Sendable static func gstr1(req: Request) async throws -> Response {
         let q = try await query(req, on: req.db)
+        let furnished = try furnishedInIFF(req, quarter: q)
         let docs = try await documents(company: req.company.companyID, registration: q.registration.id, from: q.period.first, to: q.period.last, on: req.db)
-        let built = try GSTR1.build(filer: try GSTIN(q.registration.gstin), period: q.period, documents: docs)
+        let built = try GSTR1.build(filer: try GSTIN(q.registration.gstin), period: q.period, documents: docs, furnishedInIFF: furnished)
         return try portalJSON(built, filename: "GSTR-1-\(q.registration.gstin)-\(q.period.portal).json")
+    }
+
+    /// `?iff=YYYY-MM,YYYY-MM`: the months of a QRMP quarter whose B2B invoices went through IFF, so the quarter's
+    /// GSTR-1 does not report them again.
+    static func furnishedInIFF(_ req: Request, quarter q: Query) throws -> [ReturnPeriod] {
+        guard let raw = req.query[String.self, at: "iff"], !raw.isEmpty else { return [] }
+        guard q.registration.qrmp else { throw APIError.validation(field: "iff", "only a QRMP registration files IFF") }
+        let early = Array(q.period.monthsInPeriod.dropLast())
+        var months: [ReturnPeriod] = []
+        for text in raw.split(separator: ",", omittingEmptySubsequences: false).prefix(3) {
+            guard let m = ReturnPeriod(String(text)), early.contains(m) else {
+                throw APIError.validation(field: "iff", "'\(text)' is not one of the quarter's first two months (\(early.map(\.description).joined(separator: ", ")))")
+            }
+            months.append(m)
+        }
+        return months
+    }
+
+    /// IFF for a month that does not end a quarter: the month's B2B invoices and notes, up to ₹50 lakh.
+    @Sendable static func iff(req: Request) async throws -> Response {
+        let q = try await query(req, span: .month, on: req.db)
+        guard q.registration.qrmp else {
+            throw APIError.validation(field: "gstin", "\(q.registration.gstin) files GSTR-1 monthly; IFF is for registrations under QRMP")
+        }
+        guard !q.period.endsQuarter else {
+            throw APIError.validation(field: "period", "the quarter's last month is reported in the quarter's GSTR-1, not IFF")
+        }
+        let docs = try await documents(company: req.company.companyID, registration: q.registration.id, from: q.period.first, to: q.period.last, on: req.db)
+        do {
+            let built = try GSTR1.iff(filer: try GSTIN(q.registration.gstin), month: q.period, documents: docs)
+            return try portalJSON(built, filename: "IFF-\(q.registration.gstin)-\(q.period.portal).json")
+        } catch let e as GSTR1.IFFOverLimit {
+            throw APIError.validation(field: "period", e.description)
+        }
     }
 
     @Sendable static func gstr3b(req: Request) async throws -> Response {

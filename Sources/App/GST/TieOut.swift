@@ -106,7 +106,7 @@ enum GSTReports {
     /// Sales register (our invoices and notes) or purchase register (suppliers' documents) for a month.
     @Sendable static func register(req: Request) async throws -> RegisterDTO {
         let company = try req.company.companyID
-        let q = try await GSTReturns.query(req, on: req.db)
+        let q = try await GSTReturns.query(req, span: .month, on: req.db)
         let kind = req.query[String.self, at: "kind"] ?? "sales"
         guard ["sales", "purchase"].contains(kind) else { throw APIError.validation(field: "kind", "must be sales or purchase") }
         let rows = try await req.db.sql().raw("""

@@ -64,9 +64,14 @@ func registerGSTRoutes(_ company: any RoutesBuilder) {
             .init(name: "gstin", schema: .string(), description: "Registration (default: the company's only one)"),
             .init(name: "period", schema: .string(), description: "Month as YYYY-MM"),
         ]
-        company.on(.GET, "gst", "gstr1", api: .init(summary: "GSTR-1 in the portal's offline-tool JSON", tag: "GST",
-                                                    access: .company(.gstExport), query: query),
+        company.on(.GET, "gst", "gstr1", api: .init(summary: "GSTR-1 in the portal's offline-tool JSON (a QRMP registration's quarter)", tag: "GST",
+                                                    access: .company(.gstExport), query: query + [
+                                                        .init(name: "iff", schema: .string(), description: "QRMP: months already furnished through IFF, e.g. 2026-04,2026-05"),
+                                                    ]),
                    use: GSTReturns.gstr1)
+        company.on(.GET, "gst", "iff", api: .init(summary: "IFF (QRMP months one and two): B2B invoices and notes in GSTR-1's JSON", tag: "GST",
+                                                  access: .company(.gstExport), query: query),
+                   use: GSTReturns.iff)
         company.on(.GET, "gst", "gstr1", "validation", api: .init(summary: "Invoices the portal would reject, and why", tag: "GST",
                                                                   access: .company(.gstExport), response: GSTReturns.ValidationDTO.schema,
                                                                   query: query),
