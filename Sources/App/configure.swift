@@ -71,6 +71,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(AddECommerce())
     app.migrations.add(AddSpecificCess())
     app.migrations.add(AddQRMP())
+    app.migrations.add(AddSelfInvoices())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

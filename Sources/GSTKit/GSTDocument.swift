@@ -129,6 +129,9 @@ public struct GSTDocument: Sendable {
     /// Where the goods leave from when that is not our registered address (bill-from dispatch-from): e-invoice
     /// `DispDtls`, and the e-way bill's origin (transaction type 3, or 4 with a ship-to).
     public var dispatchFrom: TradeParty?
+    /// Inward reverse-charge supplies from unregistered suppliers: the self-invoice we issued (s.31(3)(f)), reported in
+    /// Table 13 as nature 2.
+    public var selfInvoiceNumber: String?
     /// Supplied through an e-commerce operator: GSTR-1 `etin` and Table 14, GSTR-3B 3.1.1.
     public var ecommerce: ECommerce?
     /// The e-commerce operator pays this document's tax (s.9(5)): it is reported only in Table 14(b) and 3B 3.1.1(ii).

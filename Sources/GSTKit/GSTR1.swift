@@ -224,7 +224,8 @@ extension GSTR1 {
         // Advances are not supplies yet: no HSN row until the invoice. Supplies whose tax the operator pays are its to
         // summarise; ours must reconcile with tables 4 to 10, where they are not.
         out.hsn = try hsnSummary(live.filter { !$0.kind.isAdvance && !$0.operatorPays }, period: period)
-        out.doc_issue = documentsIssued(docs)
+        // Self-invoices are documents we issued, though for inward supplies (Table 13, nature 2).
+        out.doc_issue = documentsIssued(docs + documents.filter { $0.direction == .inward && $0.selfInvoiceNumber != nil && period.contains($0.date) })
         return out
     }
 
@@ -306,20 +307,28 @@ extension GSTR1 {
 
     /// Table 13: per nature of document and numbering series, first and last number, count and cancellations.
     static func documentsIssued(_ docs: [GSTDocument]) -> DocIssue? {
-        // Table 13's natures: 1 invoices, 4 debit notes, 5 credit notes, 6 receipt vouchers (advances).
+        // Table 13's natures: 1 invoices, 2 self-invoices for inward supplies from unregistered persons, 4 debit notes,
+        // 5 credit notes, 6 receipt vouchers (advances).
         let nature: [GSTDocument.Kind: Int] = [.invoice: 1, .debitNote: 4, .creditNote: 5, .advanceReceipt: 6]
         // Numbers order by length, then text, so INV-10 follows INV-9.
         struct Series { var first: String, last: String, count = 0, cancelled = 0 }
         func before(_ a: String, _ b: String) -> Bool { (a.utf8.count, a) < (b.utf8.count, b) }
         var groups: [Int: [String: Series]] = [:]
         for d in docs {
-            guard let n = nature[d.kind] else { continue }
-            var s = groups[n, default: [:]][d.series] ?? Series(first: d.number, last: d.number)
-            if before(d.number, s.first) { s.first = d.number }
-            if before(s.last, d.number) { s.last = d.number }
+            let n: Int, number: String, series: String
+            if d.direction == .inward {
+                guard d.kind == .invoice, let own = d.selfInvoiceNumber else { continue }
+                (n, number, series) = (2, own, "self-invoice|" + d.series)
+            } else {
+                guard let outward = nature[d.kind] else { continue }
+                (n, number, series) = (outward, d.number, d.series)
+            }
+            var s = groups[n, default: [:]][series] ?? Series(first: number, last: number)
+            if before(number, s.first) { s.first = number }
+            if before(s.last, number) { s.last = number }
             s.count += 1
             if d.cancelled { s.cancelled += 1 }
-            groups[n, default: [:]][d.series] = s
+            groups[n, default: [:]][series] = s
         }
         guard !groups.isEmpty else { return nil }
         return DocIssue(doc_det: groups.keys.sorted().map { n in

@@ -153,6 +153,33 @@ import Vapor
         }
     }
 
+    /// Reverse charge on a supply from someone who is not registered (here or abroad) needs our own invoice
+    /// (s.31(3)(f)), numbered in its own series and reported in Table 13 as nature 2; a registered supplier's invoice
+    /// under reverse charge needs none.
+    @Test func reverse_charge_purchases_from_unregistered_suppliers_get_self_invoices_in_table_13() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            try await parties(g)
+            let local = try await g.invoice("purchase", "Local Transporter", "2026-08-03", [GSTFixture.line("Road Freight", "1", "1000.00")],
+                                            extra: ["number": "LR-77", "reverseCharge": true])
+            #expect(local.status == .created, "\(local.text)")
+            #expect(local.json["selfInvoiceNumber"]?.stringValue == "SI/26-27/0001" && local.json["number"]?.stringValue == "LR-77")
+            let abroad = try await g.invoice("purchase", "Shenzhen Parts", "2026-08-04", [GSTFixture.line("Design Licence", "1", "5000.00")],
+                                             extra: ["number": "SZ-9"])
+            #expect(abroad.json["selfInvoiceNumber"]?.stringValue == "SI/26-27/0002", "\(abroad.text)")
+            let registered = try await g.invoice("purchase", "Gujarat Supplies", "2026-08-05", [GSTFixture.line("Road Freight", "1", "1000.00")],
+                                                 extra: ["number": "GS-5", "reverseCharge": true])
+            #expect(registered.status == .created && registered.json["selfInvoiceNumber"] == nil, "\(registered.text)")
+            let plain = try await g.invoice("purchase", "Local Transporter", "2026-08-06", [GSTFixture.line("Road Freight", "1", "1000.00")],
+                                            extra: ["number": "LR-78"])
+            #expect(plain.status == .created && plain.json["selfInvoiceNumber"] == nil)
+
+            let natures = try await g.f.get("gst/gstr1?period=2026-08").json["doc_issue"]?["doc_det"]?.arrayValue ?? []
+            let own = natures.first { $0["doc_num"] == .int(2) }?["docs"]?[0]
+            #expect(own?["from"]?.stringValue == "SI/26-27/0001" && own?["to"]?.stringValue == "SI/26-27/0002" && own?["totnum"] == .int(2), "\(natures)")
+        }
+    }
+
     /// One month with every kind of supply: GSTR-1, GSTR-3B and the tax ledgers agree head by head.
     @Test func a_month_of_every_kind_of_supply_ties_out() async throws {
         try await withApp { app in

@@ -90,7 +90,8 @@ enum InvoiceController {
                           cess: m(sum(\.cess_paise) + sum(\.cess_non_advol_paise)), tax: m(inv.tax_paise), roundOff: m(inv.round_off_paise), total: m(inv.total_paise)),
             shippingBill: inv.shipping_bill_number.map { ShippingBillDTO(number: $0, date: inv.shipping_bill_date ?? "", port: inv.shipping_port ?? "") },
             shipTo: AddressDTO.stored(inv.ship_to), dispatchFrom: AddressDTO.stored(inv.dispatch_from),
-            ecommerceOperator: inv.ecommerce_gstin, ecommerceSection: inv.ecommerce_section.flatMap(ECommerceSection.init(rawValue:)))
+            ecommerceOperator: inv.ecommerce_gstin, ecommerceSection: inv.ecommerce_section.flatMap(ECommerceSection.init(rawValue:)),
+            selfInvoiceNumber: inv.self_invoice_number)
     }
 
     /// Newest first; filters by kind and date range.

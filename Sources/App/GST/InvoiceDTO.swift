@@ -13,7 +13,7 @@ enum InvoiceKind: String, Codable, CaseIterable, Sendable {
 
     var voucherType: String {
         switch self {
-        case .advanceReceipt: AdvanceReceiptSeries.name
+        case .advanceReceipt: ReservedSeries.advanceReceipt.name
         case .advanceAdjustment: "journal"
         default: rawValue
         }
@@ -179,6 +179,8 @@ struct InvoiceDTO: APIResponseBody {
     var dispatchFrom: AddressDTO? = nil
     var ecommerceOperator: String? = nil
     var ecommerceSection: ECommerceSection? = nil
+    /// Reverse-charge purchases from unregistered suppliers: the self-invoice we issued (s.31(3)(f)).
+    var selfInvoiceNumber: String? = nil
 
     static let schema = Schema.ref("Invoice", .object([
         .required("id", .uuid), .required("kind", .oneOf(InvoiceKind.self)), .required("number", .string()), .required("date", .date),
@@ -189,6 +191,7 @@ struct InvoiceDTO: APIResponseBody {
         .optional("originalInvoiceId", .nullable(.uuid)), .optional("shippingBill", .nullable(ShippingBillDTO.schema)),
         .optional("shipTo", .nullable(AddressDTO.schema)), .optional("dispatchFrom", .nullable(AddressDTO.schema)),
         .optional("ecommerceOperator", .nullable(.string())), .optional("ecommerceSection", .nullable(.oneOf(ECommerceSection.self))),
+        .optional("selfInvoiceNumber", .nullable(.string())),
         .required("lines", .array(.object([
             .required("item", .text()), .required("itemId", .uuid), .required("description", .text()), .required("hsn", .string()),
             .required("unit", .string()), .required("quantity", .string()), .required("rate", .string()), .required("discount", .string()),
@@ -229,6 +232,8 @@ struct InvoiceRow: Codable, Sendable {
     var dispatch_from: String? = nil
     var ecommerce_gstin: String? = nil
     var ecommerce_section: String? = nil
+    /// Our own invoice for a reverse-charge purchase from an unregistered supplier (s.31(3)(f), migration 040).
+    var self_invoice_number: String? = nil
 }
 
 struct InvoiceLineRow: Codable, Sendable {

@@ -121,22 +121,40 @@ enum ShippingBills {
     }
 }
 
-/// Receipt vouchers for advances (Rule 50) are GST documents in a series of their own: Table 13 reports them by
-/// number range, which a series shared with ordinary receipts would break. The type is made on the first advance.
-enum AdvanceReceiptSeries {
-    static let name = "Advance Receipt"
+/// GST documents that number in a series of their own, made on first need: receipt vouchers for advances (Rule 50)
+/// and self-invoices for reverse-charge purchases from unregistered suppliers (s.31(3)(f)). Table 13 reports each by
+/// number range, which a series shared with ordinary vouchers would break.
+enum ReservedSeries {
+    case advanceReceipt, selfInvoice
 
-    static func ensure(company: UUID, actor: AuditActor, on db: any Database) async throws {
-        struct Row: Decodable { var id: UUID }
+    var name: String { self == .advanceReceipt ? "Advance Receipt" : "Self Invoice" }
+    private var kind: VoucherKind { self == .advanceReceipt ? .receipt : .purchase }
+    private var prefix: String { self == .advanceReceipt ? "ADV" : "SI" }
+
+    /// The series' voucher type, made (audited) when missing.
+    @discardableResult
+    func ensure(company: UUID, actor: AuditActor, on db: any Database) async throws -> VoucherTypeRow {
         let key = Chart.nameKey(name)
-        guard try await db.sql().raw("""
-            SELECT id FROM voucher_types WHERE company_id = \(bind: company) AND name_key = \(bind: key)
-            """).first(decoding: Row.self) == nil else { return }
-        let row = VoucherTypeRow(id: UUID(), company_id: company, name: name, name_key: key, kind: .receipt, prefix: "ADV", suffix: "",
+        if let existing = try await db.sql().raw("""
+            SELECT * FROM voucher_types WHERE company_id = \(bind: company) AND name_key = \(bind: key)
+            """).first(decoding: VoucherTypeRow.self) { return existing }
+        let row = VoucherTypeRow(id: UUID(), company_id: company, name: name, name_key: key, kind: kind, prefix: prefix, suffix: "",
                                  width: 4, automatic: true, reserved: true, compact_year: true)
         try await db.sql().insert(into: "voucher_types").model(row).run()
         try await AuditLog.append(AuditEvent(companyID: company, action: "voucher_type.create", entityType: "voucher_type",
                                              entityID: row.id.uuidString.lowercased(), after: try JSONValue(encoding: VoucherTypeDTO(row))),
                                   by: actor, on: db)
+        return row
+    }
+
+    /// The series' next number in the year starting `fyStart`, checked against Rule 46(b).
+    func next(fyStart: CalendarDate, company: UUID, actor: AuditActor, on db: any Database) async throws -> String {
+        let type = try await ensure(company: company, actor: actor, on: db)
+        let sequence = try await VoucherPosting.reserveNumbers(type: type.id, fyStart: fyStart, count: 1, on: db.sql())
+        let number = type.number(sequence, fyStart: fyStart)
+        if let problem = GSTDocumentNumber.problem(number) {
+            throw APIError.validation(field: "number", "the next \(name) number \(problem); change the series' prefix (…/voucher-types)")
+        }
+        return number
     }
 }

@@ -23,7 +23,7 @@ enum InvoicePosting {
 
     static func post(_ body: InvoiceRequest, company: Company, by member: CompanyContext? = nil, actor: AuditActor, on db: any Database) async throws -> InvoiceDTO {
         let companyID = try company.requireID()
-        if body.kind == .advanceReceipt { try await AdvanceReceiptSeries.ensure(company: companyID, actor: actor, on: db) }
+        if body.kind == .advanceReceipt { try await ReservedSeries.advanceReceipt.ensure(company: companyID, actor: actor, on: db) }
         let context = try await PostingContext(company: companyID, on: db)
         context.member = member
         var computed = try await compute(body, company: company, context: context, actor: actor, on: db)
@@ -36,6 +36,11 @@ enum InvoicePosting {
         if outward {
             let sequence = try await VoucherPosting.reserveNumbers(type: type.id, fyStart: fyStart, count: 1, on: db.sql())
             computed.invoice.number = try type.checkedNumber(sequence, fyStart: fyStart)
+        }
+        // Tax we pay under reverse charge to a supplier who is not registered needs our own invoice (s.31(3)(f)).
+        if body.kind == .purchase && computed.invoice.reverse_charge,
+           !(Registration(rawValue: computed.invoice.party_registration)?.isRegistered ?? false) {
+            computed.invoice.self_invoice_number = try await ReservedSeries.selfInvoice.next(fyStart: fyStart, company: companyID, actor: actor, on: db)
         }
         let request = try await voucher(for: computed, body: body, context: context, company: companyID, actor: actor, on: db)
         var prepared = try await VoucherPosting.prepare(request, context: context, on: db)

@@ -54,7 +54,7 @@ enum GSTReturns {
         try await BulkRows.stream("""
             SELECT i.id, i.kind, i.direction, i.number, i.fy_start, i.date, i.party_gstin, i.party_registration, i.supplier_state,
                    i.place_of_supply, i.supply_type, i.reverse_charge, i.total_paise, v.status AS voucher_status, l.name AS party_name,
-                   i.shipping_bill_number, i.shipping_bill_date, i.shipping_port, i.ship_to, i.dispatch_from, i.ecommerce_gstin, i.ecommerce_section,
+                   i.shipping_bill_number, i.shipping_bill_date, i.shipping_port, i.ship_to, i.dispatch_from, i.ecommerce_gstin, i.ecommerce_section, i.self_invoice_number,
                    o.number AS o_number, o.date AS o_date, o.party_registration AS o_registration, o.supplier_state AS o_supplier_state,
                    o.place_of_supply AS o_place, o.supply_type AS o_supply_type, o.total_paise AS o_total
             FROM invoices i JOIN vouchers v ON v.id = i.voucher_id JOIN ledgers l ON l.id = i.party_ledger_id
@@ -111,6 +111,7 @@ enum GSTReturns {
             }
             d.shipTo = AddressDTO.stored(try row.optionalString("ship_to"))?.party
             d.dispatchFrom = AddressDTO.stored(try row.optionalString("dispatch_from"))?.party
+            d.selfInvoiceNumber = try row.optionalString("self_invoice_number")
             if let gstin = try row.optionalString("ecommerce_gstin"), let section = ECommerceSection(rawValue: try row.optionalString("ecommerce_section") ?? "") {
                 d.ecommerce = ECommerce(operatorGSTIN: gstin, section: section)
             }
