@@ -128,6 +128,7 @@ extension EInvoice {
         case .exportWithPayment: supTyp = "EXPWP"
         case .exportWithoutPayment: supTyp = "EXPWOP"
         case .deemedExport: supTyp = "DEXP"
+        case .customsBondedWarehouse: supTyp = "B2B"
         case .regular: supTyp = "B2B"
         }
         check(d.direction == .outward, "DocDtls", "only documents we issue are e-invoiced")
@@ -193,7 +194,7 @@ extension EInvoice {
             if t.treatment.chargesTax {
                 check(TaxRate.isAllowed(t.rate, on: d.date), f + ".GstRt", "\(t.rate)% is not in the rate master on \(d.date)")
             }
-            let intra = d.placeOfSupply == seller.stateCode && !d.supplyType.isZeroRated
+            let intra = d.placeOfSupply == seller.stateCode && !d.supplyType.alwaysIGST
             check(!(intra && t.igst != 0) && !(!intra && t.cgst != 0), f, intra ? "an intra-state line cannot carry IGST" : "an inter-state line cannot carry CGST/SGST")
             let total = t.taxable + l.discount
             list.append(Item(SlNo: String(i + 1), PrdDesc: clean(l.description), IsServc: service ? "Y" : "N", HsnCd: l.hsn,
@@ -210,7 +211,7 @@ extension EInvoice {
                             // without it, as in the books and GSTR-1.
                             TotInvVal: a(sum(\.taxable) + (d.reverseCharge ? 0 : sum(\.tax)) + other + roundOff))
         guard problems.isEmpty else { return .failure(Problems(list: problems)) }
-        let igstOnIntra = d.supplyType.isSEZ && d.placeOfSupply == seller.stateCode && sum(\.igst) != 0
+        let igstOnIntra = (d.supplyType.isSEZ || d.supplyType == .customsBondedWarehouse) && d.placeOfSupply == seller.stateCode && sum(\.igst) != 0
         return .success(EInvoice(
             TranDtls: Transaction(SupTyp: supTyp, RegRev: d.reverseCharge ? "Y" : "N", EcmGstin: d.ecommerce?.operatorGSTIN, IgstOnIntra: igstOnIntra ? "Y" : "N"),
             DocDtls: Document(Typ: d.kind == .invoice ? "INV" : d.kind == .creditNote ? "CRN" : "DBN", No: d.number, Dt: date(d.date)),

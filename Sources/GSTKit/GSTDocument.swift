@@ -189,7 +189,7 @@ public struct GSTDocument: Sendable {
     /// Lines that carry a taxable (or zero-rated) supply, as opposed to nil, exempt and non-GST ones.
     public var taxableLines: [Line] { lines.filter { ![.nilRated, .exempt, .nonGST].contains($0.tax.treatment) } }
     /// Exports and SEZ supplies are inter-state whatever the states.
-    public var isInterState: Bool { supplyType.isZeroRated || placeOfSupply != supplierState }
+    public var isInterState: Bool { supplyType.alwaysIGST || placeOfSupply != supplierState }
     /// Credit notes and advance adjustments take tax back.
     public var sign: Int64 { kind == .creditNote || kind == .advanceAdjustment ? -1 : 1 }
 

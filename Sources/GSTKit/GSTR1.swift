@@ -151,7 +151,7 @@ extension GSTR1 {
             guard !taxable.isEmpty else { continue }
             let rchrg = d.reverseCharge ? "Y" : "N"
             let invType = d.supplyType == .sezWithPayment ? "SEWP" : d.supplyType == .sezWithoutPayment ? "SEWOP"
-                : d.supplyType == .deemedExport ? "DE" : "R"
+                : d.supplyType == .deemedExport ? "DE" : d.supplyType == .customsBondedWarehouse ? "CBW" : "R"
             switch d.kind {
             case .invoice where d.supplyType.isExport:
                 exports[d.supplyType.withPayment ? "WPAY" : "WOPAY", default: []].append(ExportInvoice(

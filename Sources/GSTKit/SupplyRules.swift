@@ -90,6 +90,12 @@ public enum SupplyRules {
         if type == .deemedExport && (overseas || sez) {
             problems.append(.init(field: "supplyType", message: "deemed exports are supplies to recipients in India outside an SEZ (CGST Act s.147); this party is \(q.partyRegistration.rawValue)"))
         }
+        if type == .customsBondedWarehouse {
+            if !q.partyRegistration.isRegistered || sez {
+                problems.append(.init(field: "supplyType", message: "a supply to a customs bonded warehouse is reported for a registered recipient in India (GSTR-1 b2b, CBW); this party is \(q.partyRegistration.rawValue)"))
+            }
+            if q.anyServices { problems.append(.init(field: "supplyType", message: "only goods are deposited in a customs bonded warehouse")) }
+        }
         if overseas && type == .regular && !posInIndia {
             problems.append(.init(field: "supplyType", message:
                 "a supply to an overseas party with its place of supply outside India is an export (IGST Act s.2(5)): use export-with-payment or export-without-payment, or give placeOfSupply in India"))
@@ -113,7 +119,7 @@ public enum SupplyRules {
         }
         guard problems.isEmpty else { return .failure(Problems(list: problems)) }
         return .success(Decision(supplyType: type, supplierState: q.ourState.code, placeOfSupply: pos,
-                                 reverseCharge: q.reverseCharge ?? false, interStateByLaw: type.isZeroRated))
+                                 reverseCharge: q.reverseCharge ?? false, interStateByLaw: type.alwaysIGST))
     }
 
     private static func inward(_ q: Question) -> Result<Decision, Problems> {

@@ -8,10 +8,15 @@ public enum SupplyType: String, Codable, CaseIterable, Sendable {
     case exportWithPayment = "export-with-payment"
     case exportWithoutPayment = "export-without-payment"
     case deemedExport = "deemed-export"
+    /// Goods supplied to a registered recipient in a customs bonded warehouse: IGST whatever the states, GSTR-1 b2b
+    /// `inv_typ` CBW.
+    case customsBondedWarehouse = "customs-bonded-warehouse"
 
     public var isExport: Bool { self == .exportWithPayment || self == .exportWithoutPayment }
     public var isSEZ: Bool { self == .sezWithPayment || self == .sezWithoutPayment }
     public var isZeroRated: Bool { isExport || isSEZ }
+    /// Charged IGST even when the place of supply is the supplier's own state.
+    public var alwaysIGST: Bool { isZeroRated || self == .customsBondedWarehouse }
     public var withPayment: Bool { self == .sezWithPayment || self == .exportWithPayment }
 }
 

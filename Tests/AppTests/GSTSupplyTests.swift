@@ -153,6 +153,26 @@ import Vapor
         }
     }
 
+    /// Goods supplied into a customs bonded warehouse: IGST though buyer and seller share a state, b2b `inv_typ` CBW,
+    /// e-invoice IgstOnIntra; only goods, only to a registered recipient.
+    @Test func a_customs_bonded_warehouse_supply_is_igst_and_cbw() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            try await parties(g)
+            let sale = try await g.invoice("sales", "Pune Retail", "2026-08-05", [GSTFixture.line("USB Keyboard", "2", "1000.00")],
+                                           extra: ["supplyType": "customs-bonded-warehouse"])
+            #expect(sale.status == .created, "\(sale.text)")
+            #expect(sale.json["totals"]?["igst"]?.stringValue == "360.00" && sale.json["totals"]?["cgst"]?.stringValue == "0.00")
+            let inv = try await g.f.get("gst/gstr1?period=2026-08").json["b2b"]?[0]?["inv"]?[0]
+            #expect(inv?["inv_typ"]?.stringValue == "CBW" && inv?["pos"]?.stringValue == "27" && inv?["itms"]?[0]?["itm_det"]?["iamt"] == .int(360))
+            #expect(try await g.f.get("gst/tie-out?period=2026-08").json["agrees"]?.boolValue == true)
+            #expect(try await g.invoice("sales", "Walk-in Gujarat", "2026-08-05", [GSTFixture.line("USB Keyboard", "1", "10.00")],
+                                        extra: ["supplyType": "customs-bonded-warehouse"]).errorFields == ["supplyType"])
+            #expect(try await g.invoice("sales", "Pune Retail", "2026-08-05", [GSTFixture.line("Design Licence", "1", "10.00")],
+                                        extra: ["supplyType": "customs-bonded-warehouse"]).errorFields == ["supplyType"])
+        }
+    }
+
     /// Reverse charge on a supply from someone who is not registered (here or abroad) needs our own invoice
     /// (s.31(3)(f)), numbered in its own series and reported in Table 13 as nature 2; a registered supplier's invoice
     /// under reverse charge needs none.
