@@ -29,26 +29,37 @@ enum GoldenMonth {
 
     static var documents: [GSTDocument] {
         [
+            // B2B inter-state (IGST Act s.7(1)): b2b, one itms row per rate (gst.md §A3.2), 10,000 × 18% and 2,000 × 5% IGST.
             doc(1, 5, party: "29AABCR1718E1ZL", .regular, pos: "29", [
                 line("847160", "USB keyboard", "NOS", qty: "10", price: 1_000_00, rate: "18", pos: "29"),
                 line("610910", "Cotton T-shirt", "PCS", qty: "40", price: 50_00, rate: "5", pos: "29"),
             ]),
+            // Inter-state to an unregistered buyer above ₹1 lakh (rule 59(4) as amended by Notification 12/2024-CT): b2cl.
             doc(2, 7, party: nil, .unregistered, pos: "24", [line("847130", "Laptop", "NOS", qty: "2", price: 50_000_00, rate: "18", pos: "24")]),
+            // Intra-state B2C (CGST Act s.9, SGST half each): b2cs INTRA.
             doc(3, 9, party: nil, .consumer, pos: "27", [line("847160", "USB keyboard", "NOS", qty: "10", price: 500_00, rate: "18", pos: "27")]),
+            // Inter-state B2C at or below ₹1 lakh: b2cs INTER by place of supply.
             doc(4, 12, party: nil, .unregistered, pos: "24", [line("847160", "USB keyboard", "NOS", qty: "20", price: 500_00, rate: "18", pos: "24")]),
+            // Export under LUT (IGST Act s.16(3)(a)): exp WOPAY, rate 0.
             doc(5, 15, party: nil, .overseas, pos: "96", supply: .exportWithoutPayment,
                 [line("847130", "Laptop", "NOS", qty: "1", price: 20_000_00, rate: "18", pos: "96", supply: .exportWithoutPayment)]),
+            // To an SEZ unit in our own state, with IGST (IGST Act s.7(5)(b), s.16(3)(b)): b2b SEWP.
             doc(6, 20, party: "27AAJCS5738D1Z6", .sez, pos: "27", supply: .sezWithPayment,
                 [line("847160", "USB keyboard", "NOS", qty: "5", price: 1_000_00, rate: "18", pos: "27", supply: .sezWithPayment)]),
+            // Nil-rated (Notification 2/2017-CT(R)): Table 8 nil INTRAB2C.
             doc(7, 22, party: nil, .consumer, pos: "27", [line("0401", "Milk", "LTR", qty: "50", price: 2_00, rate: "0", taxability: .nilRated, pos: "27")]),
+            // Cancelled: only Table 13's cancel count.
             doc(8, 23, party: nil, .consumer, pos: "27", cancelled: true, [line("847160", "USB keyboard", "NOS", qty: "1", price: 500_00, rate: "18", pos: "27")]),
+            // GTA under reverse charge (Notification 13/2017-CT(R)): b2b rchrg Y with the tax the recipient pays.
             doc(9, 28, party: "24AANFA2641L1ZF", .regular, pos: "24", rcm: true,
                 [line("996511", "Road freight (GTA)", "NA", qty: nil, price: 10_000_00, rate: "5", pos: "24", rcm: true)]),
+            // Credit note to a registered buyer (CGST Act s.34): cdnr, positive amounts, ntty C.
             doc(1, 25, party: "29AABCR1718E1ZL", .regular, pos: "29", kind: .creditNote,
                 [line("847160", "USB keyboard", "NOS", qty: "1", price: 1_000_00, rate: "18", pos: "29")]),
             // Dated outside the period: must not appear.
             GSTDocument(id: "late", series: "INV", number: "INV/25-26/0011", date: CalendarDate("2025-09-01")!, partyName: "x", partyGSTIN: nil,
                         partyRegistration: .consumer, supplierState: "27", placeOfSupply: "27", value: 1_00, lines: []),
+            // Aerated drink: 28% with 12% compensation cess (Notification 1/2017-Compensation Cess (Rate)), csamt unsplit.
             doc(10, 29, party: "24AUTPV8831F1ZZ", .regular, pos: "24", [
                 line("220210", "Aerated drink", "BTL", qty: "100", price: 40_00, rate: "28", cess: "12", pos: "24"),
             ]),
