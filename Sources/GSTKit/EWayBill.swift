@@ -55,13 +55,21 @@ public struct EWayBill: Codable, Sendable, Equatable {
         }
     }
 
+    /// A delivery challan that moves goods without a supply (Rule 55): to a job worker (s.143) and back.
+    public enum Challan: Sendable {
+        /// Inputs or capital goods sent to a job worker: outward, sub-type 4.
+        case jobWork
+        /// Goods coming back from the job worker: inward, sub-type 6.
+        case jobWorkReturn
+    }
+
     /// NIC's state code for a party outside India (its masters use 99, not GST's 96).
     public static let otherCountry = 99
 
     /// `ours` is the registration the document belongs to, `party` the other side: a sale moves goods from us to the
     /// party, a purchase from the party to us.
     public static func build(document d: GSTDocument, ours: TradeParty, party: TradeParty, transport: Transport = .init(),
-                             threshold: Int64 = defaultThreshold) -> Result<EWayBill, EInvoice.Problems> {
+                             threshold: Int64 = defaultThreshold, challan: Challan? = nil) -> Result<EWayBill, EInvoice.Problems> {
         var problems: [PayloadProblem] = []
         func check(_ ok: Bool, _ field: String, _ rule: String) { if !ok { problems.append(.init(field: field, rule: rule)) } }
         // Every figure below is added without checks once the document is known to add up at all.
@@ -75,8 +83,9 @@ public struct EWayBill: Codable, Sendable, Equatable {
         let goods = d.lines.filter { !HSNCode.isService($0.hsn) }
         check(!goods.isEmpty, "itemList", "an e-way bill moves goods; this document has only services")
         check(goods.count <= 250, "itemList", "at most 250 items")
-        // Rule 138(1): required when the consignment is worth more than the threshold; below it only when asked for.
-        check(d.value > threshold || transport.voluntary, "totInvValue",
+        // Rule 138(1): required when the consignment is worth more than the threshold; below it only when asked for. Goods
+        // sent to a job worker in another State need one whatever their value (its second proviso).
+        check(d.value > threshold || transport.voluntary || (challan != nil && d.isInterState), "totInvValue",
               "consignments of \(Money(paise: threshold).indianGrouped) or less need no e-way bill; ask with voluntary=true to make one anyway")
         let outward = d.direction == .outward
         let export = outward && d.supplyType.isExport
@@ -126,8 +135,10 @@ public struct EWayBill: Codable, Sendable, Equatable {
         let fromState = importing ? otherCountry : Int(billFrom.stateCode) ?? 0
         let actFrom = importing ? portState : Int(from.stateCode) ?? 0
         return .success(EWayBill(
-            userGstin: ours.gstin ?? "", supplyType: outward ? "O" : "I", subSupplyType: export ? 3 : importing ? 2 : 1,
-            docType: importing ? "BOE" : d.lines.contains { $0.tax.treatment.chargesTax } ? "INV" : "BIL", docNo: d.number, docDate: EInvoice.date(d.date),
+            userGstin: ours.gstin ?? "", supplyType: outward ? "O" : "I",
+            subSupplyType: challan == .jobWork ? 4 : challan == .jobWorkReturn ? 6 : export ? 3 : importing ? 2 : 1,
+            docType: challan != nil ? "CHL" : importing ? "BOE" : d.lines.contains { $0.tax.treatment.chargesTax } ? "INV" : "BIL",
+            docNo: d.number, docDate: EInvoice.date(d.date),
             transactionType: (shipTo == nil ? 1 : 2) + (dispatch == nil ? 0 : 2),
             fromGstin: importing ? "URP" : billFrom.gstin ?? "URP", fromTrdName: EInvoice.clean(billFrom.legalName), fromAddr1: EInvoice.clean(from.address),
             fromPlace: fromPlace, fromPincode: fromPin, fromStateCode: fromState, actFromStateCode: actFrom,

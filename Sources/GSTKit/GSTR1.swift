@@ -106,7 +106,7 @@ extension GSTR1 {
     /// B2B invoices and notes of the months in `furnishedInIFF` were filed through IFF and are not repeated; the
     /// quarter's HSN summary and Table 13 still count them.
     public static func build(filer: GSTIN, period: ReturnPeriod, documents: [GSTDocument], version: String = defaultVersion,
-                             furnishedInIFF: [ReturnPeriod] = []) throws -> GSTR1 {
+                             furnishedInIFF: [ReturnPeriod] = [], otherIssued: [IssuedDocument] = []) throws -> GSTR1 {
         try GSTDocument.checkSummable(documents)
         let docs = documents.filter { $0.direction == .outward && period.contains($0.date) }
         let live = docs.filter { !$0.cancelled }
@@ -225,7 +225,8 @@ extension GSTR1 {
         // summarise; ours must reconcile with tables 4 to 10, where they are not.
         out.hsn = try hsnSummary(live.filter { !$0.kind.isAdvance && !$0.operatorPays }, period: period)
         // Self-invoices are documents we issued, though for inward supplies (Table 13, nature 2).
-        out.doc_issue = documentsIssued(docs + documents.filter { $0.direction == .inward && $0.selfInvoiceNumber != nil && period.contains($0.date) })
+        out.doc_issue = documentsIssued(docs + documents.filter { $0.direction == .inward && $0.selfInvoiceNumber != nil && period.contains($0.date) },
+                                        other: otherIssued.filter { period.contains($0.date) })
         return out
     }
 
@@ -305,8 +306,24 @@ extension GSTR1 {
         return HSN(hsn_b2b: b2b.isEmpty ? nil : b2b, hsn_b2c: b2c.isEmpty ? nil : b2c)
     }
 
+    /// A document Table 13 counts that is not an invoice or note, e.g. a delivery challan for job work (nature 9).
+    public struct IssuedDocument: Sendable {
+        public var nature: Int
+        public var series: String
+        public var number: String
+        public var date: CalendarDate
+        public var cancelled: Bool
+        public init(nature: Int, series: String, number: String, date: CalendarDate, cancelled: Bool) {
+            self.nature = nature
+            self.series = series
+            self.number = number
+            self.date = date
+            self.cancelled = cancelled
+        }
+    }
+
     /// Table 13: per nature of document and numbering series, first and last number, count and cancellations.
-    static func documentsIssued(_ docs: [GSTDocument]) -> DocIssue? {
+    static func documentsIssued(_ docs: [GSTDocument], other: [IssuedDocument] = []) -> DocIssue? {
         // Table 13's natures: 1 invoices, 2 self-invoices for inward supplies from unregistered persons, 4 debit notes,
         // 5 credit notes, 6 receipt vouchers (advances).
         let nature: [GSTDocument.Kind: Int] = [.invoice: 1, .debitNote: 4, .creditNote: 5, .advanceReceipt: 6]
@@ -314,15 +331,17 @@ extension GSTR1 {
         struct Series { var first: String, last: String, count = 0, cancelled = 0 }
         func before(_ a: String, _ b: String) -> Bool { (a.utf8.count, a) < (b.utf8.count, b) }
         var groups: [Int: [String: Series]] = [:]
+        var issued = other
         for d in docs {
-            let n: Int, number: String, series: String
             if d.direction == .inward {
                 guard d.kind == .invoice, let own = d.selfInvoiceNumber else { continue }
-                (n, number, series) = (2, own, "self-invoice|" + d.series)
-            } else {
-                guard let outward = nature[d.kind] else { continue }
-                (n, number, series) = (outward, d.number, d.series)
+                issued.append(.init(nature: 2, series: "self-invoice|" + d.series, number: own, date: d.date, cancelled: d.cancelled))
+            } else if let n = nature[d.kind] {
+                issued.append(.init(nature: n, series: d.series, number: d.number, date: d.date, cancelled: d.cancelled))
             }
+        }
+        for d in issued {
+            let (n, number, series) = (d.nature, d.number, d.series)
             var s = groups[n, default: [:]][series] ?? Series(first: number, last: number)
             if before(number, s.first) { s.first = number }
             if before(s.last, number) { s.last = number }

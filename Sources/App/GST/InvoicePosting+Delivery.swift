@@ -121,15 +121,34 @@ enum ShippingBills {
     }
 }
 
-/// GST documents that number in a series of their own, made on first need: receipt vouchers for advances (Rule 50)
-/// and self-invoices for reverse-charge purchases from unregistered suppliers (s.31(3)(f)). Table 13 reports each by
+/// GST documents that number in a series of their own, made on first need: receipt vouchers for advances (Rule 50),
+/// self-invoices for reverse-charge purchases from unregistered suppliers (s.31(3)(f)) and delivery challans for job
+/// work (Rule 55). Table 13 reports each by
 /// number range, which a series shared with ordinary vouchers would break.
 enum ReservedSeries {
-    case advanceReceipt, selfInvoice
+    case advanceReceipt, selfInvoice, jobWorkChallan
 
-    var name: String { self == .advanceReceipt ? "Advance Receipt" : "Self Invoice" }
-    private var kind: VoucherKind { self == .advanceReceipt ? .receipt : .purchase }
-    private var prefix: String { self == .advanceReceipt ? "ADV" : "SI" }
+    var name: String {
+        switch self {
+        case .advanceReceipt: "Advance Receipt"
+        case .selfInvoice: "Self Invoice"
+        case .jobWorkChallan: "Job Work Challan"
+        }
+    }
+    private var kind: VoucherKind {
+        switch self {
+        case .advanceReceipt: .receipt
+        case .selfInvoice: .purchase
+        case .jobWorkChallan: .journal
+        }
+    }
+    private var prefix: String {
+        switch self {
+        case .advanceReceipt: "ADV"
+        case .selfInvoice: "SI"
+        case .jobWorkChallan: "JW"
+        }
+    }
 
     /// The series' voucher type, made (audited) when missing.
     @discardableResult

@@ -152,7 +152,10 @@ enum GSTReturns {
         let q = try await query(req, on: req.db)
         let furnished = try furnishedInIFF(req, quarter: q)
         let docs = try await documents(company: req.company.companyID, registration: q.registration.id, from: q.period.first, to: q.period.last, on: req.db)
-        let built = try GSTR1.build(filer: try GSTIN(q.registration.gstin), period: q.period, documents: docs, furnishedInIFF: furnished)
+        let challans = try await JobWork.issued(company: req.company.companyID, registration: q.registration.id, from: q.period.first,
+                                                to: q.period.last, on: req.db)
+        let built = try GSTR1.build(filer: try GSTIN(q.registration.gstin), period: q.period, documents: docs, furnishedInIFF: furnished,
+                                    otherIssued: challans)
         return try portalJSON(built, filename: "GSTR-1-\(q.registration.gstin)-\(q.period.portal).json")
     }
 

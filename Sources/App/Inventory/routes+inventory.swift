@@ -88,6 +88,24 @@ func registerInventoryRoutes(_ company: any RoutesBuilder) {
                                                                     response: TradeDTO.schema),
                    use: TradeController.cancel(kind))
     }
+    company.on(.POST, "job-work", "challans", api: .init(summary: "Send goods to a job worker, or receive them back (no stock moves)", tag: "Inventory",
+                                                         access: .company(.vouchersCreate), request: JobWorkRequest.schema,
+                                                         response: JobWorkDTO.schema, status: .created),
+               use: JobWorkController.create)
+    company.on(.GET, "job-work", "challans", api: .init(summary: "Job work challans, newest first", tag: "Inventory", access: .company(.vouchersView),
+                                                        response: Page<JobWorkDTO>.schema(JobWorkDTO.schema)),
+               use: JobWorkController.list)
+    company.on(.GET, "job-work", "challans", ":challanID", api: .init(summary: "A job work challan", tag: "Inventory",
+                                                                     access: .company(.vouchersView), response: JobWorkDTO.schema),
+               use: JobWorkController.show)
+    company.on(.POST, "job-work", "challans", ":challanID", "cancel", api: .init(summary: "Cancel a job work challan", tag: "Inventory",
+                                                                                 access: .company(.vouchersCreate), response: JobWorkDTO.schema),
+               use: JobWorkController.cancel)
+    company.on(.GET, "job-work", "challans", ":challanID", "ewaybill", api: .init(summary: "E-way bill JSON for a job work challan (CHL, sub-type 4 or 6)",
+                                                                                  tag: "Inventory", access: .company(.gstExport), query: [
+                                                                                      .init(name: "voluntary", schema: .boolean, description: "Make one below the threshold"),
+                                                                                  ]),
+               use: JobWorkController.ewaybill)
     company.on(.GET, "reports", "order-outstanding", api: .init(summary: "Order lines still to deliver or receive", tag: "Orders",
                                                                 access: .company(.vouchersView), response: TradeController.OutstandingDTO.schema, query: [
                                                                     .init(name: "kind", schema: .string(.init(allowed: ["sales", "purchase"])), description: "sales (default) or purchase"),
