@@ -62,8 +62,10 @@ public struct GSTDocument: Sendable {
         /// A receipt voucher for an advance on services (Rule 50) and its later adjustment against the invoice:
         /// GSTR-1 tables 11A (`at`) and 11B (`txpd`). Goods advances carry no GST (Notification 66/2017-CT).
         case advanceReceipt = "advance-receipt", advanceAdjustment = "advance-adjustment"
+        /// A refund voucher (Rule 51): an advance paid back with no supply made; its tax is taken back as an adjustment's is.
+        case advanceRefund = "advance-refund"
 
-        public var isAdvance: Bool { self == .advanceReceipt || self == .advanceAdjustment }
+        public var isAdvance: Bool { self == .advanceReceipt || self == .advanceAdjustment || self == .advanceRefund }
     }
     public enum Direction: String, Sendable { case outward, inward }
 
@@ -190,12 +192,12 @@ public struct GSTDocument: Sendable {
     public var taxableLines: [Line] { lines.filter { ![.nilRated, .exempt, .nonGST].contains($0.tax.treatment) } }
     /// Exports and SEZ supplies are inter-state whatever the states.
     public var isInterState: Bool { supplyType.alwaysIGST || placeOfSupply != supplierState }
-    /// Credit notes and advance adjustments take tax back.
-    public var sign: Int64 { kind == .creditNote || kind == .advanceAdjustment ? -1 : 1 }
+    /// Credit notes, advance adjustments and refunds take tax back.
+    public var sign: Int64 { kind == .creditNote || kind == .advanceAdjustment || kind == .advanceRefund ? -1 : 1 }
 
     /// B2C large: inter-state, unregistered, value strictly above ₹2.5 lakh up to 31-Jul-2024 and ₹1 lakh after.
     public var isB2CL: Bool {
-        kind != .advanceReceipt && kind != .advanceAdjustment && !partyRegistration.isRegistered && !supplyType.isZeroRated && placeOfSupply != "96" && isInterState
+        !kind.isAdvance && !partyRegistration.isRegistered && !supplyType.isZeroRated && placeOfSupply != "96" && isInterState
             && value > GSTR1.b2clThreshold(on: date)
     }
 

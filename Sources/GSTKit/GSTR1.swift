@@ -130,7 +130,9 @@ extension GSTR1 {
         for d in live {
             if d.kind.isAdvance {
                 // Advances are reported per place of supply and rate, received (11A) and adjusted (11B) apart.
-                advances[d.kind, default: [:]][PlaceKey(pos: d.placeOfSupply, inter: d.isInterState), default: []] += d.taxableLines
+                // A refunded advance takes its tax back as an adjusted one does (Table 11B).
+                let table: GSTDocument.Kind = d.kind == .advanceReceipt ? .advanceReceipt : .advanceAdjustment
+                advances[table, default: [:]][PlaceKey(pos: d.placeOfSupply, inter: d.isInterState), default: []] += d.taxableLines
                 continue
             }
             if let e = d.ecommerce {
@@ -325,8 +327,8 @@ extension GSTR1 {
     /// Table 13: per nature of document and numbering series, first and last number, count and cancellations.
     static func documentsIssued(_ docs: [GSTDocument], other: [IssuedDocument] = []) -> DocIssue? {
         // Table 13's natures: 1 invoices, 2 self-invoices for inward supplies from unregistered persons, 4 debit notes,
-        // 5 credit notes, 6 receipt vouchers (advances).
-        let nature: [GSTDocument.Kind: Int] = [.invoice: 1, .debitNote: 4, .creditNote: 5, .advanceReceipt: 6]
+        // 5 credit notes, 6 receipt vouchers (advances), 8 refund vouchers; 9 (job work challans) comes from `other`.
+        let nature: [GSTDocument.Kind: Int] = [.invoice: 1, .debitNote: 4, .creditNote: 5, .advanceReceipt: 6, .advanceRefund: 8]
         // Numbers order by length, then text, so INV-10 follows INV-9.
         struct Series { var first: String, last: String, count = 0, cancelled = 0 }
         func before(_ a: String, _ b: String) -> Bool { (a.utf8.count, a) < (b.utf8.count, b) }

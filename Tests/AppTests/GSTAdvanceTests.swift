@@ -109,4 +109,45 @@ import Vapor
             #expect(over.errorFields == ["lines"])
         }
     }
+
+    /// An advance paid back with no supply made: a refund voucher (Rule 51) in its own series, the bank paying the
+    /// value and the tax, the tax taken back in Table 11B, Table 13 nature 8; never more than the advance left.
+    @Test func an_advance_refunded_gets_a_refund_voucher_and_takes_its_tax_back() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            #expect(try await g.f.post("items", ["name": "IT Consulting", "hsn": "998313", "unit": "NA", "gstRate": "18", "kind": "service"]).status == .created)
+            func L(_ quantity: String, _ rate: String) -> JSONValue { GSTFixture.line("IT Consulting", quantity, rate) }
+            let advance = try await g.invoice("advance-receipt", "Sharma Traders", "2026-08-03", [L("1", "10000.00")], extra: ["account": "HDFC Bank"])
+            let number = advance.json["number"] ?? .null
+            #expect(try await g.invoice("advance-adjustment", "Sharma Traders", "2026-08-05", [L("1", "6000.00")],
+                                        extra: ["originalInvoice": number]).status == .created)
+            // 4,000 is left of the advance: 4,000.01 is refused, and a refund needs the account it is paid from.
+            #expect(try await g.invoice("advance-refund", "Sharma Traders", "2026-08-10", [L("1", "4000.01")],
+                                        extra: ["originalInvoice": number, "account": "HDFC Bank"]).errorFields == ["lines"])
+            #expect(try await g.invoice("advance-refund", "Sharma Traders", "2026-08-10", [L("1", "4000.00")],
+                                        extra: ["originalInvoice": number]).errorFields == ["account"])
+            let refund = try await g.invoice("advance-refund", "Sharma Traders", "2026-08-10", [L("1", "4000.00")],
+                                             extra: ["originalInvoice": number, "account": "HDFC Bank"])
+            #expect(refund.status == .created, "\(refund.text)")
+            #expect(refund.json["number"]?.stringValue == "RV/26-27/0001" && refund.json["totals"]?["total"]?.stringValue == "4720.00")
+            let v = try await g.f.get("vouchers/\(refund.json["voucherId"]?.stringValue ?? "")").json
+            func side(_ ledger: String, _ key: String) -> String? { v["entries"]?.arrayValue.first { $0["ledger"]?.stringValue == ledger }?[key]?.stringValue }
+            #expect(side("HDFC Bank", "credit") == "4720.00" && side("Sharma Traders", "debit") == "4000.00" && side("Output IGST", "debit") == "720.00")
+
+            let r1 = try await g.f.get("gst/gstr1?period=2026-08").json
+            #expect(r1["at"]?[0]?["itms"]?[0]?["ad_amt"] == .int(10000))
+            #expect(r1["txpd"]?[0]?["itms"]?[0]?["ad_amt"] == .int(10000) && r1["txpd"]?[0]?["itms"]?[0]?["iamt"] == .int(1800), "\(r1)")
+            let natures = r1["doc_issue"]?["doc_det"]?.arrayValue ?? []
+            #expect(natures.first { $0["doc_num"] == .int(8) }?["docs"]?[0]?["from"]?.stringValue == "RV/26-27/0001")
+            #expect(try await g.f.get("gst/gstr3b?period=2026-08").json["sup_details"]?["osup_det"]?["iamt"] == .int(0))
+            #expect(try await g.f.get("gst/tie-out?period=2026-08").json["agrees"]?.boolValue == true)
+            // Nothing is left to refund or adjust.
+            #expect(try await g.invoice("advance-refund", "Sharma Traders", "2026-08-11", [L("1", "0.01")],
+                                        extra: ["originalInvoice": number, "account": "HDFC Bank"]).errorFields == ["lines"])
+            // A refund names an advance, not an invoice.
+            let sale = try await g.invoice("sales", "Sharma Traders", "2026-08-12", [L("1", "100.00")])
+            #expect(try await g.invoice("advance-refund", "Sharma Traders", "2026-08-12", [L("1", "10.00")],
+                                        extra: ["originalInvoice": sale.json["id"] ?? .null, "account": "HDFC Bank"]).errorFields == ["originalInvoice"])
+        }
+    }
 }

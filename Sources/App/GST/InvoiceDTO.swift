@@ -10,14 +10,20 @@ enum InvoiceKind: String, Codable, CaseIterable, Sendable {
     /// Money received before a supply of services (a receipt voucher, Rule 50), and its later adjustment.
     case advanceReceipt = "advance-receipt"
     case advanceAdjustment = "advance-adjustment"
+    /// An advance paid back with no supply made: a refund voucher (Rule 51) in its own series.
+    case advanceRefund = "advance-refund"
 
-    var voucherType: String {
+    /// GST documents numbered in a series of their own.
+    var reservedSeries: ReservedSeries? {
         switch self {
-        case .advanceReceipt: ReservedSeries.advanceReceipt.name
-        case .advanceAdjustment: "journal"
-        default: rawValue
+        case .advanceReceipt: .advanceReceipt
+        case .advanceRefund: .refundVoucher
+        default: nil
         }
     }
+    var voucherType: String { reservedSeries?.name ?? (self == .advanceAdjustment ? "journal" : rawValue) }
+    /// Advances received and refunded name the cash or bank account the money moved through.
+    var takesAccount: Bool { self == .advanceReceipt || self == .advanceRefund }
     var documentKind: GSTDocument.Kind {
         switch self {
         case .sales, .purchase: .invoice
@@ -25,14 +31,15 @@ enum InvoiceKind: String, Codable, CaseIterable, Sendable {
         case .debitNote: .debitNote
         case .advanceReceipt: .advanceReceipt
         case .advanceAdjustment: .advanceAdjustment
+        case .advanceRefund: .advanceRefund
         }
     }
-    var isAdvance: Bool { self == .advanceReceipt || self == .advanceAdjustment }
+    var isAdvance: Bool { documentKind.isAdvance }
     /// Notes name the invoice they adjust; an advance adjustment names the advance.
     var originalKinds: [InvoiceKind] {
         switch self {
         case .creditNote, .debitNote: [.sales, .purchase]
-        case .advanceAdjustment: [.advanceReceipt]
+        case .advanceAdjustment, .advanceRefund: [.advanceReceipt]
         default: []
         }
     }

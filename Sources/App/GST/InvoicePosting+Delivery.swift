@@ -123,16 +123,19 @@ enum ShippingBills {
 
 /// GST documents that number in a series of their own, made on first need: receipt vouchers for advances (Rule 50),
 /// self-invoices for reverse-charge purchases from unregistered suppliers (s.31(3)(f)) and delivery challans for job
-/// work (Rule 55). Table 13 reports each by
+/// work (Rule 55), refund vouchers for advances paid back (Rule 51) and payment vouchers to reverse-charge suppliers
+/// (Rule 52). Table 13 reports each by
 /// number range, which a series shared with ordinary vouchers would break.
 enum ReservedSeries {
-    case advanceReceipt, selfInvoice, jobWorkChallan
+    case advanceReceipt, selfInvoice, jobWorkChallan, refundVoucher, paymentVoucher
 
     var name: String {
         switch self {
         case .advanceReceipt: "Advance Receipt"
         case .selfInvoice: "Self Invoice"
         case .jobWorkChallan: "Job Work Challan"
+        case .refundVoucher: "Refund Voucher"
+        case .paymentVoucher: "Payment Voucher"
         }
     }
     private var kind: VoucherKind {
@@ -140,6 +143,7 @@ enum ReservedSeries {
         case .advanceReceipt: .receipt
         case .selfInvoice: .purchase
         case .jobWorkChallan: .journal
+        case .refundVoucher, .paymentVoucher: .payment
         }
     }
     private var prefix: String {
@@ -147,6 +151,8 @@ enum ReservedSeries {
         case .advanceReceipt: "ADV"
         case .selfInvoice: "SI"
         case .jobWorkChallan: "JW"
+        case .refundVoucher: "RV"
+        case .paymentVoucher: "PV"
         }
     }
 

@@ -23,7 +23,7 @@ enum InvoicePosting {
 
     static func post(_ body: InvoiceRequest, company: Company, by member: CompanyContext? = nil, actor: AuditActor, on db: any Database) async throws -> InvoiceDTO {
         let companyID = try company.requireID()
-        if body.kind == .advanceReceipt { try await ReservedSeries.advanceReceipt.ensure(company: companyID, actor: actor, on: db) }
+        if let series = body.kind.reservedSeries { try await series.ensure(company: companyID, actor: actor, on: db) }
         let context = try await PostingContext(company: companyID, on: db)
         context.member = member
         var computed = try await compute(body, company: company, context: context, actor: actor, on: db)
@@ -89,11 +89,11 @@ enum InvoicePosting {
             guard let ref = body.originalInvoice else { throw APIError.validation(field: "originalInvoice", "is required for a \(body.kind.rawValue)") }
             original = try await InvoiceController.row(ref, company: companyID, on: db)
             guard let o = original, originalKinds.map(\.rawValue).contains(o.kind) else {
-                let wanted = body.kind == .advanceAdjustment ? "advance receipt" : "sales or purchase invoice"
+                let wanted = body.kind.isAdvance ? "advance receipt" : "sales or purchase invoice"
                 throw APIError.validation(field: "originalInvoice", "no \(wanted) '\(ref)' in this company")
             }
             if (try CalendarDate(stored: o.date)) > date {
-                let what = body.kind == .advanceAdjustment ? "advance" : "original invoice"
+                let what = body.kind.isAdvance ? "advance" : "original invoice"
                 errors.append(.init(field: "date", message: "is before the \(what)'s date (\(o.date))"))
             }
         } else if body.originalInvoice != nil {
@@ -109,10 +109,10 @@ enum InvoicePosting {
             if body.roundOff == true { errors.append(.init(field: "roundOff", message: "advances are recorded to the paisa, not rounded")) }
             if let t = body.supplyType, t != .regular { errors.append(.init(field: "supplyType", message: "advances are recorded for regular supplies only")) }
         }
-        if body.kind == .advanceReceipt {
-            if body.account == nil { errors.append(.init(field: "account", message: "is required: the cash or bank ledger the advance came into")) }
+        if body.kind.takesAccount {
+            if body.account == nil { errors.append(.init(field: "account", message: "is required: the cash or bank ledger the advance came into or went back from")) }
         } else if body.account != nil {
-            errors.append(.init(field: "account", message: "only advance receipts name a cash or bank account"))
+            errors.append(.init(field: "account", message: "only advance receipts and refunds name a cash or bank account"))
         }
 
         // The party and its registration come from its ledger.
@@ -121,7 +121,7 @@ enum InvoicePosting {
             errors.append(.init(field: "party", message: "is not the party of the original invoice"))
         }
         var account: LedgerRow?
-        if body.kind == .advanceReceipt, let ref = body.account {
+        if body.kind.takesAccount, let ref = body.account {
             account = try await context.ledger(ref, on: db)
             if let a = account {
                 if context.groups[a.group_id]?.role.isCashOrBank != true {
@@ -252,15 +252,16 @@ enum InvoicePosting {
             }
         }
 
-        // An adjustment cannot release more than the advance, counting the adjustments before it.
-        if body.kind == .advanceAdjustment, let o = original {
+        // An adjustment or refund cannot release more than the advance, counting the adjustments and refunds before it.
+        if body.kind == .advanceAdjustment || body.kind == .advanceRefund, let o = original {
             struct Sum: Decodable { var s: Int64? }
             let earlier = try await db.sql().raw("""
                 SELECT CAST(SUM(i.taxable_paise) AS BIGINT) AS s FROM invoices i JOIN vouchers v ON v.id = i.voucher_id
-                WHERE i.original_invoice_id = \(bind: o.id) AND i.kind = 'advance-adjustment' AND v.status = 'active'
+                WHERE i.original_invoice_id = \(bind: o.id) AND i.kind IN ('advance-adjustment', 'advance-refund') AND v.status = 'active'
                 """).first(decoding: Sum.self)?.s ?? 0
             if (try? Checked.add(earlier, taxable)).map({ $0 > o.taxable_paise }) ?? true {
-                errors.append(.init(field: "lines", message: "the adjustment (\(Money(paise: taxable))) with earlier adjustments (\(Money(paise: earlier))) exceeds the advance's \(Money(paise: o.taxable_paise))"))
+                let what = body.kind == .advanceRefund ? "refund" : "adjustment"
+                errors.append(.init(field: "lines", message: "the \(what) (\(Money(paise: taxable))) with earlier adjustments and refunds (\(Money(paise: earlier))) exceeds the advance's \(Money(paise: o.taxable_paise))"))
             }
         }
 
@@ -381,7 +382,8 @@ extension InvoicePosting {
 
     /// An advance receipt owes its tax now: the cash or bank account takes the whole amount, the party is credited
     /// the value of the service and the output tax ledgers the tax. Its adjustment, once the invoice charges the tax
-    /// again, debits the output tax back and puts the same amount on the party, which then nets to nothing.
+    /// again, debits the output tax back and puts the same amount on the party, which then nets to nothing. A refund
+    /// pays the value and the tax back from the account: the party's advance and the output tax are both debited.
     static func advanceVoucher(for c: Computed, body: InvoiceRequest, context: PostingContext, company: UUID, actor: AuditActor,
                                on db: any Database) async throws -> VoucherRequest {
         let inv = c.invoice
@@ -396,6 +398,12 @@ extension InvoicePosting {
             entries.append(.init(ledger: nil, ledgerId: account.id.uuidString, debit: money(inv.total_paise), credit: nil))
             entries.append(.init(ledger: nil, ledgerId: party.id.uuidString, debit: nil, credit: money(inv.taxable_paise),
                                  bills: party.bill_wise ? [BillInput(type: .advance, reference: inv.number, amount: money(inv.taxable_paise))] : nil))
+        } else if body.kind == .advanceRefund, let account = c.account {
+            let advance = try await InvoiceController.row(inv.original_invoice_id?.uuidString ?? "", company: company, on: db)?.number
+            entries.append(.init(ledger: nil, ledgerId: account.id.uuidString, debit: nil, credit: money(inv.total_paise)))
+            entries.append(.init(ledger: nil, ledgerId: party.id.uuidString, debit: money(inv.taxable_paise), credit: nil,
+                                 bills: party.bill_wise ? [BillInput(type: advance == nil ? .onAccount : .against, reference: advance,
+                                                                     amount: money(inv.taxable_paise))] : nil))
         } else {
             entries.append(.init(ledger: nil, ledgerId: party.id.uuidString, debit: nil, credit: money(tax),
                                  bills: party.bill_wise ? [BillInput(type: .onAccount, reference: nil, amount: money(tax))] : nil))

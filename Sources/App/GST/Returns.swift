@@ -154,6 +154,7 @@ enum GSTReturns {
         let docs = try await documents(company: req.company.companyID, registration: q.registration.id, from: q.period.first, to: q.period.last, on: req.db)
         let challans = try await JobWork.issued(company: req.company.companyID, registration: q.registration.id, from: q.period.first,
                                                 to: q.period.last, on: req.db)
+            + PaymentVouchers.issued(company: req.company.companyID, from: q.period.first, to: q.period.last, on: req.db)
         let built = try GSTR1.build(filer: try GSTIN(q.registration.gstin), period: q.period, documents: docs, furnishedInIFF: furnished,
                                     otherIssued: challans)
         return try portalJSON(built, filename: "GSTR-1-\(q.registration.gstin)-\(q.period.portal).json")

@@ -111,7 +111,7 @@ enum GSTReports {
         guard ["sales", "purchase"].contains(kind) else { throw APIError.validation(field: "kind", "must be sales or purchase") }
         let rows = try await req.db.sql().raw("""
             SELECT * FROM invoices WHERE company_id = \(bind: company) AND registration_id = \(bind: q.registration.id)
-            AND direction = \(bind: kind == "sales" ? "outward" : "inward") AND kind NOT IN ('advance-receipt', 'advance-adjustment')
+            AND direction = \(bind: kind == "sales" ? "outward" : "inward") AND kind NOT IN ('advance-receipt', 'advance-adjustment', 'advance-refund')
             AND date >= \(bind: q.period.first.description) AND date <= \(bind: q.period.last.description) ORDER BY date, number
             """).all(decoding: InvoiceRow.self)
         let dtos = try await InvoiceController.dtos(rows, company: company, on: req.db)

@@ -44,6 +44,11 @@ func registerGSTRoutes(_ company: any RoutesBuilder) {
         company.on(.GET, "invoices", ":invoiceID", api: .init(summary: "An invoice with its computed lines and totals", tag: "GST",
                                                               access: .company(.vouchersView), response: InvoiceDTO.schema),
                    use: InvoiceController.show)
+        company.on(.POST, "invoices", ":invoiceID", "payment-voucher", api: .init(summary: "Pay a reverse-charge supplier with a payment voucher (Rule 52)",
+                                                                                  tag: "GST", access: .company(.vouchersCreate),
+                                                                                  request: PaymentVoucherRequest.schema, response: VoucherDTO.schema,
+                                                                                  status: .created),
+                   use: PaymentVouchers.create)
         company.on(.PUT, "invoices", ":invoiceID", "shipping-bill", api: .init(summary: "Record or correct an export invoice's shipping bill (audited)",
                                                                               tag: "GST", access: .company(.vouchersAmend),
                                                                               request: ShippingBillDTO.schema, response: InvoiceDTO.schema),

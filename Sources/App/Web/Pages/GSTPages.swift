@@ -198,6 +198,7 @@ enum InvoicePrintPage {
         case .debitNote: "Debit note"
         case .advanceReceipt: "Receipt voucher (advance)"
         case .advanceAdjustment: "Advance adjustment"
+        case .advanceRefund: "Refund voucher (advance)"
         }
         let title = i.billOfSupply ? "Bill of supply" : kindTitle
         func block(_ heading: String, _ p: TradeParty) -> HTMLNode {
