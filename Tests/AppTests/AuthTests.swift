@@ -195,11 +195,12 @@ import Vapor
                 for try await s in group { out.append(s) }
                 return out
             }
-            // At most five passwords were checked; on a loaded machine a request may also meet 503 (the connection
-            // pool is busy: retry), which checks nothing either.
+            // At most five passwords were checked and the limit answered; on a loaded machine a request may also meet
+            // 503 (the connection pool is busy: retry), which checks nothing either. How many meet 503 rather than 429
+            // depends on the machine's load (the PostgreSQL run under the whole suite saw 9), so only their sum is fixed.
             let checked = statuses.filter { $0 == .unauthorized }.count, limited = statuses.filter { $0 == .tooManyRequests }.count
             let busy = statuses.filter { $0 == .serviceUnavailable }.count
-            #expect(checked <= 5 && checked + limited + busy == 50 && limited >= 40, "\(statuses.map(\.code))")
+            #expect(checked <= 5 && checked + limited + busy == 50 && limited > 0, "\(statuses.map(\.code))")
         }
     }
 

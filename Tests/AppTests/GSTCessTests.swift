@@ -11,16 +11,14 @@ import Vapor
     @Test func specific_cess_is_charged_per_unit_and_reported_everywhere() async throws {
         try await withApp { app in
             let g = try await GSTFixture.make(app)
-            #expect(try await g.f.post("gst/registrations", ["gstin": "27AAPFU0939F1ZV", "legalName": "Acme Traders Private Limited",
-                                                             "address": "12 Station Road", "place": "Pune", "pincode": "411001"]).status == .created)
+            try await g.registerWithAddress()
             // Tobacco keeps 28% and cess after the 2025 rationalisation: 5% plus ₹4,170 per thousand sticks.
             let item = try await g.f.post("items", ["name": "Filter Cigarettes 76mm", "hsn": "240220", "unit": "THD", "gstRate": "28", "cessRate": "5",
                                                     "cessPerUnit": "4170.00", "openingStock": [["quantity": "10", "rate": "30000.00"]]])
             #expect(item.status == .created, "\(item.text)")
             #expect(item.json["cessPerUnit"]?.stringValue == "4170.00")
 
-            _ = try await g.f.client.send(.PATCH, "\(g.f.base)/ledgers/Sharma%20Traders", token: g.f.owner.accessToken,
-                                          json: ["address": "5 Market Street", "place": "Bengaluru", "pincode": "560001"])
+            try await g.address("Sharma Traders", "5 Market Street", "Bengaluru", "560001")
             let sale = try await g.invoice("sales", "Sharma Traders", "2026-08-05", [GSTFixture.line("Filter Cigarettes 76mm", "2", "50000.00")])
             #expect(sale.status == .created, "\(sale.text)")
             // 1,00,000 taxable to Karnataka: IGST 28,000; cess 5,000 ad valorem + 2 × 4,170 = 13,340, never split.

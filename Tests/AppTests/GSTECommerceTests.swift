@@ -110,10 +110,8 @@ import Vapor
     @Test func dispatch_from_moves_the_e_way_bill_origin_and_fills_disp_dtls() async throws {
         try await withApp { app in
             let g = try await GSTFixture.make(app)
-            #expect(try await g.f.post("gst/registrations", ["gstin": "27AAPFU0939F1ZV", "legalName": "Acme Traders Private Limited",
-                                                             "address": "12 Station Road", "place": "Pune", "pincode": "411001"]).status == .created)
-            _ = try await g.f.client.send(.PATCH, "\(g.f.base)/ledgers/Sharma%20Traders", token: g.f.owner.accessToken,
-                                          json: ["address": "5 Market Street", "place": "Bengaluru", "pincode": "560001"])
+            try await g.registerWithAddress()
+            try await g.address("Sharma Traders", "5 Market Street", "Bengaluru", "560001")
             let dispatch: JSONValue = ["name": "Acme Warehouse Bhiwandi", "address": "Gala 4 Vashere", "place": "Bhiwandi", "pincode": "421302",
                                        "stateCode": "27"]
             let shipTo: JSONValue = ["name": "Sharma Traders Godown", "address": "Plot 9 KIADB", "place": "Hosur Road", "pincode": "560099",

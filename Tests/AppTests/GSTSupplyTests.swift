@@ -200,6 +200,36 @@ import Vapor
         }
     }
 
+    /// Paying a supplier under reverse charge takes a payment voucher (Rule 52): a payment in the books, numbered in
+    /// its own series, Table 13 nature 7, never more than the invoice still owes; refused for an ordinary purchase.
+    @Test func paying_a_reverse_charge_supplier_issues_a_payment_voucher() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            let freight = try await g.invoice("purchase", "Gujarat Supplies", "2026-08-03", [GSTFixture.line("Road Freight", "1", "1000.00")],
+                                              extra: ["number": "GS-7", "reverseCharge": true])
+            #expect(freight.status == .created, "\(freight.text)")
+            let id = freight.json["id"]?.stringValue ?? ""
+            func pay(_ invoice: String, _ body: JSONValue) async throws -> TestResponse {
+                try await g.f.post("invoices/\(invoice)/payment-voucher", body)
+            }
+            #expect(try await pay(id, ["date": "2026-08-10", "amount": "1000.01", "account": "HDFC Bank"]).errorFields == ["amount"])
+            #expect(try await pay(id, ["date": "2026-08-10", "amount": "0", "account": "HDFC Bank"]).errorFields == ["amount"])
+            #expect(try await pay(id, ["date": "2026-08-10", "amount": "600.00", "account": "Gujarat Supplies"]).errorFields == ["account"])
+            let first = try await pay(id, ["date": "2026-08-10", "amount": "600.00", "account": "HDFC Bank"])
+            #expect(first.status == .created, "\(first.text)")
+            #expect(first.json["number"]?.stringValue == "PV/26-27/0001" && first.json["type"]?.stringValue == "Payment Voucher")
+            #expect(try await pay(id, ["date": "2026-08-11", "amount": "400.01", "account": "HDFC Bank"]).errorFields == ["amount"])
+            #expect(try await pay(id, ["date": "2026-08-11", "amount": "400.00", "account": "HDFC Bank"]).status == .created)
+            let ordinary = try await g.invoice("purchase", "Gujarat Supplies", "2026-08-04", [GSTFixture.line("USB Keyboard", "1", "100.00")],
+                                               extra: ["number": "GS-8"])
+            #expect(try await pay(ordinary.json["id"]?.stringValue ?? "", ["date": "2026-08-10", "amount": "1.00", "account": "HDFC Bank"])
+                .errorFields == ["invoice"])
+            let natures = try await g.f.get("gst/gstr1?period=2026-08").json["doc_issue"]?["doc_det"]?.arrayValue ?? []
+            let seven = natures.first { $0["doc_num"] == .int(7) }?["docs"]?[0]
+            #expect(seven?["from"]?.stringValue == "PV/26-27/0001" && seven?["to"]?.stringValue == "PV/26-27/0002" && seven?["totnum"] == .int(2))
+        }
+    }
+
     /// One month with every kind of supply: GSTR-1, GSTR-3B and the tax ledgers agree head by head.
     @Test func a_month_of_every_kind_of_supply_ties_out() async throws {
         try await withApp { app in
@@ -241,10 +271,8 @@ import Vapor
     @Test func e_documents_carry_price_discount_ship_to_and_direction() async throws {
         try await withApp { app in
             let g = try await GSTFixture.make(app)
-            #expect(try await g.f.post("gst/registrations", ["gstin": "27AAPFU0939F1ZV", "legalName": "Acme Traders Private Limited",
-                                                             "address": "12 Station Road", "place": "Pune", "pincode": "411001"]).status == .created)
-            _ = try await g.f.client.send(.PATCH, "\(g.f.base)/ledgers/Sharma%20Traders", token: g.f.owner.accessToken,
-                                          json: ["address": "5 Market Street", "place": "Bengaluru", "pincode": "560001"])
+            try await g.registerWithAddress()
+            try await g.address("Sharma Traders", "5 Market Street", "Bengaluru", "560001")
             let shipTo: JSONValue = ["name": "Sharma Traders Godown", "address": "Plot 9 KIADB", "place": "Hosur Road", "pincode": "560099",
                                      "stateCode": "29"]
             let sale = try await g.invoice("sales", "Sharma Traders", "2026-08-05",
@@ -263,8 +291,7 @@ import Vapor
                                         extra: ["shipTo": ["name": "X", "address": "Y", "place": "Z", "pincode": "012345", "stateCode": "99"]])
                 .errorFields.sorted() == ["shipTo.address", "shipTo.name", "shipTo.pincode", "shipTo.place", "shipTo.stateCode"])
 
-            _ = try await g.f.client.send(.PATCH, "\(g.f.base)/ledgers/Gujarat%20Supplies", token: g.f.owner.accessToken,
-                                          json: ["address": "7 Ring Road", "place": "Surat", "pincode": "395003"])
+            try await g.address("Gujarat Supplies", "7 Ring Road", "Surat", "395003")
             let purchase = try await g.invoice("purchase", "Gujarat Supplies", "2026-08-06", [GSTFixture.line("USB Keyboard", "60", "1000.00")],
                                                extra: ["number": "GS-9"])
             let inward = try await g.f.get("invoices/\(purchase.json["id"]?.stringValue ?? "")/ewaybill").json

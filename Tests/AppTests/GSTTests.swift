@@ -42,6 +42,20 @@ struct GSTFixture {
         return .object(o)
     }
 
+    /// The company's registration with the address e-invoices and e-way bills need.
+    func registerWithAddress() async throws {
+        #expect(try await f.post("gst/registrations", ["gstin": "27AAPFU0939F1ZV", "legalName": "Acme Traders Private Limited",
+                                                       "address": "12 Station Road", "place": "Pune", "pincode": "411001"]).status == .created)
+    }
+
+    /// Gives a party ledger the address e-documents need.
+    func address(_ ledger: String, _ address: String, _ place: String, _ pincode: String) async throws {
+        let path = ledger.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? ledger
+        let r = try await f.client.send(.PATCH, "\(f.base)/ledgers/\(path)", token: f.owner.accessToken,
+                                        json: ["address": .string(address), "place": .string(place), "pincode": .string(pincode)])
+        #expect(r.status == .ok, "\(r.text)")
+    }
+
     func invoice(_ kind: String, _ party: String, _ date: String, _ lines: [JSONValue], extra: [String: JSONValue] = [:]) async throws -> TestResponse {
         var body: [String: JSONValue] = ["kind": .string(kind), "party": .string(party), "date": .string(date), "lines": .array(lines)]
         for (k, v) in extra { body[k] = v }
@@ -339,15 +353,13 @@ extension GSTReturnTests {
         try await withApp { app in
             let g = try await GSTFixture.make(app)
             func L(_ item: String, _ quantity: String, _ rate: String) -> JSONValue { GSTFixture.line(item, quantity, rate) }
-            #expect(try await g.f.post("gst/registrations", ["gstin": "27AAPFU0939F1ZV", "legalName": "Acme Traders Private Limited",
-                                                             "address": "12 Station Road", "place": "Pune", "pincode": "411001"]).status == .created)
+            try await g.registerWithAddress()
             let sale = try await g.invoice("sales", "Sharma Traders", "2026-08-05", [L("USB Keyboard", "10", "1000.00")])
             let id = sale.json["id"]?.stringValue ?? ""
             let missing = try await g.f.get("invoices/\(id)/einvoice")
             #expect(missing.status == .unprocessableEntity)
             #expect(Set(missing.errorFields) == ["BuyerDtls.Addr1", "BuyerDtls.Loc", "BuyerDtls.Pin"], "\(missing.text)")
-            _ = try await g.f.client.send(.PATCH, "\(g.f.base)/ledgers/Sharma%20Traders", token: g.f.owner.accessToken,
-                                          json: ["address": "5 Market Street", "place": "Bengaluru", "pincode": "560001"])
+            try await g.address("Sharma Traders", "5 Market Street", "Bengaluru", "560001")
             let e = try await g.f.get("invoices/\(id)/einvoice")
             #expect(e.status == .ok, "\(e.text)")
             #expect(e.json["DocDtls"]?["No"]?.stringValue == "INV/26-27/0001")

@@ -22,13 +22,9 @@ import Vapor
     @Test func goods_go_to_the_job_worker_and_come_back_on_challans_and_e_way_bills() async throws {
         try await withApp { app in
             let g = try await GSTFixture.make(app)
-            #expect(try await g.f.post("gst/registrations", ["gstin": "27AAPFU0939F1ZV", "legalName": "Acme Traders Private Limited",
-                                                             "address": "12 Station Road", "place": "Pune", "pincode": "411001"]).status == .created)
-            for (ledger, address, place, pin) in [("Sharma%20Traders", "5 Market Street", "Bengaluru", "560001"),
-                                                  ("Pune%20Retail", "9 FC Road", "Pune", "411004")] {
-                _ = try await g.f.client.send(.PATCH, "\(g.f.base)/ledgers/\(ledger)", token: g.f.owner.accessToken,
-                                              json: ["address": .string(address), "place": .string(place), "pincode": .string(pin)])
-            }
+            try await g.registerWithAddress()
+            try await g.address("Sharma Traders", "5 Market Street", "Bengaluru", "560001")
+            try await g.address("Pune Retail", "9 FC Road", "Pune", "411004")
             let before = try await stock(g, "Cotton T-shirt")
             let out = try await challan(g, "sent", "Sharma Traders", "2026-08-05", "Cotton T-shirt", "100", "60.00")
             #expect(out.status == .created, "\(out.text)")
