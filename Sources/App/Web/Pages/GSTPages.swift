@@ -154,7 +154,7 @@ enum InvoiceEntryPage {
                                  selected: v["supplyType"] ?? "regular", error: e["supplyType"]),
                 FormField.input("originalInvoice", label: "Original (notes: the invoice; adjustments: the advance)", value: v["originalInvoice"] ?? "",
                                 error: e["originalInvoice"]),
-                FormField.input("account", label: "Received into (advance receipts)", value: v["account"] ?? "", error: e["account"],
+                FormField.input("account", label: "Bank or cash (advance receipts and refunds)", value: v["account"] ?? "", error: e["account"],
                                 extra: [.attribute(named: "list", value: "party-names"), .attribute(named: "autocomplete", value: "off")]),
             ]),
             el("datalist", ["id": "party-names"], m.parties.map { el("option", ["value": $0]) }),
