@@ -104,6 +104,14 @@ struct TallyFixture {
             #expect(try await t.get("reports/outstanding?kind=receivable&asOf=2025-04-16").json["pending"]?.stringValue == "16180.00", "opening bill and invoice both open")
             let vouchers = try await t.get("vouchers?from=2025-04-01&to=2025-05-31").json["items"]?.arrayValue ?? []
             #expect(Set(vouchers.map { "\($0["number"]?.stringValue ?? "") \($0["status"]?.stringValue ?? "")" }) == ["INV-0001 active", "1 active", "1 cancelled", "1 optional"])
+            // The cancelled one is written cancelled by the posting path: audited as such, with the time it was cancelled.
+            struct Cancelled: Decodable { var id: UUID; var cancelled_at: Date? }
+            let rows = try await app.db.sql().raw("SELECT id, cancelled_at FROM vouchers WHERE status = 'cancelled'").all(decoding: Cancelled.self)
+            #expect(rows.count == 1 && rows.allSatisfy { $0.cancelled_at != nil })
+            struct Audit: Decodable { var after_json: String? }
+            let audit = try await app.db.sql().raw("SELECT after_json FROM audit_entries WHERE entity_id = \(bind: rows.first?.id.uuidString.lowercased() ?? "")")
+                .all(decoding: Audit.self)
+            #expect(audit.count == 1 && audit.first?.after_json?.contains("\"status\":\"cancelled\"") == true, "\(audit)")
             // Ten widgets left batch W-01; the opening stock is there by godown.
             let stock = try await t.get("reports/stock-summary?asOf=2025-04-30&by=godown").json["rows"]?.arrayValue ?? []
             #expect(Set(stock.map { "\($0["godown"]?.stringValue ?? "") \($0["quantity"]?.stringValue ?? "")" }) == ["Main Location 20", "Back Store 20"])

@@ -201,7 +201,7 @@ enum VoucherPosting {
             var number = p.presetNumber ?? p.manualNumber ?? ""
             if p.type.automatic && p.presetNumber == nil {
                 let key = "\(p.type.id)|\(p.fyStart)"
-                let n = firstNumber[key]!
+                guard let n = firstNumber[key] else { throw APIError.conflict("The \(p.type.name) series could not be numbered; try again.") }
                 firstNumber[key] = n + 1
                 number = try p.type.checkedNumber(n, fyStart: p.fyStart)
             }
@@ -227,6 +227,11 @@ enum VoucherPosting {
         }, by: actor, on: db)
         for (i, entry) in zip(vouchers.indices, audited) { vouchers[i].audit_hash = entry.hash }
         try await insert(vouchers, into: "vouchers", on: sql)
+        // Vouchers written cancelled (a Tally import keeps them so its numbering has no unexplained gap) say when.
+        let cancelled = zip(prepared, vouchers).filter { $0.0.cancelled }.map(\.1.id)
+        if !cancelled.isEmpty {
+            try await sql.raw("UPDATE vouchers SET cancelled_at = \(bind: Date()) WHERE id IN (\(binds: cancelled))").run()
+        }
         try await insert(entries, into: "voucher_entries", on: sql)
         try await Bills.save(newBills, on: sql)
         try await insert(allocations, into: "bill_allocations", on: sql)

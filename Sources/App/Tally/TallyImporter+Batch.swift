@@ -85,9 +85,7 @@ extension TallyImporter {
         let lookups = StockLookups()
         try await lookups.preloadItems(fresh.flatMap { $0.0.inventoryEntries.map(\.item) }, company: companyID, on: db)
         for ((v, key), dto) in zip(fresh, posted) {
-            if v.isCancelled {
-                try await db.sql().raw("UPDATE vouchers SET cancelled_at = \(bind: Date()) WHERE id = \(bind: dto.id)").run()
-            } else if dto.status == "active" {
+            if !v.isCancelled && dto.status == "active" {
                 stock.append((try await stockMoves(v, company: company, lookups: lookups, on: db), dto.id))
             }
             linkRows.append(TallyLinkRow(id: .timeOrdered(), company_id: companyID, kind: "voucher", guid: key, alter_id: v.alterID ?? 0, entity_id: dto.id, name: dto.number))

@@ -42,7 +42,7 @@ extension TallyImporter {
         if let link {
             let before = try await VoucherController.load(link.entity_id.uuidString, company: companyID, on: db)
             body.number = nil
-            let after = try await VoucherController.replace(before, with: body, action: "voucher.amend", company: companyID, actor: actor, on: db)
+            let after = try await VoucherPosting.replace(before, with: body, action: "voucher.amend", company: companyID, actor: actor, on: db)
             try await Stock.deactivate(source: before.id, on: db)
             if after.status == "active" { try await recordStock(v, voucher: after.id, company: company, on: db) }
             try await TallyLinks.save(kind: "voucher", key: key, alterID: v.alterID, entity: before.id, name: after.number, company: companyID, on: db)
@@ -66,9 +66,7 @@ extension TallyImporter {
         // Kept so Tally's numbering has no unexplained gap; a cancelled voucher counts nowhere.
         prepared.cancelled = v.isCancelled
         let posted = try await VoucherPosting.write([prepared], context: posting, actor: actor, on: db)[0]
-        if v.isCancelled {
-            try await db.sql().raw("UPDATE vouchers SET cancelled_at = \(bind: Date()) WHERE id = \(bind: posted.id)").run()
-        } else if posted.status == "active" {
+        if !v.isCancelled && posted.status == "active" {
             try await recordStock(v, voucher: posted.id, company: company, on: db)
         }
         try await TallyLinks.save(kind: "voucher", key: key, alterID: v.alterID, entity: posted.id, name: posted.number, company: companyID, on: db)

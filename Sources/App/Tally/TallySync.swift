@@ -262,7 +262,7 @@ enum TallySync {
             """).all(decoding: Gone.self).filter { !seen.contains($0.guid) }
         for gone in candidates {
             try await store.write(on: db) { tx in
-                if gone.status != "cancelled" { _ = try await VoucherController.cancel(gone.entity_id.uuidString, company: company, actor: actor, on: tx) }
+                if gone.status != "cancelled" { _ = try await VoucherPosting.cancel(gone.entity_id.uuidString, company: company, actor: actor, on: tx) }
                 try await tx.sql().raw("UPDATE tally_links SET status = 'deleted-in-tally' WHERE id = \(bind: gone.id)").run()
             }
         }

@@ -116,7 +116,7 @@ enum WebBooksController {
                 guard before.status != "cancelled" else { throw APIError.conflict("Voucher \(before.number) is cancelled; it cannot be amended.") }
                 var body = request
                 body.optional = before.status == "optional"
-                return try await VoucherController.replace(before, with: body, action: "voucher.amend", company: context.companyID, actor: actor, on: db)
+                return try await VoucherPosting.replace(before, with: body, action: "voucher.amend", company: context.companyID, actor: actor, on: db)
             }
             return req.redirect(to: "/app/c/\(context.companyID.uuidString.lowercased())/vouchers/\(v.id.uuidString.lowercased())?notice=voucher-saved")
         } catch let e as APIError where e.status.code < 500 {
