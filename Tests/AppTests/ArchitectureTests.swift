@@ -5,9 +5,10 @@ import Testing
 /// elsewhere (a raw status flip, a second amend path) fails here before it can skip the checks or the audit entry.
 @Suite struct ArchitectureTests {
     static let postingTables = ["vouchers", "voucher_entries", "bill_allocations", "bills", "ledger_day_totals", "ledger_month_totals"]
-    /// The posting module, and migrations that create the tables.
+    /// The posting module (migrations, which create the tables, are not read). The books benchmark writes bare rows
+    /// on purpose: its baseline is what the database does with no posting at all.
     static let writers = ["Accounting/VoucherPosting.swift", "Accounting/VoucherPosting+Change.swift", "Accounting/Bills.swift",
-                          "Accounting/DayTotals.swift"]
+                          "Accounting/DayTotals.swift", "Commands/BooksBench.swift"]
 
     static func writes(in text: String) -> [String] {
         var found: [String] = []

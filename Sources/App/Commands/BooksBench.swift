@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Ledger
+import SQLKit
 import Vapor
 
 /// `finsync bench books`: a company with 1,000 ledgers (300 bill-wise parties) and N vouchers over two financial
@@ -46,6 +47,8 @@ struct BooksBench {
         var openSales: [(String, String, Int64)] = []
         var posted = 0
         var elapsed = Duration.zero
+        // What was posted, voucher by voucher, for the bare-insert baseline at the end.
+        var shapes: [(type: String, entries: Int, date: CalendarDate, total: Int64)] = []
         let chunk = 10_000
         while posted < vouchers {
             var batch: [VoucherRequest] = []
@@ -88,6 +91,8 @@ struct BooksBench {
                     type = "journal"
                 }
                 batch.append(VoucherRequest(type: type, date: date.description, number: nil, narration: nil, reference: nil, entries: entries))
+                let total = entries.compactMap { $0.debit.flatMap { try? Money(parsing: $0).paise } }.reduce(0, +)
+                shapes.append((type, entries.count, date, total))
             }
             let toPost = batch
             let start = ContinuousClock.now
@@ -144,7 +149,55 @@ struct BooksBench {
             statement.append(seconds(ContinuousClock.now - t0) * 1000)
         }
         lines.append("ledger statement page (100 lines) | \(fmt(percentile(statement, 0.5))) | \(fmt(percentile(statement, 0.99)))")
+
+        // The physical limit: the same vouchers and entries inserted as bare multi-row statements, no checks, in the
+        // same transaction size, on the same database. Written cancelled, after the reports, so no figure moves.
+        let bareRate = try await bareInsert(shapes, company: companyID, chunk: chunk)
+        lines.insert("bare multi-row insert of the same vouchers and entries (no checks, the limit): \(Int(bareRate)) vouchers/s; "
+                     + "posting reaches \(fmt(bulkRate / max(bareRate, 1) * 100))% of it", at: 2)
+        print(lines[2])
         return lines.joined(separator: "\n")
+    }
+
+    /// Inserts rows shaped like the posted vouchers (same count, types, dates and lines) with one multi-row statement
+    /// per 500 rows and nothing else: no rules, no bills, no totals, no audit. Returns vouchers per second.
+    private func bareInsert(_ shapes: [(type: String, entries: Int, date: CalendarDate, total: Int64)], company: UUID,
+                            chunk: Int) async throws -> Double {
+        struct TypeRow: Decodable { var id: UUID; var name: String; var kind: String }
+        struct LedgerID: Decodable { var id: UUID }
+        let types = try await app.db.sql().raw("SELECT id, name, kind FROM voucher_types WHERE company_id = \(bind: company)")
+            .all(decoding: TypeRow.self)
+        let byName = Dictionary(types.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+        let ledgers = try await app.db.sql().raw("SELECT id FROM ledgers WHERE company_id = \(bind: company) LIMIT 1000").all(decoding: LedgerID.self)
+        guard !ledgers.isEmpty else { return 0 }
+        var elapsed = Duration.zero
+        for start in stride(from: 0, to: shapes.count, by: chunk) {
+            var vouchers: [SQLQueryString] = [], entries: [SQLQueryString] = []
+            for (n, shape) in shapes[start..<min(start + chunk, shapes.count)].enumerated() {
+                guard let type = byName[shape.type] else { continue }
+                let id = UUID(), number = "BARE\(start + n)", date = shape.date.description, fy = shape.date.financialYearStart.description
+                vouchers.append("(\(bind: id), \(bind: company), \(bind: type.id), \(bind: type.kind), \(bind: number), \(bind: date), \(bind: fy), 'cancelled', \(bind: shape.total), \(bind: false))")
+                for line in 0..<shape.entries {
+                    let amount = line == 0 ? shape.total : -shape.total / Int64(max(shape.entries - 1, 1))
+                    entries.append("(\(bind: UUID()), \(bind: company), \(bind: id), \(bind: line), \(bind: ledgers[(start + n + line) % ledgers.count].id), \(bind: amount), \(bind: false), \(bind: date), \(bind: number))")
+                }
+            }
+            let (v, e) = (vouchers, entries)
+            let t0 = ContinuousClock.now
+            try await app.store.write(on: app.db) { db in
+                let sql = db.sql()
+                for part in stride(from: 0, to: v.count, by: 500) {
+                    let values = v[part..<min(part + 500, v.count)].joined(separator: ", ")
+                    try await sql.raw("INSERT INTO vouchers (id, company_id, voucher_type_id, kind, number, date, fy_start, status, total_paise, post_dated) VALUES " + values).run()
+                }
+                for part in stride(from: 0, to: e.count, by: 500) {
+                    let values = e[part..<min(part + 500, e.count)].joined(separator: ", ")
+                    try await sql.raw("INSERT INTO voucher_entries (id, company_id, voucher_id, line_no, ledger_id, amount_paise, superseded, date, number) VALUES " + values).run()
+                }
+            }
+            elapsed += ContinuousClock.now - t0
+        }
+        return Double(shapes.count) / max(seconds(elapsed), 1e-9)
     }
 
     private func seconds(_ d: Duration) -> Double { BenchSupport.seconds(d) }
