@@ -77,23 +77,32 @@ enum Outstanding {
 
     static func compute(company: UUID, receivable: Bool, asOf: CalendarDate, on db: any Database) async throws -> OutstandingDTO {
         let groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })
-        let parties = Dictionary(uniqueKeysWithValues: try await Chart.ledgers(company: company, on: db).filter { l in
-            guard let g = groups[l.group_id], g.is_party_group else { return false }
-            return receivable ? g.nature == .assets : g.nature == .liabilities
-        }.map { ($0.id, $0) })
+        let partyGroups = groups.values.filter { $0.is_party_group && (receivable ? $0.nature == .assets : $0.nature == .liabilities) }.map(\.id)
+        let parties = Dictionary(uniqueKeysWithValues: try await Chart.ledgers(company: company, on: db)
+            .filter { partyGroups.contains($0.group_id) }.map { ($0.id, $0) })
+        // Only the parties' allocations are read (through the index that leads with company and ledger), summed per
+        // bill before the bills' own columns are joined, so the sort works on two ids instead of five columns.
+        guard !partyGroups.isEmpty else { return summarise([], parties: parties, receivable: receivable, asOf: asOf) }
         let rows = try await db.sql().raw("""
-            SELECT ledger_id, bill_id, reference, date, due_date, CAST(SUM(amount) AS BIGINT) AS pending FROM (
-                SELECT a.ledger_id, a.bill_id, b.reference, b.date, b.due_date, a.amount_paise AS amount
-                FROM bill_allocations a JOIN vouchers v ON v.id = a.voucher_id LEFT JOIN bills b ON b.id = a.bill_id
-                WHERE a.company_id = \(bind: company) AND a.superseded = \(bind: false) AND v.status = 'active'
-                  AND v.date <= \(bind: asOf.description)
-                UNION ALL
-                SELECT b.ledger_id, b.id AS bill_id, b.reference, b.date, b.due_date, b.opening_paise AS amount
-                FROM bills b WHERE b.company_id = \(bind: company) AND b.opening_paise <> 0
-            ) x
-            GROUP BY ledger_id, bill_id, reference, date, due_date
-            HAVING SUM(amount) <> 0
+            SELECT x.ledger_id, x.bill_id, b.reference, b.date, b.due_date, x.pending FROM (
+                SELECT ledger_id, bill_id, CAST(SUM(amount) AS BIGINT) AS pending FROM (
+                    SELECT a.ledger_id, a.bill_id, a.amount_paise AS amount
+                    FROM bill_allocations a JOIN vouchers v ON v.id = a.voucher_id
+                    WHERE a.company_id = \(bind: company) AND a.superseded = \(bind: false) AND v.status = 'active'
+                      AND v.date <= \(bind: asOf.description)
+                      AND a.ledger_id IN (SELECT id FROM ledgers WHERE company_id = \(bind: company) AND group_id IN (\(binds: partyGroups)))
+                    UNION ALL
+                    SELECT b.ledger_id, b.id AS bill_id, b.opening_paise AS amount
+                    FROM bills b WHERE b.company_id = \(bind: company) AND b.opening_paise <> 0
+                ) u
+                GROUP BY ledger_id, bill_id
+                HAVING SUM(amount) <> 0
+            ) x LEFT JOIN bills b ON b.id = x.bill_id
             """).all(decoding: Row.self)
+        return summarise(rows, parties: parties, receivable: receivable, asOf: asOf)
+    }
+
+    static func summarise(_ rows: [Row], parties: [UUID: LedgerRow], receivable: Bool, asOf: CalendarDate) -> OutstandingDTO {
         let direction: Int64 = receivable ? 1 : -1
         var byParty: [UUID: [OutstandingDTO.Bill]] = [:]
         var partyTotals: [UUID: Int64] = [:]
