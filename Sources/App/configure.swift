@@ -73,7 +73,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(AddQRMP())
     app.migrations.add(AddSelfInvoices())
     app.migrations.add(CreateJobWorkChallans())
-    app.migrations.add(IndexAllocationsByLedger())
+    app.migrations.add(KeepBillBalances())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)

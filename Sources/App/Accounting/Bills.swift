@@ -178,8 +178,24 @@ enum Bills {
     static func saveOpening(_ bills: [OpeningBill], ledger: UUID, company: UUID, on sql: any SQLDatabase) async throws {
         for b in bills {
             try await sql.raw("""
-                INSERT INTO bills (id, company_id, ledger_id, reference, date, due_date, opening_paise)
-                VALUES (\(bind: UUID()), \(bind: company), \(bind: ledger), \(bind: b.reference), \(bind: b.date.description), \(bind: b.dueDate.description), \(bind: b.signedAmount))
+                INSERT INTO bills (id, company_id, ledger_id, reference, date, due_date, opening_paise, outstanding_paise)
+                VALUES (\(bind: UUID()), \(bind: company), \(bind: ledger), \(bind: b.reference), \(bind: b.date.description), \(bind: b.dueDate.description), \(bind: b.signedAmount), \(bind: b.signedAmount))
+                """).run()
+        }
+    }
+
+    /// Sets each bill's kept balance (`outstanding_paise`: its opening plus every allocation of an active voucher, of
+    /// any date) from its allocations. Called by the posting module for the bills a write touched, so the kept figure
+    /// can never drift from the allocations; `verify-books` checks that it has not.
+    static func refreshOutstanding(_ bills: Set<UUID>, on sql: any SQLDatabase) async throws {
+        let ids = Array(bills)
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            try await sql.raw("""
+                UPDATE bills SET outstanding_paise = opening_paise + COALESCE((
+                    SELECT SUM(a.amount_paise) FROM bill_allocations a JOIN vouchers v ON v.id = a.voucher_id
+                    WHERE a.bill_id = bills.id AND a.superseded = \(bind: false) AND v.status = 'active'), 0)
+                WHERE id IN (\(binds: chunk))
                 """).run()
         }
     }

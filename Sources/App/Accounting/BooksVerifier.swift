@@ -3,8 +3,9 @@ import Foundation
 import SQLKit
 import Vapor
 
-/// Recomputes what the books maintain and reports every difference: unbalanced vouchers, and day totals that
-/// disagree with the entries behind them, and month totals that disagree with their days. Used by `finsync verify-books` and after every App test.
+/// Recomputes what the books maintain and reports every difference: unbalanced vouchers, day totals that disagree
+/// with the entries behind them, month totals that disagree with their days, and bills whose kept balance disagrees
+/// with their allocations. Used by `finsync verify-books` and after every App test.
 enum BooksVerifier {
     struct Difference: Sendable, Equatable, CustomStringConvertible {
         var description: String
@@ -60,6 +61,16 @@ enum BooksVerifier {
             """).all(decoding: Month.self).filter { $0.debit != 0 || $0.credit != 0 })
         let wrong = Set(months.symmetricDifference(monthsFromDays).map { "\($0.ledger_id) in \($0.month)" })
         out += wrong.sorted().map { Difference(description: "ledger \($0): month totals disagree with the day totals") }
+        struct Kept: Decodable { var id: UUID; var kept: Int64; var actual: Int64 }
+        let billFilter: SQLQueryString = company.map { "WHERE b.company_id = \(bind: $0)" } ?? ""
+        let drifted = try await sql.raw("""
+            SELECT b.id, b.outstanding_paise AS kept,
+                   CAST(b.opening_paise + COALESCE(SUM(CASE WHEN v.status = 'active' AND a.superseded = \(bind: false) THEN a.amount_paise ELSE 0 END), 0) AS BIGINT) AS actual
+            FROM bills b LEFT JOIN bill_allocations a ON a.bill_id = b.id LEFT JOIN vouchers v ON v.id = a.voucher_id \(billFilter)
+            GROUP BY b.id, b.outstanding_paise, b.opening_paise
+            HAVING b.outstanding_paise <> b.opening_paise + COALESCE(SUM(CASE WHEN v.status = 'active' AND a.superseded = \(bind: false) THEN a.amount_paise ELSE 0 END), 0)
+            """).all(decoding: Kept.self)
+        out += drifted.map { Difference(description: "bill \($0.id): keeps \($0.kept) paise outstanding; its allocations give \($0.actual)") }
         return out
     }
 }

@@ -20,6 +20,7 @@ extension VoucherPosting {
             throw APIError.conflict("Voucher \(before.number) belongs to invoice \(invoice.number); cancel it and issue a new invoice instead.")
         }
         // The old version's bill allocations stop counting before the new version is checked against open bills.
+        let oldBills = try await billsAllocated(by: before.id, on: sql)
         try await sql.raw("UPDATE bill_allocations SET superseded = \(bind: true) WHERE voucher_id = \(bind: before.id)").run()
         var amendment = body
         let posting = try await PostingContext(company: company, on: db)
@@ -48,7 +49,9 @@ extension VoucherPosting {
         try await VoucherPosting.insertEntries(voucher: row, lines: p.lines, on: sql)
         if !p.optional { try await DayTotals.apply(p.lines, date: p.date, company: company, sign: 1, on: sql) }
         try await Bills.save(p.allocations.compactMap(\.newBill), on: sql)
-        try await VoucherPosting.insert(VoucherPosting.allocationRows(p, voucher: before.id, company: company), into: "bill_allocations", on: sql)
+        let allocations = VoucherPosting.allocationRows(p, voucher: before.id, company: company)
+        try await VoucherPosting.insert(allocations, into: "bill_allocations", on: sql)
+        try await Bills.refreshOutstanding(oldBills.union(allocations.compactMap(\.bill_id)), on: sql)
         let after = VoucherPosting.makeDTO(row, typeName: p.type.name, lines: p.lines, allocations: p.allocations)
         let entry = try await AuditLog.append(
             AuditEvent(companyID: company, action: action, entityType: "voucher", entityID: before.id.uuidString.lowercased(),
@@ -76,6 +79,7 @@ extension VoucherPosting {
         if before.status == "active" {
             try await DayTotals.apply(lines(of: before), date: (try CalendarDate(stored: before.date)), company: company, sign: -1, on: db.sql())
         }
+        try await Bills.refreshOutstanding(try await billsAllocated(by: before.id, on: db.sql()), on: db.sql())
         // A cancelled invoice's goods go back (or out) of stock with it.
         struct Invoice: Decodable { var id: UUID }
         if let invoice = try await db.sql().raw("SELECT id FROM invoices WHERE voucher_id = \(bind: before.id)").first(decoding: Invoice.self) {
@@ -93,5 +97,13 @@ extension VoucherPosting {
                        after: try JSONValue(encoding: after)), by: actor, on: db)
         try await db.sql().raw("UPDATE vouchers SET audit_hash = \(bind: entry.hash) WHERE id = \(bind: before.id)").run()
         return after
+    }
+
+    /// The bills a voucher's current allocations name.
+    static func billsAllocated(by voucher: UUID, on sql: any SQLDatabase) async throws -> Set<UUID> {
+        struct Row: Decodable { var bill_id: UUID }
+        return Set(try await sql.raw("""
+            SELECT DISTINCT bill_id FROM bill_allocations WHERE voucher_id = \(bind: voucher) AND superseded = \(bind: false) AND bill_id IS NOT NULL
+            """).all(decoding: Row.self).map(\.bill_id))
     }
 }

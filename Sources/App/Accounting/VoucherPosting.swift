@@ -235,6 +235,7 @@ enum VoucherPosting {
         try await insert(entries, into: "voucher_entries", on: sql)
         try await Bills.save(newBills, on: sql)
         try await insert(allocations, into: "bill_allocations", on: sql)
+        try await Bills.refreshOutstanding(Set(allocations.compactMap(\.bill_id)), on: sql)
         try await DayTotals.upsert(Array(dayTotals.values), on: sql)
         return dtos
     }

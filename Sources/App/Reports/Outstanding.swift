@@ -80,20 +80,26 @@ enum Outstanding {
         let partyGroups = groups.values.filter { $0.is_party_group && (receivable ? $0.nature == .assets : $0.nature == .liabilities) }.map(\.id)
         let parties = Dictionary(uniqueKeysWithValues: try await Chart.ledgers(company: company, on: db)
             .filter { partyGroups.contains($0.group_id) }.map { ($0.id, $0) })
-        // Only the parties' allocations are read (through the index that leads with company and ledger), summed per
-        // bill before the bills' own columns are joined, so the sort works on two ids instead of five columns.
+        // Each bill keeps its balance as of now (the posting module maintains it): the open ones are read through
+        // their partial index, less what vouchers dated after `asOf` did to any bill; money on account is summed from
+        // its own allocations. Nothing scans the company's whole allocation history.
         guard !partyGroups.isEmpty else { return summarise([], parties: parties, receivable: receivable, asOf: asOf) }
         let rows = try await db.sql().raw("""
             SELECT x.ledger_id, x.bill_id, b.reference, b.date, b.due_date, x.pending FROM (
                 SELECT ledger_id, bill_id, CAST(SUM(amount) AS BIGINT) AS pending FROM (
+                    SELECT b.ledger_id, b.id AS bill_id, b.outstanding_paise AS amount
+                    FROM bills b WHERE b.company_id = \(bind: company) AND b.outstanding_paise <> 0
+                    UNION ALL
+                    SELECT a.ledger_id, a.bill_id, -a.amount_paise AS amount
+                    FROM vouchers v JOIN bill_allocations a ON a.voucher_id = v.id
+                    WHERE v.company_id = \(bind: company) AND v.date > \(bind: asOf.description) AND v.status = 'active'
+                      AND a.superseded = \(bind: false) AND a.bill_id IS NOT NULL
+                    UNION ALL
                     SELECT a.ledger_id, a.bill_id, a.amount_paise AS amount
                     FROM bill_allocations a JOIN vouchers v ON v.id = a.voucher_id
-                    WHERE a.company_id = \(bind: company) AND a.superseded = \(bind: false) AND v.status = 'active'
-                      AND v.date <= \(bind: asOf.description)
+                    WHERE a.company_id = \(bind: company) AND a.bill_id IS NULL AND a.superseded = \(bind: false)
                       AND a.ledger_id IN (SELECT id FROM ledgers WHERE company_id = \(bind: company) AND group_id IN (\(binds: partyGroups)))
-                    UNION ALL
-                    SELECT b.ledger_id, b.id AS bill_id, b.opening_paise AS amount
-                    FROM bills b WHERE b.company_id = \(bind: company) AND b.opening_paise <> 0
+                      AND v.status = 'active' AND v.date <= \(bind: asOf.description)
                 ) u
                 GROUP BY ledger_id, bill_id
                 HAVING SUM(amount) <> 0
