@@ -76,6 +76,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(KeepBillBalances())
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
+    app.startPasswordPool()
     app.decoyPasswordHash = try Passwords.decoyHash(cost: config.passwordCost)
     let keys = JWTKeyCollection()
     let secret = try JWTSecret.load(config: config)

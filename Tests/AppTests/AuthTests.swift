@@ -231,3 +231,15 @@ extension Application {
         try await store.write(on: db, body)
     }
 }
+
+@Suite struct PasswordPoolTests {
+    /// bcrypt runs on threads of its own, so a burst of sign-ins never queues the database's work behind it: the
+    /// application has a pool for it apart from the shared one, and hashes made there verify.
+    @Test func bcrypt_does_not_run_on_the_shared_pool() async throws {
+        try await withApp { app in
+            #expect(app.passwordPool !== app.threadPool)
+            let hash = try await app.password.sync.async(on: app.passwordPool, hopTo: app.eventLoopGroup.next()).hash("a password")
+            #expect(try app.password.verify("a password", created: hash))
+        }
+    }
+}

@@ -1,8 +1,10 @@
 import Crypto
 import Foundation
+import NIOPosix
 import Vapor
 
-/// bcrypt at cost 12, run on the thread pool so a sign-in never stalls an event loop.
+/// bcrypt at cost 12, run on a small thread pool of its own: never on an event loop, and never on the pool SQLite's
+/// queries run on, where a burst of sign-ins would make every company's reads and writes wait.
 ///
 /// bcrypt reads only the first 72 bytes of its input, so the password is first reduced to a fixed-size SHA-256
 /// digest: long passphrases keep all their strength and no input can exceed the limit.
@@ -12,11 +14,15 @@ enum Passwords {
     }
 
     static func hash(_ password: String, on request: Request) async throws -> String {
-        try await request.password.async.hash(prepared(password))
+        try await hasher(for: request).hash(prepared(password))
     }
 
     static func verify(_ password: String, against hash: String, on request: Request) async throws -> Bool {
-        try await request.password.async.verify(prepared(password), created: hash)
+        try await hasher(for: request).verify(prepared(password), created: hash)
+    }
+
+    private static func hasher(for request: Request) -> AsyncPasswordHasher {
+        request.password.sync.async(on: request.application.passwordPool, hopTo: request.eventLoop)
     }
 
     /// A real hash of a random password, checked when the email is unknown so that the answer takes as long as
@@ -28,6 +34,16 @@ enum Passwords {
 
 extension Application {
     private struct DecoyKey: StorageKey { typealias Value = String }
+    private struct PoolKey: StorageKey { typealias Value = NIOThreadPool }
+
+    /// bcrypt's own threads (half the cores, at least one), started by `configure`; the shared pool only if none was.
+    var passwordPool: NIOThreadPool { storage[PoolKey.self] ?? threadPool }
+
+    func startPasswordPool() {
+        let pool = NIOThreadPool(numberOfThreads: max(1, System.coreCount / 2))
+        pool.start()
+        storage.set(PoolKey.self, to: pool, onShutdown: { try $0.syncShutdownGracefully() })
+    }
 
     var decoyPasswordHash: String {
         get { storage[DecoyKey.self] ?? "" }
