@@ -312,7 +312,7 @@ enum InvoicePosting {
         let other: Int64 = partyDebit ? -1 : 1
         let prefix = outward ? "Output" : "Input"
         for l in c.lines {
-            let item = c.items[l.item_id]!
+            guard let item = c.items[l.item_id] else { throw APIError.validation(field: "lines", "an item of this invoice is no longer there") }
             let ledgerID = outward ? item.sales_ledger_id : item.purchase_ledger_id
             let known = try await ledgerID.asyncMap { try await context.ledger($0.uuidString, on: db) } ?? nil
             let income = try await known.asyncOr {
