@@ -211,7 +211,7 @@ extension EInvoice {
                             // without it, as in the books and GSTR-1.
                             TotInvVal: a(sum(\.taxable) + (d.reverseCharge ? 0 : sum(\.tax)) + other + roundOff))
         guard problems.isEmpty else { return .failure(Problems(list: problems)) }
-        let igstOnIntra = (d.supplyType.isSEZ || d.supplyType == .customsBondedWarehouse) && d.placeOfSupply == seller.stateCode && sum(\.igst) != 0
+        let igstOnIntra = d.supplyType.alwaysIGST && d.placeOfSupply == seller.stateCode && sum(\.igst) != 0
         return .success(EInvoice(
             TranDtls: Transaction(SupTyp: supTyp, RegRev: d.reverseCharge ? "Y" : "N", EcmGstin: d.ecommerce?.operatorGSTIN, IgstOnIntra: igstOnIntra ? "Y" : "N"),
             DocDtls: Document(Typ: d.kind == .invoice ? "INV" : d.kind == .creditNote ? "CRN" : "DBN", No: d.number, Dt: date(d.date)),

@@ -34,12 +34,29 @@ enum EDocuments {
         else { throw APIError.notFound("Invoice") }
         guard !document.cancelled else { throw APIError.conflict("Invoice \(inv.number) is cancelled.") }
         guard let party = try await Chart.ledger(inv.party_ledger_id.uuidString, company: company, on: req.db) else { throw APIError.notFound("Ledger") }
-        let companyName = try await CompanyController.find(try req.company, on: req.db).name
-        let seller = TradeParty(gstin: reg.gstin, legalName: reg.legal_name ?? companyName, address: reg.address ?? "", place: reg.place ?? "",
-                                pincode: reg.pincode, stateCode: reg.state_code)
-        let buyer = TradeParty(gstin: inv.party_gstin, legalName: party.name, address: party.address ?? "", place: party.place ?? "",
-                               pincode: party.pincode, stateCode: party.state_code ?? inv.party_gstin.map { String($0.prefix(2)) } ?? inv.place_of_supply)
+        let seller = try await ours(reg, req)
+        let buyer = other(party, gstin: inv.party_gstin, otherwise: inv.place_of_supply)
         return Parts(document: document, seller: seller, buyer: buyer, turnoverAbove10Crore: reg.turnover_above_10cr, roundOff: inv.round_off_paise)
+    }
+
+    /// Our side of an e-document: the registration's name and address (the company's name when it has none).
+    static func ours(_ reg: RegistrationRow, _ req: Request) async throws -> TradeParty {
+        let companyName = try await CompanyController.find(try req.company, on: req.db).name
+        return TradeParty(gstin: reg.gstin, legalName: reg.legal_name ?? companyName, address: reg.address ?? "", place: reg.place ?? "",
+                          pincode: reg.pincode, stateCode: reg.state_code)
+    }
+
+    /// The other side, from its ledger: its state on record, else its GSTIN's, else `otherwise`.
+    static func other(_ party: LedgerRow, gstin: String?, otherwise state: String) -> TradeParty {
+        TradeParty(gstin: gstin, legalName: party.name, address: party.address ?? "", place: party.place ?? "", pincode: party.pincode,
+                   stateCode: party.state_code ?? gstin.map { String($0.prefix(2)) } ?? state)
+    }
+
+    /// `?voluntary=true|false`: an e-way bill below the threshold only when asked for.
+    static func voluntary(_ req: Request, errors: inout [APIError.FieldError]) -> Bool {
+        guard let raw = req.query[String.self, at: "voluntary"] else { return false }
+        guard let flag = Bool(raw) else { errors.append(.init(field: "voluntary", message: "must be true or false")); return false }
+        return flag
     }
 
     static func refuse(_ problems: EInvoice.Problems) -> APIError {
@@ -62,10 +79,7 @@ enum EDocuments {
         if let d = distance, d == nil || d! < 0 || d! > 4_000 { errors.append(.init(field: "distance", message: "must be 0 to 4000 km (0 lets the portal work it out)")) }
         let mode = req.query[String.self, at: "transMode"].map { Int($0) }
         if let m = mode, m == nil || !(1...5).contains(m!) { errors.append(.init(field: "transMode", message: "must be 1 road, 2 rail, 3 air, 4 ship or 5 in transit")) }
-        var voluntary = false
-        if let raw = req.query[String.self, at: "voluntary"] {
-            if let flag = Bool(raw) { voluntary = flag } else { errors.append(.init(field: "voluntary", message: "must be true or false")) }
-        }
+        let voluntary = voluntary(req, errors: &errors)
         var port: EWayBill.Port?
         switch (req.query[String.self, at: "portPincode"], req.query[String.self, at: "portState"]) {
         case (nil, nil): break
@@ -85,5 +99,5 @@ enum EDocuments {
         }
     }
 
-    private static func safe(_ number: String) -> String { String(number.map { $0.isLetter || $0.isNumber ? $0 : "-" }) }
+    static func safe(_ number: String) -> String { String(number.map { $0.isLetter || $0.isNumber ? $0 : "-" }) }
 }

@@ -152,12 +152,18 @@ enum GSTReturns {
         let q = try await query(req, on: req.db)
         let furnished = try furnishedInIFF(req, quarter: q)
         let docs = try await documents(company: req.company.companyID, registration: q.registration.id, from: q.period.first, to: q.period.last, on: req.db)
-        let challans = try await JobWork.issued(company: req.company.companyID, registration: q.registration.id, from: q.period.first,
-                                                to: q.period.last, on: req.db)
-            + PaymentVouchers.issued(company: req.company.companyID, from: q.period.first, to: q.period.last, on: req.db)
-        let built = try GSTR1.build(filer: try GSTIN(q.registration.gstin), period: q.period, documents: docs, furnishedInIFF: furnished,
-                                    otherIssued: challans)
+        let built = try await gstr1(q, company: req.company.companyID, documents: docs, furnishedInIFF: furnished, on: req.db)
         return try portalJSON(built, filename: "GSTR-1-\(q.registration.gstin)-\(q.period.portal).json")
+    }
+
+    /// GSTR-1 as it is filed, for the API and the returns page alike: the period's documents, the other documents
+    /// Table 13 counts (job-work challans, payment vouchers), less what IFF already carried.
+    static func gstr1(_ q: Query, company: UUID, documents docs: [GSTDocument], furnishedInIFF: [ReturnPeriod] = [],
+                      on db: any Database) async throws -> GSTR1 {
+        let issued = try await JobWork.issued(company: company, registration: q.registration.id, from: q.period.first, to: q.period.last, on: db)
+            + PaymentVouchers.issued(company: company, from: q.period.first, to: q.period.last, on: db)
+        return try GSTR1.build(filer: try GSTIN(q.registration.gstin), period: q.period, documents: docs, furnishedInIFF: furnishedInIFF,
+                               otherIssued: issued)
     }
 
     /// `?iff=YYYY-MM,YYYY-MM`: the months of a QRMP quarter whose B2B invoices went through IFF, so the quarter's

@@ -80,7 +80,24 @@ enum JobWork {
         var party_ledger_id: UUID, narration: String?, active: Bool, created_by: UUID?
     }
     struct LineRow: Codable, Sendable {
-        var id: UUID, challan_id: UUID, company_id: UUID, line_no: Int, item_id: UUID, quantity_milli: Int64, value_paise: Int64
+        var id: UUID, challan_id: UUID, company_id: UUID, line_no: Int, item_id: UUID, quantity_milli: Int64, rate_paise: Int64, value_paise: Int64
+    }
+
+    /// A challan with its lines, items and party name: what the DTO, the e-way bill and cancellation read.
+    struct Contents: Sendable {
+        var row: Row
+        var lines: [LineRow]
+        var items: [String: ItemRow]
+        var party: String
+
+        var direction: JobWorkDirection { JobWorkDirection(rawValue: row.direction) ?? .sent }
+        var value: Int64 { lines.reduce(0) { $0 + $1.value_paise } }
+    }
+
+    /// Each item's quantity over the lines (an item may stand on several lines).
+    static func quantities(_ lines: [LineRow]) -> [UUID: Int64] {
+        // At most 250 lines of at most 10¹⁵ thousandths each: the sums fit.
+        lines.reduce(into: [:]) { $0[$1.item_id, default: 0] += $1.quantity_milli }
     }
 
     static func post(_ body: JobWorkRequest, company: Company, actor: AuditActor, on db: any Database) async throws -> JobWorkDTO {
@@ -102,7 +119,6 @@ enum JobWork {
         let items = try await Items.findMany(body.lines.map(\.item), company: companyID, on: db)
         let id = UUID()
         var lines: [LineRow] = []
-        var wanted: [UUID: Int64] = [:]
         for (i, line) in body.lines.enumerated() {
             let f = "lines[\(i)]"
             guard let item = items[line.item], item.active, item.kind == "goods" else {
@@ -115,16 +131,15 @@ enum JobWork {
             guard let value = try? quantity.times(rate) else {
                 errors.append(.init(field: f + ".quantity", message: "× rate is more than the limit of \(Money.limitText) for a line")); continue
             }
-            // At most 250 lines of at most 10¹⁵ thousandths each: the sum fits.
-            wanted[item.id, default: 0] += quantity.thousandths
             lines.append(LineRow(id: UUID(), challan_id: id, company_id: companyID, line_no: i, item_id: item.id,
-                                 quantity_milli: quantity.thousandths, value_paise: value))
+                                 quantity_milli: quantity.thousandths, rate_paise: rate, value_paise: value))
         }
         if (try? Checked.sum(lines.map(\.value_paise))).map({ $0 > Money.limit.paise }) ?? true {
             errors.append(.init(field: "lines", message: "the challan's value is more than the limit of \(Money.limitText)"))
         }
         if body.direction == .returned {
             let held = try await withJobWorker(party.id, company: companyID, on: db)
+            var wanted = quantities(lines)
             for line in lines where (wanted[line.item_id] ?? 0) > (held[line.item_id] ?? 0) {
                 let name = items.values.first { $0.id == line.item_id }?.name ?? ""
                 errors.append(.init(field: "lines[\(line.line_no)].quantity", message:
@@ -168,23 +183,28 @@ enum JobWork {
         return try await db.sql().raw("SELECT * FROM job_work_challans WHERE company_id = \(bind: company) AND id = \(bind: id)").first(decoding: Row.self)
     }
 
-    static func load(_ id: UUID, company: UUID, on db: any Database) async throws -> JobWorkDTO {
+    static func contents(_ id: UUID, company: UUID, on db: any Database) async throws -> Contents {
         guard let row = try await find(id.uuidString, company: company, on: db) else { throw APIError.notFound("Job work challan") }
         let lines = try await db.sql().select().column("*").from("job_work_challan_lines").where("challan_id", .equal, id).orderBy("line_no")
             .all(decoding: LineRow.self)
         let items = try await Items.findMany(lines.map { $0.item_id.uuidString }, company: company, on: db)
         let party = try await Chart.ledger(row.party_ledger_id.uuidString, company: company, on: db)?.name ?? ""
+        return Contents(row: row, lines: lines, items: items, party: party)
+    }
+
+    static func load(_ id: UUID, company: UUID, on db: any Database) async throws -> JobWorkDTO {
+        dto(try await contents(id, company: company, on: db))
+    }
+
+    static func dto(_ c: Contents) -> JobWorkDTO {
         func m(_ p: Int64) -> String { Money(paise: p).description }
-        let dtoLines = lines.map { l in
-            let item = items[l.item_id.uuidString]
-            // The rate is the line's value per unit, as entered (value = quantity × rate, rounded to the paisa).
-            let rate = l.quantity_milli == 0 ? 0 : (try? Checked.multiplyDivide(l.value_paise, 1_000, by: l.quantity_milli)) ?? 0
+        let lines = c.lines.map { l in
+            let item = c.items[l.item_id.uuidString]
             return JobWorkDTO.Line(item: item?.name ?? "", itemId: l.item_id, hsn: item?.hsn ?? "", unit: item?.unit ?? "",
-                                   quantity: Quantity(thousandths: l.quantity_milli).description, rate: m(rate), value: m(l.value_paise))
+                                   quantity: Quantity(thousandths: l.quantity_milli).description, rate: m(l.rate_paise), value: m(l.value_paise))
         }
-        return JobWorkDTO(id: row.id, direction: JobWorkDirection(rawValue: row.direction) ?? .sent, number: row.number, date: row.date, party: party,
-                          partyId: row.party_ledger_id, status: row.active ? "active" : "cancelled",
-                          value: m(lines.reduce(0) { $0 + $1.value_paise }), lines: dtoLines)
+        return JobWorkDTO(id: c.row.id, direction: c.direction, number: c.row.number, date: c.row.date, party: c.party,
+                          partyId: c.row.party_ledger_id, status: c.row.active ? "active" : "cancelled", value: m(c.value), lines: lines)
     }
 
     /// Our challans dated in a period, as Table 13 counts them (nature 9).
@@ -198,17 +218,18 @@ enum JobWork {
     }
 
     /// The challan as a document the e-way bill builder reads: goods at their value, no tax (nothing is supplied).
-    static func document(_ dto: JobWorkDTO, ourState: String, partyState: String) -> GSTDocument {
-        let sent = dto.direction == .sent
-        let lines = dto.lines.map { l in
-            let value = (try? Money(parsing: l.value).paise) ?? 0
-            return GSTDocument.Line(hsn: l.hsn, description: l.item, uqc: l.unit, quantity: try? Quantity(parsing: l.quantity),
-                                    tax: LineTax(treatment: ourState == partyState ? .intraState : .interState, taxable: value, rate: .zero, cessRate: .zero),
-                                    unitPrice: (try? Money(parsing: l.rate).paise) ?? 0)
+    static func document(_ c: Contents, ourState: String, partyState: String) -> GSTDocument {
+        let sent = c.direction == .sent
+        let lines = c.lines.map { l in
+            let item = c.items[l.item_id.uuidString]
+            return GSTDocument.Line(hsn: item?.hsn ?? "", description: item?.name ?? "", uqc: item?.unit ?? "",
+                                    quantity: Quantity(thousandths: l.quantity_milli),
+                                    tax: LineTax(treatment: ourState == partyState ? .intraState : .interState, taxable: l.value_paise,
+                                                 rate: .zero, cessRate: .zero),
+                                    unitPrice: l.rate_paise)
         }
-        return GSTDocument(id: dto.id.uuidString.lowercased(), direction: sent ? .outward : .inward, series: "job-work", number: dto.number,
-                           date: CalendarDate(dto.date) ?? .earliest, partyName: dto.party, partyGSTIN: nil, partyRegistration: .regular,
-                           supplierState: sent ? ourState : partyState, placeOfSupply: sent ? partyState : ourState,
-                           value: (try? Money(parsing: dto.value).paise) ?? 0, lines: lines)
+        return GSTDocument(id: c.row.id.uuidString.lowercased(), direction: sent ? .outward : .inward, series: "job-work", number: c.row.number,
+                           date: CalendarDate(c.row.date) ?? .earliest, partyName: c.party, partyGSTIN: nil, partyRegistration: .regular,
+                           supplierState: sent ? ourState : partyState, placeOfSupply: sent ? partyState : ourState, value: c.value, lines: lines)
     }
 }

@@ -48,16 +48,14 @@ enum JobWorkController {
             try member.require(direction.voucherClass, .cancel, enteredBy: row.created_by)
             guard row.active else { throw APIError.conflict("Job work challan \(row.number) is already cancelled.") }
             try await PeriodLocks.check(date: try CalendarDate(stored: row.date), company: member.companyID, on: db)
-            let before = try await JobWork.load(row.id, company: member.companyID, on: db)
+            let contents = try await JobWork.contents(row.id, company: member.companyID, on: db)
             if direction == .sent {
                 let held = try await JobWork.withJobWorker(row.party_ledger_id, company: member.companyID, on: db)
-                for line in before.lines {
-                    let sent = (try? Quantity(parsing: line.quantity).thousandths) ?? 0
-                    if (held[line.itemId] ?? 0) < sent {
-                        throw APIError.conflict("Goods on challan \(row.number) have come back from the job worker; cancel the return first.")
-                    }
+                if JobWork.quantities(contents.lines).contains(where: { (held[$0.key] ?? 0) < $0.value }) {
+                    throw APIError.conflict("Goods on challan \(row.number) have come back from the job worker; cancel the return first.")
                 }
             }
+            let before = JobWork.dto(contents)
             try await db.sql().update("job_work_challans").set("active", to: false).where("id", .equal, row.id).run()
             let after = try await JobWork.load(row.id, company: member.companyID, on: db)
             try await AuditLog.append(AuditEvent(companyID: member.companyID, action: "job_work.cancel", entityType: "job_work_challan",
@@ -79,23 +77,17 @@ enum JobWorkController {
             let reg = try await Registrations.all(company: company, on: req.db).first(where: { $0.id == registrationID })
         else { throw APIError.validation(field: "registration", "the challan was made without a GST registration: an e-way bill needs one") }
         guard let party = try await Chart.ledger(row.party_ledger_id.uuidString, company: company, on: req.db) else { throw APIError.notFound("Ledger") }
-        let dto = try await JobWork.load(row.id, company: company, on: req.db)
-        let companyName = try await CompanyController.find(try req.company, on: req.db).name
-        let ours = TradeParty(gstin: reg.gstin, legalName: reg.legal_name ?? companyName, address: reg.address ?? "", place: reg.place ?? "",
-                              pincode: reg.pincode, stateCode: reg.state_code)
-        let partyState = party.state_code ?? party.gstin.map { String($0.prefix(2)) } ?? reg.state_code
-        let worker = TradeParty(gstin: party.gstin, legalName: party.name, address: party.address ?? "", place: party.place ?? "",
-                                pincode: party.pincode, stateCode: partyState)
-        var voluntary = false
-        if let raw = req.query[String.self, at: "voluntary"] {
-            guard let flag = Bool(raw) else { throw APIError.validation(field: "voluntary", "must be true or false") }
-            voluntary = flag
-        }
-        let document = JobWork.document(dto, ourState: reg.state_code, partyState: partyState)
+        var errors: [APIError.FieldError] = []
+        let voluntary = EDocuments.voluntary(req, errors: &errors)
+        guard errors.isEmpty else { throw APIError.validation(errors) }
+        let contents = try await JobWork.contents(row.id, company: company, on: req.db)
+        let ours = try await EDocuments.ours(reg, req)
+        let worker = EDocuments.other(party, gstin: party.gstin, otherwise: reg.state_code)
+        let document = JobWork.document(contents, ourState: reg.state_code, partyState: worker.stateCode)
         switch EWayBill.build(document: document, ours: ours, party: worker, transport: .init(voluntary: voluntary),
-                              challan: dto.direction == .sent ? .jobWork : .jobWorkReturn) {
+                              challan: contents.direction == .sent ? .jobWork : .jobWorkReturn) {
         case .success(let payload):
-            return try GSTReturns.portalJSON(payload, filename: "ewaybill-\(String(row.number.map { $0.isLetter || $0.isNumber ? $0 : "-" })).json")
+            return try GSTReturns.portalJSON(payload, filename: "ewaybill-\(EDocuments.safe(row.number)).json")
         case .failure(let problems): throw EDocuments.refuse(problems)
         }
     }

@@ -157,7 +157,7 @@ enum WebGSTController {
                 let docs = try await GSTReturns.documents(company: context.companyID, registration: q.registration.id, from: q.period.first,
                                                           to: q.period.last, on: req.db)
                 let filer = try GSTIN(q.registration.gstin)
-                model.gstr1 = try GSTR1.build(filer: filer, period: q.period, documents: docs)
+                model.gstr1 = try await GSTReturns.gstr1(q, company: context.companyID, documents: docs, on: req.db)
                 model.gstr3b = try GSTR3B.build(filer: filer, period: q.period, documents: docs).0
                 model.issues = GSTR1.validate(filer: filer, period: q.period, documents: docs, turnoverAbove5Crore: q.registration.turnover_above_5cr)
             } catch let e as APIError where e.status.code < 500 {

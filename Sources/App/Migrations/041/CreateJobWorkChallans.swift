@@ -25,6 +25,7 @@ struct CreateJobWorkChallans: AsyncMigration {
             .field("line_no", .int, .required)
             .field("item_id", .uuid, .required, .references("items", "id"))
             .field("quantity_milli", .int64, .required)
+            .field("rate_paise", .int64, .required)
             .field("value_paise", .int64, .required)
             .create()
         try await database.sql().raw("CREATE INDEX job_work_challans_company_date ON job_work_challans (company_id, date)").run()
