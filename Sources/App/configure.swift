@@ -11,11 +11,13 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.config = config
     try DataDirectory.prepare(config)
 
+    // Readers and the writer open the same database: a memory database's identifier is drawn once, here.
+    var sqlite: SQLiteConfiguration?
     switch config.database {
     case .sqlite(let path):
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+        sqlite = .file(path)
     case .sqliteMemory:
-        app.databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
+        sqlite = .memory
     case .postgres(let url):
         do {
             // Three connections per event loop: enough for concurrent requests without exhausting a small
@@ -28,7 +30,8 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
             throw StartupError(setting: "DATABASE_URL", problem: "could not be used: \(error)")
         }
     }
-    app.store = Store(serialiseWrites: !config.isPostgres)
+    if let sqlite { app.databases.use(.sqlite(sqlite, sqlLogLevel: .debug), as: .sqlite) }
+    await app.useStore(Store(sqlite: sqlite))
 
     app.migrations.add(CreatePlatformTables())
     app.migrations.add(CreateAuditEntries())

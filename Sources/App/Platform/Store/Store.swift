@@ -5,16 +5,28 @@ import Vapor
 
 /// The one way to write: a database transaction, serialised per process on SQLite.
 ///
-/// SQLite allows one writer at a time and Fluent keeps one connection per event loop; two deferred transactions
-/// that both read before writing would fail with SQLITE_BUSY instead of waiting. Queuing writers here keeps them
-/// from colliding. PostgreSQL needs no gate: row locks and advisory locks serialise what must be serialised.
+/// On SQLite every write runs on the one writer connection (`SQLiteWriter`), queued here in arrival order, while
+/// reads use the per-loop connections and never wait for it. PostgreSQL needs no gate: row locks and advisory locks
+/// serialise what must be serialised, and each transaction runs on the caller's pooled connection.
 final class Store: Sendable {
     private let gate: AsyncGate?
+    private let writer: SQLiteWriter?
     /// The Tally imports this process is running (one per company, a few per server): imports are writes too.
     let imports = ImportSlots()
 
-    init(serialiseWrites: Bool) {
-        gate = serialiseWrites ? AsyncGate() : nil
+    /// `sqlite` is the configuration the readers use; the writer opens the same database.
+    init(sqlite: SQLiteConfiguration?) {
+        gate = sqlite == nil ? nil : AsyncGate()
+        writer = sqlite.map(SQLiteWriter.init)
+    }
+
+    /// The connection writes run on: SQLite's writer, or `db` itself on PostgreSQL.
+    func writeDatabase(for db: any Database) throws -> any Database {
+        try writer?.database(logger: db.logger) ?? db
+    }
+
+    func shutdown() async {
+        await writer?.shutdown()
     }
 
     func write<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T)
@@ -22,6 +34,7 @@ final class Store: Sendable {
     {
         let claim = IdempotencyClaim.current
         let sqlite = gate != nil
+        let db = try writeDatabase(for: db)
         @Sendable func transaction() async throws -> T {
             try await db.transaction { tx in
                 // Fluent begins SQLite transactions deferred; a write as the first statement takes the write lock
@@ -85,9 +98,11 @@ actor AsyncGate {
 extension Application {
     private struct StoreKey: StorageKey { typealias Value = Store }
 
-    var store: Store {
-        get { required(StoreKey.self) }
-        set { storage[StoreKey.self] = newValue }
+    var store: Store { required(StoreKey.self) }
+
+    /// Installs the store; its writer connection and thread close when the application shuts down.
+    func useStore(_ store: Store) async {
+        await storage.setWithAsyncShutdown(StoreKey.self, to: store, onShutdown: { await $0.shutdown() })
     }
 
     /// A service `configure(_:)` puts in storage; its absence is a programming error, not a runtime condition.

@@ -1,0 +1,79 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+@testable import App
+
+@Suite struct StoreTests {
+    actor Flag {
+        var set = false
+        func raise() { set = true }
+    }
+
+    /// While a write transaction is open, every reading connection still answers, and answers with the last committed
+    /// state (not the open write's row). Before the writer had a connection of its own, the write held one event
+    /// loop's only connection and a read on that loop waited until the write ended: this write would have given up.
+    @Test func reads_on_every_loop_answer_while_a_write_is_open() async throws {
+        try await withApp { app in
+            let started = Flag(), readsDone = Flag()
+            let marker = "store-test-\(UUID().uuidString)"
+            async let wrote: Bool = app.write { db in
+                try await db.sql().raw("INSERT INTO error_events (id, at, request_id, method, route, status, error_type, message) VALUES (\(bind: UUID()), \(bind: Date()), 'r', 'GET', \(bind: marker), 500, 't', 'm')").run()
+                await started.raise()
+                for _ in 0..<500 {
+                    if await readsDone.set { return true }
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                return false
+            }
+            while !(await started.set) { try await Task.sleep(for: .milliseconds(5)) }
+            var seenUncommitted = false
+            for loop in app.eventLoopGroup.makeIterator() {
+                let db = try #require(app.databases.database(logger: app.logger, on: loop))
+                struct N: Decodable { var n: Int64 }
+                let n = try await db.sql().raw("SELECT COUNT(*) AS n FROM error_events WHERE route = \(bind: marker)").first(decoding: N.self)?.n
+                if n != 0 { seenUncommitted = true }
+            }
+            await readsDone.raise()
+            #expect(try await wrote, "the reads waited for the write to end")
+            #expect(!seenUncommitted)
+            struct N: Decodable { var n: Int64 }
+            let after = try await app.db.sql().raw("SELECT COUNT(*) AS n FROM error_events WHERE route = \(bind: marker)").first(decoding: N.self)?.n
+            #expect(after == 1)
+        }
+    }
+
+    /// A write that fails leaves nothing, and the writers queued behind it still commit, each whole.
+    @Test func a_failing_write_among_concurrent_ones_leaves_only_itself_out() async throws {
+        try await withApp { app in
+            let marker = "store-test-\(UUID().uuidString)"
+            struct Refused: Error {}
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for i in 0..<20 {
+                    group.addTask {
+                        do {
+                            try await app.write { db in
+                                for _ in 0..<2 {
+                                    try await db.sql().raw("INSERT INTO error_events (id, at, request_id, method, route, status, error_type, message) VALUES (\(bind: UUID()), \(bind: Date()), \(bind: String(i)), 'GET', \(bind: marker), 500, 't', 'm')").run()
+                                }
+                                if i % 5 == 0 { throw Refused() }
+                            }
+                            return true
+                        } catch { return false }
+                    }
+                }
+                var out: [Bool] = []
+                for await o in group { out.append(o) }
+                return out
+            }
+            #expect(outcomes.filter { $0 }.count == 16)
+            struct Row: Decodable { var request_id: String }
+            let rows = try await app.db.sql().raw("SELECT request_id FROM error_events WHERE route = \(bind: marker)").all(decoding: Row.self)
+            let perWrite = Dictionary(grouping: rows, by: \.request_id).mapValues(\.count)
+            #expect(rows.count == 32)
+            #expect(perWrite.values.allSatisfy { $0 == 2 })
+            #expect(perWrite.keys.allSatisfy { Int($0).map { $0 % 5 != 0 } ?? false })
+        }
+    }
+}
