@@ -83,6 +83,7 @@ extension AuditLog {
         let sql = db.sql()
         var expectedPrev = start?.hash ?? genesisHash
         var expectedSeq: Int64 = (start?.seq ?? 0) + 1
+        var buffer = CanonicalJSON()
         while true {
             let page = try await sql.raw("""
                 SELECT * FROM audit_entries WHERE chain_key = \(bind: chain) AND seq >= \(bind: expectedSeq)
@@ -95,7 +96,7 @@ extension AuditLog {
                 if row.prevHash != expectedPrev {
                     return (.broken(entryID: row.id, reason: "its previous-hash does not match the hash of entry \(row.seq - 1)"), 0, "")
                 }
-                if row.computedHash != row.hash {
+                if row.computedHash(using: &buffer) != row.hash {
                     return (.broken(entryID: row.id, reason: "its contents do not match its hash: the entry was altered"), 0, "")
                 }
                 expectedPrev = row.hash

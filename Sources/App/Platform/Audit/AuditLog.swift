@@ -64,6 +64,7 @@ enum AuditLog {
         var heads: [String: ChainHead] = [:]
         var rows: [AuditRow] = []
         let at = AuditTimestamp.string(from: date)
+        var buffer = CanonicalJSON()
         for event in events {
             let chain = chainKey(for: event.companyID)
             if heads[chain] == nil {
@@ -80,7 +81,7 @@ enum AuditLog {
                 action: event.action, entityType: event.entityType, entityID: event.entityID, beforeJSON: event.before?.canonical,
                 afterJSON: event.after?.canonical, requestID: actor.requestID, clientAddress: actor.clientAddress,
                 prevHash: head.hash, hash: "")
-            row.hash = row.computedHash
+            row.hash = row.computedHash(using: &buffer)
             heads[chain] = ChainHead(seq: row.seq, hash: row.hash)
             rows.append(row)
         }
@@ -120,23 +121,45 @@ struct AuditRow: Codable, Sendable {
         case requestID = "request_id", clientAddress = "client_address", prevHash = "prev_hash", hash
     }
 
-    /// The canonical JSON the hash is taken over: fixed key order, before/after as their stored canonical text.
+    /// The canonical JSON the hash is taken over: keys in sorted order, before/after as their stored canonical text.
     var canonicalJSON: String {
-        let value: JSONValue = [
-            "id": .string(id.uuidString.lowercased()), "chain": .string(chainKey), "seq": .int(seq),
-            "companyId": JSONValue(companyID?.uuidString.lowercased()),
-            "actorId": JSONValue(actorID?.uuidString.lowercased()), "at": .string(at), "action": .string(action),
-            "entityType": .string(entityType), "entityId": .string(entityID), "before": JSONValue(beforeJSON),
-            "after": JSONValue(afterJSON), "requestId": .string(requestID), "clientAddress": .string(clientAddress),
-        ]
-        return value.canonical
+        var out = CanonicalJSON()
+        writeCanonical(into: &out)
+        return out.string
+    }
+
+    /// Writes the same bytes `JSONValue.canonical` gives for this row's object, without building the object: the
+    /// keys below are already in sorted order and need no escaping.
+    func writeCanonical(into out: inout CanonicalJSON) {
+        out.raw(#"{"action":"#); out.write(action)
+        out.raw(#","actorId":"#); out.write(actorID?.uuidString.lowercased())
+        out.raw(#","after":"#); out.write(afterJSON)
+        out.raw(#","at":"#); out.write(at)
+        out.raw(#","before":"#); out.write(beforeJSON)
+        out.raw(#","chain":"#); out.write(chainKey)
+        out.raw(#","clientAddress":"#); out.write(clientAddress)
+        out.raw(#","companyId":"#); out.write(companyID?.uuidString.lowercased())
+        out.raw(#","entityId":"#); out.write(entityID)
+        out.raw(#","entityType":"#); out.write(entityType)
+        out.raw(#","id":"#); out.write(id.uuidString.lowercased())
+        out.raw(#","requestId":"#); out.write(requestID)
+        out.raw(#","seq":"#); out.raw(String(seq))
+        out.raw("}")
     }
 
     /// `SHA-256(previous hash ‖ canonical JSON)`, hex.
     var computedHash: String {
+        var buffer = CanonicalJSON()
+        return computedHash(using: &buffer)
+    }
+
+    /// The hash, written through a buffer the caller reuses across rows (bulk posting, verification).
+    func computedHash(using buffer: inout CanonicalJSON) -> String {
+        buffer.reset()
+        writeCanonical(into: &buffer)
         var hasher = SHA256()
-        hasher.update(data: Data(prevHash.utf8))
-        hasher.update(data: Data(canonicalJSON.utf8))
+        hasher.update(data: Array(prevHash.utf8))
+        hasher.update(data: buffer.bytes)
         return hasher.finalize().hexString
     }
 }

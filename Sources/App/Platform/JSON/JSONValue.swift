@@ -54,54 +54,80 @@ enum JSONValue: Sendable, Equatable, Codable {
 
     /// Sorted keys, no insignificant white space, minimal string escapes: the same value always gives the same bytes.
     var canonical: String {
-        var out = ""
-        write(into: &out)
-        return out
+        var out = CanonicalJSON()
+        out.write(self)
+        return out.string
     }
+}
 
-    private func write(into out: inout String) {
-        switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .double(let d): out += d.isFinite ? "\(d)" : "null"
-        case .string(let s): Self.writeString(s, into: &out)
+/// The canonical JSON writer: the text audit hashes are taken over, written as bytes into a buffer that can be reused
+/// row after row. Its output may never change (`CanonicalJSONTests` holds it): stored chains were hashed over it.
+struct CanonicalJSON {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int = 1_024) { bytes.reserveCapacity(capacity) }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Empties the buffer, keeping its storage for the next document.
+    mutating func reset() { bytes.removeAll(keepingCapacity: true) }
+
+    mutating func write(_ value: JSONValue) {
+        switch value {
+        case .null: raw("null")
+        case .bool(let b): raw(b ? "true" : "false")
+        case .int(let i): raw(String(i))
+        case .double(let d): raw(d.isFinite ? "\(d)" : "null")
+        case .string(let s): write(s)
         case .array(let a):
-            out += "["
+            bytes.append(UInt8(ascii: "["))
             for (i, v) in a.enumerated() {
-                if i > 0 { out += "," }
-                v.write(into: &out)
+                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                write(v)
             }
-            out += "]"
+            bytes.append(UInt8(ascii: "]"))
         case .object(let o):
-            out += "{"
-            for (i, key) in o.keys.sorted().enumerated() {
-                if i > 0 { out += "," }
-                Self.writeString(key, into: &out)
-                out += ":"
-                o[key]!.write(into: &out)
+            // Keys in `String` order (Unicode canonical ordering), as they always were.
+            bytes.append(UInt8(ascii: "{"))
+            for (i, (key, v)) in o.sorted(by: { $0.key < $1.key }).enumerated() {
+                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                write(key)
+                bytes.append(UInt8(ascii: ":"))
+                write(v)
             }
-            out += "}"
+            bytes.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+    /// A string with only the escapes JSON requires; every other byte (UTF-8 included) is copied as it is.
+    mutating func write(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case UInt8(ascii: "\n"): raw("\\n")
+            case UInt8(ascii: "\r"): raw("\\r")
+            case UInt8(ascii: "\t"): raw("\\t")
+            case 0..<0x20:
+                raw("\\u00")
+                bytes.append(Self.hexDigits[Int(byte >> 4)])
+                bytes.append(Self.hexDigits[Int(byte & 0x0F)])
+            default: bytes.append(byte)
             }
         }
-        out += "\""
+        bytes.append(UInt8(ascii: "\""))
     }
+
+    /// A string that may be absent (`null`).
+    mutating func write(_ s: String?) {
+        if let s { write(s) } else { raw("null") }
+    }
+
+    /// Text written as it is: punctuation, keys known to need no escaping, numbers.
+    mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral {
