@@ -11,13 +11,14 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.config = config
     try DataDirectory.prepare(config)
 
-    // Readers and the writer open the same database: a memory database's identifier is drawn once, here.
-    var sqlite: SQLiteConfiguration?
+    // Readers and the writer open the same file. A "memory" database is a temporary file, as SQLiteKit makes one
+    // for several connections anyway: here its name is drawn once so both sides find it.
+    var sqlitePath: String?
     switch config.database {
     case .sqlite(let path):
-        sqlite = .file(path)
+        sqlitePath = path
     case .sqliteMemory:
-        sqlite = .memory
+        sqlitePath = FileManager.default.temporaryDirectory.appendingPathComponent("finsync-memory-\(UUID().uuidString).sqlite3").path
     case .postgres(let url):
         do {
             // Three connections per event loop: enough for concurrent requests without exhausting a small
@@ -30,8 +31,8 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
             throw StartupError(setting: "DATABASE_URL", problem: "could not be used: \(error)")
         }
     }
-    if let sqlite { app.databases.use(.sqlite(sqlite, sqlLogLevel: .debug), as: .sqlite) }
-    await app.useStore(Store(sqlite: sqlite))
+    if let sqlitePath { app.databases.use(.sqlite(.file(sqlitePath), sqlLogLevel: .debug), as: .sqlite) }
+    await app.useStore(Store(sqlitePath: sqlitePath))
 
     app.migrations.add(CreatePlatformTables())
     app.migrations.add(CreateAuditEntries())

@@ -108,11 +108,10 @@ enum DatabaseStartup {
             if case .sqlite = app.config.database {
                 // WAL lets readers proceed while a write is in progress; the setting is stored in the file.
                 try await app.db.sql().raw("PRAGMA journal_mode=WAL").run()
-                // Per-connection settings: Fluent keeps one reading connection per event loop, so visit each, and
-                // the writer. NORMAL is durable across application crashes in WAL mode and spares an fsync per commit.
-                var connections = app.eventLoopGroup.makeIterator().compactMap { app.databases.database(logger: app.logger, on: $0) }
-                connections.append(try app.store.writeDatabase(for: app.db))
-                for db in connections {
+                // Per-connection settings: Fluent keeps one reading connection per event loop, so visit each (the
+                // writer sets its own). NORMAL is durable across application crashes in WAL mode, no fsync per commit.
+                for loop in app.eventLoopGroup.makeIterator() {
+                    guard let db = app.databases.database(logger: app.logger, on: loop) else { continue }
                     try await db.sql().raw("PRAGMA synchronous=NORMAL").run()
                     try await db.sql().raw("PRAGMA busy_timeout=5000").run()
                     // Reading a busy item's 100,000 movements, or a month of invoices, went to the kernel page by page

@@ -1,43 +1,83 @@
 import Fluent
-import FluentSQLiteDriver
+import NIOConcurrencyHelpers
 import NIOPosix
 import Vapor
 
-/// SQLite's one writer: a single connection with an event loop and a thread of its own.
+/// SQLite's one writer: a single connection driven on a thread of its own.
 ///
-/// SQLite lets one connection write at a time. When writes ran on the request's own event-loop connection, a write
-/// transaction held that loop's only connection for its whole length and every read on the loop waited behind it;
-/// with bcrypt and every query sharing two pool threads, a burst of sign-ins stalled posting too. Here every write
-/// transaction runs on this connection, in turn, and the readers (Fluent's per-loop pool, in WAL mode) read the last
-/// committed state without ever waiting for a writer. It is the same embedded SQLite `sqlite-nio` ships, opened on
-/// the same file: one copy of SQLite per process, so file locking holds.
+/// SQLite lets one connection write at a time. Write transactions run here, one after another (`BEGIN IMMEDIATE`,
+/// so a transaction holds the write lock from its first statement and can never fail later upgrading a read), and
+/// the readers (Fluent's per-loop connections, in WAL mode) read the last committed state without waiting for it.
+/// A transaction's code runs on the writer's thread (a task executor preference), and each statement runs there
+/// synchronously on a kept prepared statement: no thread-pool round trip per statement or per row.
 final class SQLiteWriter: Sendable {
-    private let thread: NIOThreadPool
-    private let loop: MultiThreadedEventLoopGroup
-    private let databases: Databases
+    private let group: MultiThreadedEventLoopGroup
+    private let loop: any EventLoop
+    private let executor: LoopExecutor
+    private let path: String
+    /// Opened on the first write, so a restore can copy its file into place before anything holds it open.
+    private let handle = NIOLockedValueBox<SQLiteHandle?>(nil)
+    private let gate = AsyncGate()
 
-    init(_ configuration: SQLiteConfiguration) {
-        thread = NIOThreadPool(numberOfThreads: 1)
-        thread.start()
-        loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        databases = Databases(threadPool: thread, on: loop)
-        // One connection in all; a writer queued behind a long import waits in the Store's gate, not in the pool,
-        // so the pool's timeout only has to cover the hand-over.
-        databases.use(.sqlite(configuration, maxConnectionsPerEventLoop: 1, connectionPoolTimeout: .seconds(60), sqlLogLevel: .debug),
-                      as: .sqlite)
+    init(path: String) {
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        loop = group.next()
+        executor = LoopExecutor(loop: loop)
+        self.path = path
     }
 
-    /// The writer connection, logging with the caller's logger (so a request's id follows its statements).
-    func database(logger: Logger) throws -> any Database {
-        guard let db = databases.database(logger: logger, on: loop.next()) else {
-            throw Abort(.serviceUnavailable, reason: "The server is shutting down; try again shortly.")
+    /// Runs `body` in one transaction on the writer connection, after every write that asked before it.
+    /// `base` lends its logger, page-size limit and Fluent configuration (model middleware) to the transaction.
+    func write<T: Sendable>(base: any Database, _ body: @escaping @Sendable (EngineDatabase) async throws -> T) async throws -> T {
+        try await gate.withLock {
+            try await withTaskExecutorPreference(self.executor) {
+                let handle = try self.open()
+                let db = EngineDatabase(handle: handle, context: DatabaseContext(
+                    configuration: base.context.configuration, logger: base.logger, eventLoop: self.loop,
+                    history: nil, pageSizeLimit: base.context.pageSizeLimit))
+                try handle.run("BEGIN IMMEDIATE", [])
+                do {
+                    let result = try await body(db)
+                    try handle.run("COMMIT", [])
+                    return result
+                } catch {
+                    // A failed COMMIT, or an error SQLite already rolled back, may leave no transaction to end.
+                    if handle.inTransaction { try? handle.run("ROLLBACK", []) }
+                    throw error
+                }
+            }
         }
-        return db
+    }
+
+    private func open() throws -> SQLiteHandle {
+        try handle.withLockedValue { existing in
+            if let existing { return existing }
+            let opened = try SQLiteHandle(path: path)
+            // The readers' settings, for this connection: foreign keys as SQLiteKit enables them, WAL (stored in the
+            // file), NORMAL (durable across application crashes in WAL mode, no fsync per commit), a larger cache.
+            for pragma in ["PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
+                           "PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456"] {
+                try opened.run(pragma, [])
+            }
+            existing = opened
+            return opened
+        }
     }
 
     func shutdown() async {
-        await databases.shutdownAsync()
-        try? await loop.shutdownGracefully()
-        try? await thread.shutdownGracefully()
+        try? await gate.withLock { self.handle.withLockedValue { $0?.close(); $0 = nil } }
+        try? await group.shutdownGracefully()
+    }
+}
+
+/// Runs a task's jobs on one event loop's thread: the writer's code and its statements share that thread.
+private final class LoopExecutor: TaskExecutor {
+    let loop: any EventLoop
+
+    init(loop: any EventLoop) { self.loop = loop }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }

@@ -9,20 +9,13 @@ import Vapor
 /// reads use the per-loop connections and never wait for it. PostgreSQL needs no gate: row locks and advisory locks
 /// serialise what must be serialised, and each transaction runs on the caller's pooled connection.
 final class Store: Sendable {
-    private let gate: AsyncGate?
     private let writer: SQLiteWriter?
     /// The Tally imports this process is running (one per company, a few per server): imports are writes too.
     let imports = ImportSlots()
 
-    /// `sqlite` is the configuration the readers use; the writer opens the same database.
-    init(sqlite: SQLiteConfiguration?) {
-        gate = sqlite == nil ? nil : AsyncGate()
-        writer = sqlite.map(SQLiteWriter.init)
-    }
-
-    /// The connection writes run on: SQLite's writer, or `db` itself on PostgreSQL.
-    func writeDatabase(for db: any Database) throws -> any Database {
-        try writer?.database(logger: db.logger) ?? db
+    /// `sqlitePath` is the database file the readers open; the writer opens the same file.
+    init(sqlitePath: String?) {
+        writer = sqlitePath.map(SQLiteWriter.init)
     }
 
     func shutdown() async {
@@ -32,25 +25,21 @@ final class Store: Sendable {
     func write<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T)
         async throws -> T
     {
+        // The request's Idempotency-Key is spent in the same transaction as its change: both or neither.
         let claim = IdempotencyClaim.current
-        let sqlite = gate != nil
-        let db = try writeDatabase(for: db)
-        @Sendable func transaction() async throws -> T {
-            try await db.transaction { tx in
-                // Fluent begins SQLite transactions deferred; a write as the first statement takes the write lock
-                // at once (waiting under busy_timeout), as BEGIN IMMEDIATE would, so the transaction can never
-                // fail later trying to upgrade a read snapshot another writer has moved past.
-                // The request's Idempotency-Key is spent in the same transaction as its change: both or neither.
-                // Marking it is a write, so it takes the lock too; only writes without a key need the no-op.
-                if let claim { try await claim.markApplied(on: tx.sql()) } else if sqlite {
-                    try await tx.sql().raw("DELETE FROM idempotency_keys WHERE 1 = 0").run()
+        if let writer {
+            return try await Store.retryingBusy {
+                try await writer.write(base: db) { tx in
+                    if let claim { try await claim.markApplied(on: tx) }
+                    return try await body(tx)
                 }
-                return try await body(tx)
             }
         }
         return try await Store.retryingBusy {
-            guard let gate else { return try await transaction() }
-            return try await gate.withLock { try await transaction() }
+            try await db.transaction { tx in
+                if let claim { try await claim.markApplied(on: tx.sql()) }
+                return try await body(tx)
+            }
         }
     }
 
@@ -127,6 +116,7 @@ extension Request {
 enum DatabaseContention {
     static func isContention(_ error: any Error) -> Bool {
         if let e = error as? SQLiteError { return e.reason == .busy || e.reason == .locked }
+        if let e = error as? SQLiteEngineError { return e.isBusy }
         if let e = error as? PSQLError, let state = e.serverInfo?[.sqlState] { return state == "40001" || state == "40P01" || state == "55P03" }
         return false
     }

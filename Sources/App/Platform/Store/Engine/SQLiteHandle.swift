@@ -1,0 +1,143 @@
+import FluentKit
+import Foundation
+import NIOCore
+import SQLiteNIO
+import VaporCSQLite
+
+/// The writer's own SQLite connection, driven directly: statements are prepared once and kept, and each runs to
+/// completion on the calling thread (the writer's), with no hop to a thread pool and back for every statement and
+/// every row. It is the SQLite `sqlite-nio` embeds (its C module), never a second copy: two copies of SQLite in one
+/// process would each keep their own file locks and corrupt the database.
+///
+/// Not thread-safe by itself: `SQLiteWriter` uses it from one transaction at a time.
+final class SQLiteHandle: @unchecked Sendable {
+    private var db: OpaquePointer?
+    private var statements: [String: OpaquePointer] = [:]
+    /// Statements with `IN (…)` lists vary with the list's length; past this many the cache starts afresh.
+    private static let cacheLimit = 512
+
+    private static let initialised: Bool = { sqlite_nio_sqlite3_initialize() == SQLITE_OK }()
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    init(path: String) throws {
+        _ = Self.initialised
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
+        let rc = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
+        guard rc == SQLITE_OK, let handle else {
+            let message = handle.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "cannot open"
+            sqlite_nio_sqlite3_close(handle)
+            throw SQLiteEngineError(code: rc, message: "\(message) (\(path))")
+        }
+        db = handle
+        // Another process (a CLI command beside `serve`) may hold the lock for a moment: wait for it, up to 5 s.
+        sqlite_nio_sqlite3_busy_timeout(handle, 5_000)
+    }
+
+    deinit { close() }
+
+    func close() {
+        for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+        statements = [:]
+        if let db { sqlite_nio_sqlite3_close_v2(db) }
+        db = nil
+    }
+
+    /// Whether a transaction is open (SQLite leaves autocommit mode at BEGIN and returns to it at COMMIT/ROLLBACK,
+    /// or when an error rolled the transaction back by itself).
+    var inTransaction: Bool { db.map { sqlite_nio_sqlite3_get_autocommit($0) == 0 } ?? false }
+
+    /// Runs one statement with its bound values, handing each result row to `onRow` as it is stepped.
+    func run(_ sql: String, _ binds: [SQLiteData], _ onRow: (EngineRow) throws -> Void = { _ in }) throws {
+        let statement = try prepared(sql)
+        defer {
+            sqlite_nio_sqlite3_reset(statement)
+            sqlite_nio_sqlite3_clear_bindings(statement)
+        }
+        for (i, value) in binds.enumerated() {
+            try check(bind(value, at: Int32(i + 1), in: statement))
+        }
+        var columns: EngineRow.Columns?
+        while true {
+            let rc = sqlite_nio_sqlite3_step(statement)
+            if rc == SQLITE_DONE { return }
+            guard rc == SQLITE_ROW else { throw error(rc) }
+            let count = sqlite_nio_sqlite3_column_count(statement)
+            let names = columns ?? EngineRow.Columns(names: (0..<count).map { i in
+                sqlite_nio_sqlite3_column_name(statement, i).map { String(cString: $0) } ?? ""
+            })
+            columns = names
+            var values: [SQLiteData] = []
+            values.reserveCapacity(Int(count))
+            for i in 0..<count { values.append(value(at: i, of: statement)) }
+            try onRow(EngineRow(columns: names, values: values))
+        }
+    }
+
+    private func prepared(_ sql: String) throws -> OpaquePointer {
+        if let cached = statements[sql] { return cached }
+        guard let db else { throw SQLiteEngineError(code: SQLITE_MISUSE, message: "the writer connection is closed") }
+        var statement: OpaquePointer?
+        let rc = sqlite_nio_sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard rc == SQLITE_OK, let statement else { throw error(rc) }
+        if statements.count >= Self.cacheLimit {
+            for s in statements.values { sqlite_nio_sqlite3_finalize(s) }
+            statements = [:]
+        }
+        statements[sql] = statement
+        return statement
+    }
+
+    private func bind(_ value: SQLiteData, at i: Int32, in statement: OpaquePointer) -> Int32 {
+        switch value {
+        case .integer(let v): sqlite_nio_sqlite3_bind_int64(statement, i, Int64(v))
+        case .float(let v): sqlite_nio_sqlite3_bind_double(statement, i, v)
+        case .text(let v): sqlite_nio_sqlite3_bind_text64(statement, i, v, UInt64(v.utf8.count), Self.transient, UInt8(SQLITE_UTF8))
+        case .blob(let v): v.withUnsafeReadableBytes {
+                sqlite_nio_sqlite3_bind_blob64(statement, i, $0.baseAddress, UInt64($0.count), Self.transient)
+            }
+        case .null: sqlite_nio_sqlite3_bind_null(statement, i)
+        }
+    }
+
+    private func value(at i: Int32, of statement: OpaquePointer) -> SQLiteData {
+        switch sqlite_nio_sqlite3_column_type(statement, i) {
+        case SQLITE_INTEGER: return .integer(Int(sqlite_nio_sqlite3_column_int64(statement, i)))
+        case SQLITE_FLOAT: return .float(sqlite_nio_sqlite3_column_double(statement, i))
+        case SQLITE_TEXT:
+            guard let text = sqlite_nio_sqlite3_column_text(statement, i) else { return .text("") }
+            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, i))
+            return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
+        case SQLITE_BLOB:
+            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, i))
+            var buffer = ByteBufferAllocator().buffer(capacity: count)
+            if let bytes = sqlite_nio_sqlite3_column_blob(statement, i) {
+                buffer.writeBytes(UnsafeRawBufferPointer(start: bytes, count: count))
+            }
+            return .blob(buffer)
+        default: return .null
+        }
+    }
+
+    private func check(_ rc: Int32) throws {
+        guard rc == SQLITE_OK else { throw error(rc) }
+    }
+
+    private func error(_ rc: Int32) -> SQLiteEngineError {
+        let message = db.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "unknown error"
+        return SQLiteEngineError(code: rc, message: message)
+    }
+}
+
+/// An error SQLite reported to the writer, with its (extended) result code.
+struct SQLiteEngineError: Error, CustomStringConvertible, DatabaseError {
+    var code: Int32
+    var message: String
+
+    private var primary: Int32 { code & 0xFF }
+    var isBusy: Bool { primary == SQLITE_BUSY || primary == SQLITE_LOCKED }
+    var isConstraintFailure: Bool { primary == SQLITE_CONSTRAINT }
+    var isSyntaxError: Bool { primary == SQLITE_ERROR && message.contains("syntax error") }
+    var isConnectionClosed: Bool { primary == SQLITE_MISUSE }
+    var description: String { "SQLite error \(code): \(message)" }
+}
