@@ -8,7 +8,7 @@ import Vapor
 /// HTTP connections. Prints requests/s and latency percentiles; it asserts nothing.
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "suite", help: "What to measure: http (API latency), render (page render time), books (posting and reports), gst (invoices and returns), stock (movements and valuation) or tally (import and export of a generated Tally file)")
+        @Argument(name: "suite", help: "What to measure: all (every suite, then one table of figures against their targets), http (API latency), render (page render time), books (posting and reports), gst (invoices and returns), stock (movements and valuation) or tally (import and export of a generated Tally file)")
         var suite: String
 
         @Option(name: "requests", help: "Requests per scenario (default 5000).")
@@ -32,52 +32,73 @@ struct BenchCommand: AsyncCommand {
         @Flag(name: "returns-only", help: "gst: time only the returns, on the invoices an earlier run left in the same data directory.")
         var returnsOnly: Bool
 
+        @Flag(name: "quick", help: "Reduced sizes (books 20,000 vouchers, gst 5,000 invoices, stock 1,000 items and 50,000 movements, tally 5,000 vouchers, http 2,000 requests): 'all --quick' runs every suite in a few minutes.")
+        var quick: Bool
+
         init() {}
     }
 
     var help: String { "Runs a benchmark and prints its figures (see Benchmarks/RESULTS.md)." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        switch signature.suite {
-        case "http": break
+        let figures = BenchFigures()
+        let print: @Sendable (String) -> Void = { line in context.console.print(line) }
+        guard signature.suite == "all" else {
+            guard Self.suites.contains(signature.suite) else {
+                throw StartupError(setting: "bench", problem: "knows the suites 'all', " + Self.suites.map { "'\($0)'" }.joined(separator: ", ") + "; got '\(signature.suite)'")
+            }
+            print(try await run(signature.suite, signature, quick: signature.quick, figures: figures, app: context.application, print: print))
+            return
+        }
+        // Every suite on one database, in turn; each makes a company of its own, so none disturbs another's figures.
+        let started = ContinuousClock.now
+        for suite in Self.suites {
+            print("== \(suite)")
+            print(try await run(suite, signature, quick: signature.quick, figures: figures, app: context.application, print: print))
+        }
+        figures.record("peak RSS of the whole run", Double(BenchSupport.peakRSSMiB()), "MiB", goal: .atMost(500))
+        print("")
+        print("FinSync360 benchmarks (\(context.application.config.isPostgres ? "PostgreSQL" : "SQLite")\(signature.quick ? ", quick sizes: targets are for the full sizes" : "")), "
+              + "\(BenchSupport.fmt(BenchSupport.seconds(ContinuousClock.now - started))) s")
+        print(figures.table())
+    }
+
+    static let suites = ["http", "render", "books", "gst", "stock", "tally"]
+
+    /// One suite at the size asked for, the quick size with `--quick`, or its full size.
+    private func run(_ suite: String, _ s: Signature, quick: Bool, figures: BenchFigures, app: Application,
+                     print: @escaping @Sendable (String) -> Void) async throws -> String {
+        switch suite {
         case "render":
-            context.console.print(RenderBench(renders: signature.requests ?? 1_000).run())
-            return
+            return RenderBench(renders: s.requests ?? (quick ? 200 : 1_000)).run()
         case "books":
-            let report = try await BooksBench(app: context.application, vouchers: signature.vouchers ?? 1_000_000)
-                .run(print: { line in context.console.print(line) })
-            context.console.print(report)
-            return
+            return try await BooksBench(app: app, vouchers: s.vouchers ?? (quick ? 20_000 : 1_000_000), figures: figures).run(print: print)
         case "gst":
-            let report = try await GSTBench(app: context.application, invoices: signature.invoices ?? 100_000, returnsOnly: signature.returnsOnly)
-                .run(print: { line in context.console.print(line) })
-            context.console.print(report)
-            return
+            return try await GSTBench(app: app, invoices: s.invoices ?? (quick ? 5_000 : 100_000), returnsOnly: s.returnsOnly, figures: figures)
+                .run(print: print)
         case "tally":
-            let report = try await TallyBench(app: context.application, vouchers: signature.vouchers ?? 100_000).run(print: { line in context.console.print(line) })
-            context.console.print(report)
-            return
+            return try await TallyBench(app: app, vouchers: s.vouchers ?? (quick ? 5_000 : 100_000), figures: figures).run(print: print)
         case "stock":
-            let report = try await StockBench(app: context.application, items: signature.items ?? 10_000, godowns: 50,
-                                              movements: signature.movements ?? 1_000_000)
-                .run(print: { line in context.console.print(line) })
-            context.console.print(report)
-            return
+            return try await StockBench(app: app, items: s.items ?? (quick ? 1_000 : 10_000), godowns: 50,
+                                        movements: s.movements ?? (quick ? 50_000 : 1_000_000), figures: figures).run(print: print)
         default:
-            throw StartupError(setting: "bench", problem: "knows the suites 'http', 'render', 'books', 'gst', 'stock' and 'tally'; got '\(signature.suite)'")
+            try await DatabaseStartup.migrate(app)
+            try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+            guard let port = app.http.server.shared.localAddress?.port else {
+                throw StartupError(setting: "bench", problem: "could not find the port the server listens on")
+            }
+            do {
+                let report = try await HTTPBench(
+                    base: "http://127.0.0.1:\(port)", requests: s.requests ?? (quick ? 2_000 : 5_000),
+                    concurrency: s.concurrency ?? 32, figures: figures
+                ).run(print: print)
+                await app.server.shutdown()
+                return report
+            } catch {
+                await app.server.shutdown()
+                throw error
+            }
         }
-        let app = context.application
-        try await DatabaseStartup.migrate(app)
-        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
-        guard let port = app.http.server.shared.localAddress?.port else {
-            throw StartupError(setting: "bench", problem: "could not find the port the server listens on")
-        }
-        let report = try await HTTPBench(
-            base: "http://127.0.0.1:\(port)", requests: signature.requests ?? 5_000,
-            concurrency: signature.concurrency ?? 32
-        ).run(print: { context.console.print($0) })
-        context.console.print(report)
-        await app.server.shutdown()
     }
 }
 
@@ -85,6 +106,7 @@ struct HTTPBench: Sendable {
     let base: String
     let requests: Int
     let concurrency: Int
+    var figures = BenchFigures()
 
     struct Scenario: Sendable {
         var name: String
@@ -130,6 +152,12 @@ struct HTTPBench: Sendable {
             _ = try await measure(client, scenario, token: token, count: min(200, requests))  // warm-up
             let result = try await measure(client, scenario, token: token, count: requests)
             let line = "\(scenario.name) | \(Int(result.rate)) | \(fmt(result.p50)) | \(fmt(result.p99)) | \(result.errors)"
+            if scenario.method == .GET {
+                figures.record("GET /api/v1/me, \(concurrency) connections", result.rate, "req/s", goal: .atLeast(15_000))
+                figures.record("GET /api/v1/me p99", result.p99, "ms", goal: .atMost(5))
+            } else {
+                figures.record("audited PATCH, \(concurrency) connections", result.rate, "req/s", goal: .atLeast(3_000))
+            }
             print(line)
             lines.append(line)
         }

@@ -65,3 +65,54 @@ enum BenchSupport {
         }
     }
 }
+
+/// The figures a benchmark run measured, each beside the target issue #18 set for it, so `bench all` can print one
+/// table of what is met and what is missed. Suites add to it as they go; it asserts nothing.
+final class BenchFigures: @unchecked Sendable {
+    enum Goal: Sendable {
+        case atLeast(Double)
+        case atMost(Double)
+
+        func met(by value: Double) -> Bool {
+            switch self {
+            case .atLeast(let target): value >= target
+            case .atMost(let target): value <= target
+            }
+        }
+
+        var text: String {
+            switch self {
+            case .atLeast(let target): "≥ \(BenchFigures.number(target))"
+            case .atMost(let target): "≤ \(BenchFigures.number(target))"
+            }
+        }
+    }
+
+    struct Figure: Sendable {
+        var name: String
+        var value: Double
+        var unit: String
+        var goal: Goal?
+    }
+
+    private let lock = NSLock()
+    private var figures: [Figure] = []
+
+    func record(_ name: String, _ value: Double, _ unit: String, goal: Goal? = nil) {
+        lock.withLock { figures.append(Figure(name: name, value: value, unit: unit, goal: goal)) }
+    }
+
+    var all: [Figure] { lock.withLock { figures } }
+
+    /// `figure | value | target | met?`, one line per figure.
+    func table() -> String {
+        (["figure | value | target | result"] + all.map { f in
+            "\(f.name) | \(Self.number(f.value)) \(f.unit) | \(f.goal.map { "\($0.text) \(f.unit)" } ?? "—") | "
+                + (f.goal.map { $0.met(by: f.value) ? "met" : "missed" } ?? "—")
+        }).joined(separator: "\n")
+    }
+
+    static func number(_ v: Double) -> String {
+        v >= 100 ? String(Int(v.rounded())) : String(format: "%.2f", v)
+    }
+}

@@ -9,6 +9,7 @@ import Vapor
 struct BooksBench {
     let app: Application
     let vouchers: Int
+    var figures = BenchFigures()
 
     func run(print: @escaping @Sendable (String) -> Void) async throws -> String {
         try await DatabaseStartup.migrate(app)
@@ -120,6 +121,9 @@ struct BooksBench {
         let asOf = fyStart.adding(days: 729)
         let fy2 = asOf.financialYearStart
         let db: any Database = app.db
+        let pg = app.config.isPostgres
+        figures.record("bulk posting", bulkRate, "vouchers/s", goal: .atLeast(pg ? 10_000 : 20_000))
+        figures.record("voucher POST p99, 16 clients", percentile(postLatencies, 0.99), "ms", goal: .atMost(pg ? 15 : 10))
         var lines = [
             "FinSync360 books benchmark (\(app.config.isPostgres ? "PostgreSQL" : "SQLite")): 1,000 ledgers, \(posted) vouchers over two years",
             "bulk posting: \(Int(bulkRate)) vouchers/s",
@@ -139,6 +143,7 @@ struct BooksBench {
                 samples.append(seconds(ContinuousClock.now - t0) * 1000)
             }
             let line = "\(name) | \(fmt(percentile(samples, 0.5))) | \(fmt(percentile(samples, 0.99)))"
+            figures.record("\(name) p99", percentile(samples, 0.99), "ms", goal: .atMost(name == "receivables outstanding" ? 200 : 20))
             print(line)
             lines.append(line)
         }
@@ -153,6 +158,7 @@ struct BooksBench {
         // The physical limit: the same vouchers and entries inserted as bare multi-row statements, no checks, in the
         // same transaction size, on the same database. Written cancelled, after the reports, so no figure moves.
         let bareRate = try await bareInsert(shapes, company: companyID, chunk: chunk)
+        figures.record("bulk posting, share of a bare insert", bulkRate / max(bareRate, 1) * 100, "%")
         lines.insert("bare multi-row insert of the same vouchers and entries (no checks, the limit): \(Int(bareRate)) vouchers/s; "
                      + "posting reaches \(fmt(bulkRate / max(bareRate, 1) * 100))% of it", at: 2)
         print(lines[2])

@@ -11,6 +11,7 @@ struct GSTBench {
     let app: Application
     let invoices: Int
     var returnsOnly = false
+    var figures = BenchFigures()
 
     static func peakMemoryMB() -> Double {
         var usage = rusage()
@@ -109,6 +110,10 @@ struct GSTBench {
         let r3 = try GSTReturns.encoder.encode(GSTR3B.build(filer: filer, period: period, documents: docs3, sources: false).0)
         let gstr3bTime = load3 + lap()
         let memoryAfter3 = Self.peakMemoryMB()
+        if let latencies { figures.record("invoice POST p99, 16 clients", percentile(latencies, 0.99), "ms", goal: .atMost(15)) }
+        figures.record("GSTR-1, \(docs1.count) documents", gstr1Time, "s", goal: .atMost(2))
+        figures.record("GSTR-3B", gstr3bTime * 1000, "ms", goal: .atMost(100))
+        figures.record("peak memory after the returns", memoryAfter3, "MB", goal: .atMost(300))
         return ([
             "FinSync360 GST benchmark (\(app.config.isPostgres ? "PostgreSQL" : "SQLite")): \(posted.map { "\($0.count)" } ?? "existing") sales invoices in \(period)",
         ] + (posted.map { ["bulk posting: \(Int($0.rate)) invoices/s"] } ?? []) + (latencies.map {

@@ -15,6 +15,7 @@ struct StockBench {
     let items: Int
     let godowns: Int
     let movements: Int
+    var figures = BenchFigures()
 
     func run(print: @escaping @Sendable (String) -> Void) async throws -> String {
         try await DatabaseStartup.migrate(app)
@@ -121,6 +122,8 @@ struct StockBench {
         }
         let backdated = BenchSupport.seconds(ContinuousClock.now - t) * 1000
         let replayed = hotShare + 1
+        figures.record("stock summary p99, \(items) items", BenchSupport.percentile(summary, 0.99), "ms", goal: .atMost(50))
+        figures.record("backdated purchase revaluing \(replayed) movements", backdated, "ms", goal: .atMost(100))
         return [
             "FinSync360 stock benchmark (\(app.config.isPostgres ? "PostgreSQL" : "SQLite")): \(items) items, \(godowns) godowns, \(written) movements",
             "bulk movements: \(Int(insertRate)) movements/s written; valuing every item from the start: \(BenchSupport.fmt(valueTime)) s",

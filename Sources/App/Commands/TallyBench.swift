@@ -11,6 +11,7 @@ import Vapor
 struct TallyBench {
     let app: Application
     let vouchers: Int
+    var figures = BenchFigures()
 
     func run(print: @escaping @Sendable (String) -> Void) async throws -> String {
         try await DatabaseStartup.migrate(app)
@@ -40,6 +41,9 @@ struct TallyBench {
         let rssAfter = BenchSupport.peakRSSMiB()
         let voucherCounts = report.byKind.first { $0.kind == "voucher" } ?? .init(kind: "voucher")
 
+        // 100,000 vouchers in 30 s, as a rate so a smaller file can be held to it.
+        figures.record("Tally import", Double(voucherCounts.created) / importSeconds, "vouchers/s", goal: .atLeast(100_000 / 30))
+        figures.record("peak RSS after the Tally import", Double(rssAfter), "MiB", goal: .atMost(300))
         let exportPath = path + ".export.xml"
         let exportStart = ContinuousClock.now
         FileManager.default.createFile(atPath: exportPath, contents: nil)
