@@ -43,4 +43,21 @@ import Testing
         #expect(writersSeen >= 3)
         #expect(Self.writes(in: #"try await sql.raw("UPDATE vouchers SET status = 'x'").run()"#) == ["vouchers (" + "(?i)\\bUPDATE\\s+vouchers\\b" + ")"])
     }
+
+    /// Foundation's `Process.run()` can crash the whole server on Linux (see `ChildProcess`); nothing under
+    /// Sources or Tests uses it.
+    @Test func no_code_starts_a_foundation_process() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var read = 0
+        for folder in ["Sources", "Tests"] {
+            let files = try #require(FileManager.default.enumerator(at: root.appendingPathComponent(folder), includingPropertiesForKeys: nil)?
+                .compactMap { $0 as? URL }).filter { $0.pathExtension == "swift" && $0.lastPathComponent != "ArchitectureTests.swift" }
+            for file in files {
+                read += 1
+                let text = try String(contentsOf: file, encoding: .utf8)
+                #expect(text.range(of: "\\bProcess\\(\\)", options: .regularExpression) == nil, "\(file.lastPathComponent) starts a Foundation Process: use ChildProcess")
+            }
+        }
+        #expect(read > 150)
+    }
 }

@@ -139,16 +139,9 @@ import Vapor
 
             let hledger = try #require(["/usr/bin/hledger", "/usr/local/bin/hledger"].first { FileManager.default.isExecutableFile(atPath: $0) },
                                        "hledger is not installed (scripts/test installs Debian's hledger)")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: hledger)
-            process.arguments = ["-f", file.path, "balance", "--flat", "--no-total", "-O", "csv", "-e", "2027-04-01"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "hledger failed: \(output)")
+            let run = try await ChildProcess.run(hledger, ["-f", file.path, "balance", "--flat", "--no-total", "-O", "csv", "-e", "2027-04-01"])
+            let output = String(decoding: run.standardOutput, as: UTF8.self)
+            #expect(run.status == 0, "hledger failed: \(run.errorText)")
             var theirs: [String: Int64] = [:]
             for line in output.split(separator: "\n").dropFirst() {
                 let cols = line.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) }

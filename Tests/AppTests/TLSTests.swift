@@ -9,15 +9,7 @@ import Vapor
 @Suite struct TLSTests {
     /// Runs a shell line and returns its standard output (polling, not waitUntilExit: see SMTPCatcher.stop).
     private func shell(_ line: String) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", line]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        for _ in 0..<300 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
-        return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        String(decoding: try await ChildProcess.run("/bin/sh", ["-c", line]).standardOutput, as: UTF8.self)
     }
 
     private func certificate(_ name: String, in dir: String) async throws -> (String, String) {

@@ -122,16 +122,10 @@ enum Backup {
     }
 
     static func runTool(_ name: String, _ arguments: [String]) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [name] + arguments
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let output = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure.tool("\(name) failed (\(process.terminationStatus)): \(String(decoding: output, as: UTF8.self).prefix(500))")
+        let result: ChildProcess.Output
+        do { result = try await ChildProcess.run(name, arguments) } catch { throw Failure.tool("\(error)") }
+        guard result.status == 0 else {
+            throw Failure.tool("\(name) failed (\(result.status)): \(result.errorText.prefix(500))")
         }
     }
 }

@@ -7,18 +7,15 @@ import Testing
 final class SMTPCatcher: @unchecked Sendable {
     let port: Int
     let directory: URL
-    private let process: Process
+    private let arguments: [String]
+    private var pid: pid_t?
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("finsync-mail-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         port = try FreePort.find()
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox",
-                             directory.appendingPathComponent("maildir").path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        arguments = ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox",
+                     directory.appendingPathComponent("maildir").path]
     }
 
     var settings: SMTPSettings {
@@ -26,7 +23,7 @@ final class SMTPCatcher: @unchecked Sendable {
     }
 
     func start() async throws {
-        try process.run()
+        pid = try ChildProcess.start("python3", arguments)
         for _ in 0..<100 {
             if FreePort.accepts(port) { return }
             try await Task.sleep(for: .milliseconds(100))
@@ -37,10 +34,8 @@ final class SMTPCatcher: @unchecked Sendable {
     }
 
     func stop() {
-        // Not waitUntilExit: on Linux it waits on a run loop that a Swift concurrency thread never turns.
-        if process.isRunning { process.terminate() }
-        for _ in 0..<50 where process.isRunning { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if let pid { ChildProcess.stop(pid) }
+        pid = nil
         try? FileManager.default.removeItem(at: directory)
     }
 
