@@ -105,20 +105,10 @@ enum DatabaseStartup {
             if let db = app.databases.database(logger: quiet, on: app.eventLoopGroup.any()) {
                 try await db.sql().raw("SELECT 1").run()
             }
-            if case .sqlite = app.config.database {
+            if !app.config.isPostgres {
                 // WAL lets readers proceed while a write is in progress; the setting is stored in the file.
                 try await app.db.sql().raw("PRAGMA journal_mode=WAL").run()
-                // Per-connection settings: Fluent keeps one reading connection per event loop, so visit each (the
-                // writer sets its own). NORMAL is durable across application crashes in WAL mode, no fsync per commit.
-                for loop in app.eventLoopGroup.makeIterator() {
-                    guard let db = app.databases.database(logger: app.logger, on: loop) else { continue }
-                    try await db.sql().raw("PRAGMA synchronous=NORMAL").run()
-                    try await db.sql().raw("PRAGMA busy_timeout=5000").run()
-                    // Reading a busy item's 100,000 movements, or a month of invoices, went to the kernel page by page
-                    // through SQLite's 2 MB default cache; a larger cache and a memory map keep hot pages in reach.
-                    try await db.sql().raw("PRAGMA cache_size=-65536").run()
-                    try await db.sql().raw("PRAGMA mmap_size=268435456").run()
-                }
+                // Each of our own connections sets its own (`SQLiteReaders`, `SQLiteWriter`).
             }
             try await app.autoMigrate()
         } catch {

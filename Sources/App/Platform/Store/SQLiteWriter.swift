@@ -32,7 +32,7 @@ final class SQLiteWriter: Sendable {
         try await gate.withLock {
             try await withTaskExecutorPreference(self.executor) {
                 let handle = try self.open()
-                let db = EngineDatabase(handle: handle, context: DatabaseContext(
+                let db = EngineDatabase(connection: .writer(handle), context: DatabaseContext(
                     configuration: base.context.configuration, logger: base.logger, eventLoop: self.loop,
                     history: nil, pageSizeLimit: base.context.pageSizeLimit))
                 try handle.run("BEGIN IMMEDIATE", [])

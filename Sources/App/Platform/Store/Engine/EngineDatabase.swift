@@ -4,24 +4,62 @@ import NIOCore
 import SQLKit
 import SQLiteKit
 
-/// The writer's connection as Fluent and SQLKit see it inside a write transaction, so every existing query (raw
-/// SQL, the query builders, Fluent models) runs on it unchanged. Each statement runs at once on the calling thread;
-/// the futures it returns are already complete.
+/// Our SQLite connections as Fluent and SQLKit see them, so every existing query (raw SQL, the query builders,
+/// Fluent models) runs on them unchanged.
 struct EngineDatabase: Database, SQLDatabase {
-    let handle: SQLiteHandle
+    enum Connection: Sendable {
+        /// The writer's handle inside its transaction, on the writer's thread: statements run where they are called.
+        case writer(SQLiteHandle)
+        /// The readers: each statement runs whole on a reader thread, on whichever handle is free.
+        case readers(SQLiteReaders)
+        /// Point reads on hot paths (who is calling, their role): run on the caller's thread, no hop at all.
+        case inline(SQLiteReaders)
+    }
+
+    let connection: Connection
     let context: DatabaseContext
 
-    /// Always inside `SQLiteWriter.write`'s transaction: nested `transaction` calls join it.
-    var inTransaction: Bool { true }
+    /// The writer is always inside `SQLiteWriter.write`'s transaction: nested `transaction` calls join it.
+    var inTransaction: Bool { if case .writer = connection { true } else { false } }
 
     private static let encoder = SQLiteDataEncoder()
 
-    /// Serialises `query` in SQLite's dialect and runs it.
-    func run(_ query: any SQLExpression, _ onRow: (EngineRow) throws -> Void) throws {
+    /// Serialises `query` in SQLite's dialect and runs it where this connection runs statements.
+    func run(_ query: any SQLExpression, _ onRow: @escaping @Sendable (EngineRow) -> Void) async throws {
+        let (sql, binds) = try serialize(query)
+        switch connection {
+        case .writer(let handle): try handle.run(sql, binds, onRow)
+        case .inline(let readers): try readers.withHandle { try $0.run(sql, binds, onRow) }
+        case .readers(let readers): try await readers.threads.runIfActive { try readers.withHandle { try $0.run(sql, binds, onRow) } }
+        }
+    }
+
+    /// The same, for Fluent's and SQLKit's future-based entry points.
+    func runFuture(_ query: any SQLExpression, _ onRow: @escaping @Sendable (EngineRow) -> Void) -> EventLoopFuture<Void> {
+        do {
+            let (sql, binds) = try serialize(query)
+            switch connection {
+            case .writer(let handle): try handle.run(sql, binds, onRow)
+            case .inline(let readers): try readers.withHandle { try $0.run(sql, binds, onRow) }
+            case .readers(let readers):
+                return readers.threads.runIfActive(eventLoop: eventLoop) { try readers.withHandle { try $0.run(sql, binds, onRow) } }
+            }
+            return eventLoop.makeSucceededVoidFuture()
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+    }
+
+    private func serialize(_ query: any SQLExpression) throws -> (String, [SQLiteData]) {
         var serializer = SQLSerializer(database: self)
         query.serialize(to: &serializer)
-        let binds = try serializer.binds.map { try Self.encoder.encode($0) }
-        try handle.run(serializer.sql, binds, onRow)
+        return (serializer.sql, try serializer.binds.map { try Self.encoder.encode($0) })
+    }
+
+    /// This database for point reads: on the readers, the same handles without the hop to a reader thread.
+    var pointReads: EngineDatabase {
+        guard case .readers(let readers) = connection else { return self }
+        return EngineDatabase(connection: .inline(readers), context: context)
     }
 
     // SQLDatabase
@@ -29,16 +67,11 @@ struct EngineDatabase: Database, SQLDatabase {
     var dialect: any SQLDialect { SQLiteDialect() }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
-        do {
-            try run(query) { onRow($0) }
-            return eventLoop.makeSucceededVoidFuture()
-        } catch {
-            return eventLoop.makeFailedFuture(error)
-        }
+        runFuture(query) { onRow($0) }
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
-        try run(query) { onRow($0) }
+        try await run(query) { onRow($0) }
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
@@ -53,21 +86,22 @@ struct EngineDatabase: Database, SQLDatabase {
         if case .create = query.action, query.customIDKey != .some(.string("")) {
             sql = SQLList([sql, SQLReturning(SQLColumn((query.customIDKey ?? .id).description))], separator: SQLRaw(" "))
         }
-        do {
-            try run(sql) { onOutput($0) }
-            return eventLoop.makeSucceededVoidFuture()
-        } catch {
-            return eventLoop.makeFailedFuture(error)
-        }
+        return runFuture(sql) { onOutput($0) }
     }
 
     func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> {
-        eventLoop.makeFailedFuture(SQLiteEngineError(code: 1, message: "schema changes run as migrations at start-up, not inside a write"))
+        eventLoop.makeFailedFuture(SQLiteEngineError(code: 1, message: "schema changes run as migrations, on Fluent's SQLite connection"))
     }
 
     func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> { eventLoop.makeSucceededVoidFuture() }
 
-    func transaction<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> { closure(self) }
+    /// The writer joins its own transaction; the readers have none to offer (writes go through `Store.write`).
+    func transaction<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        guard inTransaction else {
+            return eventLoop.makeFailedFuture(SQLiteEngineError(code: 21, message: "transactions on SQLite run through Store.write"))
+        }
+        return closure(self)
+    }
 
     func withConnection<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> { closure(self) }
 
