@@ -8,7 +8,7 @@ struct UserAuthMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let bearer = request.headers.bearerAuthorization,
             let (userID, session) = await request.application.tokens.verifyAccessToken(bearer.token),
-            try await Self.stands(session, of: userID, on: request.db)
+            try await Self.stands(session, of: userID, on: request.db.pointReads)
         else { throw APIError.unauthenticated }
         request.storage[AuthenticatedUserKey.self] = userID
         request.storage[AuthenticatedSessionKey.self] = session
@@ -62,7 +62,7 @@ struct CompanyAccessMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let userID = try request.authenticatedUserID
         guard let raw = request.parameters.get("companyID"), let companyID = UUID(uuidString: raw),
-            let role = try await Self.role(of: userID, in: companyID, on: request.db)
+            let role = try await Self.role(of: userID, in: companyID, on: request.db.pointReads)
         else { throw APIError.notFound("Company") }
         let context = CompanyContext(companyID: companyID, userID: userID, role: role)
         guard let capability = request.route?.api?.capability else {

@@ -140,11 +140,12 @@ enum AuthController {
 
     @Sendable static func me(req: Request) async throws -> MeResponse {
         let userID = try req.authenticatedUserID
+        let db = req.db.pointReads
         struct UserRow: Decodable { var email: String; var name: String; var email_verified_at: Date? }
-        guard let user = try await req.db.sql().raw("SELECT email, name, email_verified_at FROM users WHERE id = \(bind: userID)")
+        guard let user = try await db.sql().raw("SELECT email, name, email_verified_at FROM users WHERE id = \(bind: userID)")
             .first(decoding: UserRow.self)
         else { throw APIError.unauthenticated }
-        let companies = try await req.db.sql().raw("""
+        let companies = try await db.sql().raw("""
             SELECT c.id, c.name, m.role FROM memberships m JOIN companies c ON c.id = m.company_id
             WHERE m.user_id = \(bind: userID) AND m.active = \(bind: true) ORDER BY c.name
             """).all(decoding: MeResponse.CompanyRole.self)

@@ -110,3 +110,9 @@ struct EngineDatabase: Database, SQLDatabase {
         func customDataType(_ dataType: DatabaseSchema.DataType) -> (any SQLExpression)? { nil }
     }
 }
+
+extension Database {
+    /// For a read of a row or two by key on a hot path (who is calling, their role, `/me`): on SQLite it runs on the
+    /// caller's thread with no hop to a reader thread and back; elsewhere it is the database itself.
+    var pointReads: any Database { (self as? EngineDatabase)?.pointReads ?? self }
+}
