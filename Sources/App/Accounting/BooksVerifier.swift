@@ -71,6 +71,7 @@ enum BooksVerifier {
             HAVING b.outstanding_paise <> b.opening_paise + COALESCE(SUM(CASE WHEN v.status = 'active' AND a.superseded = \(bind: false) THEN a.amount_paise ELSE 0 END), 0)
             """).all(decoding: Kept.self)
         out += drifted.map { Difference(description: "bill \($0.id): keeps \($0.kept) paise outstanding; its allocations give \($0.actual)") }
+        out += try await Stock.positionDifferences(company: company, on: db).map { Difference(description: $0) }
         return out
     }
 }

@@ -183,7 +183,7 @@ enum Stock {
         try await VoucherPosting.insert(rows, into: "stock_movements", on: sql)
         try await addToBalances(rows, on: sql)
         let touched = Dictionary(grouping: moves, by: \.item.id)
-        let latest = try await revalue(items: touched.values.map { $0[0].item }, from: moves.map(\.date).min()!, on: db).latest
+        let latest = try await advance(items: touched.values.map { $0[0].item }, with: rows, on: db)
         for (id, group) in touched {
             try await noticeLowStock(group[0].item, change: group.filter(\.valued).reduce(0) { $0 + $1.quantity }, now: latest[id]?.quantity ?? 0, on: db)
         }
@@ -248,6 +248,66 @@ enum Stock {
         try await sql.delete(from: "stock_positions").where("item_id", .in, ids).where("date", .greaterThanOrEqual, from.description).run()
         try await VoucherPosting.insert(replays.values.flatMap(\.positions), into: "stock_positions", on: sql)
         return (replays.values.reduce(0) { $0 + $1.count }, replays.mapValues(\.position))
+    }
+
+    /// Moves each item's kept position forward by its new movements `rows` (just written). New movements sort after
+    /// everything already on their day (their `seq` is the day's next), so when none is dated before the item's
+    /// last position, that position plus the new movements is the replay's answer: no movement is read again.
+    /// Only an item with a backdated movement replays, from its earliest new day. Returns each item's latest position.
+    static func advance(items: [ItemRow], with rows: [StockMovementRow], on db: any Database) async throws -> [UUID: StockPosition] {
+        guard !items.isEmpty else { return [:] }
+        let sql = db.sql()
+        let lasts = Dictionary(try await sql.raw("""
+            SELECT p.* FROM stock_positions p WHERE p.item_id IN (\(binds: items.map(\.id))) AND p.date = (
+                SELECT MAX(q.date) FROM stock_positions q WHERE q.item_id = p.item_id)
+            """).all(decoding: StockPositionRow.self).map { ($0.item_id, $0) }, uniquingKeysWith: { a, _ in a })
+        let moving = Dictionary(grouping: rows.filter { $0.valued && $0.active }, by: \.item_id)
+        var latest: [UUID: StockPosition] = [:]
+        var backdated: [ItemRow] = []
+        var replays: [Replay] = []
+        for item in items {
+            let start = lasts[item.id]?.position(method(item)) ?? StockPosition(method: method(item))
+            let moves = (moving[item.id] ?? []).sorted { ($0.date, $0.seq) < ($1.date, $1.seq) }
+            guard let first = moves.first else { latest[item.id] = start; continue }
+            if let last = lasts[item.id], first.date < last.date { backdated.append(item); continue }
+            let replay = Replay(start: start, company: item.company_id, item: item.id)
+            for m in moves { try replay.add(date: m.date, quantity: m.quantity_milli, value: m.value_paise) }
+            replay.finish()
+            replays.append(replay)
+            latest[item.id] = replay.position
+        }
+        if !replays.isEmpty {
+            // The last day's position is rewritten when the new movements share its day; later days are new rows.
+            for r in replays {
+                guard let from = r.positions.first?.date else { continue }
+                try await sql.delete(from: "stock_positions").where("item_id", .equal, r.item).where("date", .greaterThanOrEqual, from).run()
+            }
+            try await VoucherPosting.insert(replays.flatMap(\.positions), into: "stock_positions", on: sql)
+        }
+        if let from = backdated.isEmpty ? nil : rows.filter({ r in backdated.contains { $0.id == r.item_id } }).compactMap({ CalendarDate($0.date) }).min() {
+            for (id, position) in try await revalue(items: backdated, from: from, on: db).latest { latest[id] = position }
+        }
+        return latest
+    }
+
+    /// Every item's kept daily positions against a replay of all its movements from the first (verify-books).
+    static func positionDifferences(company: UUID? = nil, on db: any Database) async throws -> [String] {
+        let sql = db.sql()
+        let filter: SQLQueryString = company.map { "AND company_id = \(bind: $0)" } ?? ""
+        let items = try await sql.raw("SELECT * FROM items WHERE 1 = 1 \(filter)").all(decoding: ItemRow.self)
+        let replays = Dictionary(uniqueKeysWithValues: items.map { item in
+            (item.id, Replay(start: StockPosition(method: method(item)), company: item.company_id, item: item.id))
+        })
+        try await BulkRows.stream("""
+            SELECT item_id, date, quantity_milli, value_paise FROM stock_movements
+            WHERE active = \(bind: true) AND valued = \(bind: true) \(filter) ORDER BY item_id, date, seq, id
+            """, on: db) { row in try replays[row.uuid("item_id")]?.add(date: row.string("date"), quantity: row.int("quantity_milli"), value: row.int("value_paise")) }
+        func key(_ p: StockPositionRow) -> String { "\(p.item_id)|\(p.date)|\(p.quantity_milli)|\(p.value_paise)|\(p.layers)|\(p.last_rate)" }
+        let expected = Set(replays.values.flatMap { r in r.finish(); return r.positions.map(key) })
+        let kept = Set(try await sql.raw("SELECT * FROM stock_positions WHERE 1 = 1 \(filter)").all(decoding: StockPositionRow.self).map(key))
+        return expected.symmetricDifference(kept).sorted().prefix(10).map { p in
+            "stock position \(p) is \(kept.contains(p) ? "kept but not what the movements give" : "what the movements give but not kept")"
+        }
     }
 
     /// Positions at each day's end, built as rows stream in one at a time and read once the query has finished.
