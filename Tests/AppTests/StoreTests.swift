@@ -44,9 +44,11 @@ import Vapor
         }
     }
 
-    /// A write that fails leaves nothing, and the writers queued behind it still commit, each whole.
+    /// A write that fails leaves nothing, and the writers queued behind it still commit, each whole — also when
+    /// they share a commit with it (SQLite group-commits the writes that queue up while one runs).
     @Test func a_failing_write_among_concurrent_ones_leaves_only_itself_out() async throws {
         try await withApp { app in
+            let before = app.store.groupCommits
             let marker = "store-test-\(UUID().uuidString)"
             struct Refused: Error {}
             let outcomes = await withTaskGroup(of: Bool.self) { group in
@@ -74,6 +76,11 @@ import Vapor
             #expect(rows.count == 32)
             #expect(perWrite.values.allSatisfy { $0 == 2 })
             #expect(perWrite.keys.allSatisfy { Int($0).map { $0 % 5 != 0 } ?? false })
+            if let before, let after = app.store.groupCommits {
+                let (transactions, writes) = (after.transactions - before.transactions, after.writes - before.writes)
+                #expect(writes == 16)
+                #expect(transactions < writes, "each write committed alone: \(transactions) transactions for \(writes) writes")
+            }
         }
     }
 }

@@ -17,7 +17,9 @@ final class SQLiteWriter: Sendable {
     private let path: String
     /// Opened on the first write, so a restore can copy its file into place before anything holds it open.
     private let handle = NIOLockedValueBox<SQLiteHandle?>(nil)
-    private let gate = AsyncGate()
+    private let queue = WriteQueue()
+    /// Transactions committed and the writes in them, since start (tests check that writes do share commits).
+    let commits = NIOLockedValueBox((transactions: 0, writes: 0))
 
     init(path: String) {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -26,27 +28,114 @@ final class SQLiteWriter: Sendable {
         self.path = path
     }
 
-    /// Runs `body` in one transaction on the writer connection, after every write that asked before it.
-    /// `base` lends its logger, page-size limit and Fluent configuration (model middleware) to the transaction.
+    /// Runs `body` on the writer connection, after every write that asked before it, and returns once its change
+    /// is committed. Writes that queue up while one runs are group-committed: the next transaction runs each of
+    /// them inside its own savepoint and commits them together, so a write that fails is rolled back alone (the
+    /// others commit) and a commit is paid once per group, not once per request.
+    /// `base` lends its logger, page-size limit and Fluent configuration (model middleware) to the write.
     func write<T: Sendable>(base: any Database, _ body: @escaping @Sendable (EngineDatabase) async throws -> T) async throws -> T {
-        try await gate.withLock {
-            try await withTaskExecutorPreference(self.executor) {
-                let handle = try self.open()
-                let db = EngineDatabase(connection: .writer(handle), context: DatabaseContext(
-                    configuration: base.context.configuration, logger: base.logger, eventLoop: self.loop,
-                    history: nil, pageSizeLimit: base.context.pageSizeLimit))
-                try handle.run("BEGIN IMMEDIATE", [])
-                do {
-                    let result = try await body(db)
-                    try handle.run("COMMIT", [])
-                    return result
-                } catch {
-                    // A failed COMMIT, or an error SQLite already rolled back, may leave no transaction to end.
-                    if handle.inTransaction { try? handle.run("ROLLBACK", []) }
-                    throw error
+        let outcome = Outcome<T>()
+        let job = Job(base: base, run: { db in outcome.keep(try await body(db)) }, finish: { outcome.finish($0) })
+        if await queue.add(job) { lead() }
+        return try await outcome.value()
+    }
+
+    /// A write's answer, which its group's leader gives once the group is committed (or has failed), whether the
+    /// caller is already waiting for it or not yet.
+    private final class Outcome<T: Sendable>: Sendable {
+        private struct State {
+            var kept: T?
+            var result: Result<T, any Error>?
+            var waiting: CheckedContinuation<T, any Error>?
+        }
+        private let state = NIOLockedValueBox(State())
+
+        func keep(_ value: T) { state.withLockedValue { $0.kept = value } }
+
+        func finish(_ error: (any Error)?) {
+            let (result, waiting): (Result<T, any Error>, CheckedContinuation<T, any Error>?) = state.withLockedValue { s in
+                let result: Result<T, any Error>
+                if let error { result = .failure(error) } else if let kept = s.kept { result = .success(kept) } else {
+                    result = .failure(SQLiteEngineError(code: 1, message: "a committed write left no result"))
                 }
+                defer { s.waiting = nil }
+                if s.waiting == nil { s.result = result }
+                return (result, s.waiting)
+            }
+            waiting?.resume(with: result)
+        }
+
+        func value() async throws -> T {
+            try await withCheckedThrowingContinuation { continuation in
+                let ready: Result<T, any Error>? = state.withLockedValue { s in
+                    if let result = s.result { return result }
+                    s.waiting = continuation
+                    return nil
+                }
+                if let ready { continuation.resume(with: ready) }
             }
         }
+    }
+
+    /// One queued write: its body, and how to answer its caller once its group is committed or has failed.
+    struct Job: Sendable {
+        let base: any Database
+        let run: @Sendable (EngineDatabase) async throws -> Void
+        let finish: @Sendable ((any Error)?) -> Void
+    }
+
+    /// Takes groups off the queue until it is empty, each in one transaction, on the writer's thread.
+    private func lead() {
+        Task(executorPreference: executor) {
+            while let group = await self.queue.next(max: 64) {
+                let rest = await self.commit(group)
+                if !rest.isEmpty { await self.queue.putBack(rest) }
+            }
+        }
+    }
+
+    /// Runs a group's writes, each in a savepoint, and commits them; answers every caller. Returns the writes not
+    /// yet run when SQLite gave up the whole transaction (they go first into the next group).
+    private func commit(_ group: [Job]) async -> [Job] {
+        let handle: SQLiteHandle
+        do {
+            handle = try open()
+            try handle.run("BEGIN IMMEDIATE", [])
+        } catch {
+            group.forEach { $0.finish(error) }
+            return []
+        }
+        var done: [Job] = []
+        for (i, job) in group.enumerated() {
+            let db = EngineDatabase(connection: .writer(handle), context: DatabaseContext(
+                configuration: job.base.context.configuration, logger: job.base.logger, eventLoop: loop,
+                history: nil, pageSizeLimit: job.base.context.pageSizeLimit))
+            do {
+                try handle.run("SAVEPOINT write", [])
+                try await job.run(db)
+                try handle.run("RELEASE write", [])
+                done.append(job)
+            } catch {
+                guard handle.inTransaction else {
+                    // SQLite rolled the whole transaction back (an I/O error, a full disk): the group's earlier
+                    // writes are gone with it and fail too; the ones not yet run wait for the next transaction.
+                    (done + [job]).forEach { $0.finish(error) }
+                    return Array(group[(i + 1)...])
+                }
+                try? handle.run("ROLLBACK TO write", [])
+                try? handle.run("RELEASE write", [])
+                job.finish(error)
+            }
+        }
+        do {
+            try handle.run("COMMIT", [])
+            commits.withLockedValue { $0.transactions += 1; $0.writes += done.count }
+            done.forEach { $0.finish(nil) }
+        } catch {
+            if handle.inTransaction { try? handle.run("ROLLBACK", []) }
+            done.forEach { $0.finish(error) }
+        }
+        return []
     }
 
     private func open() throws -> SQLiteHandle {
@@ -65,9 +154,47 @@ final class SQLiteWriter: Sendable {
     }
 
     func shutdown() async {
-        try? await gate.withLock { self.handle.withLockedValue { $0?.close(); $0 = nil } }
+        await queue.close()
+        while await queue.busy { try? await Task.sleep(for: .milliseconds(5)) }
+        handle.withLockedValue { $0?.close(); $0 = nil }
         try? await group.shutdownGracefully()
     }
+}
+
+/// The writes waiting for the writer, in arrival order, and whether a leader is taking them.
+private actor WriteQueue {
+    private var waiting: [SQLiteWriter.Job] = []
+    private var leading = false
+    private var closed = false
+
+    var busy: Bool { leading }
+
+    /// Queues a write; true when the caller must start a leader (none is running).
+    func add(_ job: SQLiteWriter.Job) -> Bool {
+        guard !closed else {
+            job.finish(Abort(.serviceUnavailable, reason: "The server is shutting down; try again shortly."))
+            return false
+        }
+        waiting.append(job)
+        guard !leading else { return false }
+        leading = true
+        return true
+    }
+
+    /// The next group, oldest first; nil (and the leader stands down) when none is waiting.
+    func next(max: Int) -> [SQLiteWriter.Job]? {
+        guard !waiting.isEmpty else {
+            leading = false
+            return nil
+        }
+        let group = Array(waiting.prefix(max))
+        waiting.removeFirst(group.count)
+        return group
+    }
+
+    func putBack(_ jobs: [SQLiteWriter.Job]) { waiting.insert(contentsOf: jobs, at: 0) }
+
+    func close() { closed = true }
 }
 
 /// Runs a task's jobs on one event loop's thread: the writer's code and its statements share that thread.

@@ -22,6 +22,9 @@ final class Store: Sendable {
         await writer?.shutdown()
     }
 
+    /// SQLite: transactions committed and the writes they carried (nil on PostgreSQL).
+    var groupCommits: (transactions: Int, writes: Int)? { writer?.commits.withLockedValue { $0 } }
+
     func write<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T)
         async throws -> T
     {
