@@ -138,6 +138,7 @@ enum Stock {
         guard !all.isEmpty else { return }
         let moves = all.map(\.move)
         let companyID = try company.requireID()
+        try await lock(items: moves.map(\.item.id), on: db.sql())
         if !company.allowNegativeStock {
             var errors: [APIError.FieldError] = []
             var pending: [Place: Int64] = [:]  // what earlier lines (of this source, or of the sources before it) took or brought
@@ -199,11 +200,20 @@ enum Stock {
                                       link: "reports/reorder", on: db)
     }
 
+    /// On PostgreSQL, holds the items' rows until commit (in id order, so two posts cannot deadlock): two
+    /// transactions moving one item then take turns, and each checks stock against, and moves positions forward
+    /// from, what the other committed. SQLite's single writer already serialises them.
+    private static func lock(items: [UUID], on sql: any SQLDatabase) async throws {
+        guard sql.dialect.name == "postgresql", !items.isEmpty else { return }
+        try await sql.raw("SELECT id FROM items WHERE id IN (\(binds: Array(Set(items)))) ORDER BY id FOR UPDATE").run()
+    }
+
     /// Takes a source's movements out of stock (a cancelled invoice or journal) and revalues their items.
     static func deactivate(source: UUID, on db: any Database) async throws {
         let sql = db.sql()
         let leaving = try await sql.raw("SELECT * FROM stock_movements WHERE source_id = \(bind: source) AND active = \(bind: true)").all(decoding: StockMovementRow.self)
         guard let from = leaving.compactMap({ CalendarDate($0.date) }).min() else { return }
+        try await lock(items: leaving.map(\.item_id), on: sql)
         try await sql.update("stock_movements").set("active", to: false).where("source_id", .equal, source).run()
         try await addToBalances(leaving.map { var r = $0; r.quantity_milli = -r.quantity_milli; return r }, on: sql)
         let items = try await sql.select().column("*").from("items").where("id", .in, Array(Set(leaving.map(\.item_id)))).all(decoding: ItemRow.self)

@@ -7,8 +7,8 @@ import Vapor
 ///
 /// SQLite lets one connection write at a time. Write transactions run here, one after another (`BEGIN IMMEDIATE`,
 /// so a transaction holds the write lock from its first statement and can never fail later upgrading a read), and
-/// the readers (Fluent's per-loop connections, in WAL mode) read the last committed state without waiting for it.
-/// A transaction's code runs on the writer's thread (a task executor preference), and each statement runs there
+/// the readers (`SQLiteReaders`, in WAL mode) read the last committed state without waiting for it. A transaction's
+/// code runs on the writer's thread (its leader task prefers that thread as executor), and each statement runs there
 /// synchronously on a kept prepared statement: no thread-pool round trip per statement or per row.
 final class SQLiteWriter: Sendable {
     private let group: MultiThreadedEventLoopGroup
@@ -141,13 +141,8 @@ final class SQLiteWriter: Sendable {
     private func open() throws -> SQLiteHandle {
         try handle.withLockedValue { existing in
             if let existing { return existing }
-            let opened = try SQLiteHandle(path: path)
-            // The readers' settings, for this connection: foreign keys as SQLiteKit enables them, WAL (stored in the
-            // file), NORMAL (durable across application crashes in WAL mode, no fsync per commit), a larger cache.
-            for pragma in ["PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
-                           "PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456"] {
-                try opened.run(pragma, [])
-            }
+            // WAL (stored in the file) and NORMAL: durable across application crashes in WAL mode, no fsync per commit.
+            let opened = try SQLiteHandle(path: path, pragmas: ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"])
             existing = opened
             return opened
         }

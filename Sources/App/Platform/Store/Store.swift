@@ -5,8 +5,8 @@ import Vapor
 
 /// The one way to write: a database transaction, serialised per process on SQLite.
 ///
-/// On SQLite every write runs on the one writer connection (`SQLiteWriter`), queued here in arrival order, while
-/// reads use the per-loop connections and never wait for it. PostgreSQL needs no gate: row locks and advisory locks
+/// On SQLite every write runs on the one writer connection (`SQLiteWriter`), queued there in arrival order, while
+/// reads use the reader connections (`SQLiteReaders`) and never wait for it. PostgreSQL needs no gate: row locks and advisory locks
 /// serialise what must be serialised, and each transaction runs on the caller's pooled connection.
 final class Store: Sendable {
     private let writer: SQLiteWriter?
@@ -55,34 +55,6 @@ final class Store: Sendable {
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(20 * attempt))
             }
-        }
-    }
-}
-
-/// A FIFO async mutex: waiters suspend instead of blocking a thread.
-actor AsyncGate {
-    private var locked = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        await acquire()
-        defer { release() }
-        return try await body()
-    }
-
-    private func acquire() async {
-        if !locked {
-            locked = true
-            return
-        }
-        await withCheckedContinuation { waiters.append($0) }
-    }
-
-    private func release() {
-        if waiters.isEmpty {
-            locked = false
-        } else {
-            waiters.removeFirst().resume()
         }
     }
 }

@@ -2,7 +2,7 @@ import FluentKit
 import SQLKit
 import SQLiteKit
 
-/// One result row from the writer's connection, readable by SQLKit (`decode(column:)`, `decode(model:)`) and by
+/// One result row from our SQLite connections, readable by SQLKit (`decode(column:)`, `decode(model:)`) and by
 /// Fluent models (`DatabaseOutput`), decoded the way SQLiteKit decodes its own rows.
 struct EngineRow: SQLRow, DatabaseOutput {
     /// Column names and their positions, shared by every row of one statement.

@@ -4,12 +4,13 @@ import NIOCore
 import SQLiteNIO
 import VaporCSQLite
 
-/// The writer's own SQLite connection, driven directly: statements are prepared once and kept, and each runs to
-/// completion on the calling thread (the writer's), with no hop to a thread pool and back for every statement and
-/// every row. It is the SQLite `sqlite-nio` embeds (its C module), never a second copy: two copies of SQLite in one
-/// process would each keep their own file locks and corrupt the database.
+/// One of our SQLite connections (the writer's, or a reader's), driven directly: statements are prepared once and
+/// kept, and each runs to completion on the calling thread, with no hop to a thread pool and back for every
+/// statement and every row. It is the SQLite `sqlite-nio` embeds (its C module), never a second copy: two copies of
+/// SQLite in one process would each keep their own file locks and corrupt the database.
 ///
-/// Not thread-safe by itself: `SQLiteWriter` uses it from one transaction at a time.
+/// Not thread-safe by itself: `SQLiteWriter` uses it from one transaction at a time, `SQLiteReaders` lends each
+/// handle to one statement at a time.
 final class SQLiteHandle: @unchecked Sendable {
     private var db: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
@@ -19,7 +20,12 @@ final class SQLiteHandle: @unchecked Sendable {
     private static let initialised: Bool = { sqlite_nio_sqlite3_initialize() == SQLITE_OK }()
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    init(path: String) throws {
+    /// What every connection sets: foreign keys as SQLiteKit enables them (maintenance statements may write through
+    /// a reader), a larger page cache and a memory map to keep a busy item's movements or a month of invoices in reach.
+    private static let pragmas = ["PRAGMA foreign_keys = ON", "PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456"]
+
+    /// Opens `path` with the settings every connection shares, then `pragmas` of its own.
+    init(path: String, pragmas: [String] = []) throws {
         _ = Self.initialised
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
@@ -32,6 +38,7 @@ final class SQLiteHandle: @unchecked Sendable {
         db = handle
         // Another process (a CLI command beside `serve`) may hold the lock for a moment: wait for it, up to 5 s.
         sqlite_nio_sqlite3_busy_timeout(handle, 5_000)
+        for pragma in Self.pragmas + pragmas { try run(pragma, []) }
     }
 
     deinit { close() }

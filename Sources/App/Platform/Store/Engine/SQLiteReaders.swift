@@ -39,26 +39,20 @@ final class SQLiteReaders: DatabaseDriver, Sendable {
         return try body(handle)
     }
 
-    private func open() throws -> SQLiteHandle {
-        let handle = try SQLiteHandle(path: path)
-        // Foreign keys as SQLiteKit enables them (maintenance statements may still write through a reader); a
-        // larger page cache and a memory map keep a busy item's movements or a month of invoices in reach.
-        for pragma in ["PRAGMA foreign_keys = ON", "PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456"] {
-            try handle.run(pragma, [])
-        }
-        return handle
-    }
+    private func open() throws -> SQLiteHandle { try SQLiteHandle(path: path) }
 
     func shutdown() {
         try? threads.syncShutdownGracefully()
-        idle.withLockedValue { handles in
-            for handle in handles { handle.close() }
-            handles = []
-        }
+        closeIdle()
     }
 
     func shutdownAsync() async {
         try? await threads.shutdownGracefully()
+        closeIdle()
+    }
+
+    /// Handles still in use close when their statement returns them and they are released.
+    private func closeIdle() {
         idle.withLockedValue { handles in
             for handle in handles { handle.close() }
             handles = []
