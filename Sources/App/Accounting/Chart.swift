@@ -46,18 +46,34 @@ enum Chart {
     /// zero-width characters, `String.comparisonKey`).
     static func nameKey(_ name: String) -> String { name.comparisonKey }
 
+    /// The company's groups in name order, from its snapshot when there is a current one.
     static func groups(company: UUID, on db: any Database) async throws -> [GroupRow] {
+        if let snapshot = try await CompanySnapshots.shared.current(company: company, on: db) {
+            return snapshot.groupList
+        }
+        return try await storedGroups(company: company, on: db)
+    }
+
+    static func ledgers(company: UUID, on db: any Database) async throws -> [LedgerRow] {
+        if let snapshot = try await CompanySnapshots.shared.current(company: company, on: db) {
+            return snapshot.ledgerList
+        }
+        return try await storedLedgers(company: company, on: db)
+    }
+
+    static func storedGroups(company: UUID, on db: any Database) async throws -> [GroupRow] {
         try await db.sql().raw("SELECT * FROM account_groups WHERE company_id = \(bind: company) ORDER BY name")
             .all(decoding: GroupRow.self)
     }
 
-    static func ledgers(company: UUID, on db: any Database) async throws -> [LedgerRow] {
+    static func storedLedgers(company: UUID, on db: any Database) async throws -> [LedgerRow] {
         try await db.sql().raw("SELECT * FROM ledgers WHERE company_id = \(bind: company) ORDER BY name")
             .all(decoding: LedgerRow.self)
     }
 
-    /// A group by id or by exact (case-insensitive) name.
+    /// A group by id or by exact (case-insensitive) name: from the snapshot when there is a current one, else two lookups.
     static func group(_ reference: String, company: UUID, on db: any Database) async throws -> GroupRow? {
+        if let snapshot = try await CompanySnapshots.shared.current(company: company, on: db) { return snapshot.group(reference) }
         var id = UUID(uuidString: reference)
         if id == nil { id = try await entity(named: reference, kind: "group", company: company, on: db) }
         guard let id else { return nil }
@@ -66,6 +82,7 @@ enum Chart {
     }
 
     static func ledger(_ reference: String, company: UUID, on db: any Database) async throws -> LedgerRow? {
+        if let snapshot = try await CompanySnapshots.shared.current(company: company, on: db) { return snapshot.ledger(reference) }
         var id = UUID(uuidString: reference)
         if id == nil { id = try await entity(named: reference, kind: "ledger", company: company, on: db) }
         guard let id else { return nil }

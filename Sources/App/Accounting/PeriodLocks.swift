@@ -6,7 +6,7 @@ import Vapor
 
 /// Books locked through a date accept no voucher dated on or before it, whoever asks.
 enum PeriodLocks {
-    struct Row: Codable { var id: UUID; var company_id: UUID; var locked_through: String; var reason: String; var active: Bool; var created_by: UUID? }
+    struct Row: Codable, Sendable { var id: UUID; var company_id: UUID; var locked_through: String; var reason: String; var active: Bool; var created_by: UUID? }
 
     static func current(company: UUID, on db: any Database) async throws -> Row? {
         try await db.sql().raw("""

@@ -25,7 +25,8 @@ final class PostingContext {
     let groups: [UUID: GroupRow]
     private var ledgersByID: [UUID: LedgerRow] = [:]
     private var ledgersByKey: [String: LedgerRow] = [:]
-    private let allLedgersLoaded: Bool
+    /// A batch of vouchers: each party's bills are read all at once.
+    private let batch: Bool
     let typesByKey: [String: VoucherTypeRow]
     private var bills: [String: BillState?] = [:]
     private var billsLoaded = Set<UUID>()
@@ -37,22 +38,22 @@ final class PostingContext {
     /// checked against what their role enters.
     var member: CompanyContext?
 
-    /// `preload` reads every ledger up front (for batches); a single post looks up only the ledgers it names.
+    /// `preload` marks a batch: a party's bills are then read all at once. Everything else comes from the company's
+    /// snapshot, current as of this transaction (`CompanySnapshots`); a ledger it does not know — one created later in
+    /// the same transaction — is looked up in the database.
     init(company: UUID, preload: Bool = false, on db: any Database) async throws {
-        guard let row = try await Company.find(company, on: db) else { throw APIError.notFound("Company") }
-        companyID = company
-        booksBeginning = (try CalendarDate(stored: row.booksBeginning))
-        fyMonth = CalendarDate(row.financialYearStart)?.month ?? 4
-        lock = try await PeriodLocks.current(company: company, on: db)
-        groups = Dictionary(uniqueKeysWithValues: try await Chart.groups(company: company, on: db).map { ($0.id, $0) })
-        allLedgersLoaded = preload
-        if preload {
-            let ledgers = try await Chart.ledgers(company: company, on: db)
-            ledgersByID = Dictionary(uniqueKeysWithValues: ledgers.map { ($0.id, $0) })
-            ledgersByKey = Dictionary(ledgers.map { (Chart.nameKey($0.name), $0) }, uniquingKeysWith: { a, _ in a })
+        guard let snapshot = try await CompanySnapshots.shared.current(company: company, on: db, miss: .load) else {
+            throw APIError.notFound("Company")
         }
-        let types = try await db.sql().raw("SELECT * FROM voucher_types WHERE company_id = \(bind: company)").all(decoding: VoucherTypeRow.self)
-        typesByKey = Dictionary(uniqueKeysWithValues: types.map { ($0.name_key, $0) })
+        companyID = company
+        booksBeginning = snapshot.booksBeginning
+        fyMonth = snapshot.fyMonth
+        lock = snapshot.lock
+        groups = snapshot.groups
+        batch = preload
+        ledgersByID = snapshot.ledgers
+        ledgersByKey = snapshot.ledgersByKey
+        typesByKey = snapshot.typesByKey
     }
 
     /// A ledger by id or name; a restricted one is not there for a member who may not see it, so they cannot post to it.
@@ -64,7 +65,7 @@ final class PostingContext {
 
     private func anyLedger(_ reference: String, on db: any Database) async throws -> LedgerRow? {
         if let hit = UUID(uuidString: reference).flatMap({ ledgersByID[$0] }) ?? ledgersByKey[Chart.nameKey(reference)] { return hit }
-        guard !allLedgersLoaded, let row = try await Chart.ledger(reference, company: companyID, on: db) else { return nil }
+        guard let row = try await Chart.ledger(reference, company: companyID, on: db) else { return nil }
         ledgersByID[row.id] = row
         ledgersByKey[Chart.nameKey(row.name)] = row
         return row
@@ -73,7 +74,6 @@ final class PostingContext {
     /// Looks up, in one query, every ledger a batch names, so each is then answered from memory (a name costs two
     /// queries when asked for alone).
     func preloadLedgers(_ names: [String], on db: any Database) async throws {
-        guard !allLedgersLoaded else { return }
         let keys = Array(Set(names.map(Chart.nameKey)).filter { ledgersByKey[$0] == nil })
         guard !keys.isEmpty else { return }
         let rows = try await db.sql().raw("""
@@ -95,7 +95,7 @@ final class PostingContext {
     /// a party loads all its bills in one query, so a batch asks the database once per party, not once per bill.
     func bill(_ reference: String, ledger: UUID, on db: any Database) async throws -> BillState? {
         // A single post asks only for the bill it names: a party with thousands of bills costs one indexed lookup.
-        if !allLedgersLoaded && !billsLoaded.contains(ledger) {
+        if !batch && !billsLoaded.contains(ledger) {
             guard bills[key(reference, ledger)] == nil else { return bills[key(reference, ledger)] ?? nil }
             let found = try await Bills.all(ledger: ledger, reference: reference, on: db).first
             bills[key(reference, ledger)] = found.map {
@@ -116,7 +116,7 @@ final class PostingContext {
     /// Looks up, in one query, every bill a batch is about to name; each is then answered from memory.
     func preloadBills(_ wanted: [(ledger: UUID, reference: String)], on db: any Database) async throws {
         let missing = wanted.filter { bills[key($0.reference, $0.ledger)] == nil && !billsLoaded.contains($0.ledger) }
-        guard !allLedgersLoaded, !missing.isEmpty else { return }
+        guard !batch, !missing.isEmpty else { return }
         for m in missing { bills[key(m.reference, m.ledger)] = .some(nil) }
         for b in try await Bills.named(missing, on: db) {
             bills[key(b.reference, b.ledger_id)] = .some(BillState(id: b.id, ledgerID: b.ledger_id, reference: b.reference, outstanding: b.outstanding,
