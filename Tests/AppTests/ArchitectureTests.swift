@@ -19,8 +19,9 @@ import Testing
                          "Accounting/DayTotals.swift", "Commands/BooksBench.swift"]),
         Module(name: "Stock", tables: ["stock_movements", "stock_positions", "stock_balances"],
                writers: ["Inventory/Stock.swift", "Commands/StockBench.swift"]),
-        Module(name: "InvoicePosting", tables: ["invoices", "invoice_lines"],
-               writers: ["GST/InvoicePosting.swift", "GST/InvoicePosting+Taxes.swift", "GST/InvoicePosting+Delivery.swift", "GST/ShippingBills.swift"]),
+        Module(name: "InvoicePosting", tables: ["invoices", "invoice_lines", "gst_day_totals"],
+               writers: ["GST/InvoicePosting.swift", "GST/InvoicePosting+Taxes.swift", "GST/InvoicePosting+Delivery.swift", "GST/ShippingBills.swift",
+                        "GST/GSTDayTotals.swift"]),
     ]
 
     static func writes(in text: String, to tables: [String]) -> [String] {

@@ -346,6 +346,36 @@ extension GSTReturnTests {
             #expect(try GSTR3B.build(filer: filer, period: period, documents: summed, sources: false).0 == fromFull)
         }
     }
+
+    /// The kept day totals move with posting and cancelling, and a drifted row is reported by `verify-books`.
+    @Test func kept_gst_day_totals_follow_invoices_and_drift_is_reported() async throws {
+        try await withApp { app in
+            let g = try await GSTFixture.make(app)
+            let companyID = try #require(UUID(uuidString: g.f.company))
+            struct Sum: Decodable { var taxable: Int64? }
+            func kept() async throws -> Int64 {
+                try await app.db.sql().raw("SELECT CAST(SUM(taxable_paise) AS BIGINT) AS taxable FROM gst_day_totals WHERE company_id = \(bind: companyID)")
+                    .first(decoding: Sum.self)?.taxable ?? 0
+            }
+            let sale = try await g.invoice("sales", "Sharma Traders", "2026-08-05", [GSTFixture.line("USB Keyboard", "2", "1000.00")])
+            #expect(sale.status == .created, "\(sale.text)")
+            #expect(try await kept() == 2_000_00)
+            _ = try await g.f.post("vouchers/\(sale.json["voucherId"]?.stringValue ?? "")/cancel", [:])
+            #expect(try await kept() == 0)
+            #expect(try await BooksVerifier.verify(company: companyID, on: app.db).isEmpty)
+
+            let again = try await g.invoice("sales", "Sharma Traders", "2026-08-06", [GSTFixture.line("USB Keyboard", "1", "1000.00")])
+            #expect(again.status == .created)
+            try await app.write { db in
+                try await db.sql().raw("UPDATE gst_day_totals SET taxable_paise = taxable_paise + 1 WHERE company_id = \(bind: companyID) AND date = '2026-08-06'").run()
+            }
+            let found = try await BooksVerifier.verify(company: companyID, on: app.db)
+            #expect(found.count == 1 && found.first?.description.contains("2026-08-06") == true, "\(found)")
+            try await app.write { db in
+                try await db.sql().raw("UPDATE gst_day_totals SET taxable_paise = taxable_paise - 1 WHERE company_id = \(bind: companyID) AND date = '2026-08-06'").run()
+            }
+        }
+    }
 }
 
 @Suite struct EDocumentTests {

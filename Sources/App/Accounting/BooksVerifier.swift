@@ -5,7 +5,7 @@ import Vapor
 
 /// Recomputes what the books maintain and reports every difference: unbalanced vouchers, day totals that disagree
 /// with the entries behind them, month totals that disagree with their days, and bills whose kept balance disagrees
-/// with their allocations. Used by `finsync verify-books` and after every App test.
+/// with their allocations, stock positions and GST day totals that disagree with what is behind them. Used by `finsync verify-books` and after every App test.
 enum BooksVerifier {
     struct Difference: Sendable, Equatable, CustomStringConvertible {
         var description: String
@@ -72,6 +72,7 @@ enum BooksVerifier {
             """).all(decoding: Kept.self)
         out += drifted.map { Difference(description: "bill \($0.id): keeps \($0.kept) paise outstanding; its allocations give \($0.actual)") }
         out += try await Stock.positionDifferences(company: company, on: db).map { Difference(description: $0) }
+        out += try await GSTDayTotals.differences(company: company, on: sql).map { Difference(description: $0) }
         return out
     }
 }

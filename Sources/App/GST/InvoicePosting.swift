@@ -56,6 +56,7 @@ enum InvoicePosting {
         // Optional vouchers count nowhere until regularised, stock included.
         if prepared.status == "active" {
             try await Stock.record(moves, sourceKind: "invoice", sourceID: computed.invoice.id, company: company, on: db)
+            try await GSTDayTotals.apply(invoice: computed.invoice.id, sign: 1, on: sql)
         }
         try await TradeDocuments.link(notes.ids, invoice: computed.invoice.id, on: db)
         try await VoucherPosting.insert(ordered, into: "order_invoice_lines", on: sql)

@@ -207,21 +207,21 @@ enum GSTReturns {
         return try portalJSON(built, filename: "GSTR-3B-\(q.registration.gstin)-\(q.period.portal).json")
     }
 
-    /// The period's live documents summed inside the database by everything GSTR-3B's builder looks at (direction,
-    /// kind, party registration, states, supply type, reverse charge, line treatment and rate): a few dozen
-    /// summary documents instead of every invoice, fed to the same builder, so 3B needs no second set of rules.
-    /// A test checks that it agrees with the return built from the full documents.
+    /// The period's live documents summed by everything GSTR-3B's builder looks at (direction, kind, party
+    /// registration, states, supply type, reverse charge, line treatment and rate), read from the kept day totals
+    /// (`GSTDayTotals`): a few dozen summary documents instead of every invoice, fed to the same builder, so 3B needs
+    /// no second set of rules. A test checks that it agrees with the return built from the full documents.
     static func taxSummary(company: UUID, registration: UUID, from: CalendarDate, to: CalendarDate, on db: any Database) async throws -> [GSTDocument] {
         let collected = SummaryCollector(from: from)
         try await BulkRows.stream("""
-            SELECT i.direction, i.kind, i.party_registration, i.supplier_state, i.place_of_supply, i.supply_type, i.reverse_charge,
-                   l.treatment, l.rate_milli, CAST(SUM(l.taxable_paise) AS BIGINT) AS taxable, CAST(SUM(l.cgst_paise) AS BIGINT) AS cgst,
-                   CAST(SUM(l.sgst_paise) AS BIGINT) AS sgst, CAST(SUM(l.igst_paise) AS BIGINT) AS igst, CAST(SUM(l.cess_paise + l.cess_non_advol_paise) AS BIGINT) AS cess
-            FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id JOIN vouchers v ON v.id = i.voucher_id
-            WHERE i.company_id = \(bind: company) AND i.registration_id = \(bind: registration)
-              AND i.date >= \(bind: from.description) AND i.date <= \(bind: to.description) AND v.status = 'active'
-            GROUP BY i.direction, i.kind, i.party_registration, i.supplier_state, i.place_of_supply, i.supply_type, i.reverse_charge,
-                     l.treatment, l.rate_milli
+            SELECT direction, kind, party_registration, supplier_state, place_of_supply, supply_type, reverse_charge, treatment, rate_milli,
+                   CAST(SUM(taxable_paise) AS BIGINT) AS taxable, CAST(SUM(cgst_paise) AS BIGINT) AS cgst, CAST(SUM(sgst_paise) AS BIGINT) AS sgst,
+                   CAST(SUM(igst_paise) AS BIGINT) AS igst, CAST(SUM(cess_paise) AS BIGINT) AS cess
+            FROM gst_day_totals
+            WHERE company_id = \(bind: company) AND registration_id = \(bind: registration)
+              AND date >= \(bind: from.description) AND date <= \(bind: to.description)
+            GROUP BY direction, kind, party_registration, supplier_state, place_of_supply, supply_type, reverse_charge, treatment, rate_milli
+            HAVING SUM(taxable_paise) <> 0 OR SUM(cgst_paise) <> 0 OR SUM(sgst_paise) <> 0 OR SUM(igst_paise) <> 0 OR SUM(cess_paise) <> 0
             """, on: db) { row in try collected.add(row) }
         return collected.documents
     }
