@@ -35,10 +35,12 @@ struct TallyBench {
         _ = TallyImporter.StageClock.shared.take()
         let rssBefore = BenchSupport.peakRSSMiB()
         let start = ContinuousClock.now
+        let snapshotsBefore = CompanySnapshots.shared.loads.withLockedValue { $0 }
         let report = try await TallyImporter.run(path: path, source: "bench", company: company, actor: actor, store: app.store, on: app.db)
         let importSeconds = BenchSupport.seconds(ContinuousClock.now - start)
         let stages = TallyImporter.StageClock.shared.take().sorted { $0.key < $1.key }.map { "\($0.key) \(BenchSupport.fmt($0.value)) s" }.joined(separator: ", ")
         let rssAfter = BenchSupport.peakRSSMiB()
+        let snapshotReads = CompanySnapshots.shared.loads.withLockedValue { $0 } - snapshotsBefore
         let voucherCounts = report.byKind.first { $0.kind == "voucher" } ?? .init(kind: "voucher")
 
         // 100,000 vouchers in 30 s, as a rate so a smaller file can be held to it.
@@ -59,7 +61,7 @@ struct TallyBench {
         return [
             "FinSync360 Tally benchmark (\(app.config.isPostgres ? "PostgreSQL" : "SQLite")): \(vouchers) vouchers, \(bytes / 1_048_576) MiB UTF-16",
             "import: \(BenchSupport.fmt(importSeconds)) s, \(Int(Double(voucherCounts.created) / importSeconds)) vouchers/s; created \(report.totals.created), rejected \(report.totals.rejected); parity \(report.parity?.agrees == true ? "agrees" : "differs")",
-            "voucher chunks by stage: \(stages)",
+            "voucher chunks by stage: \(stages); company snapshots read: \(snapshotReads)",
             "peak RSS: \(rssBefore) MiB before the import, \(rssAfter) MiB after",
             "export: \(BenchSupport.fmt(exportSeconds)) s, \(exportSize / 1_048_576) MiB UTF-8",
         ].joined(separator: "\n")
