@@ -84,7 +84,7 @@ extension VoucherPosting {
         struct Invoice: Decodable { var id: UUID }
         if let invoice = try await db.sql().raw("SELECT id FROM invoices WHERE voucher_id = \(bind: before.id)").first(decoding: Invoice.self) {
             try await Stock.deactivate(source: invoice.id, on: db)
-            if before.status == "active" { try await GSTDayTotals.apply(invoice: invoice.id, sign: -1, on: db.sql()) }
+            if before.status == "active" { try await GSTDayTotals.remove(invoice: invoice.id, on: db.sql()) }
             // The notes it took over can be invoiced again.
             try await db.sql().update("trade_documents").set("invoice_id", to: SQLLiteral.null).where("invoice_id", .equal, invoice.id).run()
         }

@@ -48,6 +48,7 @@ struct BenchCommand: AsyncCommand {
                 throw StartupError(setting: "bench", problem: "knows the suites 'all', " + Self.suites.map { "'\($0)'" }.joined(separator: ", ") + "; got '\(signature.suite)'")
             }
             print(try await run(signature.suite, signature, quick: signature.quick, figures: figures, app: context.application, print: print))
+            Self.printSQLProfile(print)
             return
         }
         // Every suite on one database, in turn; each makes a company of its own, so none disturbs another's figures.
@@ -55,12 +56,20 @@ struct BenchCommand: AsyncCommand {
         for suite in Self.suites {
             print("== \(suite)")
             print(try await run(suite, signature, quick: signature.quick, figures: figures, app: context.application, print: print))
+            Self.printSQLProfile(print)
         }
         figures.record("peak RSS of the whole run", Double(BenchSupport.peakRSSMiB()), "MiB", goal: .atMost(500))
         print("")
         print("FinSync360 benchmarks (\(context.application.config.isPostgres ? "PostgreSQL" : "SQLite")\(signature.quick ? ", quick sizes: targets are for the full sizes" : "")), "
               + "\(BenchSupport.fmt(BenchSupport.seconds(ContinuousClock.now - started))) s")
         print(figures.table())
+    }
+
+    /// With `FINSYNC_PROFILE_SQL=1`: the statements that took the suite's SQLite time.
+    static func printSQLProfile(_ print: (String) -> Void) {
+        guard SQLProfile.enabled else { return }
+        print("SQLite time by statement (total, count, each):")
+        SQLProfile.take().forEach { print("  " + $0) }
     }
 
     static let suites = ["http", "render", "books", "gst", "stock", "tally"]

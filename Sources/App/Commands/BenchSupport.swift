@@ -25,14 +25,20 @@ enum BenchSupport {
     /// Starts the app's server on a free port, sends each worker's bodies one after another (all workers at once)
     /// as JSON POSTs to `path`, and returns every latency in milliseconds. Any answer but 201 stops the run.
     static func concurrentPosts(app: Application, path: String, userID: UUID, workers: [[Data]]) async throws -> [Double] {
+        try await concurrentPosts(app: app, path: path, userID: userID, rounds: [workers])[0]
+    }
+
+    /// Several rounds, one after another on the same server, each with its own latencies.
+    static func concurrentPosts(app: Application, path: String, userID: UUID, rounds: [[[Data]]]) async throws -> [[Double]] {
         try await app.server.start(address: .hostname("127.0.0.1", port: 0))
         let port = app.http.server.shared.localAddress?.port ?? 0
         let token = try await app.tokens.accessToken(for: userID, session: .init(family: UUID(), version: AuthController.sessionVersion(of: userID, on: app.db)))
         let client = HTTPClient(eventLoopGroupProvider: .singleton,
                                 configuration: .init(connectionPool: .init(idleTimeout: .seconds(30),
-                                                                           concurrentHTTP1ConnectionsPerHostSoftLimit: workers.count)))
+                                                                           concurrentHTTP1ConnectionsPerHostSoftLimit: rounds.map(\.count).max() ?? 1)))
         do {
-            let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            var latencies: [[Double]] = []
+            for workers in rounds { latencies.append(try await withThrowingTaskGroup(of: [Double].self) { group in
                 for bodies in workers {
                     group.addTask {
                         var out: [Double] = []
@@ -54,7 +60,7 @@ enum BenchSupport {
                 var all: [Double] = []
                 for try await part in group { all += part }
                 return all
-            }
+            }) }
             try await client.shutdown()
             await app.server.shutdown()
             return latencies

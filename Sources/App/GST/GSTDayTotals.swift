@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Ledger
 import SQLKit
 
 /// GST per company, registration and day, summed by everything GSTR-3B distinguishes (direction, kind, the party's
@@ -17,7 +18,8 @@ enum GSTDayTotals {
     static let grouping = "i.company_id, i.registration_id, i.date, i.direction, i.kind, i.party_registration, i.supplier_state, "
         + "i.place_of_supply, i.supply_type, i.reverse_charge, l.treatment, l.rate_milli"
 
-    /// Invoice lines summed into totals rows, multiplied by `sign`; the caller adds WHERE and GROUP BY.
+    /// Invoice lines summed into totals rows, multiplied by `sign` (the migration and the verifier; posting sums in
+    /// Swift what it has just computed); the caller adds WHERE and GROUP BY.
     static func select(sign: Int) -> String {
         """
         SELECT \(grouping), CAST(\(sign) * SUM(l.taxable_paise) AS BIGINT), CAST(\(sign) * SUM(l.cgst_paise) AS BIGINT),
@@ -27,17 +29,58 @@ enum GSTDayTotals {
         """
     }
 
-    /// Adds (`sign` 1) or takes off (`sign` -1) one invoice's lines. One statement; an invoice without a registration
-    /// is in no return. Rows go in key order, so concurrent invoices on PostgreSQL lock shared rows in the same order.
-    static func apply(invoice: UUID, sign: Int, on sql: any SQLDatabase) async throws {
-        let sets = amounts.map { "\($0) = gst_day_totals.\($0) + excluded.\($0)" }.joined(separator: ", ")
-        try await sql.raw("""
-            INSERT INTO gst_day_totals (\(unsafeRaw: columns))
-            \(unsafeRaw: select(sign: sign))
-            WHERE i.id = \(bind: invoice) AND i.registration_id IS NOT NULL
-            GROUP BY \(unsafeRaw: grouping) ORDER BY \(unsafeRaw: grouping)
-            ON CONFLICT (\(unsafeRaw: key.joined(separator: ", "))) DO UPDATE SET \(unsafeRaw: sets)
-            """).run()
+    struct Row: Encodable, Sendable {
+        var company_id: UUID
+        var registration_id: UUID
+        var date: String
+        var direction: String
+        var kind: String
+        var party_registration: String
+        var supplier_state: String
+        var place_of_supply: String
+        var supply_type: String
+        var reverse_charge: Bool
+        var treatment: String
+        var rate_milli: Int64
+        var taxable_paise: Int64 = 0
+        var cgst_paise: Int64 = 0
+        var sgst_paise: Int64 = 0
+        var igst_paise: Int64 = 0
+        var cess_paise: Int64 = 0
+    }
+
+    /// Adds (`sign` 1) or takes off (`sign` -1) one invoice's lines, summed here by treatment and rate and upserted in
+    /// one statement, rows in key order (so concurrent invoices on PostgreSQL lock shared rows in the same order). An
+    /// invoice without a registration is in no return.
+    static func apply(_ invoice: InvoiceRow, lines: [InvoiceLineRow], sign: Int64, on sql: any SQLDatabase) async throws {
+        guard let registration = invoice.registration_id else { return }
+        var rows: [String: Row] = [:]
+        for line in lines {
+            let key = "\(line.treatment)|\(line.rate_milli)"
+            var row = rows[key] ?? Row(
+                company_id: invoice.company_id, registration_id: registration, date: invoice.date, direction: invoice.direction,
+                kind: invoice.kind, party_registration: invoice.party_registration, supplier_state: invoice.supplier_state,
+                place_of_supply: invoice.place_of_supply, supply_type: invoice.supply_type, reverse_charge: invoice.reverse_charge,
+                treatment: line.treatment, rate_milli: line.rate_milli)
+            row.taxable_paise = try Checked.add(row.taxable_paise, Checked.multiply(sign, line.taxable_paise))
+            row.cgst_paise = try Checked.add(row.cgst_paise, Checked.multiply(sign, line.cgst_paise))
+            row.sgst_paise = try Checked.add(row.sgst_paise, Checked.multiply(sign, line.sgst_paise))
+            row.igst_paise = try Checked.add(row.igst_paise, Checked.multiply(sign, line.igst_paise))
+            row.cess_paise = try Checked.add(row.cess_paise, Checked.multiply(sign, Checked.add(line.cess_paise, line.cess_non_advol_paise)))
+            rows[key] = row
+        }
+        guard !rows.isEmpty else { return }
+        let ordered = rows.values.sorted { ($0.treatment, $0.rate_milli) < ($1.treatment, $1.rate_milli) }
+        try await sql.insert(into: "gst_day_totals").models(ordered).onConflict(with: key) { update in
+            amounts.reduce(update) { $0.set($1, to: SQLRaw("gst_day_totals.\($1) + excluded.\($1)")) }
+        }.run()
+    }
+
+    /// Takes a posted invoice off the totals (its voucher was cancelled).
+    static func remove(invoice id: UUID, on sql: any SQLDatabase) async throws {
+        guard let invoice = try await sql.raw("SELECT * FROM invoices WHERE id = \(bind: id)").first(decoding: InvoiceRow.self) else { return }
+        let lines = try await sql.raw("SELECT * FROM invoice_lines WHERE invoice_id = \(bind: id)").all(decoding: InvoiceLineRow.self)
+        try await apply(invoice, lines: lines, sign: -1, on: sql)
     }
 
     /// Keys whose kept totals differ from the active invoices' lines (none when the books are right), for one
@@ -51,9 +94,7 @@ enum GSTDayTotals {
             SELECT company_id, date, rate_milli, treatment FROM (
                 SELECT \(unsafeRaw: columns) FROM gst_day_totals \(kept)
                 UNION ALL
-                SELECT \(unsafeRaw: grouping), -SUM(l.taxable_paise), -SUM(l.cgst_paise), -SUM(l.sgst_paise), -SUM(l.igst_paise),
-                    -SUM(l.cess_paise + l.cess_non_advol_paise)
-                FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id JOIN vouchers v ON v.id = i.voucher_id
+                \(unsafeRaw: select(sign: -1))
                 WHERE i.registration_id IS NOT NULL AND v.status = 'active' \(live)
                 GROUP BY \(unsafeRaw: grouping)
             ) both_sides

@@ -56,7 +56,7 @@ enum InvoicePosting {
         // Optional vouchers count nowhere until regularised, stock included.
         if prepared.status == "active" {
             try await Stock.record(moves, sourceKind: "invoice", sourceID: computed.invoice.id, company: company, on: db)
-            try await GSTDayTotals.apply(invoice: computed.invoice.id, sign: 1, on: sql)
+            try await GSTDayTotals.apply(computed.invoice, lines: computed.lines, sign: 1, on: sql)
         }
         try await TradeDocuments.link(notes.ids, invoice: computed.invoice.id, on: db)
         try await VoucherPosting.insert(ordered, into: "order_invoice_lines", on: sql)
@@ -175,7 +175,7 @@ enum InvoicePosting {
         var lines: [InvoiceLineRow] = []
         var unitFactors: [Int: Int64] = [:]
         let invoiceID = UUID()
-        let rates = try await Items.rates(company: companyID, on: db)
+        let rates = try await Items.rates(company: companyID, items: Array(known.values.map(\.id)), on: db)
         let hsnDigits = HSNCode.requiredDigits(turnoverAbove5Crore: registration?.turnover_above_5cr ?? false)
         for (i, input) in body.lines.enumerated() {
             let f = "lines[\(i)]"

@@ -209,10 +209,11 @@ enum Items {
         return out
     }
 
+    /// Every rate history of the company's items, or of the items named (an invoice reads only its own).
     static func rates(company: UUID, items: [UUID]? = nil, on db: any Database) async throws -> [UUID: [ItemRateRow]] {
-        let rows = try await db.sql().raw("SELECT * FROM item_rates WHERE company_id = \(bind: company)").all(decoding: ItemRateRow.self)
-        let wanted = items.map(Set.init)
-        return Dictionary(grouping: rows.filter { wanted?.contains($0.item_id) ?? true }, by: \.item_id)
+        let only: SQLQueryString = items.map { "AND item_id IN (\(binds: $0.isEmpty ? [UUID()] : Array(Set($0))))" } ?? ""
+        let rows = try await db.sql().raw("SELECT * FROM item_rates WHERE company_id = \(bind: company) \(only)").all(decoding: ItemRateRow.self)
+        return Dictionary(grouping: rows, by: \.item_id)
     }
 
     /// Checks a create or change and applies it to `row`; returns the rate entry to add, if any.

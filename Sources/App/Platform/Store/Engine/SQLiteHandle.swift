@@ -56,8 +56,10 @@ final class SQLiteHandle: @unchecked Sendable {
 
     /// Runs one statement with its bound values, handing each result row to `onRow` as it is stepped.
     func run(_ sql: String, _ binds: [SQLiteData], _ onRow: (EngineRow) throws -> Void = { _ in }) throws {
+        let started = SQLProfile.enabled ? DispatchTime.now().uptimeNanoseconds : 0
         let statement = try prepared(sql)
         defer {
+            if SQLProfile.enabled { SQLProfile.record(sql, since: started) }
             sqlite_nio_sqlite3_reset(statement)
             sqlite_nio_sqlite3_clear_bindings(statement)
         }
