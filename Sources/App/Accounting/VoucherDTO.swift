@@ -76,7 +76,7 @@ struct VoucherDTO: APIResponseBody {
     ]))
 }
 
-struct VoucherRow: Codable, Sendable {
+struct VoucherRow: Codable, BoundRow {
     var id: UUID
     var company_id: UUID
     var voucher_type_id: UUID
@@ -92,6 +92,14 @@ struct VoucherRow: Codable, Sendable {
     var post_dated: Bool
     /// The hash of the audit entry that last wrote this voucher (`verify-books --deep` compares the two).
     var audit_hash: String? = nil
+
+    static let columns = ["id", "company_id", "voucher_type_id", "kind", "number", "date", "fy_start", "narration", "reference", "status",
+                          "total_paise", "created_by", "post_dated", "audit_hash"]
+    var values: [BoundValue] {
+        [.uuid(id), .uuid(company_id), .uuid(voucher_type_id), .text(kind.rawValue), .text(number), .text(date), .text(fy_start),
+         BoundValue(narration), BoundValue(reference), .text(status), .int(total_paise), BoundValue(created_by), .bool(post_dated),
+         BoundValue(audit_hash)]
+    }
 }
 
 struct PeriodLockRequest: APIRequestBody {

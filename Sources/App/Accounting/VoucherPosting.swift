@@ -240,6 +240,11 @@ enum VoucherPosting {
         return dtos
     }
 
+    /// Rows of the hot tables are bound straight to their statements (`BoundRows`).
+    static func insert<Row: BoundRow>(_ rows: [Row], into table: String, on sql: any SQLDatabase) async throws {
+        try await BoundRows.insert(rows, into: table, on: sql)
+    }
+
     static func insert<Row: Encodable & Sendable>(_ rows: [Row], into table: String, on sql: any SQLDatabase) async throws {
         // One statement per 500 rows keeps well under every bind-parameter limit.
         for start in stride(from: 0, to: rows.count, by: 500) {
@@ -247,16 +252,28 @@ enum VoucherPosting {
         }
     }
 
-    struct EntryRow: Codable, Sendable {
+    struct EntryRow: Codable, BoundRow {
         var id: UUID; var company_id: UUID; var voucher_id: UUID; var line_no: Int; var ledger_id: UUID; var amount_paise: Int64
         var superseded = false
         /// The voucher's date and number, repeated so statements read in index order.
         var date: String; var number: String
+
+        static let columns = ["id", "company_id", "voucher_id", "line_no", "ledger_id", "amount_paise", "superseded", "date", "number"]
+        var values: [BoundValue] {
+            [.uuid(id), .uuid(company_id), .uuid(voucher_id), .int(Int64(line_no)), .uuid(ledger_id), .int(amount_paise), .bool(superseded),
+             .text(date), .text(number)]
+        }
     }
 
-    struct AllocationRow: Codable, Sendable {
+    struct AllocationRow: Codable, BoundRow {
         var id: UUID; var company_id: UUID; var voucher_id: UUID; var ledger_id: UUID; var bill_id: UUID?; var type: String
         var amount_paise: Int64; var superseded: Bool; var line_no: Int?
+
+        static let columns = ["id", "company_id", "voucher_id", "ledger_id", "bill_id", "type", "amount_paise", "superseded", "line_no"]
+        var values: [BoundValue] {
+            [.uuid(id), .uuid(company_id), .uuid(voucher_id), .uuid(ledger_id), BoundValue(bill_id), .text(type), .int(amount_paise),
+             .bool(superseded), BoundValue(line_no)]
+        }
     }
 
     struct DayTotalRow: Codable, Sendable {

@@ -243,7 +243,7 @@ struct InvoiceRow: Codable, Sendable {
     var self_invoice_number: String? = nil
 }
 
-struct InvoiceLineRow: Codable, Sendable {
+struct InvoiceLineRow: Codable, BoundRow {
     var id: UUID
     var invoice_id: UUID
     var company_id: UUID
@@ -269,6 +269,16 @@ struct InvoiceLineRow: Codable, Sendable {
     var cess_per_unit_paise: Int64 = 0
     var godown_id: UUID? = nil
     var batch_id: UUID? = nil
+
+    static let columns = ["id", "invoice_id", "company_id", "line_no", "item_id", "description", "hsn", "uqc", "quantity_milli", "price_paise",
+                          "discount_paise", "taxable_paise", "treatment", "rate_milli", "cess_milli", "cgst_paise", "sgst_paise", "igst_paise",
+                          "cess_paise", "utgst", "cess_non_advol_paise", "cess_per_unit_paise", "godown_id", "batch_id"]
+    var values: [BoundValue] {
+        [.uuid(id), .uuid(invoice_id), .uuid(company_id), .int(Int64(line_no)), .uuid(item_id), .text(description), .text(hsn), .text(uqc),
+         .int(quantity_milli), .int(price_paise), .int(discount_paise), .int(taxable_paise), .text(treatment), .int(rate_milli), .int(cess_milli),
+         .int(cgst_paise), .int(sgst_paise), .int(igst_paise), .int(cess_paise), .bool(utgst), .int(cess_non_advol_paise),
+         .int(cess_per_unit_paise), BoundValue(godown_id), BoundValue(batch_id)]
+    }
 
     var tax: LineTax {
         LineTax(treatment: Treatment(rawValue: treatment) ?? .intraState, taxable: taxable_paise, rate: TaxRate(milli: rate_milli),

@@ -6,7 +6,7 @@ import SQLKit
 import StockKit
 import Vapor
 
-struct StockMovementRow: Codable, Sendable {
+struct StockMovementRow: Codable, BoundRow {
     var id: UUID
     var company_id: UUID
     var item_id: UUID
@@ -21,6 +21,13 @@ struct StockMovementRow: Codable, Sendable {
     var source_id: UUID
     var line_no: Int
     var active: Bool
+
+    static let columns = ["id", "company_id", "item_id", "godown_id", "batch_id", "date", "seq", "quantity_milli", "value_paise", "valued",
+                          "source_kind", "source_id", "line_no", "active"]
+    var values: [BoundValue] {
+        [.uuid(id), .uuid(company_id), .uuid(item_id), .uuid(godown_id), BoundValue(batch_id), .text(date), .int(seq), .int(quantity_milli),
+         .int(value_paise), .bool(valued), .text(source_kind), .uuid(source_id), .int(Int64(line_no)), .bool(active)]
+    }
 }
 
 struct StockPositionRow: Codable, Sendable {

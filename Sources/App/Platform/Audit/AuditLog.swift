@@ -52,7 +52,7 @@ enum AuditLog {
             requestID: actor.requestID, clientAddress: actor.clientAddress,
             prevHash: last?.hash ?? genesisHash, hash: "")
         row.hash = row.computedHash
-        try await sql.insert(into: "audit_entries").model(row).run()
+        try await BoundRows.insert([row], into: "audit_entries", on: sql)
         return row
     }
 
@@ -85,9 +85,7 @@ enum AuditLog {
             heads[chain] = ChainHead(seq: row.seq, hash: row.hash)
             rows.append(row)
         }
-        for start in stride(from: 0, to: rows.count, by: 500) {
-            try await sql.insert(into: "audit_entries").models(Array(rows[start..<min(start + 500, rows.count)]), nilEncodingStrategy: .asNil).run()
-        }
+        try await BoundRows.insert(rows, into: "audit_entries", on: sql)
         return rows
     }
 
@@ -98,7 +96,7 @@ enum AuditLog {
 }
 
 /// An audit entry exactly as stored. Its hash covers every column but the hash itself.
-struct AuditRow: Codable, Sendable {
+struct AuditRow: Codable, BoundRow {
     var id: UUID
     var chainKey: String
     var seq: Int64
@@ -119,6 +117,13 @@ struct AuditRow: Codable, Sendable {
         case id, chainKey = "chain_key", seq, companyID = "company_id", actorID = "actor_id", at, action
         case entityType = "entity_type", entityID = "entity_id", beforeJSON = "before_json", afterJSON = "after_json"
         case requestID = "request_id", clientAddress = "client_address", prevHash = "prev_hash", hash
+    }
+
+    static let columns = ["id", "chain_key", "seq", "company_id", "actor_id", "at", "action", "entity_type", "entity_id", "before_json",
+                          "after_json", "request_id", "client_address", "prev_hash", "hash"]
+    var values: [BoundValue] {
+        [.uuid(id), .text(chainKey), .int(seq), BoundValue(companyID), BoundValue(actorID), .text(at), .text(action), .text(entityType),
+         .text(entityID), BoundValue(beforeJSON), BoundValue(afterJSON), .text(requestID), .text(clientAddress), .text(prevHash), .text(hash)]
     }
 
     /// The canonical JSON the hash is taken over: keys in sorted order, before/after as their stored canonical text.

@@ -27,6 +27,11 @@ struct EngineDatabase: Database, SQLDatabase {
     /// Serialises `query` in SQLite's dialect and runs it where this connection runs statements.
     func run(_ query: any SQLExpression, _ onRow: @escaping @Sendable (EngineRow) -> Void) async throws {
         let (sql, binds) = try serialize(query)
+        try await run(sql: sql, binds: binds, onRow)
+    }
+
+    /// Runs a statement already in SQLite's text with its values (`BoundRows` builds them without SQLKit).
+    func run(sql: String, binds: [SQLiteData], _ onRow: @escaping @Sendable (EngineRow) -> Void = { _ in }) async throws {
         switch connection {
         case .writer(let handle): try handle.run(sql, binds, onRow)
         case .inline(let readers): try readers.withHandle { try $0.run(sql, binds, onRow) }
