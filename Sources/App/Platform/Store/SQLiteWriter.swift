@@ -142,9 +142,7 @@ final class SQLiteWriter: Sendable {
         try handle.withLockedValue { existing in
             if let existing { return existing }
             // WAL (stored in the file) and NORMAL: durable across application crashes in WAL mode, no fsync per commit.
-            // Temporary storage in memory: each write's SAVEPOINT keeps the pages it changes in a subjournal, which
-            // otherwise is a temporary file written on every statement (a tenth of an invoice's time in profiles).
-            let opened = try SQLiteHandle(path: path, pragmas: ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA temp_store = MEMORY"])
+            let opened = try SQLiteHandle(path: path, pragmas: ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"])
             existing = opened
             return opened
         }
