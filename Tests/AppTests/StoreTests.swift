@@ -83,4 +83,34 @@ import Vapor
             }
         }
     }
+
+    /// The writer keeps each audit chain's head instead of reading it back: it must follow rollbacks (a failed write
+    /// among a group's) and notice entries another connection committed, or the chain would fork.
+    @Test func kept_audit_chain_heads_follow_rollbacks_and_other_connections() async throws {
+        try await withApp { app in
+            let company = UUID()
+            let chain = AuditLog.chainKey(for: company)
+            let actor = AuditActor(userID: nil, requestID: "store-test", clientAddress: "local")
+            @Sendable func event(_ i: Int) -> AuditEvent { AuditEvent(companyID: company, action: "test.write", entityType: "test", entityID: String(i)) }
+            struct Refused: Error {}
+            await withTaskGroup(of: Void.self) { group in
+                for i in 0..<20 {
+                    group.addTask {
+                        _ = try? await app.write { db in
+                            try await AuditLog.append(event(i), by: actor, on: db)
+                            if i % 5 == 4 { throw Refused() }
+                        }
+                    }
+                }
+            }
+            #expect(try await AuditLog.verify(chain: chain, on: app.db) == .ok(entries: 16))
+            if !TestDatabase.isPostgres {
+                // Another connection to the same file (here Fluent's own SQLite driver) appends to the chain.
+                try await app.db(.sqlite).transaction { db in _ = try await AuditLog.append(event(100), by: actor, on: db) }
+            }
+            try await app.write { db in _ = try await AuditLog.appendMany([event(101), event(102)], by: actor, on: db) }
+            _ = try await app.write { db in try await AuditLog.append(event(103), by: actor, on: db) }
+            #expect(try await AuditLog.verify(chain: chain, on: app.db) == .ok(entries: TestDatabase.isPostgres ? 19 : 20))
+        }
+    }
 }

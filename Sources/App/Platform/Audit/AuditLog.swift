@@ -42,17 +42,16 @@ enum AuditLog {
             // (SQLite writers are already serialised by `Store.write`.)
             try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: chain)))").run()
         }
-        let last = try await sql.raw("""
-            SELECT seq, hash FROM audit_entries WHERE chain_key = \(bind: chain) ORDER BY seq DESC LIMIT 1
-            """).first(decoding: ChainHead.self)
+        let last = try await head(of: chain, on: db)
         var row = AuditRow(
-            id: .timeOrdered(), chainKey: chain, seq: (last?.seq ?? 0) + 1, companyID: event.companyID, actorID: actor.userID,
+            id: .timeOrdered(), chainKey: chain, seq: last.seq + 1, companyID: event.companyID, actorID: actor.userID,
             at: AuditTimestamp.string(from: date), action: event.action, entityType: event.entityType,
             entityID: event.entityID, beforeJSON: event.before?.canonical, afterJSON: event.after?.canonical,
             requestID: actor.requestID, clientAddress: actor.clientAddress,
-            prevHash: last?.hash ?? genesisHash, hash: "")
+            prevHash: last.hash, hash: "")
         row.hash = row.computedHash
         try await BoundRows.insert([row], into: "audit_entries", on: sql)
+        keep(AuditChainHead(seq: row.seq, hash: row.hash), of: chain, on: db)
         return row
     }
 
@@ -61,7 +60,7 @@ enum AuditLog {
     static func appendMany(_ events: [AuditEvent], by actor: AuditActor, on db: any Database, at date: Date = Date()) async throws -> [AuditRow] {
         guard !events.isEmpty else { return [] }
         let sql = db.sql()
-        var heads: [String: ChainHead] = [:]
+        var heads: [String: AuditChainHead] = [:]
         var rows: [AuditRow] = []
         let at = AuditTimestamp.string(from: date)
         var buffer = CanonicalJSON()
@@ -71,9 +70,7 @@ enum AuditLog {
                 if sql.dialect.name == "postgresql" {
                     try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: chain)))").run()
                 }
-                heads[chain] = try await sql.raw("""
-                    SELECT seq, hash FROM audit_entries WHERE chain_key = \(bind: chain) ORDER BY seq DESC LIMIT 1
-                    """).first(decoding: ChainHead.self) ?? ChainHead(seq: 0, hash: genesisHash)
+                heads[chain] = try await head(of: chain, on: db)
             }
             let head = heads[chain]!
             var row = AuditRow(
@@ -82,17 +79,37 @@ enum AuditLog {
                 afterJSON: event.after?.canonical, requestID: actor.requestID, clientAddress: actor.clientAddress,
                 prevHash: head.hash, hash: "")
             row.hash = row.computedHash(using: &buffer)
-            heads[chain] = ChainHead(seq: row.seq, hash: row.hash)
+            heads[chain] = AuditChainHead(seq: row.seq, hash: row.hash)
             rows.append(row)
         }
         try await BoundRows.insert(rows, into: "audit_entries", on: sql)
+        for (chain, head) in heads { keep(head, of: chain, on: db) }
         return rows
     }
 
-    private struct ChainHead: Decodable {
-        var seq: Int64
-        var hash: String
+    /// The chain's last entry: on SQLite's writer as it keeps it (read from the database the first time, and again
+    /// after another connection wrote the file), elsewhere from the database. The caller holds the chain (the
+    /// writer's transaction, or PostgreSQL's advisory lock).
+    static func head(of chain: String, on db: any Database) async throws -> AuditChainHead {
+        let writer = (db as? EngineDatabase)?.writerHandle
+        if let kept = writer?.chainHeads[chain] { return kept }
+        struct Row: Decodable { var seq: Int64; var hash: String }
+        let read = try await db.sql().raw("""
+            SELECT seq, hash FROM audit_entries WHERE chain_key = \(bind: chain) ORDER BY seq DESC LIMIT 1
+            """).first(decoding: Row.self).map { AuditChainHead(seq: $0.seq, hash: $0.hash) } ?? AuditChainHead(seq: 0, hash: genesisHash)
+        writer?.chainHeads[chain] = read
+        return read
     }
+
+    private static func keep(_ head: AuditChainHead, of chain: String, on db: any Database) {
+        (db as? EngineDatabase)?.writerHandle?.chainHeads[chain] = head
+    }
+}
+
+/// A chain's last entry: the next entry's sequence number follows it and its hash is the next entry's `prev_hash`.
+struct AuditChainHead: Sendable, Equatable {
+    var seq: Int64
+    var hash: String
 }
 
 /// An audit entry exactly as stored. Its hash covers every column but the hash itself.

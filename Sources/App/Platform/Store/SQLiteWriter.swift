@@ -101,15 +101,21 @@ final class SQLiteWriter: Sendable {
         do {
             handle = try open()
             try handle.run("BEGIN IMMEDIATE", [])
+            // Holding the write lock now, nobody else can commit until this transaction ends.
+            try handle.forgetIfChangedElsewhere()
         } catch {
+            if let opened = try? open(), opened.inTransaction { try? opened.run("ROLLBACK", []) }
             group.forEach { $0.finish(error) }
             return []
         }
+        // What the handle keeps about the file follows the rows: back to these when their changes are rolled back.
+        let headsAtBegin = handle.chainHeads
         var done: [Job] = []
         for (i, job) in group.enumerated() {
             let db = EngineDatabase(connection: .writer(handle), context: DatabaseContext(
                 configuration: job.base.context.configuration, logger: job.base.logger, eventLoop: loop,
                 history: nil, pageSizeLimit: job.base.context.pageSizeLimit))
+            let headsBefore = handle.chainHeads
             do {
                 try handle.run("SAVEPOINT write", [])
                 try await job.run(db)
@@ -119,11 +125,13 @@ final class SQLiteWriter: Sendable {
                 guard handle.inTransaction else {
                     // SQLite rolled the whole transaction back (an I/O error, a full disk): the group's earlier
                     // writes are gone with it and fail too; the ones not yet run wait for the next transaction.
+                    handle.chainHeads = headsAtBegin
                     (done + [job]).forEach { $0.finish(error) }
                     return Array(group[(i + 1)...])
                 }
                 try? handle.run("ROLLBACK TO write", [])
                 try? handle.run("RELEASE write", [])
+                handle.chainHeads = headsBefore
                 job.finish(error)
             }
         }
@@ -133,6 +141,7 @@ final class SQLiteWriter: Sendable {
             done.forEach { $0.finish(nil) }
         } catch {
             if handle.inTransaction { try? handle.run("ROLLBACK", []) }
+            handle.chainHeads = headsAtBegin
             done.forEach { $0.finish(error) }
         }
         return []

@@ -19,6 +19,9 @@ struct EngineDatabase: Database, SQLDatabase {
     let connection: Connection
     let context: DatabaseContext
 
+    /// The writer's handle, when this is the writer (inside its transaction, on its thread).
+    var writerHandle: SQLiteHandle? { if case .writer(let handle) = connection { handle } else { nil } }
+
     /// The writer is always inside `SQLiteWriter.write`'s transaction: nested `transaction` calls join it.
     var inTransaction: Bool { if case .writer = connection { true } else { false } }
 

@@ -17,6 +17,22 @@ final class SQLiteHandle: @unchecked Sendable {
     /// Statements with `IN (…)` lists vary with the list's length; past this many the cache starts afresh.
     private static let cacheLimit = 512
 
+    /// The writer's record of each audit chain's last entry, so an append need not read it back (`AuditLog`). The
+    /// writer puts it back as it was when a savepoint or the transaction rolls back, and forgets it when another
+    /// connection has committed to the file (`forgetIfChangedElsewhere`).
+    var chainHeads: [String: AuditChainHead] = [:]
+    private var dataVersion: Int64?
+
+    /// `PRAGMA data_version` changes exactly when another connection (another process, a restore, a maintenance
+    /// statement on a reader) committed since this one last asked: what this handle keeps about the file may then be
+    /// stale, so it is dropped and read again from the database.
+    func forgetIfChangedElsewhere() throws {
+        var now: Int64?
+        try run("PRAGMA data_version", []) { row in if case .integer(let v) = row.values.first { now = Int64(v) } }
+        if now != dataVersion { chainHeads = [:] }
+        dataVersion = now
+    }
+
     private static let initialised: Bool = { sqlite_nio_sqlite3_initialize() == SQLITE_OK }()
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
