@@ -19,6 +19,8 @@ enum InvoicePosting {
         var account: LedgerRow?
         /// Lines billed in a compound unit: thousandths of the item's unit in one of it (for stock).
         var unitFactors: [Int: Int64] = [:]
+        /// The GSTIN of the registration the invoice is issued under (or received on), for its answer.
+        var registrationGSTIN: String? = nil
     }
 
     static func post(_ body: InvoiceRequest, company: Company, by member: CompanyContext? = nil, actor: AuditActor, on db: any Database) async throws -> InvoiceDTO {
@@ -60,12 +62,9 @@ enum InvoicePosting {
         }
         try await TradeDocuments.link(notes.ids, invoice: computed.invoice.id, on: db)
         try await VoucherPosting.insert(ordered, into: "order_invoice_lines", on: sql)
-        let registration = try await computed.invoice.registration_id.asyncMap { id in
-            try await Registrations.all(company: companyID, on: db).first { $0.id == id }?.gstin
-        } ?? nil
         let party = try await context.ledger(computed.invoice.party_ledger_id.uuidString, on: db)?.name ?? ""
         let dto = InvoiceController.dto(computed.invoice, lines: computed.lines, party: party, itemNames: computed.items.mapValues(\.name),
-                                        registration: registration, status: prepared.status)
+                                        registration: computed.registrationGSTIN, status: prepared.status)
         try await AuditLog.append(AuditEvent(companyID: companyID, action: "invoice.create", entityType: "invoice",
                                              entityID: computed.invoice.id.uuidString.lowercased(), after: try JSONValue(encoding: dto)),
                                   by: actor, on: db)
@@ -293,7 +292,8 @@ enum InvoicePosting {
                                  ship_to: try body.shipTo?.json, dispatch_from: try body.dispatchFrom?.json,
                                  ecommerce_gstin: ecommerce?.operatorGSTIN, ecommerce_section: ecommerce?.section.rawValue)
         return Computed(invoice: invoice, lines: lines, items: items, billOfSupply: noTax && outward,
-                        rateWiseLedgers: registration?.rate_wise_ledgers ?? false, account: account, unitFactors: unitFactors)
+                        rateWiseLedgers: registration?.rate_wise_ledgers ?? false, account: account, unitFactors: unitFactors,
+                        registrationGSTIN: registration?.gstin)
     }
 
     /// The voucher: party on one side; income or purchase ledgers, tax ledgers and round-off on the other.
