@@ -137,15 +137,17 @@ enum Bills {
             """, on: db).filter { wanted.contains("\($0.ledger_id)|\($0.reference.lowercased())") }
     }
 
+    /// Bills with their kept balance (maintained by every post, amend and cancel, checked by `verify-books`) and
+    /// whether anything opened them: an opening amount, or an active new-ref or advance.
     private static func known(where condition: SQLQueryString, on db: any Database) async throws -> [Known] {
         try await db.sql().raw("""
-            SELECT b.id, b.ledger_id, b.reference,
-                   CAST(b.opening_paise + COALESCE(SUM(CASE WHEN v.status = 'active' AND a.superseded = \(bind: false) THEN a.amount_paise ELSE 0 END), 0) AS BIGINT) AS outstanding,
-                   CAST((CASE WHEN b.opening_paise <> 0 THEN 1 ELSE 0 END)
-                        + COALESCE(SUM(CASE WHEN v.status = 'active' AND a.superseded = \(bind: false) AND a.type IN ('new', 'advance') THEN 1 ELSE 0 END), 0) AS BIGINT) AS origins
-            FROM bills b LEFT JOIN bill_allocations a ON a.bill_id = b.id LEFT JOIN vouchers v ON v.id = a.voucher_id
+            SELECT b.id, b.ledger_id, b.reference, b.outstanding_paise AS outstanding,
+                   CAST(CASE WHEN b.opening_paise <> 0 OR EXISTS (
+                       SELECT 1 FROM bill_allocations a JOIN vouchers v ON v.id = a.voucher_id
+                       WHERE a.bill_id = b.id AND a.superseded = \(bind: false) AND a.type IN ('new', 'advance') AND v.status = 'active'
+                   ) THEN 1 ELSE 0 END AS BIGINT) AS origins
+            FROM bills b
             WHERE \(condition)
-            GROUP BY b.id, b.ledger_id, b.reference, b.opening_paise
             """).all(decoding: Known.self)
     }
 

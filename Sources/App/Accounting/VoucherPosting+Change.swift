@@ -22,6 +22,8 @@ extension VoucherPosting {
         // The old version's bill allocations stop counting before the new version is checked against open bills.
         let oldBills = try await billsAllocated(by: before.id, on: sql)
         try await sql.raw("UPDATE bill_allocations SET superseded = \(bind: true) WHERE voucher_id = \(bind: before.id)").run()
+        // Bills are looked up with their kept balance, so it must stop counting the old version now too.
+        try await Bills.refreshOutstanding(oldBills, on: sql)
         var amendment = body
         let posting = try await PostingContext(company: company, on: db)
         guard let type = posting.type(body.type), type.name == before.type else {
