@@ -114,6 +114,14 @@ import Vapor
             let item = try await g.f.post("items", ["name": "Huge", "hsn": "847160", "unit": "NOS", "gstRate": "18",
                                                     "openingStock": [["quantity": "999999999999", "rate": "10000000000000"]]])
             #expect(item.status == .unprocessableEntity, "\(item.text)")
+            // Ten thousand bill allocations, each within the limit, on one bill-wise line: their sum is past Int64 itself.
+            let bills: [JSONValue] = (0..<10_000).map { i in ["type": "new", "reference": .string("R\(i)"), "amount": .string(max)] }
+            let many = try await g.f.voucher("receipt", "2026-05-01", [
+                BooksFixture.entry("HDFC Bank", dr: max),
+                .object(["ledger": "Sharma Traders", "credit": .string(max), "bills": .array(bills)]),
+            ])
+            #expect(many.status == .unprocessableEntity, "\(many.status)")
+            #expect(many.errorFields.contains("entries[1].bills"), "\(many.errorFields)")
             let after = try await (count("vouchers"), count("voucher_entries"), count("stock_movements"))
             #expect(before == after, "a refused request wrote rows")
         }

@@ -77,7 +77,12 @@ enum Bills {
                 errors.append(.init(field: f + ".amount", message: "must be a positive amount with at most two decimals"))
                 continue
             }
-            total += money.paise
+            // Each allocation is within the money limit; thousands of them are not, and must not wrap (or trap).
+            guard let sum = try? Checked.add(total, money.paise) else {
+                errors.append(.init(field: field + ".bills", message: "add up to more than the limit of \(Money.limitText)"))
+                break
+            }
+            total = sum
             var a = PlannedAllocation(ledgerID: ledger.id, line: line, type: input.type, reference: input.reference, signedAmount: sign * money.paise)
             switch input.type {
             case .onAccount:
@@ -98,19 +103,20 @@ enum Bills {
             case .against:
                 guard let reference = input.reference else { errors.append(.init(field: f + ".reference", message: "is required to settle a bill")); continue }
                 guard let existing = try await context.bill(reference, ledger: ledger.id, on: db),
-                    existing.outstanding + context.pendingSettlements[existing.id, default: 0] != 0
+                    let outstanding = try? Checked.add(existing.outstanding, context.pendingSettlements[existing.id, default: 0]), outstanding != 0
                 else {
                     errors.append(.init(field: f + ".reference", message: "no open bill '\(reference)' of \(ledger.name)")); continue
                 }
-                let outstanding = existing.outstanding + context.pendingSettlements[existing.id, default: 0]
-                // Settling moves the outstanding towards zero and never past it.
+                // Settling moves the outstanding towards zero and never past it (so the pending sum stays within it).
                 if outstanding.signum() == a.signedAmount.signum() {
                     errors.append(.init(field: f + ".amount", message: "bill '\(reference)' is on the same side; settle it from the other side"))
-                } else if abs(a.signedAmount) > abs(outstanding) {
-                    errors.append(.init(field: f + ".amount", message: "is more than the \(Money(paise: abs(outstanding))) still open on bill '\(reference)'"))
+                    continue
+                } else if a.signedAmount.magnitude > outstanding.magnitude {
+                    errors.append(.init(field: f + ".amount", message: "is more than the \(Money(paise: Int64(clamping: outstanding.magnitude))) still open on bill '\(reference)'"))
+                    continue
                 }
                 a.billID = existing.id
-                context.pendingSettlements[existing.id, default: 0] += a.signedAmount
+                context.pendingSettlements[existing.id] = try Checked.add(context.pendingSettlements[existing.id, default: 0], a.signedAmount)
             }
             planned.append(a)
         }
@@ -153,7 +159,7 @@ enum Bills {
 
     /// Records an accepted voucher's allocations in the context (so later vouchers of the transaction see the
     /// bills it opened or settled) and gives every new bill its row.
-    static func commit(_ planned: inout [PlannedAllocation], date: CalendarDate, context: PostingContext) {
+    static func commit(_ planned: inout [PlannedAllocation], date: CalendarDate, context: PostingContext) throws {
         for i in planned.indices {
             let a = planned[i]
             guard let reference = a.reference, a.type != .onAccount else { continue }
@@ -164,10 +170,10 @@ enum Bills {
                 planned[i].newBill = BillRow(id: id, company_id: context.companyID, ledger_id: a.ledgerID, reference: reference,
                                              date: date.description, due_date: (a.dueDate ?? date).description,
                                              reuse: state?.existsInDatabase == true)
-                state = PostingContext.BillState(id: id, ledgerID: a.ledgerID, reference: reference, outstanding: (state?.outstanding ?? 0) + a.signedAmount,
+                state = PostingContext.BillState(id: id, ledgerID: a.ledgerID, reference: reference, outstanding: try Checked.add(state?.outstanding ?? 0, a.signedAmount),
                                                  hasOrigin: true, existsInDatabase: state?.existsInDatabase ?? false)
             } else if var s = state {
-                s.outstanding += a.signedAmount
+                s.outstanding = try Checked.add(s.outstanding, a.signedAmount)
                 state = s
             }
             if let state { context.record(state) }

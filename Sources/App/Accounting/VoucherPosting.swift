@@ -129,8 +129,9 @@ enum VoucherPosting {
 
         let fyStart = date.financialYearStart(month: context.fyMonth)
         try await checkNumbering(type: type, manual: body.number, fyStart: fyStart, context: context, amending: amending, on: db)
-        Bills.commit(&allocations, date: date, context: context)
-        let total = lines.filter { $0.line.side == .debit }.reduce(Int64(0)) { $0 + $1.line.amount.paise }
+        try Bills.commit(&allocations, date: date, context: context)
+        // Within the limit: `VoucherRules.check` summed the same debits with checked arithmetic.
+        let total = try Checked.sum(lines.filter { $0.line.side == .debit }.map(\.line.amount.paise))
         return Prepared(type: type, date: date, fyStart: fyStart, lines: lines.map { ($0.row.id, $0.line) }, total: total,
                         allocations: allocations, manualNumber: body.number, narration: body.narration, reference: body.reference,
                         optional: body.optional ?? false, postDated: body.postDated ?? false)
