@@ -260,3 +260,23 @@ enum Sample {
         path.map { if case .key(let k) = $0 { "." + k } else if case .index(let i) = $0 { "[\(i)]" } else { "" } }.joined()
     }
 }
+
+/// Report sums over stored rows: thousands of bills at the money limit add up past `Int64`; the report refuses that
+/// instead of trapping (the rows can be made through the API: a bulk post of 10,000 vouchers at the limit).
+@Suite struct ReportOverflowTests {
+    @Test func outstanding_past_int64_is_refused_not_trapped() throws {
+        let party = UUID()
+        let ledger = LedgerRow(id: party, company_id: UUID(), name: "Big", group_id: UUID(), opening_paise: 0, bill_wise: true, reserved: false, active: true)
+        let rows = (0..<10).map { i in
+            Outstanding.Row(ledger_id: party, bill_id: UUID(), reference: "B\(i)", date: "2026-05-01", due_date: "2026-05-31", pending: Int64.max / 4)
+        }
+        let asOf = try #require(CalendarDate("2026-06-30"))
+        #expect(throws: AmountOverflow.self) {
+            try Outstanding.summarise(rows, parties: [party: ledger], receivable: true, asOf: asOf)
+        }
+        let within = try Outstanding.summarise(Array(rows.prefix(2)), parties: [party: ledger], receivable: true, asOf: asOf)
+        #expect(within.parties.count == 1)
+        let payable = [Outstanding.Row(ledger_id: party, bill_id: nil, reference: nil, date: nil, due_date: nil, pending: Int64.min)]
+        #expect(throws: AmountOverflow.self) { try Outstanding.summarise(payable, parties: [party: ledger], receivable: false, asOf: asOf) }
+    }
+}

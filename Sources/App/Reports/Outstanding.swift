@@ -83,7 +83,7 @@ enum Outstanding {
         // Each bill keeps its balance as of now (the posting module maintains it): the open ones are read through
         // their partial index, less what vouchers dated after `asOf` did to any bill; money on account is summed from
         // its own allocations. Nothing scans the company's whole allocation history.
-        guard !partyGroups.isEmpty else { return summarise([], parties: parties, receivable: receivable, asOf: asOf) }
+        guard !partyGroups.isEmpty else { return try summarise([], parties: parties, receivable: receivable, asOf: asOf) }
         let rows = try await db.sql().raw("""
             SELECT x.ledger_id, x.bill_id, b.reference, b.date, b.due_date, x.pending FROM (
                 SELECT ledger_id, bill_id, CAST(SUM(amount) AS BIGINT) AS pending FROM (
@@ -105,10 +105,12 @@ enum Outstanding {
                 HAVING SUM(amount) <> 0
             ) x LEFT JOIN bills b ON b.id = x.bill_id
             """).all(decoding: Row.self)
-        return summarise(rows, parties: parties, receivable: receivable, asOf: asOf)
+        return try summarise(rows, parties: parties, receivable: receivable, asOf: asOf)
     }
 
-    static func summarise(_ rows: [Row], parties: [UUID: LedgerRow], receivable: Bool, asOf: CalendarDate) -> OutstandingDTO {
+    /// Sums with checked arithmetic: thousands of bills at the money limit are more than an `Int64` holds, and the
+    /// report must answer that (422), not stop the server.
+    static func summarise(_ rows: [Row], parties: [UUID: LedgerRow], receivable: Bool, asOf: CalendarDate) throws -> OutstandingDTO {
         let direction: Int64 = receivable ? 1 : -1
         var byParty: [UUID: [OutstandingDTO.Bill]] = [:]
         var partyTotals: [UUID: Int64] = [:]
@@ -116,7 +118,7 @@ enum Outstanding {
         var total: Int64 = 0
         var totalBuckets: [String: Int64] = [:], totalSchedule: [String: Int64] = [:]
         for r in rows where r.pending != 0 && parties[r.ledger_id] != nil {
-            let pending = r.pending * direction
+            let pending = try Checked.multiply(r.pending, direction)
             let date = r.date.flatMap(CalendarDate.init)
             let due = r.due_date.flatMap(CalendarDate.init)
             let age = date.map { asOf - $0 }
@@ -126,11 +128,11 @@ enum Outstanding {
             byParty[r.ledger_id, default: []].append(.init(
                 reference: r.reference, date: r.date, dueDate: r.due_date, pending: Money(paise: pending).description,
                 ageDays: age, overdueDays: overdue, bucket: b, scheduleIIIBucket: s))
-            partyTotals[r.ledger_id, default: 0] += pending
-            partyBuckets[r.ledger_id, default: [:]][b, default: 0] += pending
-            total += pending
-            totalBuckets[b, default: 0] += pending
-            totalSchedule[s, default: 0] += pending
+            partyTotals[r.ledger_id] = try Checked.add(partyTotals[r.ledger_id, default: 0], pending)
+            partyBuckets[r.ledger_id, default: [:]][b] = try Checked.add(partyBuckets[r.ledger_id]?[b] ?? 0, pending)
+            total = try Checked.add(total, pending)
+            totalBuckets[b] = try Checked.add(totalBuckets[b, default: 0], pending)
+            totalSchedule[s] = try Checked.add(totalSchedule[s, default: 0], pending)
         }
         func strings(_ d: [String: Int64], _ keys: [String]) -> [String: String] {
             Dictionary(uniqueKeysWithValues: keys.map { ($0, Money(paise: d[$0] ?? 0).description) })
