@@ -80,7 +80,7 @@ enum Bills {
             // Each allocation is within the money limit; thousands of them are not, and must not wrap (or trap).
             guard let sum = try? Checked.add(total, money.paise) else {
                 errors.append(.init(field: field + ".bills", message: "add up to more than the limit of \(Money.limitText)"))
-                break
+                return []
             }
             total = sum
             var a = PlannedAllocation(ledgerID: ledger.id, line: line, type: input.type, reference: input.reference, signedAmount: sign * money.paise)

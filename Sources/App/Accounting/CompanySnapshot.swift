@@ -117,7 +117,4 @@ final class CompanySnapshots: Sendable {
         return try await db.pointReads.sql().raw("SELECT version FROM snapshot_versions WHERE company_id = \(bind: company)")
             .first(decoding: Row.self)?.version
     }
-
-    /// Snapshots kept now (for tests).
-    var count: Int { kept.withLockedValue { $0.count } }
 }

@@ -18,8 +18,8 @@ enum GSTDayTotals {
     static let grouping = "i.company_id, i.registration_id, i.date, i.direction, i.kind, i.party_registration, i.supplier_state, "
         + "i.place_of_supply, i.supply_type, i.reverse_charge, l.treatment, l.rate_milli"
 
-    /// Invoice lines summed into totals rows, multiplied by `sign` (the migration and the verifier; posting sums in
-    /// Swift what it has just computed); the caller adds WHERE and GROUP BY.
+    /// Invoice lines summed into totals rows, multiplied by `sign` (the verifier; posting sums in Swift what it has
+    /// just computed); the caller adds WHERE and GROUP BY.
     static func select(sign: Int) -> String {
         """
         SELECT \(grouping), CAST(\(sign) * SUM(l.taxable_paise) AS BIGINT), CAST(\(sign) * SUM(l.cgst_paise) AS BIGINT),

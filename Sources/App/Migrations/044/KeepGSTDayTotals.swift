@@ -25,13 +25,24 @@ struct KeepGSTDayTotals: AsyncMigration {
             .field("igst_paise", .int64, .required)
             .field("cess_paise", .int64, .required)
             .create()
+        // Written out here rather than taken from `GSTDayTotals`: a migration stays what it was when it first ran.
         let sql = database.sql()
-        try await sql.raw("CREATE UNIQUE INDEX gst_day_totals_key ON gst_day_totals (\(unsafeRaw: GSTDayTotals.key.joined(separator: ", ")))").run()
         try await sql.raw("""
-            INSERT INTO gst_day_totals (\(unsafeRaw: GSTDayTotals.columns))
-            \(unsafeRaw: GSTDayTotals.select(sign: 1))
+            CREATE UNIQUE INDEX gst_day_totals_key ON gst_day_totals (company_id, registration_id, date, direction, kind,
+                party_registration, supplier_state, place_of_supply, supply_type, reverse_charge, treatment, rate_milli)
+            """).run()
+        try await sql.raw("""
+            INSERT INTO gst_day_totals (company_id, registration_id, date, direction, kind, party_registration, supplier_state,
+                place_of_supply, supply_type, reverse_charge, treatment, rate_milli,
+                taxable_paise, cgst_paise, sgst_paise, igst_paise, cess_paise)
+            SELECT i.company_id, i.registration_id, i.date, i.direction, i.kind, i.party_registration, i.supplier_state,
+                i.place_of_supply, i.supply_type, i.reverse_charge, l.treatment, l.rate_milli,
+                CAST(SUM(l.taxable_paise) AS BIGINT), CAST(SUM(l.cgst_paise) AS BIGINT), CAST(SUM(l.sgst_paise) AS BIGINT),
+                CAST(SUM(l.igst_paise) AS BIGINT), CAST(SUM(l.cess_paise + l.cess_non_advol_paise) AS BIGINT)
+            FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id JOIN vouchers v ON v.id = i.voucher_id
             WHERE i.registration_id IS NOT NULL AND v.status = 'active'
-            GROUP BY \(unsafeRaw: GSTDayTotals.grouping)
+            GROUP BY i.company_id, i.registration_id, i.date, i.direction, i.kind, i.party_registration, i.supplier_state,
+                i.place_of_supply, i.supply_type, i.reverse_charge, l.treatment, l.rate_milli
             """).run()
     }
 
