@@ -3,8 +3,9 @@ import Ledger
 
 /// A rupee figure in a return: exact paise in memory, a JSON number with up to two decimals on the wire.
 ///
-/// The portal wants numbers, not strings. Writing them through `Double` is exact here: every paise count below
-/// 2^53 divided by 100 prints (shortest round-trip form) as its own two-decimal text. `Decimal` gave the same text
+/// The portal wants numbers, not strings. Writing them through `Double` is exact here: every paise count of at most
+/// 15 digits (the money limit is 10^15 paise) divided by 100 prints (shortest round-trip form) as its own two-decimal
+/// text; beyond that a `Double` no longer tells neighbouring paise apart. `Decimal` gave the same text
 /// at several times the cost, which a month of 100,000 invoices noticed.
 public struct Amount: Codable, Sendable, Hashable, Comparable, ExpressibleByIntegerLiteral, CustomStringConvertible {
     public var paise: Int64

@@ -290,17 +290,12 @@ enum GSTReturns {
         })
     }
 
-    /// The portal's JSON as the body itself (no wrapper), offered as a download.
-    static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }
-
+    /// The portal's JSON as the body itself (no wrapper), offered as a download: sorted keys, written by
+    /// `SortedJSON` without `JSONEncoder`'s intermediate tree (a busy month's GSTR-1 is 26 MB).
     static func portalJSON<T: Encodable>(_ value: T, filename: String) throws -> Response {
         var headers = HTTPHeaders()
         headers.contentType = .json
         headers.add(name: .contentDisposition, value: "inline; filename=\"\(filename)\"")
-        return Response(status: .ok, headers: headers, body: .init(data: try encoder.encode(value)))
+        return Response(status: .ok, headers: headers, body: .init(buffer: ByteBuffer(bytes: try SortedJSON.encode(value))))
     }
 }

@@ -27,7 +27,13 @@ enum BulkRows {
         let sql = db.sql()
         // A failure inside the row callback is remembered and rethrown once the statement has finished.
         let failure = NIOLockedValueBox<(any Error)?>(nil as (any Error)?)
-        if let sqlite = db as? any SQLiteDatabase {
+        if let engine = db as? EngineDatabase {
+            // Our own SQLite connections: values straight from the stepped row, with no `Decodable` per value.
+            try await engine.run(query) { row in
+                guard failure.withLockedValue({ $0 == nil }) else { return }
+                do { try onRow(SQLiteValues(row: row)) } catch { failure.withLockedValue { $0 = error } }
+            }
+        } else if let sqlite = db as? any SQLiteDatabase {
             var serializer = SQLSerializer(database: sql)
             query.serialize(to: &serializer)
             let binds = try serializer.binds.map { try SQLiteDataEncoder().encode($0) }
@@ -59,8 +65,11 @@ enum BulkRows {
         var description: String { "column '\(column)' is missing or of another type" }
     }
 
-    private struct SQLiteValues: Row {
-        let row: SQLiteRow
+    /// A row whose values are SQLite's own: SQLiteNIO's, or our engine's.
+    protocol SQLiteColumns { func column(_ name: String) -> SQLiteData? }
+
+    private struct SQLiteValues<Source: SQLiteColumns>: Row {
+        let row: Source
         func int(_ column: String) throws -> Int64 {
             guard case .integer(let v)? = row.column(column) else { throw Missing(column: column) }
             return Int64(v)
@@ -102,3 +111,6 @@ enum BulkRows {
         func bool(_ column: String) throws -> Bool { try row.decode(column: column, as: Bool.self) }
     }
 }
+
+extension SQLiteRow: BulkRows.SQLiteColumns {}
+extension EngineRow: BulkRows.SQLiteColumns {}

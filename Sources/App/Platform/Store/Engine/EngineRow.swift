@@ -23,9 +23,12 @@ struct EngineRow: SQLRow, DatabaseOutput {
 
     private static let decoder = SQLiteDataDecoder()
 
-    private func value(_ column: String) -> SQLiteData? {
+    /// The value of `column`, as SQLite gave it.
+    func column(_ column: String) -> SQLiteData? {
         columns.positions[column].map { values[$0] }
     }
+
+    private func value(_ column: String) -> SQLiteData? { self.column(column) }
 
     // SQLRow
 
