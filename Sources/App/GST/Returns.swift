@@ -44,53 +44,46 @@ enum GSTReturns {
     }
 
     /// The registration's invoices and notes dated in the period, as the returns see them. A busy month is
-    /// 100,000 invoices and half a million lines, so both are streamed with only the columns the returns use.
+    /// 100,000 invoices and half a million lines: one query reads them in the returns' order, each invoice's columns
+    /// repeated on its lines but read only on its first (the party name and voucher status are primary-key lookups;
+    /// SQLite sorts only within a day, which the (company, date) index already gives).
     static func documents(company: UUID, registration: UUID, from: CalendarDate, to: CalendarDate, on db: any Database) async throws -> [GSTDocument] {
-        let scope: SQLQueryString = """
-            i.company_id = \(bind: company) AND i.registration_id = \(bind: registration)
-            AND i.date >= \(bind: from.description) AND i.date <= \(bind: to.description)
-            """
         let collected = DocumentCollector()
         try await BulkRows.stream("""
             SELECT i.id, i.kind, i.direction, i.number, i.fy_start, i.date, i.party_gstin, i.party_registration, i.supplier_state,
-                   i.place_of_supply, i.supply_type, i.reverse_charge, i.total_paise, v.status AS voucher_status, l.name AS party_name,
+                   i.place_of_supply, i.supply_type, i.reverse_charge, i.total_paise, v.status AS voucher_status, p.name AS party_name,
                    i.shipping_bill_number, i.shipping_bill_date, i.shipping_port, i.ship_to, i.dispatch_from, i.ecommerce_gstin, i.ecommerce_section, i.self_invoice_number,
                    o.number AS o_number, o.date AS o_date, o.party_registration AS o_registration, o.supplier_state AS o_supplier_state,
-                   o.place_of_supply AS o_place, o.supply_type AS o_supply_type, o.total_paise AS o_total
-            FROM invoices i JOIN vouchers v ON v.id = i.voucher_id JOIN ledgers l ON l.id = i.party_ledger_id
-            LEFT JOIN invoices o ON o.id = i.original_invoice_id
-            WHERE \(scope) ORDER BY i.date, i.number
-            """, on: db) { row in try collected.add(invoice: row) }
-        guard !collected.documents.isEmpty else { return [] }
-        try await BulkRows.stream("""
-            SELECT l.invoice_id, l.line_no, l.hsn, l.description, l.uqc, l.quantity_milli, l.treatment, l.rate_milli, l.cess_milli,
+                   o.place_of_supply AS o_place, o.supply_type AS o_supply_type, o.total_paise AS o_total,
+                   l.line_no, l.hsn, l.description, l.uqc, l.quantity_milli, l.treatment, l.rate_milli, l.cess_milli,
                    l.taxable_paise, l.cgst_paise, l.sgst_paise, l.igst_paise, l.cess_paise, l.utgst, l.price_paise, l.discount_paise,
                    l.cess_non_advol_paise, l.cess_per_unit_paise
-            FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE \(scope)
-            """, on: db) { row in try collected.add(line: row) }
-        return collected.sorted()
+            FROM invoices i JOIN vouchers v ON v.id = i.voucher_id JOIN ledgers p ON p.id = i.party_ledger_id
+            LEFT JOIN invoices o ON o.id = i.original_invoice_id
+            LEFT JOIN invoice_lines l ON l.invoice_id = i.id
+            WHERE i.company_id = \(bind: company) AND i.registration_id = \(bind: registration)
+              AND i.date >= \(bind: from.description) AND i.date <= \(bind: to.description)
+            ORDER BY i.date, i.number, i.id, l.line_no
+            """, on: db) { row in try collected.add(row) }
+        return collected.documents
     }
 
-    /// Builds documents from streamed rows. Rows arrive one at a time and the result is read only after the last
-    /// query has finished, so the unsynchronised state is never shared.
+    /// Builds documents from streamed rows, one row per line in document order. Rows arrive one at a time and the
+    /// result is read only after the query has finished, so the unsynchronised state is never shared.
     private final class DocumentCollector: @unchecked Sendable {
         var documents: [GSTDocument] = []
-        var index: [String: Int] = [:]
-        /// Line numbers as read. Lines are not ordered by the query (sorting half a million rows cost more than the
-        /// rest of the read), so a document whose lines arrived out of order is sorted at the end.
-        var lineNumbers: [[Int64]] = []
-        var unordered: Set<Int> = []
+        private var current: String?
 
-        func sorted() -> [GSTDocument] {
-            for i in unordered {
-                let order = lineNumbers[i].indices.sorted { lineNumbers[i][$0] < lineNumbers[i][$1] }
-                documents[i].lines = order.map { documents[i].lines[$0] }
+        func add(_ row: any BulkRows.Row) throws {
+            let id = try row.uuidText("id")
+            if id != current {
+                try add(invoice: row, id: id)
+                current = id
             }
-            return documents
+            if try row.optionalInt("line_no") != nil, !documents.isEmpty { try add(line: row) }
         }
 
-        func add(invoice row: any BulkRows.Row) throws {
-            let id = try row.uuidText("id")
+        private func add(invoice row: any BulkRows.Row, id: String) throws {
             let kind = InvoiceKind(rawValue: try row.string("kind")) ?? .sales
             let date = try row.string("date")
             var d = GSTDocument(
@@ -124,16 +117,11 @@ enum GSTReturns {
                     supplyType: SupplyType(rawValue: try row.string("o_supply_type")) ?? .regular, value: try row.int("o_total"), lines: [])
                 d.original = .init(number: number, date: oDate, wasB2CL: original.isB2CL)
             }
-            index[id] = documents.count
             documents.append(d)
-            lineNumbers.append([])
         }
 
-        func add(line row: any BulkRows.Row) throws {
-            guard let i = index[try row.uuidText("invoice_id")] else { return }
-            let lineNo = try row.int("line_no")
-            if let last = lineNumbers[i].last, last > lineNo { unordered.insert(i) }
-            lineNumbers[i].append(lineNo)
+        private func add(line row: any BulkRows.Row) throws {
+            let i = documents.count - 1
             let quantity = try row.int("quantity_milli")
             var tax = LineTax(treatment: Treatment(rawValue: try row.string("treatment")) ?? .intraState, taxable: try row.int("taxable_paise"),
                               rate: TaxRate(milli: try row.int("rate_milli")), cessRate: TaxRate(milli: try row.int("cess_milli")),

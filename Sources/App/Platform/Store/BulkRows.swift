@@ -3,6 +3,7 @@ import Foundation
 import FluentSQLiteDriver
 import NIOConcurrencyHelpers
 import SQLKit
+import VaporCSQLite
 
 /// Reading result sets too large for `Codable`: a month's GST returns read over half a million invoice lines, and
 /// decoding each through `Decodable` cost more than everything else put together. Rows are streamed to the
@@ -28,11 +29,8 @@ enum BulkRows {
         // A failure inside the row callback is remembered and rethrown once the statement has finished.
         let failure = NIOLockedValueBox<(any Error)?>(nil as (any Error)?)
         if let engine = db as? EngineDatabase {
-            // Our own SQLite connections: values straight from the stepped row, with no `Decodable` per value.
-            try await engine.run(query) { row in
-                guard failure.withLockedValue({ $0 == nil }) else { return }
-                do { try onRow(SQLiteValues(row: row)) } catch { failure.withLockedValue { $0 = error } }
-            }
+            // Our own SQLite connections: each value read in place from the stepped statement, only when asked for.
+            try await engine.stream(query) { row in try onRow(LiveValues(row: row)) }
         } else if let sqlite = db as? any SQLiteDatabase {
             var serializer = SQLSerializer(database: sql)
             query.serialize(to: &serializer)
@@ -65,11 +63,8 @@ enum BulkRows {
         var description: String { "column '\(column)' is missing or of another type" }
     }
 
-    /// A row whose values are SQLite's own: SQLiteNIO's, or our engine's.
-    protocol SQLiteColumns { func column(_ name: String) -> SQLiteData? }
-
-    private struct SQLiteValues<Source: SQLiteColumns>: Row {
-        let row: Source
+    private struct SQLiteValues: Row {
+        let row: SQLiteRow
         func int(_ column: String) throws -> Int64 {
             guard case .integer(let v)? = row.column(column) else { throw Missing(column: column) }
             return Int64(v)
@@ -99,6 +94,41 @@ enum BulkRows {
         func bool(_ column: String) throws -> Bool { try int(column) != 0 }
     }
 
+    private struct LiveValues: Row {
+        let row: SQLiteHandle.LiveRow
+
+        /// The column's position when it holds a value of SQLite type `type`; nil when it is NULL.
+        private func position(_ column: String, _ type: Int32) throws -> Int32? {
+            guard let i = row.position(of: column) else { throw Missing(column: column) }
+            let actual = row.type(at: i)
+            if actual == SQLITE_NULL { return nil }
+            guard actual == type else { throw Missing(column: column) }
+            return i
+        }
+
+        func int(_ column: String) throws -> Int64 {
+            guard let i = try position(column, SQLITE_INTEGER) else { throw Missing(column: column) }
+            return row.integer(at: i)
+        }
+        func optionalInt(_ column: String) throws -> Int64? { try position(column, SQLITE_INTEGER).map(row.integer(at:)) }
+        func string(_ column: String) throws -> String {
+            guard let i = try position(column, SQLITE_TEXT) else { throw Missing(column: column) }
+            return row.text(at: i)
+        }
+        func optionalString(_ column: String) throws -> String? { try position(column, SQLITE_TEXT).map(row.text(at:)) }
+        func uuid(_ column: String) throws -> UUID {
+            guard let v = UUID(uuidString: try string(column)) else { throw Missing(column: column) }
+            return v
+        }
+        func optionalUUID(_ column: String) throws -> UUID? {
+            guard let text = try optionalString(column) else { return nil }
+            guard let v = UUID(uuidString: text) else { throw Missing(column: column) }
+            return v
+        }
+        func uuidText(_ column: String) throws -> String { try string(column) }
+        func bool(_ column: String) throws -> Bool { try int(column) != 0 }
+    }
+
     private struct DecodedValues: Row {
         let row: any SQLRow
         func int(_ column: String) throws -> Int64 { try row.decode(column: column, as: Int64.self) }
@@ -111,6 +141,3 @@ enum BulkRows {
         func bool(_ column: String) throws -> Bool { try row.decode(column: column, as: Bool.self) }
     }
 }
-
-extension SQLiteRow: BulkRows.SQLiteColumns {}
-extension EngineRow: BulkRows.SQLiteColumns {}

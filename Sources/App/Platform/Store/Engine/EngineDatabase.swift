@@ -42,6 +42,16 @@ struct EngineDatabase: Database, SQLDatabase {
         }
     }
 
+    /// Runs `query` handing each row as a view of the statement, read in place during the call (bulk readers).
+    func stream(_ query: any SQLExpression, _ onRow: @escaping @Sendable (SQLiteHandle.LiveRow) throws -> Void) async throws {
+        let (sql, binds) = try serialize(query)
+        switch connection {
+        case .writer(let handle): try handle.stream(sql, binds, onRow)
+        case .inline(let readers): try readers.withHandle { try $0.stream(sql, binds, onRow) }
+        case .readers(let readers): try await readers.threads.runIfActive { try readers.withHandle { try $0.stream(sql, binds, onRow) } }
+        }
+    }
+
     /// The same, for Fluent's and SQLKit's future-based entry points.
     func runFuture(_ query: any SQLExpression, _ onRow: @escaping @Sendable (EngineRow) -> Void) -> EventLoopFuture<Void> {
         do {

@@ -23,12 +23,9 @@ struct EngineRow: SQLRow, DatabaseOutput {
 
     private static let decoder = SQLiteDataDecoder()
 
-    /// The value of `column`, as SQLite gave it.
-    func column(_ column: String) -> SQLiteData? {
+    private func value(_ column: String) -> SQLiteData? {
         columns.positions[column].map { values[$0] }
     }
-
-    private func value(_ column: String) -> SQLiteData? { self.column(column) }
 
     // SQLRow
 

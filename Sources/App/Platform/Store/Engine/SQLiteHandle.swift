@@ -44,7 +44,9 @@ final class SQLiteHandle: @unchecked Sendable {
     init(path: String, pragmas: [String] = []) throws {
         _ = Self.initialised
         var handle: OpaquePointer?
-        let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
+        // No mutex of SQLite's own: a handle is only ever used by one thread at a time (see above), and its mutex was taken
+        // and released on every column read.
+        let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
         let rc = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
         guard rc == SQLITE_OK, let handle else {
             let message = handle.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "cannot open"
@@ -72,6 +74,17 @@ final class SQLiteHandle: @unchecked Sendable {
 
     /// Runs one statement with its bound values, handing each result row to `onRow` as it is stepped.
     func run(_ sql: String, _ binds: [SQLiteData], _ onRow: (EngineRow) throws -> Void = { _ in }) throws {
+        var columns: EngineRow.Columns?
+        try stream(sql, binds) { row in
+            let names = columns ?? EngineRow.Columns(names: row.names)
+            columns = names
+            try onRow(EngineRow(columns: names, values: (0..<row.count).map(row.value(at:))))
+        }
+    }
+
+    /// Runs one statement and hands each row to `onRow` as a view of the statement itself, read in place: nothing
+    /// is copied out but the columns the reader asks for. The view is valid only during the call.
+    func stream(_ sql: String, _ binds: [SQLiteData], _ onRow: (LiveRow) throws -> Void) throws {
         let started = SQLProfile.enabled ? DispatchTime.now().uptimeNanoseconds : 0
         let statement = try prepared(sql)
         defer {
@@ -82,20 +95,70 @@ final class SQLiteHandle: @unchecked Sendable {
         for (i, value) in binds.enumerated() {
             try check(bind(value, at: Int32(i + 1), in: statement))
         }
-        var columns: EngineRow.Columns?
+        var lookup: LiveRow.Lookup?
         while true {
             let rc = sqlite_nio_sqlite3_step(statement)
             if rc == SQLITE_DONE { return }
             guard rc == SQLITE_ROW else { throw error(rc) }
-            let count = sqlite_nio_sqlite3_column_count(statement)
-            let names = columns ?? EngineRow.Columns(names: (0..<count).map { i in
-                sqlite_nio_sqlite3_column_name(statement, i).map { String(cString: $0) } ?? ""
-            })
-            columns = names
-            var values: [SQLiteData] = []
-            values.reserveCapacity(Int(count))
-            for i in 0..<count { values.append(value(at: i, of: statement)) }
-            try onRow(EngineRow(columns: names, values: values))
+            let names = lookup ?? LiveRow.Lookup(statement: statement)
+            lookup = names
+            try onRow(LiveRow(statement: statement, lookup: names))
+        }
+    }
+
+    /// The current row of a statement being stepped.
+    struct LiveRow {
+        let statement: OpaquePointer
+        let lookup: Lookup
+
+        /// Column names and where they are. Readers mostly ask for columns in the order the query lists them, so
+        /// the column after the last one asked for is tried before the dictionary (no hashing for most reads).
+        final class Lookup {
+            let names: [String]
+            let positions: [String: Int32]
+            var next: Int32 = 0
+
+            init(statement: OpaquePointer) {
+                names = (0..<sqlite_nio_sqlite3_column_count(statement)).map { i in
+                    sqlite_nio_sqlite3_column_name(statement, i).map { String(cString: $0) } ?? ""
+                }
+                positions = Dictionary(names.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+            }
+
+            func position(of name: String) -> Int32? {
+                let guess = Int(next)
+                let found: Int32? = guess < names.count && names[guess] == name ? Int32(guess) : positions[name]
+                if let found { next = found + 1 }
+                return found
+            }
+        }
+
+        var names: [String] { lookup.names }
+        var count: Int32 { Int32(lookup.names.count) }
+        func position(of column: String) -> Int32? { lookup.position(of: column) }
+        func type(at i: Int32) -> Int32 { sqlite_nio_sqlite3_column_type(statement, i) }
+        func integer(at i: Int32) -> Int64 { sqlite_nio_sqlite3_column_int64(statement, i) }
+
+        func text(at i: Int32) -> String {
+            guard let text = sqlite_nio_sqlite3_column_text(statement, i) else { return "" }
+            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, i))
+            return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+        }
+
+        func value(at i: Int32) -> SQLiteData {
+            switch type(at: i) {
+            case SQLITE_INTEGER: return .integer(Int(integer(at: i)))
+            case SQLITE_FLOAT: return .float(sqlite_nio_sqlite3_column_double(statement, i))
+            case SQLITE_TEXT: return .text(text(at: i))
+            case SQLITE_BLOB:
+                let count = Int(sqlite_nio_sqlite3_column_bytes(statement, i))
+                var buffer = ByteBufferAllocator().buffer(capacity: count)
+                if let bytes = sqlite_nio_sqlite3_column_blob(statement, i) {
+                    buffer.writeBytes(UnsafeRawBufferPointer(start: bytes, count: count))
+                }
+                return .blob(buffer)
+            default: return .null
+            }
         }
     }
 
@@ -122,25 +185,6 @@ final class SQLiteHandle: @unchecked Sendable {
                 sqlite_nio_sqlite3_bind_blob64(statement, i, $0.baseAddress, UInt64($0.count), Self.transient)
             }
         case .null: sqlite_nio_sqlite3_bind_null(statement, i)
-        }
-    }
-
-    private func value(at i: Int32, of statement: OpaquePointer) -> SQLiteData {
-        switch sqlite_nio_sqlite3_column_type(statement, i) {
-        case SQLITE_INTEGER: return .integer(Int(sqlite_nio_sqlite3_column_int64(statement, i)))
-        case SQLITE_FLOAT: return .float(sqlite_nio_sqlite3_column_double(statement, i))
-        case SQLITE_TEXT:
-            guard let text = sqlite_nio_sqlite3_column_text(statement, i) else { return .text("") }
-            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, i))
-            return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
-        case SQLITE_BLOB:
-            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, i))
-            var buffer = ByteBufferAllocator().buffer(capacity: count)
-            if let bytes = sqlite_nio_sqlite3_column_blob(statement, i) {
-                buffer.writeBytes(UnsafeRawBufferPointer(start: bytes, count: count))
-            }
-            return .blob(buffer)
-        default: return .null
         }
     }
 
