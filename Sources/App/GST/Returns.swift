@@ -45,8 +45,9 @@ enum GSTReturns {
 
     /// The registration's invoices and notes dated in the period, as the returns see them. A busy month is
     /// 100,000 invoices and half a million lines: one query reads them in the returns' order, each invoice's columns
-    /// repeated on its lines but read only on its first (the party name and voucher status are primary-key lookups;
-    /// SQLite sorts only within a day, which the (company, date) index already gives).
+    /// repeated on its lines but read only on its first. The invoices come in the order of their index (migration
+    /// 046) and each invoice's lines in the order of theirs, so nothing is sorted; the party name and voucher status
+    /// are primary-key lookups.
     static func documents(company: UUID, registration: UUID, from: CalendarDate, to: CalendarDate, on db: any Database) async throws -> [GSTDocument] {
         let collected = DocumentCollector()
         try await BulkRows.stream("""
@@ -63,24 +64,43 @@ enum GSTReturns {
             LEFT JOIN invoice_lines l ON l.invoice_id = i.id
             WHERE i.company_id = \(bind: company) AND i.registration_id = \(bind: registration)
               AND i.date >= \(bind: from.description) AND i.date <= \(bind: to.description)
-            ORDER BY i.date, i.number, i.id, l.line_no
+            ORDER BY i.date, i.number, i.id
             """, on: db) { row in try collected.add(row) }
-        return collected.documents
+        return collected.finished()
     }
 
     /// Builds documents from streamed rows, one row per line in document order. Rows arrive one at a time and the
     /// result is read only after the query has finished, so the unsynchronised state is never shared.
     private final class DocumentCollector: @unchecked Sendable {
-        var documents: [GSTDocument] = []
+        private var documents: [GSTDocument] = []
         private var current: String?
+        /// The current document's line numbers as read: the query does not order lines (its index does, whatever
+        /// plan SQLite or PostgreSQL picks is checked here), so a document whose lines came out of order is sorted.
+        private var lineNumbers: [Int64] = []
 
         func add(_ row: any BulkRows.Row) throws {
             let id = try row.uuidText("id")
             if id != current {
+                finishDocument()
                 try add(invoice: row, id: id)
                 current = id
             }
-            if try row.optionalInt("line_no") != nil, !documents.isEmpty { try add(line: row) }
+            if let lineNo = try row.optionalInt("line_no") {
+                lineNumbers.append(lineNo)
+                try add(line: row)
+            }
+        }
+
+        func finished() -> [GSTDocument] {
+            finishDocument()
+            return documents
+        }
+
+        private func finishDocument() {
+            defer { lineNumbers = [] }
+            guard let last = documents.indices.last, zip(lineNumbers, lineNumbers.dropFirst()).contains(where: { $0 > $1 }) else { return }
+            let order = lineNumbers.indices.sorted { lineNumbers[$0] < lineNumbers[$1] }
+            documents[last].lines = order.map { documents[last].lines[$0] }
         }
 
         private func add(invoice row: any BulkRows.Row, id: String) throws {

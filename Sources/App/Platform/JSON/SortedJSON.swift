@@ -150,36 +150,46 @@ enum SortedJSON {
         /// as `Amount` encodes them.
         func amount(_ a: Amount, path: [any CodingKey], key: (any CodingKey)?) throws {
             guard a.paise.magnitude < 1_000_000_000_000_000 else { return try number(Double(a.paise) / 100, path: path, key: key) }
-            if a.paise < 0 && a.paise > -100 { out.append(UInt8(ascii: "-")) }  // -0.5 has no rupees to carry the sign
-            integer(a.paise / 100)
-            let rest = a.paise.magnitude % 100
-            guard rest != 0 else { return }
-            out.append(UInt8(ascii: "."))
-            out.append(UInt8(ascii: "0") + UInt8(rest / 10))
-            if rest % 10 != 0 { out.append(UInt8(ascii: "0") + UInt8(rest % 10)) }
+            SortedJSON.rupees(a.paise, into: &out)
         }
 
-        func string(_ s: String) {
-            out.append(UInt8(ascii: "\""))
-            for byte in s.utf8 {
-                switch byte {
-                case UInt8(ascii: "\""): raw("\\\"")
-                case UInt8(ascii: "\\"): raw("\\\\")
-                case UInt8(ascii: "/"): raw("\\/")
-                case 0x08: raw("\\b")
-                case 0x0C: raw("\\f")
-                case 0x0A: raw("\\n")
-                case 0x0D: raw("\\r")
-                case 0x09: raw("\\t")
-                case 0..<0x20:
-                    raw("\\u00")
-                    out.append(SortedJSON.hex[Int(byte >> 4)])
-                    out.append(SortedJSON.hex[Int(byte & 0xF)])
-                default: out.append(byte)
-                }
+        /// One access to the buffer per string (each access to a class's property is checked for exclusivity at
+        /// run time, and this runs for every byte of the document).
+        func string(_ s: String) { SortedJSON.escape(s, into: &out) }
+    }
+
+    static func escape(_ s: String, into out: inout [UInt8]) {
+        func raw(_ text: StaticString) { text.withUTF8Buffer { out.append(contentsOf: $0) } }
+        out.append(UInt8(ascii: "\""))
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case UInt8(ascii: "/"): raw("\\/")
+            case 0x08: raw("\\b")
+            case 0x0C: raw("\\f")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            case 0..<0x20:
+                raw("\\u00")
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+            default: out.append(byte)
             }
-            out.append(UInt8(ascii: "\""))
         }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// `paise` (fewer than 16 digits) as the shortest decimal rupees: 12340 → 123.4, -5 → -0.05, 100 → 1.
+    static func rupees(_ paise: Int64, into out: inout [UInt8]) {
+        if paise < 0 { out.append(UInt8(ascii: "-")) }
+        out.append(contentsOf: String(paise.magnitude / 100).utf8)
+        let rest = paise.magnitude % 100
+        guard rest != 0 else { return }
+        out.append(UInt8(ascii: "."))
+        out.append(UInt8(ascii: "0") + UInt8(rest / 10))
+        if rest % 10 != 0 { out.append(UInt8(ascii: "0") + UInt8(rest % 10)) }
     }
 
     fileprivate static let hex = Array("0123456789abcdef".utf8)
