@@ -87,6 +87,7 @@ func configure(_ app: Application, config: AppConfig? = nil) async throws {
     app.migrations.add(KeepGSTDayTotals(), to: schemaID)
     app.migrations.add(IndexBillReferences(), to: schemaID)
     app.migrations.add(IndexReturnsOrder(), to: schemaID)
+    app.migrations.add(SnapshotItemsAndRegistrations(), to: schemaID)
 
     app.passwords.use(.bcrypt(cost: config.passwordCost))
     app.startPasswordPool()

@@ -71,6 +71,51 @@ func withSecondInstance(of app: Application, _ body: (Application) async throws 
 
     /// A change made with SQL outside the application (a restore, an operator's fix, another program) changes the
     /// version too: the trigger is in the database, not in our code.
+    @Test func another_instances_item_changes_and_new_registration_are_seen_by_invoices() async throws {
+        try await withApp { a in
+            let g = try await GSTFixture.make(a)
+            try await withSecondInstance(of: a) { b in
+                let onB = TestClient(app: b)
+                func invoiceOnB(_ item: String, date: String = "2026-08-05", extra: [String: JSONValue] = [:]) async throws -> TestResponse {
+                    var body: [String: JSONValue] = ["kind": "sales", "party": "Pune Retail", "date": .string(date),
+                                                     "lines": [GSTFixture.line(item, "2", "100.00")]]
+                    for (k, v) in extra { body[k] = v }
+                    return try await onB.send(.POST, "\(g.f.base)/invoices", token: g.f.owner.accessToken, json: .object(body))
+                }
+                // B invoices first, so it holds the snapshot with the items, their rates and the registrations.
+                let first = try await invoiceOnB("Cotton T-shirt", date: "2026-10-05")
+                #expect(first.status == .created && first.json["lines"]?[0]?["gstRate"]?.stringValue == "5", "\(first.text)")
+
+                // A gives the item a new rate from October: B's next October invoice charges it.
+                let rated = try await g.f.client.send(.PATCH, "\(g.f.base)/items/Cotton%20T-shirt", token: g.f.owner.accessToken,
+                                                      json: ["gstRate": "12", "rateFrom": "2026-10-01"])
+                #expect(rated.status == .ok, "\(rated.text)")
+                let october = try await invoiceOnB("Cotton T-shirt", date: "2026-10-06")
+                #expect(october.json["lines"]?[0]?["gstRate"]?.stringValue == "12", "\(october.text)")
+
+                // A renames an item: B invoices it by the new name and refuses the old one.
+                #expect(try await g.f.client.send(.PATCH, "\(g.f.base)/items/USB%20Keyboard", token: g.f.owner.accessToken,
+                                                  json: ["name": "Wired Keyboard"]).status == .ok)
+                #expect(try await invoiceOnB("Wired Keyboard").status == .created)
+                let old = try await invoiceOnB("USB Keyboard")
+                #expect(old.status == .unprocessableEntity && old.errorFields.contains("lines[0].item"), "\(old.text)")
+
+                // A adds an item and a registration in Karnataka: B invoices the one under the other.
+                #expect(try await g.f.post("items", ["name": "Mouse Pad", "hsn": "392690", "unit": "NOS", "gstRate": "18",
+                                                     "openingStock": [["quantity": "10", "rate": "50.00"]]]).status == .created)
+                #expect(try await g.f.post("gst/registrations", ["gstin": "29AABCR1718E1ZL"]).status == .created)
+                let karnataka = try await invoiceOnB("Mouse Pad", extra: ["registration": "29AABCR1718E1ZL"])
+                #expect(karnataka.status == .created, "\(karnataka.text)")
+
+                // A change made with bare SQL is seen too: the item's HSN on B's next invoice.
+                try await a.db.sql().raw("UPDATE items SET hsn = '392691' WHERE name = 'Mouse Pad'").run()
+                // (Two registrations now, so the invoice names its own: B saw the second one arrive.)
+                let bare = try await invoiceOnB("Mouse Pad", extra: ["registration": "27AAPFU0939F1ZV"])
+                #expect(bare.json["lines"]?[0]?["hsn"]?.stringValue == "392691", "\(bare.text)")
+            }
+        }
+    }
+
     @Test func a_change_no_part_of_the_application_made_is_seen() async throws {
         try await withApp { app in
             let f = try await BooksFixture.make(app)

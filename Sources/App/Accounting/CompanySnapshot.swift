@@ -5,7 +5,8 @@ import NIOConcurrencyHelpers
 import SQLKit
 
 /// What posting and the reports read about a company on nearly every call and what changes rarely: the company's
-/// dates, its current lock, groups, ledgers (by id and by every name they answer to), and voucher types.
+/// dates, its current lock, groups, ledgers (by id and by every name they answer to), voucher types, items with their
+/// rate histories, and GST registrations.
 ///
 /// A snapshot is exactly the company's state at one `version` (migration 043): the database changes the version in
 /// the same transaction as any write to those tables, so a snapshot is used only while the version a request reads
@@ -25,6 +26,11 @@ struct CompanySnapshot: Sendable {
     let ledgers: [UUID: LedgerRow]
     let ledgersByKey: [String: LedgerRow]
     let typesByKey: [String: VoucherTypeRow]
+    let items: [UUID: ItemRow]
+    let itemsByKey: [String: ItemRow]
+    let itemRates: [UUID: [ItemRateRow]]
+    /// Active ones, in GSTIN order, as `Registrations.all` answers.
+    let registrations: [RegistrationRow]
 
     func ledger(_ reference: String) -> LedgerRow? {
         UUID(uuidString: reference).flatMap { ledgers[$0] } ?? ledgersByKey[Chart.nameKey(reference)]
@@ -52,11 +58,16 @@ struct CompanySnapshot: Sendable {
             if name.kind == "group", let g = groups[name.entity_id] { groupsByKey[name.name_key] = g }
         }
         let types = try await sql.raw("SELECT * FROM voucher_types WHERE company_id = \(bind: company)").all(decoding: VoucherTypeRow.self)
+        let items = try await sql.raw("SELECT * FROM items WHERE company_id = \(bind: company)").all(decoding: ItemRow.self)
         return CompanySnapshot(
             version: version, booksBeginning: try CalendarDate(stored: row.booksBeginning),
             fyMonth: CalendarDate(row.financialYearStart)?.month ?? 4, lock: try await PeriodLocks.current(company: company, on: db),
             groupList: groupList, groups: groups, groupsByKey: groupsByKey, ledgerList: ledgerList, ledgers: ledgers,
-            ledgersByKey: ledgersByKey, typesByKey: Dictionary(types.map { ($0.name_key, $0) }, uniquingKeysWith: { a, _ in a }))
+            ledgersByKey: ledgersByKey, typesByKey: Dictionary(types.map { ($0.name_key, $0) }, uniquingKeysWith: { a, _ in a }),
+            items: Dictionary(items.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }),
+            itemsByKey: Dictionary(items.map { ($0.name_key, $0) }, uniquingKeysWith: { a, _ in a }),
+            itemRates: try await Items.storedRates(company: company, on: db),
+            registrations: try await Registrations.stored(company: company, on: db))
     }
 }
 

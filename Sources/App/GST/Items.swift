@@ -185,17 +185,20 @@ enum Items {
     }
 
     static func find(_ reference: String, company: UUID, on db: any Database) async throws -> ItemRow? {
-        let sql = db.sql()
-        if let id = UUID(uuidString: reference) {
-            return try await sql.raw("SELECT * FROM items WHERE company_id = \(bind: company) AND id = \(bind: id)").first(decoding: ItemRow.self)
-        }
-        return try await sql.raw("SELECT * FROM items WHERE company_id = \(bind: company) AND name_key = \(bind: Chart.nameKey(reference))")
-            .first(decoding: ItemRow.self)
+        try await findMany([reference], company: company, on: db)[reference]
     }
 
-    /// Items for many references (ids or names) in one query, keyed by the reference as given.
+    /// Items for many references (ids or names), keyed by the reference as given: from the company's snapshot when
+    /// it is current (which then knows every item there is), else in one query.
     static func findMany(_ references: [String], company: UUID, on db: any Database) async throws -> [String: ItemRow] {
         guard !references.isEmpty else { return [:] }
+        if let snapshot = try await CompanySnapshots.shared.current(company: company, on: db) {
+            var out: [String: ItemRow] = [:]
+            for reference in references {
+                out[reference] = UUID(uuidString: reference).flatMap { snapshot.items[$0] } ?? snapshot.itemsByKey[Chart.nameKey(reference)]
+            }
+            return out
+        }
         let ids = references.compactMap(UUID.init(uuidString:))
         let keys = references.map(Chart.nameKey)
         let rows = try await db.sql().select().column("*").from("items").where("company_id", .equal, company)
@@ -204,13 +207,23 @@ enum Items {
         var out: [String: ItemRow] = [:]
         for reference in references {
             let id = UUID(uuidString: reference)
-            out[reference] = rows.first { $0.id == id || $0.name_key == Chart.nameKey(reference) }
+            out[reference] = rows.first { $0.id == id } ?? rows.first { $0.name_key == Chart.nameKey(reference) }
         }
         return out
     }
 
-    /// Every rate history of the company's items, or of the items named (an invoice reads only its own).
+    /// Every rate history of the company's items, or of the items named (an invoice reads only its own): from the
+    /// snapshot when it is current.
     static func rates(company: UUID, items: [UUID]? = nil, on db: any Database) async throws -> [UUID: [ItemRateRow]] {
+        if let snapshot = try await CompanySnapshots.shared.current(company: company, on: db) {
+            guard let items else { return snapshot.itemRates }
+            return Dictionary(Set(items).compactMap { id in snapshot.itemRates[id].map { (id, $0) } }, uniquingKeysWith: { a, _ in a })
+        }
+        return try await storedRates(company: company, items: items, on: db)
+    }
+
+    /// The rate histories as stored.
+    static func storedRates(company: UUID, items: [UUID]? = nil, on db: any Database) async throws -> [UUID: [ItemRateRow]] {
         let only: SQLQueryString = items.map { "AND item_id IN (\(binds: $0.isEmpty ? [UUID()] : Array(Set($0))))" } ?? ""
         let rows = try await db.sql().raw("SELECT * FROM item_rates WHERE company_id = \(bind: company) \(only)").all(decoding: ItemRateRow.self)
         return Dictionary(grouping: rows, by: \.item_id)

@@ -96,7 +96,13 @@ struct RegistrationDTO: APIResponseBody {
 /// A company's GST registrations, one per state as Tally allows. A company whose settings carry a GSTIN gets
 /// that registration on first need; a company with none is unregistered and issues bills of supply.
 enum Registrations {
+    /// The active registrations in GSTIN order: from the company's snapshot when it is current.
     static func all(company: UUID, on db: any Database) async throws -> [RegistrationRow] {
+        if let snapshot = try await CompanySnapshots.shared.current(company: company, on: db) { return snapshot.registrations }
+        return try await stored(company: company, on: db)
+    }
+
+    static func stored(company: UUID, on db: any Database) async throws -> [RegistrationRow] {
         try await db.sql().raw("SELECT * FROM gst_registrations WHERE company_id = \(bind: company) AND active = \(bind: true) ORDER BY gstin")
             .all(decoding: RegistrationRow.self)
     }
