@@ -45,6 +45,26 @@ import Testing
         }
     }
 
+    @Test func kept_totals_and_invoices_bind_what_their_codable_form_writes() throws {
+        let id = UUID(), other = UUID()
+        try check(VoucherPosting.DayTotalRow(company_id: id, ledger_id: other, date: "2026-05-01", debit_paise: Int64.max, credit_paise: -1))
+        try check(DayTotals.MonthTotalRow(company_id: id, ledger_id: other, month: "2026-05", debit_paise: 0, credit_paise: Int64.min))
+        try check(GSTDayTotals.Row(company_id: id, registration_id: other, date: "2026-05-01", direction: "outward", kind: "sales",
+                                   party_registration: "regular", supplier_state: "27", place_of_supply: "29", supply_type: "regular",
+                                   reverse_charge: true, treatment: "interState", rate_milli: 18_000, taxable_paise: 1, cgst_paise: 2,
+                                   sgst_paise: 3, igst_paise: 4, cess_paise: 5))
+        try check(Stock.BalanceChange(company_id: id, item_id: other, godown_id: id, batch_key: Stock.noBatch, quantity_milli: -7, last_date: "2026-05-01"))
+        for optional: String? in ["x", nil] {
+            try check(InvoiceRow(id: id, company_id: other, registration_id: optional.map { _ in other }, kind: "sales", direction: "outward",
+                                 number: "INV/1", fy_start: "2026-04-01", date: "2026-05-01", party_ledger_id: id, party_registration: "regular",
+                                 party_gstin: optional, supplier_state: "27", place_of_supply: "29", supply_type: "regular", reverse_charge: false,
+                                 original_invoice_id: optional.map { _ in id }, voucher_id: other, taxable_paise: 1, tax_paise: 2,
+                                 round_off_paise: -3, total_paise: 4, shipping_bill_number: optional, shipping_bill_date: optional,
+                                 shipping_port: optional, ship_to: optional, dispatch_from: optional, ecommerce_gstin: optional,
+                                 ecommerce_section: optional, self_invoice_number: optional))
+        }
+    }
+
     /// The statement text is built once per table and row count.
     @Test func statements_bind_every_value() {
         let text = BoundRows.statement("bills_test", ["a", "b"], rows: 3)

@@ -18,8 +18,10 @@ enum DayTotals {
         try await upsert(Array(byLedger.values), on: sql)
     }
 
-    struct MonthTotalRow: Codable, Sendable {
+    struct MonthTotalRow: Codable, BoundRow {
         var company_id: UUID; var ledger_id: UUID; var month: String; var debit_paise: Int64; var credit_paise: Int64
+        static let columns = ["company_id", "ledger_id", "month", "debit_paise", "credit_paise"]
+        var values: [BoundValue] { [.uuid(company_id), .uuid(ledger_id), .text(month), .int(debit_paise), .int(credit_paise)] }
     }
 
     /// Adds the rows to the stored day totals and to their months, 500 rows a statement, in a fixed order so
@@ -38,13 +40,9 @@ enum DayTotals {
         try await add(months.sorted { $0.key < $1.key }.map(\.value), into: "ledger_month_totals", key: "month", on: sql)
     }
 
-    private static func add<Row: Encodable & Sendable>(_ rows: [Row], into table: String, key: String, on sql: any SQLDatabase) async throws {
-        for start in stride(from: 0, to: rows.count, by: 500) {
-            try await sql.insert(into: table).models(Array(rows[start..<min(start + 500, rows.count)]))
-                .onConflict(with: ["ledger_id", key]) {
-                    $0.set("debit_paise", to: SQLRaw("\(table).debit_paise + excluded.debit_paise"))
-                        .set("credit_paise", to: SQLRaw("\(table).credit_paise + excluded.credit_paise"))
-                }.run()
-        }
+    private static func add<Row: BoundRow>(_ rows: [Row], into table: String, key: String, on sql: any SQLDatabase) async throws {
+        try await BoundRows.upsert(rows, into: table, conflict: ["ledger_id", key], update: [
+            ("debit_paise", "\(table).debit_paise + excluded.debit_paise"), ("credit_paise", "\(table).credit_paise + excluded.credit_paise"),
+        ], on: sql)
     }
 }

@@ -277,8 +277,10 @@ enum VoucherPosting {
         }
     }
 
-    struct DayTotalRow: Codable, Sendable {
+    struct DayTotalRow: Codable, BoundRow {
         var company_id: UUID; var ledger_id: UUID; var date: String; var debit_paise: Int64; var credit_paise: Int64
+        static let columns = ["company_id", "ledger_id", "date", "debit_paise", "credit_paise"]
+        var values: [BoundValue] { [.uuid(company_id), .uuid(ledger_id), .text(date), .int(debit_paise), .int(credit_paise)] }
     }
 
     static func allocationRows(_ p: Prepared, voucher: UUID, company: UUID) -> [AllocationRow] {

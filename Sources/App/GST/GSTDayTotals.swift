@@ -29,7 +29,7 @@ enum GSTDayTotals {
         """
     }
 
-    struct Row: Encodable, Sendable {
+    struct Row: Encodable, BoundRow {
         var company_id: UUID
         var registration_id: UUID
         var date: String
@@ -47,6 +47,13 @@ enum GSTDayTotals {
         var sgst_paise: Int64 = 0
         var igst_paise: Int64 = 0
         var cess_paise: Int64 = 0
+
+        static let columns = key + amounts
+        var values: [BoundValue] {
+            [.uuid(company_id), .uuid(registration_id), .text(date), .text(direction), .text(kind), .text(party_registration),
+             .text(supplier_state), .text(place_of_supply), .text(supply_type), .bool(reverse_charge), .text(treatment), .int(rate_milli),
+             .int(taxable_paise), .int(cgst_paise), .int(sgst_paise), .int(igst_paise), .int(cess_paise)]
+        }
     }
 
     /// Adds (`sign` 1) or takes off (`sign` -1) one invoice's lines, summed here by treatment and rate and upserted in
@@ -71,9 +78,8 @@ enum GSTDayTotals {
         }
         guard !rows.isEmpty else { return }
         let ordered = rows.values.sorted { ($0.treatment, $0.rate_milli) < ($1.treatment, $1.rate_milli) }
-        try await sql.insert(into: "gst_day_totals").models(ordered).onConflict(with: key) { update in
-            amounts.reduce(update) { $0.set($1, to: SQLRaw("gst_day_totals.\($1) + excluded.\($1)")) }
-        }.run()
+        try await BoundRows.upsert(ordered, into: "gst_day_totals", conflict: key,
+                                   update: amounts.map { ($0, "gst_day_totals.\($0) + excluded.\($0)") }, on: sql)
     }
 
     /// Takes a posted invoice off the totals (its voucher was cancelled).

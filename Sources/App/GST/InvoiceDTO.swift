@@ -210,7 +210,7 @@ struct InvoiceDTO: APIResponseBody {
     ]))
 }
 
-struct InvoiceRow: Codable, Sendable {
+struct InvoiceRow: Codable, BoundRow {
     var id: UUID
     var company_id: UUID
     var registration_id: UUID?
@@ -241,6 +241,19 @@ struct InvoiceRow: Codable, Sendable {
     var ecommerce_section: String? = nil
     /// Our own invoice for a reverse-charge purchase from an unregistered supplier (s.31(3)(f), migration 040).
     var self_invoice_number: String? = nil
+
+    static let columns = ["id", "company_id", "registration_id", "kind", "direction", "number", "fy_start", "date", "party_ledger_id",
+                          "party_registration", "party_gstin", "supplier_state", "place_of_supply", "supply_type", "reverse_charge",
+                          "original_invoice_id", "voucher_id", "taxable_paise", "tax_paise", "round_off_paise", "total_paise",
+                          "shipping_bill_number", "shipping_bill_date", "shipping_port", "ship_to", "dispatch_from", "ecommerce_gstin",
+                          "ecommerce_section", "self_invoice_number"]
+    var values: [BoundValue] {
+        [.uuid(id), .uuid(company_id), .init(registration_id), .text(kind), .text(direction), .text(number), .text(fy_start), .text(date),
+         .uuid(party_ledger_id), .text(party_registration), .init(party_gstin), .text(supplier_state), .text(place_of_supply),
+         .text(supply_type), .bool(reverse_charge), .init(original_invoice_id), .uuid(voucher_id), .int(taxable_paise), .int(tax_paise),
+         .int(round_off_paise), .int(total_paise), .init(shipping_bill_number), .init(shipping_bill_date), .init(shipping_port),
+         .init(ship_to), .init(dispatch_from), .init(ecommerce_gstin), .init(ecommerce_section), .init(self_invoice_number)]
+    }
 }
 
 struct InvoiceLineRow: Codable, BoundRow {

@@ -53,7 +53,7 @@ enum InvoicePosting {
         let notes = try await TradeDocuments.notesForInvoice(body, party: computed.invoice.party_ledger_id, company: company, on: db)
         let moves = try await InvoiceStock.moves(for: &computed, body: body, covered: notes.covered, company: company, on: db)
         let sql = db.sql()
-        try await sql.insert(into: "invoices").model(computed.invoice).run()
+        try await BoundRows.insert([computed.invoice], into: "invoices", on: sql)
         try await VoucherPosting.insert(computed.lines, into: "invoice_lines", on: sql)
         // Optional vouchers count nowhere until regularised, stock included.
         if prepared.status == "active" {

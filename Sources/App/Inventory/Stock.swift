@@ -111,8 +111,14 @@ enum Stock {
     }
 
     /// Adds movements to their places' running balances (negative quantities take them out again).
+    struct BalanceChange: Encodable, BoundRow {
+        var company_id: UUID; var item_id: UUID; var godown_id: UUID; var batch_key: UUID; var quantity_milli: Int64; var last_date: String
+        static let columns = ["company_id", "item_id", "godown_id", "batch_key", "quantity_milli", "last_date"]
+        var values: [BoundValue] { [.uuid(company_id), .uuid(item_id), .uuid(godown_id), .uuid(batch_key), .int(quantity_milli), .text(last_date)] }
+    }
+
     static func addToBalances(_ rows: [StockMovementRow], on sql: any SQLDatabase) async throws {
-        struct Change: Encodable { var company_id: UUID; var item_id: UUID; var godown_id: UUID; var batch_key: UUID; var quantity_milli: Int64; var last_date: String }
+        typealias Change = BalanceChange
         var changes: [Place: Change] = [:]
         for r in rows {
             let place = Place(item: r.item_id, godown: r.godown_id, batch: r.batch_id)
@@ -122,13 +128,10 @@ enum Stock {
             c.last_date = max(c.last_date, r.date)
             changes[place] = c
         }
-        let all = Array(changes.values)
-        for start in stride(from: 0, to: all.count, by: 500) {
-            try await sql.insert(into: "stock_balances").models(Array(all[start..<min(start + 500, all.count)])).onConflict(with: ["item_id", "godown_id", "batch_key"]) {
-                $0.set("quantity_milli", to: SQLRaw("stock_balances.quantity_milli + excluded.quantity_milli"))
-                  .set("last_date", to: SQLRaw("CASE WHEN excluded.last_date > stock_balances.last_date THEN excluded.last_date ELSE stock_balances.last_date END"))
-            }.run()
-        }
+        try await BoundRows.upsert(Array(changes.values), into: "stock_balances", conflict: ["item_id", "godown_id", "batch_key"], update: [
+            ("quantity_milli", "stock_balances.quantity_milli + excluded.quantity_milli"),
+            ("last_date", "CASE WHEN excluded.last_date > stock_balances.last_date THEN excluded.last_date ELSE stock_balances.last_date END"),
+        ], on: sql)
     }
 
     /// Records movements of one source (an invoice, a stock journal, an item's opening stock) and revalues every
