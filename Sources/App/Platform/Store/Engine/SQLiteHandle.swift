@@ -88,9 +88,13 @@ final class SQLiteHandle: @unchecked Sendable {
         let started = SQLProfile.enabled ? DispatchTime.now().uptimeNanoseconds : 0
         let statement = try prepared(sql)
         defer {
-            if SQLProfile.enabled { SQLProfile.record(sql, since: started) }
+            if SQLProfile.enabled {
+                SQLProfile.record(sql, since: started, reprepared: Int(sqlite_nio_sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_REPREPARE, 1)))
+            }
+            // Bindings are left as they are: every run binds every parameter again, and clearing them marks a statement
+            // expired whenever SQLite made a parameter's value part of its plan (`active = ?` bound to 0 or 1), so
+            // such statements were compiled again on every run.
             sqlite_nio_sqlite3_reset(statement)
-            sqlite_nio_sqlite3_clear_bindings(statement)
         }
         for (i, value) in binds.enumerated() {
             try check(bind(value, at: Int32(i + 1), in: statement))
