@@ -20,12 +20,15 @@ final class SQLiteWriter: Sendable {
     private let queue = WriteQueue()
     /// Transactions committed and the writes in them, since start (tests check that writes do share commits).
     let commits = NIOLockedValueBox((transactions: 0, writes: 0))
+    /// Checkpoints the log off the commit path.
+    let checkpointer: WALCheckpointer
 
     init(path: String) {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         loop = group.next()
         executor = LoopExecutor(loop: loop)
         self.path = path
+        checkpointer = WALCheckpointer(path: path)
     }
 
     /// Runs `body` on the writer connection, after every write that asked before it, and returns once its change
@@ -138,6 +141,7 @@ final class SQLiteWriter: Sendable {
         do {
             try handle.run("COMMIT", [])
             commits.withLockedValue { $0.transactions += 1; $0.writes += done.count }
+            checkpointer.poke()
             done.forEach { $0.finish(nil) }
         } catch {
             if handle.inTransaction { try? handle.run("ROLLBACK", []) }
@@ -151,7 +155,9 @@ final class SQLiteWriter: Sendable {
         try handle.withLockedValue { existing in
             if let existing { return existing }
             // WAL (stored in the file) and NORMAL: durable across application crashes in WAL mode, no fsync per commit.
-            let opened = try SQLiteHandle(path: path, pragmas: ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"])
+            // No checkpoint inside a commit: `WALCheckpointer` does it beside the writer.
+            let opened = try SQLiteHandle(path: path, pragmas: ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
+                                                               "PRAGMA wal_autocheckpoint = 0"])
             existing = opened
             return opened
         }
@@ -161,6 +167,7 @@ final class SQLiteWriter: Sendable {
         await queue.close()
         while await queue.busy { try? await Task.sleep(for: .milliseconds(5)) }
         handle.withLockedValue { $0?.close(); $0 = nil }
+        await checkpointer.shutdown()
         try? await group.shutdownGracefully()
     }
 }

@@ -25,6 +25,9 @@ final class Store: Sendable {
     /// SQLite: transactions committed and the writes they carried (nil on PostgreSQL).
     var groupCommits: (transactions: Int, writes: Int)? { writer?.commits.withLockedValue { $0 } }
 
+    /// SQLite: the background checkpoints of the log so far (nil on PostgreSQL).
+    var checkpoints: (runs: Int, log: Int, copied: Int)? { writer?.checkpointer.progress }
+
     func write<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T)
         async throws -> T
     {
