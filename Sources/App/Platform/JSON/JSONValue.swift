@@ -100,24 +100,7 @@ struct CanonicalJSON {
     }
 
     /// A string with only the escapes JSON requires; every other byte (UTF-8 included) is copied as it is.
-    mutating func write(_ s: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): raw("\\\"")
-            case UInt8(ascii: "\\"): raw("\\\\")
-            case UInt8(ascii: "\n"): raw("\\n")
-            case UInt8(ascii: "\r"): raw("\\r")
-            case UInt8(ascii: "\t"): raw("\\t")
-            case 0..<0x20:
-                raw("\\u00")
-                bytes.append(Self.hexDigits[Int(byte >> 4)])
-                bytes.append(Self.hexDigits[Int(byte & 0x0F)])
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
+    mutating func write(_ s: String) { JSONString.write(s, into: &bytes, escaping: .minimal) }
 
     /// A string that may be absent (`null`).
     mutating func write(_ s: String?) {
@@ -126,6 +109,41 @@ struct CanonicalJSON {
 
     /// Text written as it is: punctuation, keys known to need no escaping, numbers.
     mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+}
+
+/// JSON string literals, for the two writers that write bytes themselves.
+enum JSONString {
+    enum Escaping {
+        /// Only what JSON requires (`"`, `\\`, control characters), with `\n \r \t` short: the audit hash's form.
+        case minimal
+        /// What `JSONEncoder` writes: also `/` as `\/` and the `\b \f` short forms (`SortedJSON`).
+        case asJSONEncoder
+    }
+
+    /// `s` between quotes, escaped as `escaping` says; every other byte (UTF-8 included) is copied as it is.
+    static func write(_ s: String, into out: inout [UInt8], escaping: Escaping) {
+        func raw(_ text: StaticString) { text.withUTF8Buffer { out.append(contentsOf: $0) } }
+        let full = escaping == .asJSONEncoder
+        out.append(UInt8(ascii: "\""))
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case UInt8(ascii: "/") where full: raw("\\/")
+            case 0x08 where full: raw("\\b")
+            case 0x0C where full: raw("\\f")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            case 0..<0x20:
+                raw("\\u00")
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0x0F)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 }

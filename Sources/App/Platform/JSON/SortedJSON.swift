@@ -155,30 +155,7 @@ enum SortedJSON {
 
         /// One access to the buffer per string (each access to a class's property is checked for exclusivity at
         /// run time, and this runs for every byte of the document).
-        func string(_ s: String) { SortedJSON.escape(s, into: &out) }
-    }
-
-    static func escape(_ s: String, into out: inout [UInt8]) {
-        func raw(_ text: StaticString) { text.withUTF8Buffer { out.append(contentsOf: $0) } }
-        out.append(UInt8(ascii: "\""))
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): raw("\\\"")
-            case UInt8(ascii: "\\"): raw("\\\\")
-            case UInt8(ascii: "/"): raw("\\/")
-            case 0x08: raw("\\b")
-            case 0x0C: raw("\\f")
-            case 0x0A: raw("\\n")
-            case 0x0D: raw("\\r")
-            case 0x09: raw("\\t")
-            case 0..<0x20:
-                raw("\\u00")
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xF)])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
+        func string(_ s: String) { JSONString.write(s, into: &out, escaping: .asJSONEncoder) }
     }
 
     /// `paise` (fewer than 16 digits) as the shortest decimal rupees: 12340 → 123.4, -5 → -0.05, 100 → 1.
@@ -191,8 +168,6 @@ enum SortedJSON {
         out.append(UInt8(ascii: "0") + UInt8(rest / 10))
         if rest % 10 != 0 { out.append(UInt8(ascii: "0") + UInt8(rest % 10)) }
     }
-
-    fileprivate static let hex = Array("0123456789abcdef".utf8)
 
     /// The order `.sortedKeys` gives keys.
     static func before(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }

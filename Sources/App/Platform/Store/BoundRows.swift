@@ -50,43 +50,40 @@ enum BoundRows {
     static let rowsPerStatement = 500
 
     static func insert<Row: BoundRow>(_ rows: [Row], into table: String, on sql: any SQLDatabase) async throws {
-        for start in stride(from: 0, to: rows.count, by: rowsPerStatement) {
-            let slice = rows[start..<min(start + rowsPerStatement, rows.count)]
-            if let engine = sql as? EngineDatabase {
-                var binds: [SQLiteData] = []
-                binds.reserveCapacity(slice.count * Row.columns.count)
-                for row in slice { for value in row.values { binds.append(value.sqlite) } }
-                try await engine.run(sql: statement(table, Row.columns, rows: slice.count), binds: binds)
-            } else {
-                var insert = SQLInsert(table: SQLIdentifier(table))
-                insert.columns = Row.columns.map { SQLIdentifier($0) }
-                insert.values = slice.map { $0.values.map(\.expression) }
-                try await sql.execute(sql: insert) { _ in }
-            }
-        }
+        try await write(rows, into: table, onConflict: nil, on: sql)
     }
 
-    /// Inserts rows or, where a row with the same `conflict` columns exists, applies `update` to it (an SQL `SET`
-    /// list such as `n = t.n + excluded.n`): the kept totals' upserts, bound like the inserts.
+    /// Inserts rows or, where a row with the same `conflict` columns exists, applies `update` to it (column and SQL
+    /// value, such as `t.n + excluded.n`): the kept totals' upserts, bound like the inserts.
     static func upsert<Row: BoundRow>(_ rows: [Row], into table: String, conflict: [String], update: [(column: String, value: String)],
                                       on sql: any SQLDatabase) async throws {
+        try await write(rows, into: table, onConflict: (conflict, update), on: sql)
+    }
+
+    private static func write<Row: BoundRow>(_ rows: [Row], into table: String,
+                                             onConflict: (columns: [String], update: [(column: String, value: String)])?,
+                                             on sql: any SQLDatabase) async throws {
         for start in stride(from: 0, to: rows.count, by: rowsPerStatement) {
             let slice = rows[start..<min(start + rowsPerStatement, rows.count)]
             if let engine = sql as? EngineDatabase {
                 var binds: [SQLiteData] = []
                 binds.reserveCapacity(slice.count * Row.columns.count)
                 for row in slice { for value in row.values { binds.append(value.sqlite) } }
-                let text = statement(table, Row.columns, rows: slice.count)
-                    + " ON CONFLICT (" + conflict.map { "\"\($0)\"" }.joined(separator: ", ") + ") DO UPDATE SET "
-                    + update.map { "\"\($0.column)\" = \($0.value)" }.joined(separator: ", ")
+                var text = statement(table, Row.columns, rows: slice.count)
+                if let onConflict {
+                    text += " ON CONFLICT (" + onConflict.columns.map { "\"\($0)\"" }.joined(separator: ", ") + ") DO UPDATE SET "
+                        + onConflict.update.map { "\"\($0.column)\" = \($0.value)" }.joined(separator: ", ")
+                }
                 try await engine.run(sql: text, binds: binds)
             } else {
                 var insert = SQLInsert(table: SQLIdentifier(table))
                 insert.columns = Row.columns.map { SQLIdentifier($0) }
                 insert.values = slice.map { $0.values.map(\.expression) }
-                insert.conflictStrategy = .init(targets: conflict, action: .update(assignments: update.map {
-                    SQLBinaryExpression(SQLColumn($0.column), .equal, SQLRaw($0.value))
-                }, predicate: nil))
+                if let onConflict {
+                    insert.conflictStrategy = .init(targets: onConflict.columns, action: .update(assignments: onConflict.update.map {
+                        SQLBinaryExpression(SQLColumn($0.column), .equal, SQLRaw($0.value))
+                    }, predicate: nil))
+                }
                 try await sql.execute(sql: insert) { _ in }
             }
         }
