@@ -203,7 +203,7 @@ extension EInvoice {
                              SgstAmt: a(t.sgst), CesRt: t.cessRate.decimal, CesAmt: a(t.cess), CesNonAdvlAmt: a(t.cessNonAdvol), OthChrg: 0,
                              TotItemVal: a(t.invoiceValue)))
         }
-        let other = d.lines.filter { [.nilRated, .exempt, .nonGST].contains($0.tax.treatment) }.reduce(Int64(0)) { $0 + $1.tax.taxable }
+        let other = d.lines.filter { $0.tax.treatment.isNilExemptOrNonGST }.reduce(Int64(0)) { $0 + $1.tax.taxable }
         let sum = { (k: KeyPath<LineTax, Int64>) in items.reduce(Int64(0)) { $0 + $1.tax[keyPath: k] } }
         let values = Values(AssVal: a(sum(\.taxable)), CgstVal: a(sum(\.cgst)), SgstVal: a(sum(\.sgst)), IgstVal: a(sum(\.igst)), CesVal: a(sum(\.allCess)),
                             StCesVal: 0, Discount: 0, OthChrg: a(other), RndOffAmt: a(roundOff),

@@ -189,7 +189,7 @@ public struct GSTDocument: Sendable {
     }
 
     /// Lines that carry a taxable (or zero-rated) supply, as opposed to nil, exempt and non-GST ones.
-    public var taxableLines: [Line] { lines.filter { ![.nilRated, .exempt, .nonGST].contains($0.tax.treatment) } }
+    public var taxableLines: [Line] { lines.filter { !$0.tax.treatment.isNilExemptOrNonGST } }
     /// Exports and SEZ supplies are inter-state whatever the states.
     public var isInterState: Bool { supplyType.alwaysIGST || placeOfSupply != supplierState }
     /// Credit notes, advance adjustments and refunds take tax back.
@@ -209,9 +209,10 @@ public struct GSTDocument: Sendable {
         for d in documents {
             money = try Checked.add(money, Int64(clamping: d.value.magnitude))
             for l in d.lines {
-                for figure in [l.tax.taxable, l.tax.igst, l.tax.cgst, l.tax.sgst, l.tax.cess, l.tax.cessNonAdvol, l.unitPrice, l.discount] {
-                    money = try Checked.add(money, Int64(clamping: figure.magnitude))
-                }
+                // One call per figure rather than a loop over an array of them: this runs for every line of a month.
+                func add(_ figure: Int64) throws(AmountOverflow) { money = try Checked.add(money, Int64(clamping: figure.magnitude)) }
+                try add(l.tax.taxable); try add(l.tax.igst); try add(l.tax.cgst); try add(l.tax.sgst)
+                try add(l.tax.cess); try add(l.tax.cessNonAdvol); try add(l.unitPrice); try add(l.discount)
                 quantity = try Checked.add(quantity, Int64(clamping: (l.quantity?.thousandths ?? 0).magnitude))
             }
         }

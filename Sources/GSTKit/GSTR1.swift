@@ -143,7 +143,7 @@ extension GSTR1 {
             let etin = d.ecommerce?.operatorGSTIN
             let inIFF = furnishedInIFF.contains { $0.contains(d.date) }
             let taxable = d.taxableLines
-            for line in d.lines where [.nilRated, .exempt, .nonGST].contains(line.tax.treatment) {
+            for line in d.lines where line.tax.treatment.isNilExemptOrNonGST {
                 let key = (d.isInterState ? "INTR" : "INTRA") + (d.partyRegistration.isRegistered ? "B2B" : "B2C")
                 var sums = nilRows[key] ?? [0, 0, 0]
                 let column = line.tax.treatment == .nilRated ? 0 : line.tax.treatment == .exempt ? 1 : 2

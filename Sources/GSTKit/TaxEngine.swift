@@ -68,7 +68,20 @@ public enum Treatment: String, Codable, CaseIterable, Sendable {
     /// Tax worked out at the line's rate but paid by the e-commerce operator (s.9(5)), so not charged by us.
     case paidByOperator = "paid-by-operator"
 
-    public var chargesTax: Bool { [.intraState, .interState, .zeroRatedWithTax].contains(self) }
+    public var chargesTax: Bool {
+        switch self {
+        case .intraState, .interState, .zeroRatedWithTax: true
+        default: false
+        }
+    }
+
+    /// Nil-rated, exempt and non-GST supplies: reported apart (GSTR-1 Table 8), never in the taxable tables.
+    public var isNilExemptOrNonGST: Bool {
+        switch self {
+        case .nilRated, .exempt, .nonGST: true
+        default: false
+        }
+    }
 }
 
 /// The tax on one line, every amount settled once in paise (gst.md §A2.10): reports only add these up.
