@@ -192,24 +192,21 @@ enum Items {
     /// it is current (which then knows every item there is), else in one query.
     static func findMany(_ references: [String], company: UUID, on db: any Database) async throws -> [String: ItemRow] {
         guard !references.isEmpty else { return [:] }
+        let byID: [UUID: ItemRow], byKey: [String: ItemRow]
         if let snapshot = try await CompanySnapshots.shared.current(company: company, on: db) {
-            var out: [String: ItemRow] = [:]
-            for reference in references {
-                out[reference] = UUID(uuidString: reference).flatMap { snapshot.items[$0] } ?? snapshot.itemsByKey[Chart.nameKey(reference)]
-            }
-            return out
+            (byID, byKey) = (snapshot.items, snapshot.itemsByKey)
+        } else {
+            let ids = references.compactMap(UUID.init(uuidString:))
+            let rows = try await db.sql().select().column("*").from("items").where("company_id", .equal, company)
+                .where { $0.where("name_key", .in, references.map(Chart.nameKey)).orWhere("id", .in, ids.isEmpty ? [UUID()] : ids) }
+                .all(decoding: ItemRow.self)
+            byID = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            byKey = Dictionary(rows.map { ($0.name_key, $0) }, uniquingKeysWith: { a, _ in a })
         }
-        let ids = references.compactMap(UUID.init(uuidString:))
-        let keys = references.map(Chart.nameKey)
-        let rows = try await db.sql().select().column("*").from("items").where("company_id", .equal, company)
-            .where { $0.where("name_key", .in, keys).orWhere("id", .in, ids.isEmpty ? [UUID()] : ids) }
-            .all(decoding: ItemRow.self)
-        var out: [String: ItemRow] = [:]
-        for reference in references {
-            let id = UUID(uuidString: reference)
-            out[reference] = rows.first { $0.id == id } ?? rows.first { $0.name_key == Chart.nameKey(reference) }
-        }
-        return out
+        // An id names the item it is; anything else is a name.
+        return Dictionary(references.compactMap { reference in
+            (UUID(uuidString: reference).flatMap { byID[$0] } ?? byKey[Chart.nameKey(reference)]).map { (reference, $0) }
+        }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Every rate history of the company's items, or of the items named (an invoice reads only its own): from the

@@ -118,11 +118,10 @@ enum Stock {
     }
 
     static func addToBalances(_ rows: [StockMovementRow], on sql: any SQLDatabase) async throws {
-        typealias Change = BalanceChange
-        var changes: [Place: Change] = [:]
+        var changes: [Place: BalanceChange] = [:]
         for r in rows {
             let place = Place(item: r.item_id, godown: r.godown_id, batch: r.batch_id)
-            var c = changes[place] ?? Change(company_id: r.company_id, item_id: r.item_id, godown_id: r.godown_id, batch_key: r.batch_id ?? noBatch,
+            var c = changes[place] ?? BalanceChange(company_id: r.company_id, item_id: r.item_id, godown_id: r.godown_id, batch_key: r.batch_id ?? noBatch,
                                              quantity_milli: 0, last_date: r.date)
             c.quantity_milli += r.quantity_milli
             c.last_date = max(c.last_date, r.date)

@@ -35,23 +35,9 @@ enum AuditLog {
     static func append(_ event: AuditEvent, by actor: AuditActor, on db: any Database, at date: Date = Date())
         async throws -> AuditRow
     {
-        let sql = db.sql()
-        let chain = chainKey(for: event.companyID)
-        if sql.dialect.name == "postgresql" {
-            // Serialises appends to one chain across connections and instances for the rest of the transaction.
-            // (SQLite writers are already serialised by `Store.write`.)
-            try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: chain)))").run()
-        }
-        let last = try await head(of: chain, on: db)
-        var row = AuditRow(
-            id: .timeOrdered(), chainKey: chain, seq: last.seq + 1, companyID: event.companyID, actorID: actor.userID,
-            at: AuditTimestamp.string(from: date), action: event.action, entityType: event.entityType,
-            entityID: event.entityID, beforeJSON: event.before?.canonical, afterJSON: event.after?.canonical,
-            requestID: actor.requestID, clientAddress: actor.clientAddress,
-            prevHash: last.hash, hash: "")
-        row.hash = row.computedHash
-        try await BoundRows.insert([row], into: "audit_entries", on: sql)
-        keep(AuditChainHead(seq: row.seq, hash: row.hash), of: chain, on: db)
+        // One event gives one row; the guard only keeps a broken invariant from trapping.
+        struct NotWritten: Error {}
+        guard let row = try await appendMany([event], by: actor, on: db, at: date).first else { throw NotWritten() }
         return row
     }
 
@@ -66,13 +52,17 @@ enum AuditLog {
         var buffer = CanonicalJSON()
         for event in events {
             let chain = chainKey(for: event.companyID)
-            if heads[chain] == nil {
+            let head: AuditChainHead
+            if let known = heads[chain] {
+                head = known
+            } else {
                 if sql.dialect.name == "postgresql" {
+                    // Serialises appends to one chain across connections and instances for the rest of the transaction.
+                    // (SQLite writers are already serialised by `Store.write`.)
                     try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: chain)))").run()
                 }
-                heads[chain] = try await head(of: chain, on: db)
+                head = try await self.head(of: chain, on: db)
             }
-            let head = heads[chain]!
             var row = AuditRow(
                 id: .timeOrdered(), chainKey: chain, seq: head.seq + 1, companyID: event.companyID, actorID: actor.userID, at: at,
                 action: event.action, entityType: event.entityType, entityID: event.entityID, beforeJSON: event.before?.canonical,

@@ -63,7 +63,11 @@ enum BulkRows {
         var description: String { "column '\(column)' is missing or of another type" }
     }
 
-    private struct SQLiteValues: Row {
+    /// SQLite's own rows (SQLiteNIO's, or our engine's statement in place): UUIDs are text (as Fluent keeps them)
+    /// and booleans integers.
+    fileprivate protocol SQLiteStored: Row {}
+
+    private struct SQLiteValues: SQLiteStored {
         let row: SQLiteRow
         func int(_ column: String) throws -> Int64 {
             guard case .integer(let v)? = row.column(column) else { throw Missing(column: column) }
@@ -81,20 +85,9 @@ enum BulkRows {
             if case .null? = row.column(column) { return nil }
             return try string(column)
         }
-        func uuid(_ column: String) throws -> UUID {
-            // Fluent keeps UUIDs as text on SQLite.
-            guard let v = UUID(uuidString: try string(column)) else { throw Missing(column: column) }
-            return v
-        }
-        func optionalUUID(_ column: String) throws -> UUID? {
-            if case .null? = row.column(column) { return nil }
-            return try uuid(column)
-        }
-        func uuidText(_ column: String) throws -> String { try string(column) }
-        func bool(_ column: String) throws -> Bool { try int(column) != 0 }
     }
 
-    private struct LiveValues: Row {
+    private struct LiveValues: SQLiteStored {
         let row: SQLiteHandle.LiveRow
 
         /// The column's position when it holds a value of SQLite type `type`; nil when it is NULL.
@@ -116,17 +109,6 @@ enum BulkRows {
             return row.text(at: i)
         }
         func optionalString(_ column: String) throws -> String? { try position(column, SQLITE_TEXT).map(row.text(at:)) }
-        func uuid(_ column: String) throws -> UUID {
-            guard let v = UUID(uuidString: try string(column)) else { throw Missing(column: column) }
-            return v
-        }
-        func optionalUUID(_ column: String) throws -> UUID? {
-            guard let text = try optionalString(column) else { return nil }
-            guard let v = UUID(uuidString: text) else { throw Missing(column: column) }
-            return v
-        }
-        func uuidText(_ column: String) throws -> String { try string(column) }
-        func bool(_ column: String) throws -> Bool { try int(column) != 0 }
     }
 
     private struct DecodedValues: Row {
@@ -140,4 +122,18 @@ enum BulkRows {
         func uuidText(_ column: String) throws -> String { try uuid(column).uuidString }
         func bool(_ column: String) throws -> Bool { try row.decode(column: column, as: Bool.self) }
     }
+}
+
+extension BulkRows.SQLiteStored {
+    func uuid(_ column: String) throws -> UUID {
+        guard let v = UUID(uuidString: try string(column)) else { throw BulkRows.Missing(column: column) }
+        return v
+    }
+    func optionalUUID(_ column: String) throws -> UUID? {
+        guard let text = try optionalString(column) else { return nil }
+        guard let v = UUID(uuidString: text) else { throw BulkRows.Missing(column: column) }
+        return v
+    }
+    func uuidText(_ column: String) throws -> String { try string(column) }
+    func bool(_ column: String) throws -> Bool { try int(column) != 0 }
 }

@@ -35,20 +35,22 @@ struct EngineDatabase: Database, SQLDatabase {
 
     /// Runs a statement already in SQLite's text with its values (`BoundRows` builds them without SQLKit).
     func run(sql: String, binds: [SQLiteData], _ onRow: @escaping @Sendable (EngineRow) -> Void = { _ in }) async throws {
-        switch connection {
-        case .writer(let handle): try handle.run(sql, binds, onRow)
-        case .inline(let readers): try readers.withHandle { try $0.run(sql, binds, onRow) }
-        case .readers(let readers): try await readers.threads.runIfActive { try readers.withHandle { try $0.run(sql, binds, onRow) } }
-        }
+        try await onHandle { try $0.run(sql, binds, onRow) }
     }
 
     /// Runs `query` handing each row as a view of the statement, read in place during the call (bulk readers).
     func stream(_ query: any SQLExpression, _ onRow: @escaping @Sendable (SQLiteHandle.LiveRow) throws -> Void) async throws {
         let (sql, binds) = try serialize(query)
+        try await onHandle { try $0.stream(sql, binds, onRow) }
+    }
+
+    /// Runs `body` where this connection runs statements: on the writer's handle, or on a free reader's (on a reader
+    /// thread, or on the caller's for point reads).
+    private func onHandle(_ body: @escaping @Sendable (SQLiteHandle) throws -> Void) async throws {
         switch connection {
-        case .writer(let handle): try handle.stream(sql, binds, onRow)
-        case .inline(let readers): try readers.withHandle { try $0.stream(sql, binds, onRow) }
-        case .readers(let readers): try await readers.threads.runIfActive { try readers.withHandle { try $0.stream(sql, binds, onRow) } }
+        case .writer(let handle): try body(handle)
+        case .inline(let readers): try readers.withHandle(body)
+        case .readers(let readers): try await readers.threads.runIfActive { try readers.withHandle(body) }
         }
     }
 
